@@ -1,0 +1,3 @@
+from skillcity.cli import main
+
+main()

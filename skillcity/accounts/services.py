@@ -1,0 +1,110 @@
+"""Accounts: users, personal access tokens, login throttling."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from skillcity.accounts.models import ApiToken, LoginFailure, Role, User
+from skillcity.core.audit import audit_record
+from skillcity.core.errors import DomainError
+
+TOKEN_PREFIX = "sct_"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, role: str, actor: Any, display_name: str = "",
+                town: Any = None, organisation: Any = None, worker: Any = None, is_superuser: bool = False) -> User:
+    if role not in Role.values:
+        raise DomainError("invalid", f"未知角色 {role}", {"role": "未知角色"})
+    if User.objects.filter(username=username).exists():
+        raise DomainError("invalid", f"用户名 {username} 已存在", {"username": "用户名已存在"})
+    user = User(username=username, role=role, display_name=display_name, town=town, organisation=organisation,
+                worker=worker, is_superuser=is_superuser, is_staff=is_superuser)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(actor=actor, action="user.create", target=user,
+                 after={"username": username, "role": role, "town": user.town_id, "organisation": user.organisation_id,
+                        "worker": user.worker_id})
+    return user
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
+    """Create a token; the clear token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("invalid", "请填写令牌名称", {"name": "必填"})
+    if len(name) > 100:
+        raise DomainError("invalid", "令牌名称不能超过100个字符", {"name": "不能超过100个字符"})
+    prefix = secrets.token_hex(4)
+    clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=_hash_token(clear))
+    audit_record(actor=actor, action="api_token.create", target=token, target_label=f"{user.username}:{name}",
+                 after={"user": user.pk, "name": name, "prefix": prefix})
+    return token, clear
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise DomainError("already_revoked", "该令牌已吊销")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="api_token.revoke", target=token, after={"revoked_at": token.revoked_at})
+    return token
+
+
+def user_for_token(clear: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    if not clear.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(clear), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # Touch last_used_at at most once a minute: a busy client must not turn every read into a write.
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- login throttling --------------------------------------------------------------------------------
+
+
+def login_locked_until(*, username: str, address: str) -> datetime.datetime | None:
+    window_start = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+    failures = list(
+        LoginFailure.objects.filter(username=username.lower(), address=address, at__gte=window_start)
+        .order_by("-at")
+        .values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
+    )
+    if len(failures) < settings.LOGIN_MAX_FAILURES:
+        return None
+    return failures[0] + datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, address: str) -> None:
+    LoginFailure.objects.create(username=username.lower(), address=address, at=timezone.now())
+    audit_record(actor=None, action="login.failure", target_type="accounts.user", target_id=username[:64],
+                 after={"address": address})
+
+
+def login_failures_clear(*, username: str, address: str) -> None:
+    LoginFailure.objects.filter(username=username.lower(), address=address).delete()

@@ -1,0 +1,92 @@
+"""/api/v1/: one NinjaAPI, one error shape {"code", "message", "fields"}, routers added by each app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from skillcity.core.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer sct_… — a personal access token from the profile page or `skillcity token create`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from skillcity.accounts.services import user_for_token
+
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's login session (pages calling the API with htmx); CSRF is checked for writes."""
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="SkillCity API",
+    version="1",
+    description="技能人才之都综合服务平台 API. Errors: {code, message, fields}.",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+)
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "invalid")))
+    names = "、".join(fields)
+    return error_response(request, 422, "invalid", f"输入有误：{names}", fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "请先登录或提供有效的 API 令牌")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    # Each app exposes `router` in its api module; the order here is the order in the docs.
+    from skillcity.accounts.api import router as accounts_router
+    from skillcity.policy.api import router as policy_router
+    from skillcity.registry.api import router as registry_router
+
+    api.add_router("/accounts/", accounts_router)
+    api.add_router("/registry/", registry_router)
+    api.add_router("/policy/", policy_router)
+
+
+_register_routers()

@@ -1,0 +1,137 @@
+"""Writing and verifying the audit log.
+
+Every service calls `audit_record` inside its own transaction, so the change and its audit row
+commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from skillcity.core.models import AuditEvent
+
+GENESIS = "0" * 64
+# PostgreSQL advisory lock key serialising writers of the chain head (any constant will do).
+_CHAIN_LOCK_KEY = 7_202_311_23
+
+
+def _jsonable(value: Any) -> Any:
+    """What the JSON column will give back, so the hash computed now equals the one recomputed later."""
+    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal | datetime.date | datetime.datetime):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    payload = json.dumps({"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, for before/after."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return _jsonable({name: getattr(instance, name) for name in names})
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str | None = None,
+    target_id: str | int | None = None,
+    target_label: str | None = None,
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
+    """Append one row to the chain. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the service's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    # On SQLite the transaction was begun IMMEDIATE (settings), so it already holds the write lock.
+    head = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        actor_label=(user.get_username() if user else str(actor or "system"))[:150],
+        action=action,
+        target_type=target_type or (target._meta.label_lower if target is not None else ""),
+        target_id=str(target_id if target_id is not None else (target.pk if target is not None else "")),
+        target_label=(target_label if target_label is not None else (str(target) if target is not None else ""))[:200],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=head,
+    )
+    event.hash = _digest(head, _hashed_fields(event))
+    event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_id: int | None = None
+    reason: str = ""
+
+
+def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last).order_by("id")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def audit_verify() -> ChainReport:
+    """Walk the chain from the start; report the first row whose link or content does not hold."""
+    prev = GENESIS
+    checked = 0
+    for event in _iter_events():
+        if event.prev_hash != prev:
+            return ChainReport(False, checked, event.id, "prev_hash does not match the previous row (a row was removed or altered)")
+        if _digest(prev, _hashed_fields(event)) != event.hash:
+            return ChainReport(False, checked, event.id, "content does not match its hash (the row was altered)")
+        prev = event.hash
+        checked += 1
+    return ChainReport(True, checked)
+
+
+@transaction.atomic
+def audit_personal_data_view(*, actor: Any, target: models.Model, field: str) -> AuditEvent:
+    """A full view of an ID number or phone is itself recorded (PIPL)."""
+    return audit_record(actor=actor, action="personal_data.view", target=target, after={"field": field})

@@ -1,0 +1,42 @@
+"""skillcity serve — migrate and serve the platform with gunicorn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from skillcity.core.env import env_int, env_str
+from skillcity.core.server import free_port, run_server
+
+
+def add_server_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--host", default=env_str("SKILLCITY_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=env_int("SKILLCITY_PORT", 8000, minimum=1, maximum=65535),
+                        help="first port to try; the next free one is used if it is taken")
+    parser.add_argument("--workers", type=int, default=env_int("SKILLCITY_WORKERS", 2, minimum=1))
+    parser.add_argument("--threads", type=int, default=env_int("SKILLCITY_THREADS", 4, minimum=1))
+
+
+def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | None = None) -> None:
+    port = free_port(options["host"], options["port"])
+    command.stdout.write("")
+    command.stdout.write(command.style.SUCCESS(f"SkillCity is running: open http://{options['host']}:{port}/"))
+    for line in banner or []:
+        command.stdout.write(line)
+    command.stdout.flush()
+    run_server(host=options["host"], port=port, workers=options["workers"], threads=options["threads"])
+
+
+class Command(BaseCommand):
+    help = "Apply migrations and serve the platform (gunicorn)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_server_arguments(parser)
+        parser.add_argument("--no-migrate", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        serve(self, options)

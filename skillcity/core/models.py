@@ -1,0 +1,61 @@
+"""The audit log (append-only, hash-chained) and idempotency records for money-moving requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One change: who did what to which record, with the record before and after.
+
+    Rows are never updated or deleted (the model refuses, and database triggers refuse UPDATE on
+    every backend and DELETE on PostgreSQL); each row's hash covers its content and the previous
+    row's hash, so `skillcity audit verify` finds the first row that was altered or removed.
+    """
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    actor_label = models.CharField(_("操作人"), max_length=150)
+    action = models.CharField(_("操作"), max_length=80, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=80, db_index=True)
+    target_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    target_label = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the audit log is append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a money-moving request, returned again for every retry with the same key."""
+
+    key = models.CharField(max_length=128)
+    scope = models.CharField(max_length=80)
+    request_fingerprint = models.CharField(max_length=64)
+    response = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")]

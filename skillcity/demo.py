@@ -1,0 +1,74 @@
+"""The demo city: synthetic registry data and one named account per role.
+
+Programme apps add their own demo data by appending a step to DEMO_STEPS; each step must be
+idempotent (run on every `skillcity demo` start, doing nothing the second time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+DEMO_PASSWORD = "skillcity2026"
+DEMO_TOWNS = ("长安镇", "虎门镇")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role_label: str
+    scope: str
+
+
+# (name, function(seed, stdout)) — run in order after the registry and accounts exist.
+DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[DemoAccount]:
+    from skillcity.accounts.models import Role, User
+    from skillcity.accounts.services import user_create
+    from skillcity.registry.models import Organisation, OrganisationCategory, Town, Worker
+
+    changan = Town.objects.get(name=DEMO_TOWNS[0])
+    humen = Town.objects.get(name=DEMO_TOWNS[1])
+    enterprise = (
+        Organisation.objects.filter(town=changan, category=OrganisationCategory.ENTERPRISE).order_by("id").first()
+    )
+    worker = Worker.objects.filter(town=changan, highest_level__isnull=False).order_by("id").first()
+    wanted: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("bureau", Role.BUREAU_OFFICER, "市人社局 演示科员", {}),
+        ("changan", Role.TOWN_OFFICER, "长安镇 演示专员", {"town": changan}),
+        ("humen", Role.TOWN_OFFICER, "虎门镇 演示专员", {"town": humen}),
+        ("enterprise", Role.ORGANISATION_USER, "单位 演示经办人", {"organisation": enterprise}),
+        ("worker", Role.WORKER, worker.name if worker else "", {"worker": worker}),
+    ]
+    accounts = []
+    for username, role, display, scope in wanted:
+        if None in scope.values():
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=DEMO_PASSWORD, role=role, actor="demo",
+                               display_name=display, **scope)
+        label = next(str(lbl) for v, lbl in Role.choices if v == role)
+        where = user.town or user.organisation or (user.worker and f"{user.worker.name} {user.worker.id_number_masked}") or "全市"
+        accounts.append(DemoAccount(username, label, str(where)))
+    return accounts
+
+
+def demo_build(*, seed: int, stdout: Any) -> list[DemoAccount]:
+    from skillcity.registry.generate import generate_city
+    from skillcity.registry.models import Worker
+
+    if not Worker.objects.exists():
+        stdout.write("Building the demo city (first start only)…")
+        generate_city(seed=seed, scale="demo", progress=True)
+    accounts = demo_accounts_ensure()
+    for name, step in DEMO_STEPS:
+        stdout.write(f"Demo data: {name}")
+        step(seed, stdout)
+    return accounts

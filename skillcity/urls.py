@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from skillcity.api import api
+
+urlpatterns = [
+    path("", include("skillcity.web.urls")),
+    path("accounts/", include("skillcity.accounts.urls")),
+    path("registry/", include("skillcity.registry.urls")),
+    path("policy/", include("skillcity.policy.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "skillcity.web.views.permission_denied"
+handler404 = "skillcity.web.views.not_found"

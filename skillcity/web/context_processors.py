@@ -1,0 +1,42 @@
+"""The navigation a role sees. Apps add their entries here, in the order of the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, roles that see it; "*" = everyone including the public)
+NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
+    ("web:home", _("首页"), {"*"}),
+    ("registry:worker_list", _("劳动者"), {"bureau_officer", "town_officer", "organisation_user"}),
+    ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
+    ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
+    ("policy:calculator", _("政策计算器"), {"*"}),
+    ("policy:rules", _("政策规则"), {"bureau_officer"}),
+    ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
+    ("web:audit_log", _("审计日志"), {"bureau_officer"}),
+]
+
+
+def _role(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "public"
+    return "bureau_officer" if user.is_superuser else str(user.role)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    role = _role(request)
+    items = []
+    for name, label, roles in NAV_ITEMS:
+        if "*" not in roles and role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:  # an app not installed yet in this build
+            continue
+        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+    return {"nav_items": items, "user_role": role}

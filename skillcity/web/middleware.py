@@ -1,0 +1,28 @@
+"""Turn a DomainError raised by a page into the same page's message, once, at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from skillcity.core.errors import DomainError
+
+
+class DomainErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if request.path.startswith("/api/") or not isinstance(exception, DomainError):
+            return None
+        if exception.status == 401 or (exception.status in (403, 404) and not request.user.is_authenticated):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return render(request, "web/error.html", {"status": exception.status, "message": exception.message},
+                      status=exception.status)

@@ -1,0 +1,60 @@
+"""Named personas for permission cases (STYLE §8) and shared fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillcity.accounts.models import Role, User
+from tests.factories import OrganisationFactory, TownFactory, UserFactory, WorkerFactory
+
+PASSWORD = "correct-horse-9"
+
+
+@pytest.fixture
+def changan(db):
+    return TownFactory(name="长安镇")
+
+
+@pytest.fixture
+def humen(db):
+    return TownFactory(name="虎门镇")
+
+
+@pytest.fixture
+def bureau_officer(db) -> User:
+    return UserFactory(username="bureau_officer", role=Role.BUREAU_OFFICER)
+
+
+@pytest.fixture
+def changan_officer(changan) -> User:
+    return UserFactory(username="changan_officer", role=Role.TOWN_OFFICER, town=changan)
+
+
+@pytest.fixture
+def humen_officer(humen) -> User:
+    return UserFactory(username="humen_officer", role=Role.TOWN_OFFICER, town=humen)
+
+
+@pytest.fixture
+def changan_enterprise(changan):
+    return OrganisationFactory(town=changan, name="东莞市长安精密制造有限公司")
+
+
+@pytest.fixture
+def enterprise_user(changan_enterprise) -> User:
+    return UserFactory(username="enterprise_user", role=Role.ORGANISATION_USER, organisation=changan_enterprise)
+
+
+@pytest.fixture
+def changan_worker(changan, changan_enterprise):
+    return WorkerFactory(town=changan, employer=changan_enterprise, name="陈长安")
+
+
+@pytest.fixture
+def humen_worker(humen):
+    return WorkerFactory(town=humen, name="黄虎门")
+
+
+@pytest.fixture
+def worker_user(changan_worker) -> User:
+    return UserFactory(username="worker_user", role=Role.WORKER, worker=changan_worker)
