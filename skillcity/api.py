@@ -81,12 +81,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     # Each app exposes `router` in its api module; the order here is the order in the docs.
     from skillcity.accounts.api import router as accounts_router
+    from skillcity.alliances.api import router as alliances_router
     from skillcity.policy.api import router as policy_router
     from skillcity.registry.api import router as registry_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/policy/", policy_router)
+    api.add_router("/alliances/", alliances_router)
 
 
 _register_routers()

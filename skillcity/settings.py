@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "skillcity.accounts",
     "skillcity.registry",
     "skillcity.policy",
+    "skillcity.alliances",
     "skillcity.web",
 ]
 

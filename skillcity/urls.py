@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("skillcity.accounts.urls")),
     path("registry/", include("skillcity.registry.urls")),
     path("policy/", include("skillcity.policy.urls")),
+    path("alliances/", include("skillcity.alliances.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -58,3 +58,10 @@ def humen_worker(humen):
 @pytest.fixture
 def worker_user(changan_worker) -> User:
     return UserFactory(username="worker_user", role=Role.WORKER, worker=changan_worker)
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing passwords slowly protects real accounts; tests only need it correct.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,6 +14,7 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:worker_list", _("劳动者"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
+    ("alliances:alliance_list", _("培训联盟"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
