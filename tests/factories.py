@@ -37,7 +37,7 @@ class TownFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "长安镇"
-    code = factory.LazyAttribute(lambda o: {"长安镇": "441900121000", "虎门镇": "441900122000"}.get(o.name, f"4419{abs(hash(o.name)) % 10**8:08d}"))
+    code = factory.LazyAttribute(lambda o: {"长安镇": "441900119000", "虎门镇": "441900121000"}.get(o.name, f"4419{abs(hash(o.name)) % 10**8:08d}"))
     kind = Town.Kind.TOWN
 
 
