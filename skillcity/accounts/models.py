@@ -100,3 +100,6 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64)
     at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address} {self.at:%Y-%m-%d %H:%M}"

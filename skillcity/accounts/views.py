@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.accounts.models import ApiToken
+from skillcity.accounts.models import ApiToken, User
 from skillcity.accounts.services import (
     login_failure_record,
     login_failures_clear,
@@ -59,13 +59,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # login_required
     new_token = None
     if request.method == "POST":
         try:
-            _token, new_token = token_create(user=request.user, name=request.POST.get("name", ""), actor=request.user)
+            _token, new_token = token_create(user=user, name=request.POST.get("name", ""), actor=user)
         except DomainError as exc:
             messages.error(request, str(exc.message))
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=user)
     return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": new_token})
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,7 +86,7 @@ def get_for(user: Any, queryset: models.QuerySet[M], pk: Any, *, write: bool = F
     """The object `pk` if `user` may see it (and, with write=True, change it); otherwise raise."""
     try:
         obj = visible_to(user, queryset).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound(_("记录不存在或您无权查看")) from None
     if write and not can_write(user, obj):
         raise PermissionDenied(_("您无权修改该记录"))

@@ -59,3 +59,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

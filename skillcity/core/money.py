@@ -10,7 +10,7 @@ ZERO = Decimal("0")
 
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     """Parse a money value from a decimal string, int or Decimal. Floats are refused: they are not exact."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValueError(f"{field}: money must be a decimal string or integer, not {type(value).__name__}")
     if isinstance(value, Decimal):
         result = value

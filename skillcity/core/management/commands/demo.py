@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         accounts = demo_build(seed=options["seed"], stdout=self.stdout)
-        banner = ["", "Demo accounts (password for all: %s):" % DEMO_PASSWORD]
+        banner = ["", f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
         banner += [f"  {a.username:<12} {a.role_label}  {a.scope}" for a in accounts]
         banner += ["API docs: /api/v1/docs · Stop with Ctrl+C", ""]
         if options["no_serve"]:
