@@ -82,6 +82,8 @@ def _register_routers() -> None:
     # Each app exposes `router` in its api module; the order here is the order in the docs.
     from skillcity.accounts.api import router as accounts_router
     from skillcity.alliances.api import router as alliances_router
+    from skillcity.certification.api import router as certification_router
+    from skillcity.grants.api import router as grants_router
     from skillcity.policy.api import router as policy_router
     from skillcity.registry.api import router as registry_router
 
@@ -89,6 +91,8 @@ def _register_routers() -> None:
     api.add_router("/registry/", registry_router)
     api.add_router("/policy/", policy_router)
     api.add_router("/alliances/", alliances_router)
+    api.add_router("/certification/", certification_router)
+    api.add_router("/grants/", grants_router)
 
 
 _register_routers()

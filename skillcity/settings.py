@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "skillcity.registry",
     "skillcity.policy",
     "skillcity.alliances",
+    "skillcity.certification",
+    "skillcity.grants",
     "skillcity.web",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("registry/", include("skillcity.registry.urls")),
     path("policy/", include("skillcity.policy.urls")),
     path("alliances/", include("skillcity.alliances.urls")),
+    path("certification/", include("skillcity.certification.urls")),
+    path("grants/", include("skillcity.grants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

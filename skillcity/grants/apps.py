@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    name = "skillcity.grants"
+    label = "grants"
+    verbose_name = "补贴申报"
