@@ -84,6 +84,7 @@ def _register_routers() -> None:
     from skillcity.alliances.api import router as alliances_router
     from skillcity.certification.api import router as certification_router
     from skillcity.grants.api import router as grants_router
+    from skillcity.training.api import router as training_router
     from skillcity.policy.api import router as policy_router
     from skillcity.registry.api import router as registry_router
 
@@ -93,6 +94,7 @@ def _register_routers() -> None:
     api.add_router("/alliances/", alliances_router)
     api.add_router("/certification/", certification_router)
     api.add_router("/grants/", grants_router)
+    api.add_router("/training/", training_router)
 
 
 _register_routers()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "skillcity.alliances",
     "skillcity.certification",
     "skillcity.grants",
+    "skillcity.training",
     "skillcity.web",
 ]
 

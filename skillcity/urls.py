@@ -13,6 +13,7 @@ urlpatterns = [
     path("alliances/", include("skillcity.alliances.urls")),
     path("certification/", include("skillcity.certification.urls")),
     path("grants/", include("skillcity.grants.urls")),
+    path("training/", include("skillcity.training.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
     ("alliances:alliance_list", _("培训联盟"), {"bureau_officer", "town_officer", "organisation_user"}),
+    ("training:home", _("职业培训"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("certification:home", _("技能等级认定"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("certification:verify", _("证书查询"), {"*"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
