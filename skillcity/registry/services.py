@@ -123,3 +123,10 @@ def skill_record_add(*, worker: Worker, kind: str, actor: Any, obtained_on: date
     audit_record(actor=actor, action="skill_record.add", target=record,
                  after={**snapshot(record), "worker_highest_level": [before_level, worker.highest_level]})
     return record
+
+
+@transaction.atomic
+def personal_data_export_record(*, actor: Any, what: str, filters: Mapping[str, Any]) -> None:
+    """An export with full ID numbers is a full view of every row in it (PIPL): record who and which list."""
+    audit_record(actor=actor, action="personal_data.export", target_type=f"registry.{what}", target_id="list",
+                 after={"filters": dict(filters)})

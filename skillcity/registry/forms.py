@@ -1,0 +1,86 @@
+"""Forms for registry pages. They render fields and carry errors; cleaning and writing are done by
+`registry.validation` and `registry.services`, shared with the API and imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from skillcity.core.errors import DomainError
+from skillcity.registry.models import STAFF_COUNT_FIELDS, Industry, Occupation, Organisation, OrganisationCategory, SkillLevel, Town
+
+_STAFF_LABELS = {f.name: f.verbose_name for f in Organisation._meta.fields if f.name in STAFF_COUNT_FIELDS}
+
+
+class RegistryForm(forms.Form):
+    """A form whose data goes to a service; a DomainError's `fields` become field errors."""
+
+    def apply_error(self, error: DomainError) -> None:
+        for name, message in error.fields.items():
+            self.add_error(name if name in self.fields else None, str(message))
+        if not error.fields:
+            self.add_error(None, str(error.message))
+
+    def payload(self) -> dict[str, Any]:
+        return {name: self.data.get(name, "") for name in self.fields if name in self.data}
+
+
+class WorkerForm(RegistryForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, help_text=_("性别、出生日期由身份证号码自动识别"))
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+    town = forms.ChoiceField(label=_("所在镇街"))
+    employer = forms.CharField(label=_("工作单位统一社会信用代码"), max_length=18, required=False)
+    highest_level = forms.ChoiceField(label=_("技能等级"), required=False)
+    occupation = forms.ChoiceField(label=_("职业（工种）"), required=False)
+
+    def __init__(self, *args: Any, town_locked: Town | None = None, editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        towns = [town_locked] if town_locked else list(Town.objects.all())
+        self.fields["town"].choices = [(t.code, t.name) for t in towns]
+        self.fields["highest_level"].choices = [("", "—"), *[(str(v), label) for v, label in SkillLevel.choices]]
+        self.fields["occupation"].choices = [("", "—"), *[(o.code, str(o)) for o in Occupation.objects.filter(active=True)]]
+        if editing:
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].help_text = _("身份证号码登记后不能修改")
+            del self.fields["highest_level"]
+            del self.fields["occupation"]
+
+
+class OrganisationForm(RegistryForm):
+    name = forms.CharField(label=_("单位名称"), max_length=200)
+    category = forms.ChoiceField(label=_("单位类别"), choices=OrganisationCategory.choices)
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
+    town = forms.ChoiceField(label=_("所在镇街"))
+    industry = forms.ChoiceField(label=_("所属产业"), required=False)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("邮编"), max_length=6, required=False)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False)
+    contact_person = forms.CharField(label=_("联系人"), max_length=50, required=False)
+    office_phone = forms.CharField(label=_("办公电话"), max_length=20, required=False)
+    mobile = forms.CharField(label=_("手机"), max_length=20, required=False)
+    fax = forms.CharField(label=_("传真"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, town_locked: Town | None = None, editing: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        towns = [town_locked] if town_locked else list(Town.objects.all())
+        self.fields["town"].choices = [(t.code, t.name) for t in towns]
+        self.fields["industry"].choices = [("", "—"), *[(i.code, i.name) for i in Industry.objects.all()]]
+        for name in STAFF_COUNT_FIELDS:
+            self.fields[name] = forms.IntegerField(label=_STAFF_LABELS[name], min_value=0, required=False, initial=0)
+        self.fields["profile"] = forms.CharField(label=_("单位简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+        if editing:
+            self.fields["uscc"].disabled = True
+
+
+def organisation_initial(organisation: Organisation) -> dict[str, Any]:
+    initial = {name: getattr(organisation, name) for name in ["name", "category", "uscc", "legal_representative",
+                                                              "address", "postcode", "email", "contact_person",
+                                                              "office_phone", "mobile", "fax", "profile",
+                                                              *STAFF_COUNT_FIELDS]}
+    initial["town"] = organisation.town.code
+    initial["industry"] = organisation.industry.code if organisation.industry else ""
+    return initial
