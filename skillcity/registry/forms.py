@@ -40,6 +40,9 @@ class WorkerForm(RegistryForm):
         super().__init__(*args, **kwargs)
         towns = [town_locked] if town_locked else list(Town.objects.all())
         self.fields["town"].choices = [(t.code, t.name) for t in towns]
+        if town_locked is not None:  # a town officer registers in their own town only
+            self.fields["town"].disabled = True
+            self.fields["town"].initial = town_locked.code
         self.fields["highest_level"].choices = [("", "—"), *[(str(v), label) for v, label in SkillLevel.choices]]
         self.fields["occupation"].choices = [("", "—"), *[(o.code, str(o)) for o in Occupation.objects.filter(active=True)]]
         if editing:
@@ -68,6 +71,9 @@ class OrganisationForm(RegistryForm):
         super().__init__(*args, **kwargs)
         towns = [town_locked] if town_locked else list(Town.objects.all())
         self.fields["town"].choices = [(t.code, t.name) for t in towns]
+        if town_locked is not None:  # a town officer registers in their own town only
+            self.fields["town"].disabled = True
+            self.fields["town"].initial = town_locked.code
         self.fields["industry"].choices = [("", "—"), *[(i.code, i.name) for i in Industry.objects.all()]]
         for name in STAFF_COUNT_FIELDS:
             self.fields[name] = forms.IntegerField(label=_STAFF_LABELS[name], min_value=0, required=False, initial=0)
