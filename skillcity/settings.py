@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "skillcity.core",

@@ -1,3 +1,259 @@
-from ninja import Router
+"""/api/v1/registry/: reference data, organisations, workers. Lookups through core.access, writes
+through registry.services; ID numbers and phones are always masked except through `reveal`."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from skillcity.core.access import get_for
+from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.errors import PermissionDenied
+from skillcity.registry import selectors, services
+from skillcity.registry.models import Industry, Occupation, Organisation, Town, Worker
+
+router = Router(tags=["registry"])
+
+
+class TownOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    kind: str
+
+
+class IndustryOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    dongguan_group: str
+
+
+class OccupationOut(Schema):
+    id: int
+    code: str
+    name: str
+    programme: str
+    has_levels: bool
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    category: str
+    uscc: str
+    town: str = Field(alias="town.code")
+    industry: str | None = Field(None, alias="industry.code")
+    legal_representative: str
+    contact_person: str
+    office_phone: str
+    mobile_masked: str
+    total_staff: int
+    managers: int
+    title_senior: int
+    title_intermediate: int
+    title_junior: int
+    level1_count: int
+    level2_count: int
+    level3_count: int
+    level4_count: int
+    level5_count: int
+    special_ability_count: int
+    general_workers: int
+
+
+class WorkerOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    gender: str
+    birth_date: datetime.date
+    phone_masked: str
+    town: str = Field(alias="town.code")
+    employer_id: int | None
+    highest_level: int | None
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[Any]
+
+
+class OrganisationPage(Page):
+    results: list[OrganisationOut]
+
+
+class WorkerPage(Page):
+    results: list[WorkerOut]
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+def _page(queryset: Any, query: PageQuery) -> dict[str, Any]:
+    start = (query.page - 1) * query.page_size
+    return {"count": queryset.count(), "page": query.page, "page_size": query.page_size,
+            "results": list(queryset[start:start + query.page_size])}
+
+
+@router.get("/towns", response=list[TownOut], auth=None, summary="The 33 towns, sub-districts and parks")
+def list_towns(request: HttpRequest) -> Any:
+    return Town.objects.all()
+
+
+@router.get("/industries", response=list[IndustryOut], auth=None)
+def list_industries(request: HttpRequest) -> Any:
+    return Industry.objects.all()
+
+
+@router.get("/occupations", response=list[OccupationOut], auth=None)
+def list_occupations(request: HttpRequest) -> Any:
+    return Occupation.objects.all()
+
+
+class OrganisationFilters(PageQuery):
+    q: str = ""
+    town: int | None = None
+    category: str = ""
+    industry: int | None = None
+
+
+@router.get("/organisations", response=OrganisationPage)
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
+    queryset = selectors.organisation_list(request.user, q=filters.q, town=filters.town, category=filters.category,
+                                           industry=filters.industry)
+    return _page(queryset, filters)
+
+
+@router.get("/organisations/{pk}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, pk: int) -> Any:
+    return get_for(request.user, Organisation.objects.select_related("town", "industry"), pk)
+
+
+class OrganisationIn(Schema):
+    """Values as on the form; `town` and `industry` take a code or a name."""
+
+    name: str | None = None
+    category: str | None = None
+    uscc: str | None = None
+    town: str | None = None
+    industry: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    email: str | None = None
+    contact_person: str | None = None
+    office_phone: str | None = None
+    mobile: str | None = None
+    fax: str | None = None
+    profile: str | None = None
+    total_staff: int | None = None
+    managers: int | None = None
+    title_senior: int | None = None
+    title_intermediate: int | None = None
+    title_junior: int | None = None
+    level1_count: int | None = None
+    level2_count: int | None = None
+    level3_count: int | None = None
+    level4_count: int | None = None
+    level5_count: int | None = None
+    special_ability_count: int | None = None
+    general_workers: int | None = None
+
+
+def _scoped_town(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    user = request.user
+    if getattr(user, "role", "") == "town_officer":
+        data["town"] = user.town.code  # a town officer registers in their own town only
+    return data
+
+
+def _require_officer(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_superuser or getattr(user, "role", "") in ("bureau_officer", "town_officer")):
+        raise PermissionDenied("您的角色无权登记")
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
+    _require_officer(request)
+    data = _scoped_town(request, payload.dict(exclude_none=True))
+    return 201, services.organisation_create(data=data, actor=request.user)
+
+
+@router.patch("/organisations/{pk}", response=OrganisationOut)
+def update_organisation(request: HttpRequest, pk: int, payload: OrganisationIn) -> Any:
+    organisation = get_for(request.user, Organisation.objects.all(), pk, write=True)
+    data = payload.dict(exclude_none=True)
+    data.pop("uscc", None)
+    if getattr(request.user, "role", "") == "town_officer" and "town" in data:
+        data["town"] = request.user.town.code
+    return services.organisation_update(organisation=organisation, data=data, actor=request.user)
+
+
+class WorkerFilters(PageQuery):
+    q: str = ""
+    town: int | None = None
+    level: str = ""
+    employer: int | None = None
+
+
+@router.get("/workers", response=WorkerPage)
+def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
+    queryset = selectors.worker_list(request.user, q=filters.q, town=filters.town, level=filters.level or None,
+                                     employer=filters.employer)
+    return _page(queryset, filters)
+
+
+@router.get("/workers/{pk}", response=WorkerOut)
+def get_worker(request: HttpRequest, pk: int) -> Any:
+    return get_for(request.user, Worker.objects.select_related("town"), pk)
+
+
+class WorkerIn(Schema):
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    town: str | None = None
+    employer: str | None = Field(None, description="employer USCC")
+    highest_level: int | None = None
+    occupation: str | None = Field(None, description="occupation code, required with highest_level")
+
+
+@router.post("/workers", response={201: WorkerOut})
+def create_worker(request: HttpRequest, payload: WorkerIn) -> Any:
+    _require_officer(request)
+    data = _scoped_town(request, payload.dict(exclude_none=True))
+    return 201, services.worker_create(data=data, actor=request.user)
+
+
+@router.patch("/workers/{pk}", response=WorkerOut)
+def update_worker(request: HttpRequest, pk: int, payload: WorkerIn) -> Any:
+    worker = get_for(request.user, Worker.objects.all(), pk, write=True)
+    data = payload.dict(exclude_none=True)
+    if getattr(request.user, "role", "") == "town_officer" and "town" in data:
+        data["town"] = request.user.town.code
+    return services.worker_update(worker=worker, data=data, actor=request.user)
+
+
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+
+
+@router.post("/workers/{pk}/reveal", response=RevealOut, summary="Full ID number and phone (audited)")
+def reveal_worker(request: HttpRequest, pk: int) -> Any:
+    worker = get_for(request.user, Worker.objects.all(), pk)
+    if not getattr(request.user, "sees_personal_data", False):
+        raise PermissionDenied("您的角色无权查看完整个人信息")
+    audit_personal_data_view(actor=request.user, target=worker, field="id_number,phone")
+    return {"id_number": worker.id_number, "phone": worker.phone}
