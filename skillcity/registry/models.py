@@ -182,11 +182,15 @@ class SkillLevel(models.IntegerChoices):
 
 class Worker(models.Model):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
+    # Unique through a named constraint (not an inline UNIQUE) so a bulk load can rebuild its index.
+    id_number = models.CharField(_("身份证号码"), max_length=18)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
-    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="workers", verbose_name=_("所在镇街"))
+    # db_index=False: the (town, highest_level) index below serves every town lookup.
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, related_name="workers", verbose_name=_("所在镇街"), db_index=False
+    )
     employer = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="employees", verbose_name=_("工作单位")
     )
@@ -204,8 +208,9 @@ class Worker(models.Model):
         ordering = ["id"]
         verbose_name = _("劳动者")
         verbose_name_plural = _("劳动者")
-        indexes = [models.Index(fields=["town", "highest_level"]), models.Index(fields=["employer"])]
+        indexes = [models.Index(fields=["town", "highest_level"], name="worker_town_level_idx")]
         constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="worker_id_number_unique"),
             models.CheckConstraint(condition=Q(highest_level__isnull=True) | Q(highest_level__gte=1, highest_level__lte=5),
                                    name="worker_level_1_to_5"),
         ]
