@@ -11,6 +11,15 @@ PASSWORD = "correct-horse-9"
 
 
 @pytest.fixture
+def reference_data(db):
+    """Towns, industries and occupations. Migrations load them, but a transactional test's flush
+    removes them for the tests after it, so tests that need the full set ask for this."""
+    from skillcity.registry.reference import load_reference_data
+
+    load_reference_data()
+
+
+@pytest.fixture
 def changan(db):
     return TownFactory(name="长安镇")
 

@@ -60,7 +60,7 @@ def load_reference_data(apps: Any = None, *, actor: Any = None) -> dict[str, dic
                         audit_record(actor=actor or "load_reference", action="reference.update", target=obj,
                                      before=before, after=changed)
             report[model_name] = {"created": created, "updated": updated}
-        if apps is None:
+        if apps is None and any(sum(c.values()) for c in report.values()):
             audit_record(actor=actor or "load_reference", action="reference.load", target_type="registry.reference",
                          target_id="all", after=report)
     return report

@@ -9,7 +9,7 @@ from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 from tests.factories import OrganisationFactory, TownFactory, UserFactory, WorkerFactory, make_resident_id
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(live_server, page, tmp_path):

@@ -10,7 +10,7 @@ from skillcity.core.validators import parse_resident_id, validate_uscc
 from skillcity.registry.generate import generate_city
 from skillcity.registry.models import Industry, Occupation, Organisation, SkillRecord, Town, Worker
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
 
 
 def _digest() -> str:
@@ -24,7 +24,7 @@ def _wipe() -> None:
     Organisation.objects.all().delete()
 
 
-def test_reference_data_is_loaded_by_migrations():
+def test_reference_data_is_loaded():
     towns = list(Town.objects.all())
     assert len(towns) == 33
     assert len({t.code for t in towns}) == 33
