@@ -56,8 +56,9 @@ def apt_install(packages: list[str]) -> bool:
     say(f"installing Debian packages: {' '.join(packages)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    done = subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=False, env=env,
-                          stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages], check=False, env=env, stdout=subprocess.DEVNULL
+    )
     return done.returncode == 0
 
 
@@ -99,24 +100,56 @@ class Postgres:
         subprocess.run([*self.prefix, *args], check=True, stdout=subprocess.DEVNULL)
 
     def start(self) -> str:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C.UTF-8")
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"),
-                  "-w", "start")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "start",
+        )
         say(f"PostgreSQL started on 127.0.0.1:{self.port} ({self.data})")
         return f"postgres://postgres@127.0.0.1:{self.port}/skillcity"
 
     def stop(self) -> None:
-        subprocess.run([*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"],
-                       check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def run_pytest(database: str, extra: list[str], env: dict[str, str]) -> int:
     say(f"pytest on {database}")
-    args = [str(PY), "-m", "pytest", "-n", os.environ.get("SKILLCITY_TEST_WORKERS", "2"), "--dist", "loadfile", *extra]
+    args = [
+        str(PY),
+        "-m",
+        "pytest",
+        "-n",
+        os.environ.get("SKILLCITY_TEST_WORKERS", "2"),
+        "--dist",
+        "loadfile",
+        *extra,
+    ]
     started = time.monotonic()
     code = subprocess.run(args, env=env, cwd=ROOT).returncode
     say(f"pytest on {database}: exit {code} in {time.monotonic() - started:.0f}s")
@@ -126,7 +159,11 @@ def run_pytest(database: str, extra: list[str], env: dict[str, str]) -> int:
 def test(extra: list[str]) -> int:
     ensure_venv()
     ensure_browser()
-    wanted = [d.strip() for d in os.environ.get("SKILLCITY_TEST_DATABASES", "sqlite,postgres").split(",") if d.strip()]
+    wanted = [
+        d.strip()
+        for d in os.environ.get("SKILLCITY_TEST_DATABASES", "sqlite,postgres").split(",")
+        if d.strip()
+    ]
     base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     data_dir = Path(tempfile.mkdtemp(prefix="skillcity-test-data-"))
     base_env["SKILLCITY_DATA_DIR"] = str(data_dir)
@@ -139,7 +176,9 @@ def test(extra: list[str]) -> int:
             if bindir is None and apt_install(["postgresql"]):
                 bindir = find_pg_bin()
             if bindir is None:
-                say("PostgreSQL server binaries not found: install Debian's 'postgresql' to run the PostgreSQL half")
+                say(
+                    "PostgreSQL server binaries not found: install Debian's 'postgresql' to run the PostgreSQL half"
+                )
                 results["postgres"] = 1
             else:
                 server = Postgres(bindir)
@@ -158,8 +197,12 @@ def test(extra: list[str]) -> int:
 def lint() -> int:
     ensure_venv()
     codes = [
-        subprocess.run([str(BIN / "ruff"), "check", "skillcity", "tests", "bench", "dev.py"], cwd=ROOT).returncode,
-        subprocess.run([str(BIN / "ruff"), "format", "--check", "skillcity", "tests", "bench", "dev.py"], cwd=ROOT).returncode,
+        subprocess.run(
+            [str(BIN / "ruff"), "check", "skillcity", "tests", "bench", "dev.py"], cwd=ROOT
+        ).returncode,
+        subprocess.run(
+            [str(BIN / "ruff"), "format", "--check", "skillcity", "tests", "bench", "dev.py"], cwd=ROOT
+        ).returncode,
         subprocess.run([str(BIN / "mypy"), "skillcity"], cwd=ROOT).returncode,
     ]
     return 0 if not any(codes) else 1

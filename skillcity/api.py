@@ -49,8 +49,12 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -84,9 +88,9 @@ def _register_routers() -> None:
     from skillcity.alliances.api import router as alliances_router
     from skillcity.certification.api import router as certification_router
     from skillcity.grants.api import router as grants_router
-    from skillcity.training.api import router as training_router
     from skillcity.policy.api import router as policy_router
     from skillcity.registry.api import router as registry_router
+    from skillcity.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)

@@ -36,7 +36,9 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     changan = Town.objects.get(name=DEMO_TOWNS[0])
     humen = Town.objects.get(name=DEMO_TOWNS[1])
     enterprise = (
-        Organisation.objects.filter(town=changan, category=OrganisationCategory.ENTERPRISE).order_by("id").first()
+        Organisation.objects.filter(town=changan, category=OrganisationCategory.ENTERPRISE)
+        .order_by("id")
+        .first()
     )
     worker = Worker.objects.filter(town=changan, highest_level__isnull=False).order_by("id").first()
     wanted: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -52,10 +54,21 @@ def demo_accounts_ensure() -> list[DemoAccount]:
             continue
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_create(username=username, password=DEMO_PASSWORD, role=role, actor="demo",
-                               display_name=display, **scope)
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                actor="demo",
+                display_name=display,
+                **scope,
+            )
         label = next(str(lbl) for v, lbl in Role.choices if v == role)
-        where = user.town or user.organisation or (user.worker and f"{user.worker.name} {user.worker.id_number_masked}") or "全市"
+        where = (
+            user.town
+            or user.organisation
+            or (user.worker and f"{user.worker.name} {user.worker.id_number_masked}")
+            or "全市"
+        )
         accounts.append(DemoAccount(username, label, str(where)))
     return accounts
 

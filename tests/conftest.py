@@ -51,7 +51,9 @@ def changan_enterprise(changan):
 
 @pytest.fixture
 def enterprise_user(changan_enterprise) -> User:
-    return UserFactory(username="enterprise_user", role=Role.ORGANISATION_USER, organisation=changan_enterprise)
+    return UserFactory(
+        username="enterprise_user", role=Role.ORGANISATION_USER, organisation=changan_enterprise
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from skillcity.registry.models import Industry, Occupation, Organisation, Organi
 _serial = itertools.count(1)
 
 
-def make_resident_id(*, birth: datetime.date = datetime.date(1990, 5, 17), male: bool = True, serial: int | None = None) -> str:
+def make_resident_id(
+    *, birth: datetime.date = datetime.date(1990, 5, 17), male: bool = True, serial: int | None = None
+) -> str:
     n = next(_serial) if serial is None else serial
     seq = (n * 2 + (1 if male else 0)) % 1000  # the 17th digit: odd for men
     first17 = f"441900{birth:%Y%m%d}{seq:03d}"
@@ -37,7 +39,11 @@ class TownFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "长安镇"
-    code = factory.LazyAttribute(lambda o: {"长安镇": "441900119000", "虎门镇": "441900121000"}.get(o.name, f"4419{abs(hash(o.name)) % 10**8:08d}"))
+    code = factory.LazyAttribute(
+        lambda o: {"长安镇": "441900119000", "虎门镇": "441900121000"}.get(
+            o.name, f"4419{abs(hash(o.name)) % 10**8:08d}"
+        )
+    )
     kind = Town.Kind.TOWN
 
 

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from skillcity.accounts.models import ApiToken
 from skillcity.accounts.services import token_create, token_revoke
+from skillcity.core.access import acting_user
 from skillcity.core.errors import NotFound
 
 router = Router(tags=["accounts"])
@@ -42,23 +43,23 @@ class TokenIn(Schema):
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> Any:
-    return request.user
+    return acting_user(request)
 
 
 @router.get("/tokens", response=list[TokenOut])
 def list_tokens(request: HttpRequest) -> Any:
-    return ApiToken.objects.filter(user=request.user)
+    return ApiToken.objects.filter(user=acting_user(request))
 
 
 @router.post("/tokens", response={201: TokenCreated})
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
-    token, clear = token_create(user=request.user, name=payload.name, actor=request.user)  # type: ignore[arg-type]
+    token, clear = token_create(user=acting_user(request), name=payload.name, actor=acting_user(request))  # type: ignore[arg-type]
     return 201, {**TokenOut.from_orm(token).dict(), "token": clear}
 
 
 @router.post("/tokens/{pk}/revoke", response=TokenOut)
 def revoke_token(request: HttpRequest, pk: int) -> Any:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    token = ApiToken.objects.filter(pk=pk, user=acting_user(request)).first()
     if token is None:
         raise NotFound("令牌不存在")
-    return token_revoke(token=token, actor=request.user)
+    return token_revoke(token=token, actor=acting_user(request))

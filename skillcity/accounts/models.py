@@ -19,13 +19,28 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.WORKER)
     display_name = models.CharField(_("姓名"), max_length=100, blank=True)
     town = models.ForeignKey(
-        "registry.Town", null=True, blank=True, on_delete=models.PROTECT, related_name="officers", verbose_name=_("镇街")
+        "registry.Town",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("镇街"),
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("单位")
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("单位"),
     )
     worker = models.OneToOneField(
-        "registry.Worker", null=True, blank=True, on_delete=models.PROTECT, related_name="user", verbose_name=_("劳动者")
+        "registry.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+        verbose_name=_("劳动者"),
     )
 
     class Meta:
@@ -41,8 +56,10 @@ class User(AbstractUser):
                 condition=~Q(role="organisation_user") | Q(organisation__isnull=False),
                 name="organisation_user_has_organisation",
             ),
-            models.CheckConstraint(condition=~Q(role="worker") | Q(worker__isnull=False) | Q(is_superuser=True),
-                                   name="worker_user_has_worker"),
+            models.CheckConstraint(
+                condition=~Q(role="worker") | Q(worker__isnull=False) | Q(is_superuser=True),
+                name="worker_user_has_worker",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,23 +23,50 @@ def _hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, role: str, actor: Any, display_name: str = "",
-                town: Any = None, organisation: Any = None, worker: Any = None, is_superuser: bool = False) -> User:
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    actor: Any,
+    display_name: str = "",
+    town: Any = None,
+    organisation: Any = None,
+    worker: Any = None,
+    is_superuser: bool = False,
+) -> User:
     if role not in Role.values:
         raise DomainError("invalid", f"未知角色 {role}", {"role": "未知角色"})
     if User.objects.filter(username=username).exists():
         raise DomainError("invalid", f"用户名 {username} 已存在", {"username": "用户名已存在"})
-    user = User(username=username, role=role, display_name=display_name, town=town, organisation=organisation,
-                worker=worker, is_superuser=is_superuser, is_staff=is_superuser)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        town=town,
+        organisation=organisation,
+        worker=worker,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="user.create", target=user,
-                 after={"username": username, "role": role, "town": user.town_id, "organisation": user.organisation_id,
-                        "worker": user.worker_id})
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        after={
+            "username": username,
+            "role": role,
+            "town": user.town_id,
+            "organisation": user.organisation_id,
+            "worker": user.worker_id,
+        },
+    )
     return user
 
 
@@ -54,8 +81,13 @@ def token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
     prefix = secrets.token_hex(4)
     clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=_hash_token(clear))
-    audit_record(actor=actor, action="api_token.create", target=token, target_label=f"{user.username}:{name}",
-                 after={"user": user.pk, "name": name, "prefix": prefix})
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        target=token,
+        target_label=f"{user.username}:{name}",
+        after={"user": user.pk, "name": name, "prefix": prefix},
+    )
     return token, clear
 
 
@@ -74,7 +106,11 @@ def user_for_token(clear: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     if not clear.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=_hash_token(clear), revoked_at__isnull=True).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=_hash_token(clear), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -102,8 +138,13 @@ def login_locked_until(*, username: str, address: str) -> datetime.datetime | No
 @transaction.atomic
 def login_failure_record(*, username: str, address: str) -> None:
     LoginFailure.objects.create(username=username.lower(), address=address, at=timezone.now())
-    audit_record(actor=None, action="login.failure", target_type="accounts.user", target_id=username[:64],
-                 after={"address": address})
+    audit_record(
+        actor=None,
+        action="login.failure",
+        target_type="accounts.user",
+        target_id=username[:64],
+        after={"address": address},
+    )
 
 
 def login_failures_clear(*, username: str, address: str) -> None:

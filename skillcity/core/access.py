@@ -16,13 +16,16 @@ An object outside the caller's scope is reported as not found, so its existence 
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.core.errors import NotFound, PermissionDenied
+
+if TYPE_CHECKING:
+    from skillcity.accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -96,3 +99,13 @@ def get_for(user: Any, queryset: models.QuerySet[M], pk: Any, *, write: bool = F
 def require_role(user: Any, *roles: str) -> None:
     if _role(user) not in roles:
         raise PermissionDenied(_("您的角色无权执行此操作"))
+
+
+def acting_user(request: Any) -> User:
+    """The logged-in user of a request (pages are login_required, the API authenticates)."""
+    from skillcity.accounts.models import User as UserModel
+
+    user = request.user
+    if not isinstance(user, UserModel):
+        raise PermissionDenied(_("请先登录"))
+    return user

@@ -38,7 +38,9 @@ def _default(value: Any) -> Any:
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps({"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        {"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -89,7 +91,9 @@ def audit_record(
         action=action,
         target_type=target_type or (target._meta.label_lower if target is not None else ""),
         target_id=str(target_id if target_id is not None else (target.pk if target is not None else "")),
-        target_label=(target_label if target_label is not None else (str(target) if target is not None else ""))[:200],
+        target_label=(
+            target_label if target_label is not None else (str(target) if target is not None else "")
+        )[:200],
         before=_jsonable(before),
         after=_jsonable(after),
         prev_hash=head,
@@ -123,9 +127,16 @@ def audit_verify() -> ChainReport:
     checked = 0
     for event in _iter_events():
         if event.prev_hash != prev:
-            return ChainReport(False, checked, event.id, "prev_hash does not match the previous row (a row was removed or altered)")
+            return ChainReport(
+                False,
+                checked,
+                event.id,
+                "prev_hash does not match the previous row (a row was removed or altered)",
+            )
         if _digest(prev, _hashed_fields(event)) != event.hash:
-            return ChainReport(False, checked, event.id, "content does not match its hash (the row was altered)")
+            return ChainReport(
+                False, checked, event.id, "content does not match its hash (the row was altered)"
+            )
         prev = event.hash
         checked += 1
     return ChainReport(True, checked)

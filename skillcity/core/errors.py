@@ -14,7 +14,9 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: Any, fields: dict[str, Any] | None = None, *, status: int | None = None):
+    def __init__(
+        self, code: str, message: Any, fields: dict[str, Any] | None = None, *, status: int | None = None
+    ):
         super().__init__(str(message))
         self.code = code
         self.message = message
@@ -26,7 +28,10 @@ class DomainError(Exception):
         return {
             "code": self.code,
             "message": str(self.message),
-            "fields": {k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in self.fields.items()},
+            "fields": {
+                k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])]
+                for k, v in self.fields.items()
+            },
         }
 
 

@@ -25,9 +25,41 @@ class ResidentId:
 
 
 _PROVINCES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 
 
@@ -53,7 +85,9 @@ def parse_resident_id(value: str) -> ResidentId:
         raise ValueError("身份证号码中的出生日期晚于今天")
     if birth.year < 1900:
         raise ValueError("身份证号码中的出生日期无效")
-    return ResidentId(number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F", region_code=number[:6])
+    return ResidentId(
+        number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F", region_code=number[:6]
+    )
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -122,4 +156,6 @@ def validate_phone(value: str, *, mobile_only: bool = False) -> str:
         return phone
     if not mobile_only and _LANDLINE.match(phone):
         return phone
-    raise ValueError("手机号码应为以1开头的11位数字" if mobile_only else "电话号码格式无效（手机11位或带区号的固定电话）")
+    raise ValueError(
+        "手机号码应为以1开头的11位数字" if mobile_only else "电话号码格式无效（手机11位或带区号的固定电话）"
+    )

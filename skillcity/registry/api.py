@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from skillcity.core.access import get_for
+from skillcity.core.access import acting_user, get_for
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import PermissionDenied
 from skillcity.registry import selectors, services
@@ -101,8 +101,12 @@ class PageQuery(Schema):
 
 def _page(queryset: Any, query: PageQuery) -> dict[str, Any]:
     start = (query.page - 1) * query.page_size
-    return {"count": queryset.count(), "page": query.page, "page_size": query.page_size,
-            "results": list(queryset[start:start + query.page_size])}
+    return {
+        "count": queryset.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": list(queryset[start : start + query.page_size]),
+    }
 
 
 @router.get("/towns", response=list[TownOut], auth=None, summary="The 33 towns, sub-districts and parks")
@@ -129,14 +133,15 @@ class OrganisationFilters(PageQuery):
 
 @router.get("/organisations", response=OrganisationPage)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
-    queryset = selectors.organisation_list(request.user, q=filters.q, town=filters.town, category=filters.category,
-                                           industry=filters.industry)
+    queryset = selectors.organisation_list(
+        acting_user(request), q=filters.q, town=filters.town, category=filters.category, industry=filters.industry
+    )
     return _page(queryset, filters)
 
 
 @router.get("/organisations/{pk}", response=OrganisationOut)
 def get_organisation(request: HttpRequest, pk: int) -> Any:
-    return get_for(request.user, Organisation.objects.select_related("town", "industry"), pk)
+    return get_for(acting_user(request), Organisation.objects.select_related("town", "industry"), pk)
 
 
 class OrganisationIn(Schema):
@@ -170,15 +175,22 @@ class OrganisationIn(Schema):
     general_workers: int | None = None
 
 
+def _own_town_code(request: HttpRequest) -> str:
+    town = acting_user(request).town
+    if town is None:  # impossible for a town officer: a database constraint requires the town
+        raise PermissionDenied("镇街工作人员未设置镇街")
+    return town.code
+
+
 def _scoped_town(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
-    user = request.user
+    user = acting_user(request)
     if getattr(user, "role", "") == "town_officer":
-        data["town"] = user.town.code  # a town officer registers in their own town only
+        data["town"] = _own_town_code(request)  # a town officer registers in their own town only
     return data
 
 
 def _require_officer(request: HttpRequest) -> None:
-    user = request.user
+    user = acting_user(request)
     if not (user.is_superuser or getattr(user, "role", "") in ("bureau_officer", "town_officer")):
         raise PermissionDenied("您的角色无权登记")
 
@@ -187,17 +199,17 @@ def _require_officer(request: HttpRequest) -> None:
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     _require_officer(request)
     data = _scoped_town(request, payload.dict(exclude_none=True))
-    return 201, services.organisation_create(data=data, actor=request.user)
+    return 201, services.organisation_create(data=data, actor=acting_user(request))
 
 
 @router.patch("/organisations/{pk}", response=OrganisationOut)
 def update_organisation(request: HttpRequest, pk: int, payload: OrganisationIn) -> Any:
-    organisation = get_for(request.user, Organisation.objects.all(), pk, write=True)
+    organisation = get_for(acting_user(request), Organisation.objects.all(), pk, write=True)
     data = payload.dict(exclude_none=True)
     data.pop("uscc", None)
-    if getattr(request.user, "role", "") == "town_officer" and "town" in data:
-        data["town"] = request.user.town.code
-    return services.organisation_update(organisation=organisation, data=data, actor=request.user)
+    if getattr(acting_user(request), "role", "") == "town_officer" and "town" in data:
+        data["town"] = _own_town_code(request)
+    return services.organisation_update(organisation=organisation, data=data, actor=acting_user(request))
 
 
 class WorkerFilters(PageQuery):
@@ -209,14 +221,15 @@ class WorkerFilters(PageQuery):
 
 @router.get("/workers", response=WorkerPage)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
-    queryset = selectors.worker_list(request.user, q=filters.q, town=filters.town, level=filters.level or None,
-                                     employer=filters.employer)
+    queryset = selectors.worker_list(
+        acting_user(request), q=filters.q, town=filters.town, level=filters.level or None, employer=filters.employer
+    )
     return _page(queryset, filters)
 
 
 @router.get("/workers/{pk}", response=WorkerOut)
 def get_worker(request: HttpRequest, pk: int) -> Any:
-    return get_for(request.user, Worker.objects.select_related("town"), pk)
+    return get_for(acting_user(request), Worker.objects.select_related("town"), pk)
 
 
 class WorkerIn(Schema):
@@ -233,16 +246,16 @@ class WorkerIn(Schema):
 def create_worker(request: HttpRequest, payload: WorkerIn) -> Any:
     _require_officer(request)
     data = _scoped_town(request, payload.dict(exclude_none=True))
-    return 201, services.worker_create(data=data, actor=request.user)
+    return 201, services.worker_create(data=data, actor=acting_user(request))
 
 
 @router.patch("/workers/{pk}", response=WorkerOut)
 def update_worker(request: HttpRequest, pk: int, payload: WorkerIn) -> Any:
-    worker = get_for(request.user, Worker.objects.all(), pk, write=True)
+    worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
     data = payload.dict(exclude_none=True)
-    if getattr(request.user, "role", "") == "town_officer" and "town" in data:
-        data["town"] = request.user.town.code
-    return services.worker_update(worker=worker, data=data, actor=request.user)
+    if getattr(acting_user(request), "role", "") == "town_officer" and "town" in data:
+        data["town"] = _own_town_code(request)
+    return services.worker_update(worker=worker, data=data, actor=acting_user(request))
 
 
 class RevealOut(Schema):
@@ -252,8 +265,8 @@ class RevealOut(Schema):
 
 @router.post("/workers/{pk}/reveal", response=RevealOut, summary="Full ID number and phone (audited)")
 def reveal_worker(request: HttpRequest, pk: int) -> Any:
-    worker = get_for(request.user, Worker.objects.all(), pk)
-    if not getattr(request.user, "sees_personal_data", False):
+    worker = get_for(acting_user(request), Worker.objects.all(), pk)
+    if not getattr(acting_user(request), "sees_personal_data", False):
         raise PermissionDenied("您的角色无权查看完整个人信息")
-    audit_personal_data_view(actor=request.user, target=worker, field="id_number,phone")
+    audit_personal_data_view(actor=acting_user(request), target=worker, field="id_number,phone")
     return {"id_number": worker.id_number, "phone": worker.phone}

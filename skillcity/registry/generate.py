@@ -33,31 +33,108 @@ TODAY = datetime.date(2026, 11, 23)  # the demo city's "today", fixed so a seed 
 
 # Relative size of each town's workforce (larger manufacturing towns weigh more).
 TOWN_WEIGHTS = {
-    "长安镇": 9, "虎门镇": 9, "塘厦镇": 7, "常平镇": 7, "厚街镇": 7, "大朗镇": 6, "凤岗镇": 6, "寮步镇": 6,
-    "清溪镇": 5, "东城街道": 6, "南城街道": 5, "松山湖": 4, "黄江镇": 4, "大岭山镇": 4, "樟木头镇": 3,
-    "石碣镇": 3, "横沥镇": 3, "桥头镇": 3, "万江街道": 3, "茶山镇": 2, "石排镇": 2, "企石镇": 2,
-    "谢岗镇": 2, "东坑镇": 2, "石龙镇": 2, "莞城街道": 2, "沙田镇": 2, "麻涌镇": 2, "中堂镇": 2,
-    "高埗镇": 2, "道滘镇": 2, "洪梅镇": 1, "望牛墩镇": 1,
+    "长安镇": 9,
+    "虎门镇": 9,
+    "塘厦镇": 7,
+    "常平镇": 7,
+    "厚街镇": 7,
+    "大朗镇": 6,
+    "凤岗镇": 6,
+    "寮步镇": 6,
+    "清溪镇": 5,
+    "东城街道": 6,
+    "南城街道": 5,
+    "松山湖": 4,
+    "黄江镇": 4,
+    "大岭山镇": 4,
+    "樟木头镇": 3,
+    "石碣镇": 3,
+    "横沥镇": 3,
+    "桥头镇": 3,
+    "万江街道": 3,
+    "茶山镇": 2,
+    "石排镇": 2,
+    "企石镇": 2,
+    "谢岗镇": 2,
+    "东坑镇": 2,
+    "石龙镇": 2,
+    "莞城街道": 2,
+    "沙田镇": 2,
+    "麻涌镇": 2,
+    "中堂镇": 2,
+    "高埗镇": 2,
+    "道滘镇": 2,
+    "洪梅镇": 1,
+    "望牛墩镇": 1,
 }
 
 # Birthplace region codes: Dongguan, other Guangdong prefectures, and the provinces most of
 # Dongguan's migrant workforce comes from (county-level codes).
-REGIONS = np.array([
-    "441900", "441900", "441900", "441900", "441302", "441521", "440882", "441781", "445221", "440513",
-    "441481", "430124", "430521", "431003", "450821", "452402", "360731", "362201", "511321", "510902",
-    "421182", "420984", "411522", "412723", "522121", "520221",
-])
+REGIONS = np.array(
+    [
+        "441900",
+        "441900",
+        "441900",
+        "441900",
+        "441302",
+        "441521",
+        "440882",
+        "441781",
+        "445221",
+        "440513",
+        "441481",
+        "430124",
+        "430521",
+        "431003",
+        "450821",
+        "452402",
+        "360731",
+        "362201",
+        "511321",
+        "510902",
+        "421182",
+        "420984",
+        "411522",
+        "412723",
+        "522121",
+        "520221",
+    ]
+)
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔"
+)
 SURNAME_WEIGHTS = np.array([max(1.0, 80.0 / (i + 1) ** 0.9) for i in range(len(SURNAMES))])
 MALE_CHARS = list("伟强磊军勇杰涛斌超明华建国志刚俊峰文辉鹏浩宇飞亮健波宁林成东海平德龙春")
 FEMALE_CHARS = list("芳娜敏静丽艳娟霞秀玲桂英红梅琳燕萍雪慧婷洁兰琴云凤颖倩玉佳欣怡")
-ORG_WORDS = list("华盛泰丰达通宏源鑫诚恒信嘉利德成新力科精瑞明创联众兴佳顺和安东莞粤晟锦昌") + ["长城", "珠江", "南方", "金山"]
+ORG_WORDS = [
+    *"华盛泰丰达通宏源鑫诚恒信嘉利德成新力科精瑞明创联众兴佳顺和安东莞粤晟锦昌",
+    "长城",
+    "珠江",
+    "南方",
+    "金山",
+]
 INDUSTRY_WORDS = {
-    "P01": "电子科技", "P02": "化工", "P03": "电器", "P04": "汽车部件", "P05": "新材料", "P06": "纺织服装",
-    "P07": "软件", "P08": "显示科技", "P09": "生物医药", "P10": "食品", "E01": "半导体", "E02": "精密机械",
-    "E03": "机器人", "E04": "信息技术", "E05": "材料科技", "E06": "新能源", "E07": "激光科技", "E08": "文化创意",
-    "E09": "环保科技", "E10": "仪器",
+    "P01": "电子科技",
+    "P02": "化工",
+    "P03": "电器",
+    "P04": "汽车部件",
+    "P05": "新材料",
+    "P06": "纺织服装",
+    "P07": "软件",
+    "P08": "显示科技",
+    "P09": "生物医药",
+    "P10": "食品",
+    "E01": "半导体",
+    "E02": "精密机械",
+    "E03": "机器人",
+    "E04": "信息技术",
+    "E05": "材料科技",
+    "E06": "新能源",
+    "E07": "激光科技",
+    "E08": "文化创意",
+    "E09": "环保科技",
+    "E10": "仪器",
 }
 # Organisation categories: (category, share, USCC authority+kind, name pattern)
 ORG_MIX = [
@@ -116,13 +193,21 @@ def _names(rng: np.random.Generator, male: np.ndarray) -> list[str]:
     n = male.size
     surnames = np.array(SURNAMES)[rng.choice(len(SURNAMES), n, p=SURNAME_WEIGHTS / SURNAME_WEIGHTS.sum())]
     male_pool, female_pool = np.array(MALE_CHARS), np.array(FEMALE_CHARS)
-    first = np.where(male, male_pool[rng.integers(0, male_pool.size, n)], female_pool[rng.integers(0, female_pool.size, n)])
-    second = np.where(male, male_pool[rng.integers(0, male_pool.size, n)], female_pool[rng.integers(0, female_pool.size, n)])
+    first = np.where(
+        male, male_pool[rng.integers(0, male_pool.size, n)], female_pool[rng.integers(0, female_pool.size, n)]
+    )
+    second = np.where(
+        male, male_pool[rng.integers(0, male_pool.size, n)], female_pool[rng.integers(0, female_pool.size, n)]
+    )
     two_chars = rng.random(n) < 0.7
-    return [s + f + (t if two else "") for s, f, t, two in zip(surnames, first, second, two_chars, strict=True)]
+    return [
+        s + f + (t if two else "") for s, f, t, two in zip(surnames, first, second, two_chars, strict=True)
+    ]
 
 
-def _organisations(seed: int, count: int, towns: list[Town], industries: list[Industry]) -> list[Organisation]:
+def _organisations(
+    seed: int, count: int, towns: list[Town], industries: list[Industry]
+) -> list[Organisation]:
     rng = _rng(seed, 1)
     weights = np.array([TOWN_WEIGHTS.get(t.name, 1) for t in towns], dtype=float)
     town_idx = rng.choice(len(towns), count, p=weights / weights.sum())
@@ -145,20 +230,38 @@ def _organisations(seed: int, count: int, towns: list[Town], industries: list[In
             name = f"{name[:-4]}{i}{name[-4:]}"
         used_names.add(name)
         total = int(sizes[i])
-        parts = rng.multinomial(total, [0.02, 0.06, 0.18, 0.2, 0.14, 0.04, 0.36])  # levels 1-5, special, general
+        parts = rng.multinomial(
+            total, [0.02, 0.06, 0.18, 0.2, 0.14, 0.04, 0.36]
+        )  # levels 1-5, special, general
         managers = int(total * rng.uniform(0.05, 0.15))
         titles = rng.multinomial(int(total * rng.uniform(0.02, 0.12)), [0.15, 0.35, 0.5])
-        organisations.append(Organisation(
-            category=category, name=name, uscc=_uscc(prefix, seed * 7919 + i * 104_729 + 1), town=towns[town_idx[i]],
-            industry=industry, legal_representative=people[2 * i], contact_person=people[2 * i + 1],
-            mobile=f"1{rng.choice([3, 5, 7, 8, 9])}{rng.integers(0, 10**9):09d}",
-            office_phone=f"0769-{rng.integers(2_000_0000, 9_000_0000)}", postcode="523000",
-            address=f"{towns[town_idx[i]].name}{ORG_WORDS[word_idx[i, 1]]}路{int(rng.integers(1, 300))}号",
-            total_staff=total, managers=managers, title_senior=int(titles[0]), title_intermediate=int(titles[1]),
-            title_junior=int(titles[2]), level1_count=int(parts[0]), level2_count=int(parts[1]),
-            level3_count=int(parts[2]), level4_count=int(parts[3]), level5_count=int(parts[4]),
-            special_ability_count=int(parts[5]), general_workers=int(parts[6]),
-        ))
+        organisations.append(
+            Organisation(
+                category=category,
+                name=name,
+                uscc=_uscc(prefix, seed * 7919 + i * 104_729 + 1),
+                town=towns[town_idx[i]],
+                industry=industry,
+                legal_representative=people[2 * i],
+                contact_person=people[2 * i + 1],
+                mobile=f"1{rng.choice([3, 5, 7, 8, 9])}{rng.integers(0, 10**9):09d}",
+                office_phone=f"0769-{rng.integers(2_000_0000, 9_000_0000)}",
+                postcode="523000",
+                address=f"{towns[town_idx[i]].name}{ORG_WORDS[word_idx[i, 1]]}路{int(rng.integers(1, 300))}号",
+                total_staff=total,
+                managers=managers,
+                title_senior=int(titles[0]),
+                title_intermediate=int(titles[1]),
+                title_junior=int(titles[2]),
+                level1_count=int(parts[0]),
+                level2_count=int(parts[1]),
+                level3_count=int(parts[2]),
+                level4_count=int(parts[3]),
+                level5_count=int(parts[4]),
+                special_ability_count=int(parts[5]),
+                general_workers=int(parts[6]),
+            )
+        )
     return organisations
 
 
@@ -168,8 +271,15 @@ class _WorkerChunk:
     records: list[tuple[Any, ...]]
 
 
-def _worker_chunks(seed: int, total: int, first_id: int, towns: list[Town], orgs: list[Organisation],
-                   occupations: list[Occupation], first_record_id: int) -> Iterator[_WorkerChunk]:
+def _worker_chunks(
+    seed: int,
+    total: int,
+    first_id: int,
+    towns: list[Town],
+    orgs: list[Organisation],
+    occupations: list[Occupation],
+    first_record_id: int,
+) -> Iterator[_WorkerChunk]:
     weights = np.array([TOWN_WEIGHTS.get(t.name, 1) for t in towns], dtype=float)
     town_p = weights / weights.sum()
     town_ids = np.array([t.pk for t in towns])
@@ -202,7 +312,9 @@ def _worker_chunks(seed: int, total: int, first_id: int, towns: list[Town], orgs
         first17, used = _make_unique(first17, used)
         ids = np.char.add(first17.astype(str), _id_check_chars(first17)).tolist()
         names = _names(rng, male)
-        phones = np.char.add("1", (rng.choice([3, 5, 7, 8, 9], n) * 10**9 + rng.integers(0, 10**9, n)).astype(str)).tolist()
+        phones = np.char.add(
+            "1", (rng.choice([3, 5, 7, 8, 9], n) * 10**9 + rng.integers(0, 10**9, n)).astype(str)
+        ).tolist()
         levels = LEVEL_VALUES[rng.choice(LEVEL_VALUES.size, n, p=LEVEL_SHARES)]
         employed = rng.random(n) < 0.9
         employer = np.full(n, -1, dtype=np.int64)
@@ -213,29 +325,69 @@ def _worker_chunks(seed: int, total: int, first_id: int, towns: list[Town], orgs
                 pks, p = orgs_by_town[town.pk]
                 employer[mask] = pks[np.minimum(np.searchsorted(np.cumsum(p), pick[mask]), pks.size - 1)]
         occupation = occupation_ids[rng.choice(occupation_ids.size, n, p=occupation_p)].tolist()
-        obtained = np.datetime_as_string(today - rng.integers(30, 20 * 365, n).astype("timedelta64[D]"), unit="D").tolist()
+        obtained = np.datetime_as_string(
+            today - rng.integers(30, 20 * 365, n).astype("timedelta64[D]"), unit="D"
+        ).tolist()
         honour_draw = rng.random(n)
         title_draw = rng.random(n)
         worker_ids = list(range(first_id + start, first_id + start + n))
         level_list = [int(v) or None for v in levels.tolist()]
-        rows = list(zip(
-            worker_ids, names, ids, np.where(male, "M", "F").tolist(), birth_str.tolist(), phones,
-            town_ids[town_idx].tolist(), [e if e >= 0 else None for e in employer.tolist()], level_list,
-            [now] * n, [now] * n, strict=True,
-        ))
+        rows = list(
+            zip(
+                worker_ids,
+                names,
+                ids,
+                np.where(male, "M", "F").tolist(),
+                birth_str.tolist(),
+                phones,
+                town_ids[town_idx].tolist(),
+                [e if e >= 0 else None for e in employer.tolist()],
+                level_list,
+                [now] * n,
+                [now] * n,
+                strict=True,
+            )
+        )
         # Every worker holds one skill-level certificate, or (no level) a special ability.
         kinds = ["skill_level" if v else "special_ability" for v in level_list]
         record_ids = list(range(record_id, record_id + n))
-        records = list(zip(record_ids, worker_ids, kinds, occupation, level_list, [""] * n, [""] * n, [""] * n,
-                           obtained, [""] * n, strict=True))
+        records = list(
+            zip(
+                record_ids,
+                worker_ids,
+                kinds,
+                occupation,
+                level_list,
+                [""] * n,
+                [""] * n,
+                [""] * n,
+                obtained,
+                [""] * n,
+                strict=True,
+            )
+        )
         record_id += n
         for i in np.flatnonzero(title_draw < 0.03).tolist():
             grade = ("senior", "intermediate", "junior")[int(title_draw[i] * 100) % 3]
-            records.append((record_id, worker_ids[i], "professional_title", None, None, grade, "", "", obtained[i], ""))
+            records.append(
+                (record_id, worker_ids[i], "professional_title", None, None, grade, "", "", obtained[i], "")
+            )
             record_id += 1
         for i in np.flatnonzero((levels > 0) & (levels <= 2) & (honour_draw < 0.02)).tolist():
-            records.append((record_id, worker_ids[i], "honour", None, None, "", "dongguan_technical_expert",
-                            "东莞市技术能手", obtained[i], ""))
+            records.append(
+                (
+                    record_id,
+                    worker_ids[i],
+                    "honour",
+                    None,
+                    None,
+                    "",
+                    "dongguan_technical_expert",
+                    "东莞市技术能手",
+                    obtained[i],
+                    "",
+                )
+            )
             record_id += 1
         yield _WorkerChunk(rows, records)
 
@@ -256,10 +408,31 @@ def _make_unique(first17: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.
         first17[repeat] = (bumped // 1000) * 1000 + (bumped % 1000 + 2) % 1000
 
 
-WORKER_COLUMNS = ("id", "name", "id_number", "gender", "birth_date", "phone", "town_id", "employer_id",
-                  "highest_level", "created_at", "updated_at")
-RECORD_COLUMNS = ("id", "worker_id", "kind", "occupation_id", "level", "title_grade", "honour", "name",
-                  "obtained_on", "certificate_number")
+WORKER_COLUMNS = (
+    "id",
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "town_id",
+    "employer_id",
+    "highest_level",
+    "created_at",
+    "updated_at",
+)
+RECORD_COLUMNS = (
+    "id",
+    "worker_id",
+    "kind",
+    "occupation_id",
+    "level",
+    "title_grade",
+    "honour",
+    "name",
+    "obtained_on",
+    "certificate_number",
+)
 
 
 def _write(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -272,7 +445,9 @@ def _write(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) ->
                     copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
-            cursor.connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            cursor.connection.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+            )
 
 
 @contextlib.contextmanager
@@ -320,11 +495,19 @@ def _reset_sequences() -> None:
         return
     with connection.cursor() as cursor:
         for table in ("registry_worker", "registry_skillrecord", "registry_organisation"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"
+            )
 
 
-def generate_city(*, seed: int, scale: str, progress: bool = True, workers: int | None = None,
-                  organisations: int | None = None) -> GenerateResult:
+def generate_city(
+    *,
+    seed: int,
+    scale: str,
+    progress: bool = True,
+    workers: int | None = None,
+    organisations: int | None = None,
+) -> GenerateResult:
     """Build the synthetic city into the (empty) registry."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {sorted(SCALES)}")
@@ -341,7 +524,9 @@ def generate_city(*, seed: int, scale: str, progress: bool = True, workers: int 
     with bar:
         org_task = bar.add_task("单位 organisations", total=n_orgs)
         with transaction.atomic():
-            orgs = Organisation.objects.bulk_create(_organisations(seed, n_orgs, towns, industries), batch_size=1000)
+            orgs = Organisation.objects.bulk_create(
+                _organisations(seed, n_orgs, towns, industries), batch_size=1000
+            )
         if connection.vendor == "postgresql" or not orgs or orgs[0].pk is None:
             orgs = list(Organisation.objects.order_by("id"))
         bar.update(org_task, completed=n_orgs)
@@ -359,14 +544,29 @@ def generate_city(*, seed: int, scale: str, progress: bool = True, workers: int 
     seconds = time.perf_counter() - started
     result = GenerateResult(len(orgs), n_workers, records, seconds)
     with transaction.atomic():
-        audit_record(actor="generate", action="registry.generate", target_type="registry.city", target_id=seed,
-                     after={"seed": seed, "scale": scale, "organisations": result.organisations,
-                            "workers": result.workers, "skill_records": result.skill_records})
+        audit_record(
+            actor="generate",
+            action="registry.generate",
+            target_type="registry.city",
+            target_id=seed,
+            after={
+                "seed": seed,
+                "scale": scale,
+                "organisations": result.organisations,
+                "workers": result.workers,
+                "skill_records": result.skill_records,
+            },
+        )
     return result
 
 
 def _progress(enabled: bool) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    disable=not enabled)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=not enabled,
+    )

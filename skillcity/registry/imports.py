@@ -25,20 +25,59 @@ from skillcity.registry.validation import Cleaned, ReferenceCache, clean_organis
 
 # field → column label (the template's header; English field names are accepted too)
 WORKER_COLUMNS = {
-    "name": "姓名", "id_number": "身份证号码", "phone": "手机号码", "town": "所在镇街",
-    "employer": "工作单位统一社会信用代码", "highest_level": "技能等级", "occupation": "职业编码",
+    "name": "姓名",
+    "id_number": "身份证号码",
+    "phone": "手机号码",
+    "town": "所在镇街",
+    "employer": "工作单位统一社会信用代码",
+    "highest_level": "技能等级",
+    "occupation": "职业编码",
 }
 ORGANISATION_COLUMNS = {
-    "name": "单位名称", "category": "单位类别", "uscc": "统一社会信用代码", "town": "所在镇街", "industry": "所属产业",
-    "legal_representative": "法定代表人", "address": "地址", "postcode": "邮编", "email": "电子邮箱",
-    "contact_person": "联系人", "office_phone": "办公电话", "mobile": "手机", "fax": "传真",
-    **{name: str(Organisation._meta.get_field(name).verbose_name) for name in STAFF_COUNT_FIELDS},
+    "name": "单位名称",
+    "category": "单位类别",
+    "uscc": "统一社会信用代码",
+    "town": "所在镇街",
+    "industry": "所属产业",
+    "legal_representative": "法定代表人",
+    "address": "地址",
+    "postcode": "邮编",
+    "email": "电子邮箱",
+    "contact_person": "联系人",
+    "office_phone": "办公电话",
+    "mobile": "手机",
+    "fax": "传真",
+    **{f.name: str(f.verbose_name) for f in Organisation._meta.fields if f.name in STAFF_COUNT_FIELDS},
 }
 SAMPLES = {
     "workers": ["陈小明", "441900199005170019", "13800138000", "长安镇", "", "三级/高级工", "6-18-01-01"],
-    "organisations": ["东莞市示例精密制造有限公司", "企业", "91441900MA5XXXXXXX", "长安镇", "新一代电子信息", "张三",
-                      "长安镇示例路1号", "523850", "hr@example.com", "李四", "0769-85550000", "13800138000", "",
-                      100, 10, 2, 5, 8, 1, 3, 10, 20, 15, 5, 40],
+    "organisations": [
+        "东莞市示例精密制造有限公司",
+        "企业",
+        "91441900MA5XXXXXXX",
+        "长安镇",
+        "新一代电子信息",
+        "张三",
+        "长安镇示例路1号",
+        "523850",
+        "hr@example.com",
+        "李四",
+        "0769-85550000",
+        "13800138000",
+        "",
+        100,
+        10,
+        2,
+        5,
+        8,
+        1,
+        3,
+        10,
+        20,
+        15,
+        5,
+        40,
+    ],
 }
 
 
@@ -72,7 +111,9 @@ def read_rows(filename: str, content: bytes) -> Iterator[list[Any]]:
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception:
-            raise DomainError("invalid_file", "无法读取该 .xlsx 文件", {"file": "文件损坏或不是 .xlsx"}) from None
+            raise DomainError(
+                "invalid_file", "无法读取该 .xlsx 文件", {"file": "文件损坏或不是 .xlsx"}
+            ) from None
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)
         return
@@ -84,7 +125,9 @@ def read_rows(filename: str, content: bytes) -> Iterator[list[Any]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise DomainError("invalid_file", "无法识别 CSV 文件编码（应为 UTF-8 或 GB18030）", {"file": "编码无法识别"})
+            raise DomainError(
+                "invalid_file", "无法识别 CSV 文件编码（应为 UTF-8 或 GB18030）", {"file": "编码无法识别"}
+            )
         yield from csv.reader(io.StringIO(text))
         return
     raise DomainError("invalid_file", "只支持 .xlsx 或 .csv 文件", {"file": "文件类型不支持"})
@@ -102,7 +145,9 @@ def _header_map(header: list[Any], columns: dict[str, str]) -> tuple[dict[int, s
             errors.append(RowError(1, text, "未知列名"))
         else:
             mapping[index] = by_label[text]
-    required = ["name", "id_number", "town"] if "id_number" in columns else ["name", "category", "uscc", "town"]
+    required = (
+        ["name", "id_number", "town"] if "id_number" in columns else ["name", "category", "uscc", "town"]
+    )
     for name in required:
         if name not in mapping.values():
             errors.append(RowError(1, columns[name], "缺少必填列"))
@@ -120,7 +165,9 @@ def run_import(*, kind: str, filename: str, content: bytes, actor: Any) -> Impor
     if errors:
         return ImportResult(errors=errors)
     refs = ReferenceCache()
-    employers = {o.uscc: o for o in Organisation.objects.only("id", "uscc", "town_id")} if kind == "workers" else None
+    employers = (
+        {o.uscc: o for o in Organisation.objects.only("id", "uscc", "town_id")} if kind == "workers" else None
+    )
     seen: dict[str, int] = {}
     unique_field = "id_number" if kind == "workers" else "uscc"
     town_lock = getattr(actor, "town", None) if getattr(actor, "role", "") == "town_officer" else None
@@ -133,8 +180,11 @@ def run_import(*, kind: str, filename: str, content: bytes, actor: Any) -> Impor
             result.errors.append(RowError(number, "", f"超过单次导入上限 {settings.IMPORT_MAX_ROWS} 行"))
             break
         data = {mapping[i]: value for i, value in enumerate(raw) if i in mapping}
-        cleaned = (clean_worker(data, refs=refs, employers=employers) if kind == "workers"
-                   else clean_organisation(data, refs=refs))
+        cleaned = (
+            clean_worker(data, refs=refs, employers=employers)
+            if kind == "workers"
+            else clean_organisation(data, refs=refs)
+        )
         key = cleaned.values.get(unique_field)
         if key and key in seen:
             cleaned.fail(unique_field, f"与第 {seen[key]} 行重复")
@@ -155,7 +205,9 @@ def run_import(*, kind: str, filename: str, content: bytes, actor: Any) -> Impor
         result.created = _write(kind, valid, actor, filename)
     except IntegrityError:
         # Another request registered one of these numbers meanwhile; nothing of this file was written.
-        return ImportResult(errors=[RowError(0, columns[unique_field], "导入期间有记录被他人登记，请重新导入")])
+        return ImportResult(
+            errors=[RowError(0, columns[unique_field], "导入期间有记录被他人登记，请重新导入")]
+        )
     return result
 
 
@@ -163,19 +215,30 @@ def run_import(*, kind: str, filename: str, content: bytes, actor: Any) -> Impor
 def _write(kind: str, rows: list[Cleaned], actor: Any, filename: str) -> int:
     if kind == "organisations":
         created = Organisation.objects.bulk_create([Organisation(**c.values) for c in rows], batch_size=1000)
-        objects: list[Any] = created if created and created[0].pk else list(
-            Organisation.objects.filter(uscc__in=[c.values["uscc"] for c in rows]))
+        objects: list[Any] = (
+            created
+            if created and created[0].pk
+            else list(Organisation.objects.filter(uscc__in=[c.values["uscc"] for c in rows]))
+        )
     else:
         workers = [Worker(**{k: v for k, v in c.values.items() if k != "occupation"}) for c in rows]
         Worker.objects.bulk_create(workers, batch_size=1000)
-        by_number = {w.id_number: w for w in Worker.objects.filter(id_number__in=[w.id_number for w in workers])}
+        by_number = {
+            w.id_number: w for w in Worker.objects.filter(id_number__in=[w.id_number for w in workers])
+        }
         records = []
         for c in rows:
             worker = by_number[c.values["id_number"]]
             if c.values.get("highest_level"):
-                records.append(SkillRecord(worker=worker, kind=SkillRecord.Kind.SKILL_LEVEL,
-                                           occupation=c.values.get("occupation"), level=c.values["highest_level"],
-                                           obtained_on=worker.created_at.date()))
+                records.append(
+                    SkillRecord(
+                        worker=worker,
+                        kind=SkillRecord.Kind.SKILL_LEVEL,
+                        occupation=c.values.get("occupation"),
+                        level=c.values["highest_level"],
+                        obtained_on=worker.created_at.date(),
+                    )
+                )
         SkillRecord.objects.bulk_create(records, batch_size=1000)
         objects = list(by_number.values())
     action = "worker.import" if kind == "workers" else "organisation.import"
@@ -212,20 +275,55 @@ def export_workbook(title: str, header: list[str], rows: Iterable[list[Any]]) ->
 
 def worker_export_rows(workers: Iterable[Worker], *, full: bool) -> Iterator[list[Any]]:
     for w in workers.iterator(chunk_size=2000) if hasattr(workers, "iterator") else workers:
-        yield [w.name, w.id_number if full else mask_id_number(w.id_number), w.get_gender_display(), w.birth_date,
-               w.phone if full else mask_phone(w.phone), w.town.name, w.employer.name if w.employer else "",
-               w.get_highest_level_display() if w.highest_level else ""]
+        yield [
+            w.name,
+            w.id_number if full else mask_id_number(w.id_number),
+            w.get_gender_display(),
+            w.birth_date,
+            w.phone if full else mask_phone(w.phone),
+            w.town.name,
+            w.employer.name if w.employer else "",
+            w.get_highest_level_display() if w.highest_level else "",
+        ]
 
 
-WORKER_EXPORT_HEADER = ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在镇街", "工作单位", "最高技能等级"]
+WORKER_EXPORT_HEADER = [
+    "姓名",
+    "身份证号码",
+    "性别",
+    "出生日期",
+    "手机号码",
+    "所在镇街",
+    "工作单位",
+    "最高技能等级",
+]
 
 
 def organisation_export_rows(organisations: Iterable[Organisation]) -> Iterator[list[Any]]:
     for o in organisations.iterator(chunk_size=2000) if hasattr(organisations, "iterator") else organisations:
-        yield [o.name, o.get_category_display(), o.uscc, o.town.name, o.industry.name if o.industry else "",
-               o.legal_representative, o.contact_person, o.office_phone, mask_phone(o.mobile),
-               *[getattr(o, name) for name in STAFF_COUNT_FIELDS]]
+        yield [
+            o.name,
+            o.get_category_display(),
+            o.uscc,
+            o.town.name,
+            o.industry.name if o.industry else "",
+            o.legal_representative,
+            o.contact_person,
+            o.office_phone,
+            mask_phone(o.mobile),
+            *[getattr(o, name) for name in STAFF_COUNT_FIELDS],
+        ]
 
 
-ORGANISATION_EXPORT_HEADER = ["单位名称", "单位类别", "统一社会信用代码", "所在镇街", "所属产业", "法定代表人", "联系人",
-                              "办公电话", "手机", *[ORGANISATION_COLUMNS[n] for n in STAFF_COUNT_FIELDS]]
+ORGANISATION_EXPORT_HEADER = [
+    "单位名称",
+    "单位类别",
+    "统一社会信用代码",
+    "所在镇街",
+    "所属产业",
+    "法定代表人",
+    "联系人",
+    "办公电话",
+    "手机",
+    *[ORGANISATION_COLUMNS[n] for n in STAFF_COUNT_FIELDS],
+]

@@ -95,7 +95,14 @@ class OrganisationCategory(models.TextChoices):
 
 # Annex 1's staff counts, in the form's order. Each group of parts must not exceed total_staff.
 STAFF_TITLE_FIELDS = ["title_senior", "title_intermediate", "title_junior"]
-STAFF_LEVEL_FIELDS = ["level1_count", "level2_count", "level3_count", "level4_count", "level5_count", "special_ability_count"]
+STAFF_LEVEL_FIELDS = [
+    "level1_count",
+    "level2_count",
+    "level3_count",
+    "level4_count",
+    "level5_count",
+    "special_ability_count",
+]
 STAFF_COUNT_FIELDS = ["total_staff", "managers", *STAFF_TITLE_FIELDS, *STAFF_LEVEL_FIELDS, "general_workers"]
 
 
@@ -103,9 +110,16 @@ class Organisation(models.Model):
     category = models.CharField(_("单位类别"), max_length=32, choices=OrganisationCategory.choices)
     name = models.CharField(_("单位名称"), max_length=200, db_index=True)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
-    town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在镇街"))
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所在镇街")
+    )
     industry = models.ForeignKey(
-        Industry, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("所属产业")
+        Industry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("所属产业"),
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
@@ -143,15 +157,22 @@ class Organisation(models.Model):
         verbose_name_plural = _("单位")
         indexes = [models.Index(fields=["town", "category"]), models.Index(fields=["industry"])]
         constraints = [
-            models.CheckConstraint(condition=Q(managers__lte=F("total_staff")), name="org_managers_within_total"),
+            models.CheckConstraint(
+                condition=Q(managers__lte=F("total_staff")), name="org_managers_within_total"
+            ),
             models.CheckConstraint(
                 condition=Q(total_staff__gte=F("title_senior") + F("title_intermediate") + F("title_junior")),
                 name="org_titles_within_total",
             ),
             models.CheckConstraint(
                 condition=Q(
-                    total_staff__gte=F("level1_count") + F("level2_count") + F("level3_count") + F("level4_count")
-                    + F("level5_count") + F("special_ability_count") + F("general_workers")
+                    total_staff__gte=F("level1_count")
+                    + F("level2_count")
+                    + F("level3_count")
+                    + F("level4_count")
+                    + F("level5_count")
+                    + F("special_ability_count")
+                    + F("general_workers")
                 ),
                 name="org_levels_within_total",
             ),
@@ -192,11 +213,18 @@ class Worker(models.Model):
         Town, on_delete=models.PROTECT, related_name="workers", verbose_name=_("所在镇街"), db_index=False
     )
     employer = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="employees", verbose_name=_("工作单位")
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employees",
+        verbose_name=_("工作单位"),
     )
     # The highest skill level held, kept in step with the worker's skill records by the services:
     # lists filter and count on it for 1.4 million workers without a join.
-    highest_level = models.PositiveSmallIntegerField(_("最高技能等级"), null=True, blank=True, choices=SkillLevel.choices)
+    highest_level = models.PositiveSmallIntegerField(
+        _("最高技能等级"), null=True, blank=True, choices=SkillLevel.choices
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,8 +239,10 @@ class Worker(models.Model):
         indexes = [models.Index(fields=["town", "highest_level"], name="worker_town_level_idx")]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="worker_id_number_unique"),
-            models.CheckConstraint(condition=Q(highest_level__isnull=True) | Q(highest_level__gte=1, highest_level__lte=5),
-                                   name="worker_level_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(highest_level__isnull=True) | Q(highest_level__gte=1, highest_level__lte=5),
+                name="worker_level_1_to_5",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,10 +288,17 @@ class SkillRecord(models.Model):
         DONGGUAN_CRAFTSMAN = "dongguan_craftsman", _("莞邑工匠")
         CHIEF_TECHNICIAN = "chief_technician", _("首席技师")
 
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="skill_records", verbose_name=_("劳动者"))
+    worker = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="skill_records", verbose_name=_("劳动者")
+    )
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices)
     occupation = models.ForeignKey(
-        Occupation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("职业（工种）")
+        Occupation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("职业（工种）"),
     )
     level = models.PositiveSmallIntegerField(_("等级"), null=True, blank=True, choices=SkillLevel.choices)
     title_grade = models.CharField(_("职称级别"), max_length=16, blank=True, choices=TitleGrade.choices)
@@ -280,12 +317,16 @@ class SkillRecord(models.Model):
         verbose_name_plural = _("技能记录")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="skill_level") | Q(level__gte=1, level__lte=5), name="skill_record_level_required"
+                condition=~Q(kind="skill_level") | Q(level__gte=1, level__lte=5),
+                name="skill_record_level_required",
             ),
             models.CheckConstraint(
-                condition=~Q(kind="professional_title") | ~Q(title_grade=""), name="skill_record_title_grade_required"
+                condition=~Q(kind="professional_title") | ~Q(title_grade=""),
+                name="skill_record_title_grade_required",
             ),
-            models.CheckConstraint(condition=~Q(kind="honour") | ~Q(honour=""), name="skill_record_honour_required"),
+            models.CheckConstraint(
+                condition=~Q(kind="honour") | ~Q(honour=""), name="skill_record_honour_required"
+            ),
         ]
 
     def __str__(self) -> str:

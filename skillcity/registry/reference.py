@@ -29,7 +29,10 @@ def _convert(field: str, raw: str) -> Any:
 def read_rows(model_name: str) -> list[dict[str, Any]]:
     filename, fields = _FILES[model_name]
     with open(DATA_DIR / filename, encoding="utf-8-sig", newline="") as handle:
-        return [{"code": row["code"].strip(), **{f: _convert(f, row[f]) for f in fields}} for row in csv.DictReader(handle)]
+        return [
+            {"code": row["code"].strip(), **{f: _convert(f, row[f]) for f in fields}}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def load_reference_data(apps: Any = None, *, actor: Any = None) -> dict[str, dict[str, int]]:
@@ -57,12 +60,22 @@ def load_reference_data(apps: Any = None, *, actor: Any = None) -> dict[str, dic
                     obj.save(update_fields=list(changed))
                     updated += 1
                     if apps is None:
-                        audit_record(actor=actor or "load_reference", action="reference.update", target=obj,
-                                     before=before, after=changed)
+                        audit_record(
+                            actor=actor or "load_reference",
+                            action="reference.update",
+                            target=obj,
+                            before=before,
+                            after=changed,
+                        )
             report[model_name] = {"created": created, "updated": updated}
         if apps is None and any(sum(c.values()) for c in report.values()):
-            audit_record(actor=actor or "load_reference", action="reference.load", target_type="registry.reference",
-                         target_id="all", after=report)
+            audit_record(
+                actor=actor or "load_reference",
+                action="reference.load",
+                target_type="registry.reference",
+                target_id="all",
+                after=report,
+            )
     return report
 
 

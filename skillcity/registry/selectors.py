@@ -27,11 +27,17 @@ def worker_list(
     if town:
         workers = workers.filter(town_id=town)
     if level not in (None, ""):
-        workers = workers.filter(highest_level__isnull=True) if str(level) == "none" else workers.filter(highest_level=int(level))
+        workers = (
+            workers.filter(highest_level__isnull=True)
+            if str(level) == "none"
+            else workers.filter(highest_level=int(level))
+        )
     if employer:
         workers = workers.filter(employer_id=employer)
     if high_skilled is not None:
-        workers = workers.filter(highest_level__lte=3) if high_skilled else workers.exclude(highest_level__lte=3)
+        workers = (
+            workers.filter(highest_level__lte=3) if high_skilled else workers.exclude(highest_level__lte=3)
+        )
     return workers.order_by("id")
 
 

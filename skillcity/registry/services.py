@@ -16,7 +16,9 @@ from skillcity.registry.validation import ReferenceCache, clean_organisation, cl
 
 def _invalid(errors: dict[str, str]) -> DomainError:
     first = next(iter(errors.items()))
-    return DomainError("invalid", f"{first[0]}：{first[1]}" if len(errors) == 1 else "输入有误，请检查标出的字段", errors)
+    return DomainError(
+        "invalid", f"{first[0]}：{first[1]}" if len(errors) == 1 else "输入有误，请检查标出的字段", errors
+    )
 
 
 @transaction.atomic
@@ -45,11 +47,19 @@ def organisation_update(*, organisation: Organisation, data: Mapping[str, Any], 
     for name, value in cleaned.values.items():
         setattr(organisation, name, value)
     organisation.save()
-    audit_record(actor=actor, action="organisation.update", target=organisation, before=before, after=snapshot(organisation))
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        target=organisation,
+        before=before,
+        after=snapshot(organisation),
+    )
     return organisation
 
 
-def _add_level_record(worker: Worker, occupation: Occupation | None, level: int | None, on: datetime.date) -> SkillRecord | None:
+def _add_level_record(
+    worker: Worker, occupation: Occupation | None, level: int | None, on: datetime.date
+) -> SkillRecord | None:
     if level is None:
         return None
     return SkillRecord.objects.create(
@@ -95,9 +105,19 @@ def worker_update(*, worker: Worker, data: Mapping[str, Any], actor: Any) -> Wor
 
 
 @transaction.atomic
-def skill_record_add(*, worker: Worker, kind: str, actor: Any, obtained_on: datetime.date,
-                     occupation: Occupation | None = None, level: int | None = None, title_grade: str = "",
-                     honour: str = "", name: str = "", certificate_number: str = "") -> SkillRecord:
+def skill_record_add(
+    *,
+    worker: Worker,
+    kind: str,
+    actor: Any,
+    obtained_on: datetime.date,
+    occupation: Occupation | None = None,
+    level: int | None = None,
+    title_grade: str = "",
+    honour: str = "",
+    name: str = "",
+    certificate_number: str = "",
+) -> SkillRecord:
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     errors: dict[str, str] = {}
     if kind not in SkillRecord.Kind.values:
@@ -113,20 +133,40 @@ def skill_record_add(*, worker: Worker, kind: str, actor: Any, obtained_on: date
     if errors:
         raise _invalid(errors)
     record = SkillRecord.objects.create(
-        worker=worker, kind=kind, occupation=occupation, level=level, title_grade=title_grade, honour=honour,
-        name=name, obtained_on=obtained_on, certificate_number=certificate_number,
+        worker=worker,
+        kind=kind,
+        occupation=occupation,
+        level=level,
+        title_grade=title_grade,
+        honour=honour,
+        name=name,
+        obtained_on=obtained_on,
+        certificate_number=certificate_number,
     )
     before_level = worker.highest_level
-    if kind == SkillRecord.Kind.SKILL_LEVEL and level is not None and (before_level is None or level < before_level):
+    if (
+        kind == SkillRecord.Kind.SKILL_LEVEL
+        and level is not None
+        and (before_level is None or level < before_level)
+    ):
         worker.highest_level = level
         worker.save(update_fields=["highest_level", "updated_at"])
-    audit_record(actor=actor, action="skill_record.add", target=record,
-                 after={**snapshot(record), "worker_highest_level": [before_level, worker.highest_level]})
+    audit_record(
+        actor=actor,
+        action="skill_record.add",
+        target=record,
+        after={**snapshot(record), "worker_highest_level": [before_level, worker.highest_level]},
+    )
     return record
 
 
 @transaction.atomic
 def personal_data_export_record(*, actor: Any, what: str, filters: Mapping[str, Any]) -> None:
     """An export with full ID numbers is a full view of every row in it (PIPL): record who and which list."""
-    audit_record(actor=actor, action="personal_data.export", target_type=f"registry.{what}", target_id="list",
-                 after={"filters": dict(filters)})
+    audit_record(
+        actor=actor,
+        action="personal_data.export",
+        target_type=f"registry.{what}",
+        target_id="list",
+        after={"filters": dict(filters)},
+    )

@@ -92,12 +92,18 @@ def check_staff_counts(values: Mapping[str, int]) -> dict[str, str]:
         errors["title_senior"] = f"各级职称人数之和（{titles}）不能超过职工总数（{total}）"
     levels = sum(values.get(n, 0) for n in [*STAFF_LEVEL_FIELDS, "general_workers"])
     if levels > total:
-        errors["general_workers"] = f"各技能等级、专项能力与普工人数之和（{levels}）不能超过职工总数（{total}）"
+        errors["general_workers"] = (
+            f"各技能等级、专项能力与普工人数之和（{levels}）不能超过职工总数（{total}）"
+        )
     return errors
 
 
 def clean_organisation(
-    data: Mapping[str, Any], *, refs: ReferenceCache, instance: Organisation | None = None, partial: bool = False
+    data: Mapping[str, Any],
+    *,
+    refs: ReferenceCache,
+    instance: Organisation | None = None,
+    partial: bool = False,
 ) -> Cleaned:
     cleaned = Cleaned()
 
@@ -115,7 +121,10 @@ def clean_organisation(
     if given("category"):
         category = _choice(data.get("category"), OrganisationCategory)
         if category is None:
-            cleaned.fail("category", "应为以下之一：" + "、".join(str(label) for _, label in OrganisationCategory.choices))
+            cleaned.fail(
+                "category",
+                "应为以下之一：" + "、".join(str(label) for _, label in OrganisationCategory.choices),
+            )
         else:
             cleaned.values["category"] = category
     if given("uscc"):
@@ -177,14 +186,20 @@ def clean_organisation(
     for name in STAFF_COUNT_FIELDS:
         if given(name):
             _count(cleaned, data, name)
-    counts = {n: cleaned.values.get(n, getattr(instance, n, 0) if instance else 0) for n in STAFF_COUNT_FIELDS}
+    counts = {
+        n: cleaned.values.get(n, getattr(instance, n, 0) if instance else 0) for n in STAFF_COUNT_FIELDS
+    }
     for name, message in check_staff_counts(counts).items():
         cleaned.fail(name, message)
     return cleaned
 
 
 def clean_worker(
-    data: Mapping[str, Any], *, refs: ReferenceCache, instance: Worker | None = None, partial: bool = False,
+    data: Mapping[str, Any],
+    *,
+    refs: ReferenceCache,
+    instance: Worker | None = None,
+    partial: bool = False,
     employers: Mapping[str, Organisation] | None = None,
 ) -> Cleaned:
     cleaned = Cleaned()
@@ -210,7 +225,11 @@ def clean_worker(
                 cleaned.fail("id_number", "该身份证号码已登记")
             else:
                 cleaned.values.update(id_number=rid.number, gender=rid.gender, birth_date=rid.birth_date)
-    elif instance is not None and "id_number" in data and _text(data.get("id_number")) not in ("", instance.id_number):
+    elif (
+        instance is not None
+        and "id_number" in data
+        and _text(data.get("id_number")) not in ("", instance.id_number)
+    ):
         cleaned.fail("id_number", "身份证号码登记后不能修改")
     if given("phone"):
         text = _text(data.get("phone"))

@@ -16,7 +16,11 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
     ("alliances:alliance_list", _("培训联盟"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("training:home", _("职业培训"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
-    ("certification:home", _("技能等级认定"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
+    (
+        "certification:home",
+        _("技能等级认定"),
+        {"bureau_officer", "town_officer", "organisation_user", "worker"},
+    ),
     ("certification:verify", _("证书查询"), {"*"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
@@ -43,5 +47,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:  # an app not installed yet in this build
             continue
-        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
+        items.append(
+            {
+                "url": url,
+                "label": label,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
     return {"nav_items": items, "user_role": role}

@@ -24,5 +24,9 @@ class DomainErrorMiddleware:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        return render(request, "web/error.html", {"status": exception.status, "message": exception.message},
-                      status=exception.status)
+        return render(
+            request,
+            "web/error.html",
+            {"status": exception.status, "message": exception.message},
+            status=exception.status,
+        )

@@ -37,7 +37,7 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
     shown = page.inner_text("[data-testid=id-number]")
     assert shown == own.id_number_masked
     assert own.id_number not in page.content()
-    screenshot(page, "worker-detail")
+    both_widths(page, "worker-detail")
 
     # An import with a bad row: nothing written, every bad row listed.
     good = make_resident_id()
@@ -49,12 +49,23 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
         f"丙,{make_resident_id()},123,长安镇\n",
         encoding="utf-8",
     )
-    page.goto(f"{live_server.url}/registry/import/workers/")
+    page.goto(f"{live_server.url}/registry/workers/import/")
     page.set_input_files("input[type=file]", str(upload))
     page.click("button[type=submit]")
     errors = page.inner_text("#import-errors")
     assert "3" in errors and "校验位错误" in errors
     assert "4" in errors and "手机号码" in errors
-    screenshot(page, "import-errors")
+    both_widths(page, "import-errors")
     page.goto(f"{live_server.url}/registry/workers/?q={good}")
     assert "没有符合条件的记录" in page.content()
+    page.goto(f"{live_server.url}/registry/workers/")
+    assert own.name in page.content() and other.name not in page.content()
+    both_widths(page, "worker-list")
+
+
+def both_widths(page, name: str) -> None:
+    """Screenshots at desktop and phone (375px) width, for a person to look at."""
+    screenshot(page, f"{name}-desktop")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, f"{name}-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})

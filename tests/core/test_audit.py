@@ -10,7 +10,9 @@ from skillcity.core.models import AuditEvent
 def _write(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor="test", action="thing.touch", target_type="test.thing", target_id=i, after={"i": i})
+            audit_record(
+                actor="test", action="thing.touch", target_type="test.thing", target_id=i, after={"i": i}
+            )
 
 
 def _tamper(sql: str, params: list) -> None:

@@ -20,12 +20,15 @@ def _uscc(first17: str) -> str:
     return first17 + uscc_check_char(first17)
 
 
-@pytest.mark.parametrize("number, gender, birth", [
-    ("11010519491231002X", "F", "1949-12-31"),  # the GB 11643-1999 example
-    ("11010519491231002x", "F", "1949-12-31"),  # a lowercase x is accepted and normalised
-    (_id("44190019900517003"), "M", "1990-05-17"),
-    (_id("43052119880229004"), "F", "1988-02-29"),  # leap day
-])
+@pytest.mark.parametrize(
+    "number, gender, birth",
+    [
+        ("11010519491231002X", "F", "1949-12-31"),  # the GB 11643-1999 example
+        ("11010519491231002x", "F", "1949-12-31"),  # a lowercase x is accepted and normalised
+        (_id("44190019900517003"), "M", "1990-05-17"),
+        (_id("43052119880229004"), "F", "1988-02-29"),  # leap day
+    ],
+)
 def test_it_accepts_valid_resident_ids_and_reads_gender_and_birth(number, gender, birth):
     parsed = parse_resident_id(number)
     assert parsed.number == number.upper()
@@ -33,28 +36,34 @@ def test_it_accepts_valid_resident_ids_and_reads_gender_and_birth(number, gender
     assert str(parsed.birth_date) == birth
 
 
-@pytest.mark.parametrize("number, message", [
-    ("110105194912310021", "校验位错误"),
-    (_id("44190019900230003"), "出生日期无效"),  # 30 February
-    (_id("44190020990101003"), "晚于今天"),
-    ("441900900517003", "18位"),  # the old 15-digit format
-    ("44190019900517003A", "末位为数字或X"),
-    (_id("99190019900517003"), "地区码"),
-])
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        ("110105194912310021", "校验位错误"),
+        (_id("44190019900230003"), "出生日期无效"),  # 30 February
+        (_id("44190020990101003"), "晚于今天"),
+        ("441900900517003", "18位"),  # the old 15-digit format
+        ("44190019900517003A", "末位为数字或X"),
+        (_id("99190019900517003"), "地区码"),
+    ],
+)
 def test_it_refuses_bad_resident_ids_saying_why(number, message):
     with pytest.raises(ValueError, match=message):
         parse_resident_id(number)
 
 
-@pytest.mark.parametrize("code", [
-    "91350100M000100Y43",  # a published enterprise example (GB 32100-2015 annex style)
-    _uscc("91441900MA4UXXXX1"),
-    _uscc("12441900007265130"),
-    _uscc("51441900MJL123450"),
-    _uscc("A1100000MB0P12345"),
-    _uscc("N2441900MF1234567"),
-    _uscc("Y1441900MC1234567"),
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "91350100M000100Y43",  # a published enterprise example (GB 32100-2015 annex style)
+        _uscc("91441900MA4UXXXX1"),
+        _uscc("12441900007265130"),
+        _uscc("51441900MJL123450"),
+        _uscc("A1100000MB0P12345"),
+        _uscc("N2441900MF1234567"),
+        _uscc("Y1441900MC1234567"),
+    ],
+)
 def test_it_accepts_valid_usccs(code):
     assert validate_uscc(code) == code
 
@@ -66,13 +75,16 @@ def test_stdnum_rejects_valid_a_n_y_codes_that_we_accept(first17):
     assert validate_uscc(code) == code
 
 
-@pytest.mark.parametrize("code, message", [
-    ("91350100M000100Y44", "校验位错误"),
-    ("91350100M000I00Y43", "不允许的字符"),
-    ("9135010", "18位"),
-    (_uscc("Z1441900MA4UXXXX1".replace("Z", "B")), "登记管理部门"),
-    (_uscc("97441900MA4UXXXX1"), "机构类别"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("91350100M000100Y44", "校验位错误"),
+        ("91350100M000I00Y43", "不允许的字符"),
+        ("9135010", "18位"),
+        (_uscc("Z1441900MA4UXXXX1".replace("Z", "B")), "登记管理部门"),
+        (_uscc("97441900MA4UXXXX1"), "机构类别"),
+    ],
+)
 def test_it_refuses_bad_usccs_saying_why(code, message):
     with pytest.raises(ValueError, match=message):
         validate_uscc(code)
@@ -102,7 +114,9 @@ def test_masks_keep_the_region_prefix_and_last_four():
 def test_log_lines_never_carry_full_numbers():
     import logging
 
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "worker %s phone %s", ("44190019900517123X", "13812345678"), None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "worker %s phone %s", ("44190019900517123X", "13812345678"), None
+    )
     MaskPersonalDataFilter().filter(record)
     assert record.getMessage() == "worker 4419**********123X phone 138****5678"
     assert mask_text("no numbers here") == "no numbers here"

@@ -16,8 +16,12 @@ from skillcity.core.models import AuditEvent
 from tests.factories import OrganisationFactory
 
 # Which object each key-taking route is about, by the route's path prefix.
-KINDS = {"/registry/workers/": "worker", "/registry/organisations/": "organisation",
-         "/api/v1/registry/workers/": "worker", "/api/v1/registry/organisations/": "organisation"}
+KINDS = {
+    "/registry/workers/": "worker",
+    "/registry/organisations/": "organisation",
+    "/api/v1/registry/workers/": "worker",
+    "/api/v1/registry/organisations/": "organisation",
+}
 
 
 def _page_routes() -> list[str]:
@@ -36,8 +40,12 @@ def _page_routes() -> list[str]:
 
 def _api_routes(client) -> list[tuple[str, str]]:
     schema = client.get("/api/v1/openapi.json").json()
-    return [(path, method) for path, ops in schema["paths"].items() if "{pk}" in path and "/registry/" in path
-            for method in ops]
+    return [
+        (path, method)
+        for path, ops in schema["paths"].items()
+        if "{pk}" in path and "/registry/" in path
+        for method in ops
+    ]
 
 
 def _kind(route: str) -> str:
@@ -73,14 +81,18 @@ def test_every_page_refuses_another_towns_records(client, changan_officer, humen
 def test_every_api_route_refuses_another_towns_records(client, changan_officer, humen_records):
     from skillcity.accounts.services import token_create
 
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=changan_officer, name='t', actor=changan_officer)[1]}"}
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {token_create(user=changan_officer, name='t', actor=changan_officer)[1]}"
+    }
     routes = _api_routes(client)
     assert len(routes) >= 4
     for path, method in routes:
         target = humen_records[_kind(path)]
         url = re.sub(r"\{pk\}", str(target.pk), path)
         before = AuditEvent.objects.count()
-        response = client.generic(method.upper(), url, '{"name": "改名"}', content_type="application/json", **headers)
+        response = client.generic(
+            method.upper(), url, '{"name": "改名"}', content_type="application/json", **headers
+        )
         assert response.status_code in (403, 404), (method, url, response.status_code)
         assert set(response.json()) == {"code", "message", "fields"}
         assert AuditEvent.objects.count() == before
@@ -89,7 +101,9 @@ def test_every_api_route_refuses_another_towns_records(client, changan_officer, 
 
 
 @pytest.mark.django_db
-def test_an_organisation_user_sees_only_their_own_organisation(client, enterprise_user, humen_records, changan_enterprise):
+def test_an_organisation_user_sees_only_their_own_organisation(
+    client, enterprise_user, humen_records, changan_enterprise
+):
     client.force_login(enterprise_user)
     assert client.get(f"/registry/organisations/{changan_enterprise.pk}/").status_code == 200
     assert client.get(f"/registry/organisations/{humen_records['organisation'].pk}/").status_code == 404

@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 def _digest() -> str:
-    rows = Worker.objects.order_by("id").values_list("name", "id_number", "phone", "town__code", "highest_level")
+    rows = Worker.objects.order_by("id").values_list(
+        "name", "id_number", "phone", "town__code", "highest_level"
+    )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
 
@@ -79,7 +81,12 @@ def test_the_demo_builds_once_and_creates_an_account_per_role():
     from skillcity.accounts.models import User
 
     roles = dict(User.objects.values_list("username", "role"))
-    assert roles == {"bureau": "bureau_officer", "changan": "town_officer", "humen": "town_officer",
-                     "enterprise": "organisation_user", "worker": "worker"}
+    assert roles == {
+        "bureau": "bureau_officer",
+        "changan": "town_officer",
+        "humen": "town_officer",
+        "enterprise": "organisation_user",
+        "worker": "worker",
+    }
     assert User.objects.get(username="changan").town != User.objects.get(username="humen").town
     assert Worker.objects.count() == 20_000

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         action = options["action"]
         try:
             if action == "revoke":
-                token = ApiToken.objects.filter(prefix=options["prefix"].removeprefix("sct_").rstrip("_…")).first()
+                token = ApiToken.objects.filter(
+                    prefix=options["prefix"].removeprefix("sct_").rstrip("_…")
+                ).first()
                 if token is None:
                     raise CommandError(f"no token with prefix {options['prefix']}", returncode=2)
                 token_revoke(token=token, actor=f"cli:{token.user.username}")
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             else:
                 for token in ApiToken.objects.filter(user=user):
                     state = "active" if token.is_active else "revoked"
-                    self.stdout.write(f"sct_{token.prefix}\t{token.name}\t{token.created_at:%Y-%m-%d %H:%M}\t{state}")
+                    self.stdout.write(
+                        f"sct_{token.prefix}\t{token.name}\t{token.created_at:%Y-%m-%d %H:%M}\t{state}"
+                    )
         except DomainError as exc:
             raise CommandError(str(exc.message), returncode=2) from None

@@ -21,8 +21,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_verify()
         if options.get("json"):
-            self.stdout.write(json.dumps({"ok": report.ok, "checked": report.checked,
-                                          "first_broken_id": report.first_broken_id, "reason": report.reason}))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "ok": report.ok,
+                        "checked": report.checked,
+                        "first_broken_id": report.first_broken_id,
+                        "reason": report.reason,
+                    }
+                )
+            )
         if report.ok:
             if not options.get("json"):
                 self.stdout.write(f"audit chain OK: {report.checked} rows verified")

@@ -13,8 +13,12 @@ from skillcity.core.server import free_port, run_server
 
 def add_server_arguments(parser: CommandParser) -> None:
     parser.add_argument("--host", default=env_str("SKILLCITY_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=env_int("SKILLCITY_PORT", 8000, minimum=1, maximum=65535),
-                        help="first port to try; the next free one is used if it is taken")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=env_int("SKILLCITY_PORT", 8000, minimum=1, maximum=65535),
+        help="first port to try; the next free one is used if it is taken",
+    )
     parser.add_argument("--workers", type=int, default=env_int("SKILLCITY_WORKERS", 2, minimum=1))
     parser.add_argument("--threads", type=int, default=env_int("SKILLCITY_THREADS", 4, minimum=1))
 
@@ -22,7 +26,9 @@ def add_server_arguments(parser: CommandParser) -> None:
 def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | None = None) -> None:
     port = free_port(options["host"], options["port"])
     command.stdout.write("")
-    command.stdout.write(command.style.SUCCESS(f"SkillCity is running: open http://{options['host']}:{port}/"))
+    command.stdout.write(
+        command.style.SUCCESS(f"SkillCity is running: open http://{options['host']}:{port}/")
+    )
     for line in banner or []:
         command.stdout.write(line)
     command.stdout.flush()

@@ -11,7 +11,9 @@ from skillcity.registry.models import Worker
 
 
 class Command(BaseCommand):
-    help = "Build a deterministic synthetic city (organisations, workers, skill records) into an empty registry."
+    help = (
+        "Build a deterministic synthetic city (organisations, workers, skill records) into an empty registry."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, required=True)
@@ -20,8 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Worker.objects.exists():
-            raise CommandError("the registry already holds workers: generate into an empty database", returncode=2)
-        result = generate_city(seed=options["seed"], scale=options["scale"], progress=not options["no_progress"])
+            raise CommandError(
+                "the registry already holds workers: generate into an empty database", returncode=2
+            )
+        result = generate_city(
+            seed=options["seed"], scale=options["scale"], progress=not options["no_progress"]
+        )
         self.stdout.write(
             f"generated {result.organisations} organisations, {result.workers} workers, "
             f"{result.skill_records} skill records in {result.seconds:.1f}s "
