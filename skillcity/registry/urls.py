@@ -10,6 +10,11 @@ urlpatterns = [
     path("workers/<int:pk>/", views.worker_detail, name="worker_detail"),
     path("workers/<int:pk>/edit/", views.worker_edit, name="worker_edit"),
     path("workers/<int:pk>/reveal/", views.worker_reveal, name="worker_reveal"),
+    path("workers/<int:pk>/records/new/", views.skill_record_add, name="skill_record_add"),
+    path("workers/import/", views.import_records, {"kind": "workers"}, name="worker_import"),
+    path(
+        "organisations/import/", views.import_records, {"kind": "organisations"}, name="organisation_import"
+    ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/export.xlsx", views.organisation_export, name="organisation_export"),

@@ -13,12 +13,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.core.access import can_write, get_for, require_role
+from skillcity.core.access import acting_user, can_write, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.registry import imports, selectors, services
-from skillcity.registry.forms import OrganisationForm, WorkerForm, organisation_initial
-from skillcity.registry.models import Industry, Occupation, Organisation, OrganisationCategory, SkillLevel, Town, Worker
+from skillcity.registry.forms import OrganisationForm, SkillRecordForm, WorkerForm, organisation_initial
+from skillcity.registry.models import (
+    Industry,
+    Occupation,
+    Organisation,
+    OrganisationCategory,
+    SkillLevel,
+    Town,
+    Worker,
+)
 
 STAFF_ROLES = ("bureau_officer", "town_officer", "organisation_user")
 OFFICER_ROLES = ("bureau_officer", "town_officer")
@@ -33,7 +41,9 @@ def _filters(request: HttpRequest, names: list[str]) -> dict[str, str]:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -42,84 +52,145 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _worker_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
-    f = _filters(request, ["q", "town", "level", "employer"])
-    town = f["town"] if request.user.is_bureau or request.user.is_superuser else ""
+    f = _filters(request, ["q", "town", "level", "employer", "high_skilled"])
+    town = f["town"] if acting_user(request).is_bureau or acting_user(request).is_superuser else ""
     employer = int(f["employer"]) if f["employer"].isdigit() else None
-    workers = selectors.worker_list(request.user, q=f["q"], town=town or None, level=f["level"] or None, employer=employer)
+    workers = selectors.worker_list(
+        acting_user(request),
+        q=f["q"],
+        town=town or None,
+        level=f["level"] if f["level"] in ("1", "2", "3", "4", "5", "none") else None,
+        employer=employer,
+        high_skilled={"1": True, "0": False}.get(f["high_skilled"]),
+    )
     return workers, f
 
 
 @login_required
 def worker_list(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *STAFF_ROLES)
+    require_role(acting_user(request), *STAFF_ROLES)
     workers, f = _worker_queryset(request)
     page = Paginator(workers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/worker_list.html", {
-        "page": page, "f": f, "towns": Town.objects.all(), "levels": SkillLevel.choices,
-        "can_create": request.user.role in OFFICER_ROLES or request.user.is_superuser,
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "registry/worker_list.html",
+        {
+            "page": page,
+            "f": f,
+            "towns": Town.objects.all(),
+            "levels": SkillLevel.choices,
+            "can_create": acting_user(request).role in OFFICER_ROLES or acting_user(request).is_superuser,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
 def worker_export(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *STAFF_ROLES)
+    require_role(acting_user(request), *STAFF_ROLES)
     workers, _f = _worker_queryset(request)
     full = request.GET.get("full") == "1"
     if full:
-        require_role(request.user, "bureau_officer")
-        services.personal_data_export_record(actor=request.user, what="workers", filters=request.GET.dict())
-    content = imports.export_workbook("劳动者", imports.WORKER_EXPORT_HEADER, imports.worker_export_rows(workers, full=full))
+        require_role(acting_user(request), "bureau_officer")
+        services.personal_data_export_record(
+            actor=acting_user(request), what="workers", filters=request.GET.dict()
+        )
+    content = imports.export_workbook(
+        "劳动者", imports.WORKER_EXPORT_HEADER, imports.worker_export_rows(workers, full=full)
+    )
     return _xlsx(content, "workers.xlsx")
 
 
 @login_required
 def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_for(request.user, Worker.objects.select_related("town", "employer"), pk)
-    return render(request, "registry/worker_detail.html", {
-        "worker": worker, "records": worker.skill_records.select_related("occupation"),
-        "can_edit": can_write(request.user, worker), "can_reveal": request.user.sees_personal_data,
-    })
+    worker = get_for(acting_user(request), Worker.objects.select_related("town", "employer"), pk)
+    return render(
+        request,
+        "registry/worker_detail.html",
+        {
+            "worker": worker,
+            "records": worker.skill_records.select_related("occupation"),
+            "can_edit": can_write(acting_user(request), worker),
+            "can_add_record": _role_of(acting_user(request)) in OFFICER_ROLES
+            and can_write(acting_user(request), worker),
+            "can_reveal": acting_user(request).sees_personal_data,
+        },
+    )
+
+
+def _role_of(user: Any) -> str:
+    return "bureau_officer" if user.is_superuser else str(user.role)
+
+
+@login_required
+def skill_record_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An officer adds a skill level, special ability, permit, title or honour to a worker of their scope."""
+    user = acting_user(request)
+    require_role(user, *OFFICER_ROLES)
+    worker = get_for(user, Worker.objects.select_related("town"), pk, write=True)
+    form = SkillRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.skill_record_add(worker=worker, actor=user, **form.record_kwargs())
+        except DomainError as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("已添加记录"))
+            return redirect("registry:worker_detail", pk=worker.pk)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("添加技能记录"), "object": worker, "back": "registry:worker_list"},
+    )
 
 
 @login_required
 @require_POST
 def worker_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_for(request.user, Worker.objects.all(), pk)
-    if not request.user.sees_personal_data:
+    worker = get_for(acting_user(request), Worker.objects.all(), pk)
+    if not acting_user(request).sees_personal_data:
         raise PermissionDenied(_("您的角色无权查看完整个人信息"))
     field = request.POST.get("field", "id_number")
     if field not in ("id_number", "phone"):
         raise DomainError("invalid", _("未知字段"), {"field": _("未知字段")})
-    audit_personal_data_view(actor=request.user, target=worker, field=field)
+    audit_personal_data_view(actor=acting_user(request), target=worker, field=field)
     return JsonResponse({"field": field, "value": getattr(worker, field)})
 
 
 @login_required
 def worker_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *OFFICER_ROLES)
-    lock = _town_lock(request.user)
+    require_role(acting_user(request), *OFFICER_ROLES)
+    lock = _town_lock(acting_user(request))
     form = WorkerForm(request.POST or None, town_locked=lock)
     if request.method == "POST" and form.is_valid():
         data = form.payload()
         if lock is not None:
             data["town"] = lock.code
         try:
-            worker = services.worker_create(data=data, actor=request.user)
+            worker = services.worker_create(data=data, actor=acting_user(request))
         except DomainError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("已登记劳动者 %(name)s") % {"name": worker.name})
             return redirect("registry:worker_detail", pk=worker.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("登记劳动者"), "back": "registry:worker_list"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("登记劳动者"), "back": "registry:worker_list"},
+    )
 
 
 @login_required
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    worker = get_for(request.user, Worker.objects.select_related("town", "employer"), pk, write=True)
-    lock = _town_lock(request.user)
-    initial = {"name": worker.name, "id_number": worker.id_number_masked, "phone": worker.phone,
-               "town": worker.town.code, "employer": worker.employer.uscc if worker.employer else ""}
+    worker = get_for(acting_user(request), Worker.objects.select_related("town", "employer"), pk, write=True)
+    lock = _town_lock(acting_user(request))
+    initial = {
+        "name": worker.name,
+        "id_number": worker.id_number_masked,
+        "phone": worker.phone,
+        "town": worker.town.code,
+        "employer": worker.employer.uscc if worker.employer else "",
+    }
     form = WorkerForm(request.POST or None, initial=initial, town_locked=lock, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.payload()
@@ -127,14 +198,17 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if lock is not None:
             data["town"] = lock.code
         try:
-            services.worker_update(worker=worker, data=data, actor=request.user)
+            services.worker_update(worker=worker, data=data, actor=acting_user(request))
         except DomainError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("已保存"))
             return redirect("registry:worker_detail", pk=worker.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("修改劳动者信息"), "object": worker,
-                                                  "back": "registry:worker_list"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("修改劳动者信息"), "object": worker, "back": "registry:worker_list"},
+    )
 
 
 # --- organisations -------------------------------------------------------------------------------
@@ -142,82 +216,117 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _organisation_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     f = _filters(request, ["q", "town", "category", "industry"])
-    town = f["town"] if request.user.is_bureau or request.user.is_superuser else ""
-    organisations = selectors.organisation_list(request.user, q=f["q"], town=town or None, category=f["category"],
-                                                industry=f["industry"] or None)
+    town = f["town"] if acting_user(request).is_bureau or acting_user(request).is_superuser else ""
+    organisations = selectors.organisation_list(
+        acting_user(request),
+        q=f["q"],
+        town=town or None,
+        category=f["category"],
+        industry=f["industry"] or None,
+    )
     return organisations, f
 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *STAFF_ROLES)
+    require_role(acting_user(request), *STAFF_ROLES)
     organisations, f = _organisation_queryset(request)
     page = Paginator(organisations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/organisation_list.html", {
-        "page": page, "f": f, "towns": Town.objects.all(), "categories": OrganisationCategory.choices,
-        "industries": Industry.objects.all(), "query": request.GET.urlencode(),
-        "can_create": request.user.role in OFFICER_ROLES or request.user.is_superuser,
-    })
+    return render(
+        request,
+        "registry/organisation_list.html",
+        {
+            "page": page,
+            "f": f,
+            "towns": Town.objects.all(),
+            "categories": OrganisationCategory.choices,
+            "industries": Industry.objects.all(),
+            "query": request.GET.urlencode(),
+            "can_create": acting_user(request).role in OFFICER_ROLES or acting_user(request).is_superuser,
+        },
+    )
 
 
 @login_required
 def organisation_export(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *STAFF_ROLES)
+    require_role(acting_user(request), *STAFF_ROLES)
     organisations, _f = _organisation_queryset(request)
-    content = imports.export_workbook("单位", imports.ORGANISATION_EXPORT_HEADER,
-                                      imports.organisation_export_rows(organisations))
+    content = imports.export_workbook(
+        "单位", imports.ORGANISATION_EXPORT_HEADER, imports.organisation_export_rows(organisations)
+    )
     return _xlsx(content, "organisations.xlsx")
 
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_for(request.user, Organisation.objects.select_related("town", "industry"), pk)
-    return render(request, "registry/organisation_detail.html", {
-        "organisation": organisation, "can_edit": can_write(request.user, organisation),
-        "employee_count": organisation.employees.count(),
-    })
+    organisation = get_for(acting_user(request), Organisation.objects.select_related("town", "industry"), pk)
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "can_edit": can_write(acting_user(request), organisation),
+            "employee_count": organisation.employees.count(),
+        },
+    )
 
 
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *OFFICER_ROLES)
-    lock = _town_lock(request.user)
+    require_role(acting_user(request), *OFFICER_ROLES)
+    lock = _town_lock(acting_user(request))
     form = OrganisationForm(request.POST or None, town_locked=lock)
     if request.method == "POST" and form.is_valid():
         data = form.payload()
         if lock is not None:
             data["town"] = lock.code
         try:
-            organisation = services.organisation_create(data=data, actor=request.user)
+            organisation = services.organisation_create(data=data, actor=acting_user(request))
         except DomainError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("已登记单位 %(name)s") % {"name": organisation.name})
             return redirect("registry:organisation_detail", pk=organisation.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("登记单位"), "back": "registry:organisation_list"})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("登记单位"), "back": "registry:organisation_list"},
+    )
 
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_for(request.user, Organisation.objects.select_related("town", "industry"), pk, write=True)
-    lock = _town_lock(request.user)
-    if request.user.role == "organisation_user":
+    organisation = get_for(
+        acting_user(request), Organisation.objects.select_related("town", "industry"), pk, write=True
+    )
+    lock = _town_lock(acting_user(request))
+    if acting_user(request).role == "organisation_user":
         lock = organisation.town
-    form = OrganisationForm(request.POST or None, initial=organisation_initial(organisation), town_locked=lock, editing=True)
+    form = OrganisationForm(
+        request.POST or None, initial=organisation_initial(organisation), town_locked=lock, editing=True
+    )
     if request.method == "POST" and form.is_valid():
         data = form.payload()
         data.pop("uscc", None)
         if lock is not None:
             data["town"] = lock.code
         try:
-            services.organisation_update(organisation=organisation, data=data, actor=request.user)
+            services.organisation_update(organisation=organisation, data=data, actor=acting_user(request))
         except DomainError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("已保存"))
             return redirect("registry:organisation_detail", pk=organisation.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("修改单位信息"), "object": organisation,
-                                                  "back": "registry:organisation_list"})
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": form,
+            "title": _("修改单位信息"),
+            "object": organisation,
+            "back": "registry:organisation_list",
+        },
+    )
 
 
 # --- import and reference ------------------------------------------------------------------------
@@ -225,7 +334,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_records(request: HttpRequest, kind: str) -> HttpResponse:
-    require_role(request.user, *OFFICER_ROLES)
+    require_role(acting_user(request), *OFFICER_ROLES)
     if kind not in ("workers", "organisations"):
         raise DomainError("not_found", _("未知导入类型"), status=404)
     result = None
@@ -235,27 +344,39 @@ def import_records(request: HttpRequest, kind: str) -> HttpResponse:
             messages.error(request, _("请选择要导入的文件"))
         else:
             try:
-                result = imports.run_import(kind=kind, filename=upload.name, content=upload.read(), actor=request.user)
+                result = imports.run_import(
+                    kind=kind, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+                )
             except DomainError as error:
                 messages.error(request, str(error.message))
             else:
                 if result.ok:
                     messages.success(request, _("导入成功：共 %(n)s 条") % {"n": result.created})
-                    return redirect("registry:worker_list" if kind == "workers" else "registry:organisation_list")
-    return render(request, "registry/import.html", {"kind": kind, "result": result,
-                                                    "title": _("导入劳动者") if kind == "workers" else _("导入单位")})
+                    return redirect(
+                        "registry:worker_list" if kind == "workers" else "registry:organisation_list"
+                    )
+    return render(
+        request,
+        "registry/import.html",
+        {"kind": kind, "result": result, "title": _("导入劳动者") if kind == "workers" else _("导入单位")},
+    )
 
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    require_role(request.user, *OFFICER_ROLES)
+    require_role(acting_user(request), *OFFICER_ROLES)
     return _xlsx(imports.template_workbook(kind), f"{kind}-template.xlsx")
 
 
 @login_required
 def reference(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *OFFICER_ROLES)
-    return render(request, "registry/reference.html", {
-        "towns": Town.objects.all(), "industries": Industry.objects.all(),
-        "occupations": Occupation.objects.all(),
-    })
+    require_role(acting_user(request), *OFFICER_ROLES)
+    return render(
+        request,
+        "registry/reference.html",
+        {
+            "towns": Town.objects.all(),
+            "industries": Industry.objects.all(),
+            "occupations": Occupation.objects.all(),
+        },
+    )
