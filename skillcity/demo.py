@@ -85,3 +85,21 @@ def demo_build(*, seed: int, stdout: Any) -> list[DemoAccount]:
         stdout.write(f"Demo data: {name}")
         step(seed, stdout)
     return accounts
+
+
+def _training_demo(seed: int, stdout: Any) -> None:
+    from skillcity.training.demo import training_demo_step
+
+    training_demo_step(seed, stdout)
+
+
+DEMO_STEPS.append(("training", _training_demo))
+
+
+def _grants_demo(seed: int, stdout: Any) -> None:
+    from skillcity.grants.demo import demo_grants
+
+    demo_grants(seed, stdout)
+
+
+DEMO_STEPS.append(("grants", _grants_demo))
