@@ -1,3 +1,238 @@
-from ninja import Router
+"""/api/v1/grants/: apply, submit, review decisions, notice, objections, approve, pay (Idempotency-Key
+header), lists and the funds report. Lookups through selectors/core.access, writes through services."""
 
-router = Router()
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Header, Query, Router, Schema
+
+from skillcity.core.access import acting_user, require_role
+from skillcity.core.errors import NotFound
+from skillcity.core.money import money_str
+from skillcity.grants import outcomes, selectors, services
+from skillcity.grants.models import Application, Objection, PublicNotice
+
+router = Router(tags=["grants"])
+
+
+class ApplicationIn(Schema):
+    rule_id: str
+    event_date: datetime.date
+    facts: dict[str, Any] = {}
+    requested_amount: Decimal | None = None
+
+
+class PreviewIn(Schema):
+    rule_id: str
+    event_date: datetime.date
+    facts: dict[str, Any] = {}
+
+
+class DecisionIn(Schema):
+    amount: Decimal | None = None
+    reason: str = ""
+
+
+class NoticeIn(Schema):
+    start: datetime.date | None = None
+    working_days: int | None = None
+
+
+class ObjectionIn(Schema):
+    text: str
+    contact: str = ""
+
+
+class ResolveIn(Schema):
+    resolution: str
+    upheld: bool
+
+
+class ListFilters(Schema):
+    rule: str = ""
+    state: str = ""
+    overdue: bool = False
+    queue: bool = False
+
+
+def _app_out(app: Application, *, events: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": app.pk,
+        "rule_id": app.rule_id,
+        "applicant": app.applicant_name,
+        "town": app.town.name,
+        "event_date": app.event_date.isoformat(),
+        "state": app.state,
+        "stage": (s.name if (s := services.current_stage(app)) else None),
+        "stage_due": app.stage_due.isoformat() if app.stage_due else None,
+        "overdue": selectors.is_overdue(app),
+        "facts": app.facts,
+        "fact_sources": app.fact_sources,
+        "outcome": app.outcome,
+        "requested_amount": money_str(app.requested_amount),
+        "decided_amount": money_str(app.decided_amount),
+    }
+    if events:
+        data["timeline"] = [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor_label,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "stage": e.stage,
+                "amount": money_str(e.amount),
+                "reason": e.reason,
+            }
+            for e in app.events.all()
+        ]
+    return data
+
+
+@router.post("/preview", summary="The engine's outcome for a rule, date and facts (nothing stored)")
+def preview(request: HttpRequest, body: PreviewIn) -> Any:
+    acting_user(request)
+    return outcomes.evaluate(body.rule_id, body.event_date, body.facts)
+
+
+@router.get("/applications")
+def list_applications(request: HttpRequest, filters: Query[ListFilters]) -> Any:
+    user = acting_user(request)
+    kwargs: dict[str, Any] = {"rule": filters.rule, "state": filters.state, "overdue": filters.overdue}
+    apps = (
+        selectors.review_queue(user, **kwargs)
+        if filters.queue
+        else selectors.applications_for(user, **kwargs)[:500]
+    )
+    return [_app_out(a) for a in apps]
+
+
+@router.post("/applications", response={201: dict})
+def create_application(request: HttpRequest, body: ApplicationIn) -> Any:
+    app = services.application_create(
+        actor=acting_user(request),
+        rule_id=body.rule_id,
+        event_date=body.event_date,
+        facts=body.facts,
+        requested_amount=body.requested_amount,
+    )
+    return 201, _app_out(app)
+
+
+@router.get("/applications/{pk}")
+def get_application(request: HttpRequest, pk: int) -> Any:
+    return _app_out(selectors.application_for(acting_user(request), pk), events=True)
+
+
+def _act(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
+    user = acting_user(request)
+    app = selectors.application_for(user, pk)
+    result = fn(application=app, actor=user, **kwargs)
+    app.refresh_from_db()
+    return result, app
+
+
+@router.post("/applications/{pk}/submit")
+def submit(request: HttpRequest, pk: int) -> Any:
+    return _app_out(_act(request, pk, services.application_submit)[1])
+
+
+@router.post("/applications/{pk}/withdraw")
+def withdraw(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+    return _app_out(_act(request, pk, services.application_withdraw, reason=body.reason)[1])
+
+
+@router.post("/applications/{pk}/pass")
+def review_pass(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+    return _app_out(
+        _act(request, pk, services.application_review_pass, amount=body.amount, reason=body.reason)[1]
+    )
+
+
+@router.post("/applications/{pk}/return")
+def review_return(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+    return _app_out(_act(request, pk, services.application_return, reason=body.reason)[1])
+
+
+@router.post("/applications/{pk}/reject")
+def review_reject(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+    return _app_out(_act(request, pk, services.application_reject, reason=body.reason)[1])
+
+
+@router.post("/applications/{pk}/notice")
+def start_notice(request: HttpRequest, pk: int, body: NoticeIn) -> Any:
+    return _app_out(
+        _act(request, pk, services.notice_start, start=body.start, working_days=body.working_days)[1]
+    )
+
+
+@router.post("/applications/{pk}/approve")
+def approve(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+    return _app_out(
+        _act(request, pk, services.application_approve, amount=body.amount, reason=body.reason)[1]
+    )
+
+
+@router.post("/applications/{pk}/pay")
+def pay(request: HttpRequest, pk: int, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
+    payment, app = _act(request, pk, services.payment_make, idempotency_key=idempotency_key)
+    return {"payment": payment.pk, "amount": money_str(payment.amount), "application": _app_out(app)}
+
+
+@router.get("/notices", auth=None)
+def list_notices(request: HttpRequest) -> Any:
+    return [
+        {
+            "id": n.pk,
+            "rule_id": n.application.rule_id,
+            "applicant": n.application.applicant_name,
+            "town": n.application.town.name,
+            "amount": money_str(n.application.decided_amount),
+            "start": n.start.isoformat(),
+            "end": n.end.isoformat(),
+        }
+        for n in selectors.public_notices_current()
+    ]
+
+
+@router.post("/notices/{pk}/objections", auth=None, response={201: dict})
+def lodge_objection(request: HttpRequest, pk: int, body: ObjectionIn) -> Any:
+    notice = PublicNotice.objects.filter(pk=pk).first()
+    if notice is None:
+        raise NotFound(_("公示不存在"))
+    objection = services.objection_lodge(
+        notice=notice, actor=request.user, text=body.text, contact=body.contact
+    )
+    return 201, {"id": objection.pk}
+
+
+@router.post("/objections/{pk}/resolve")
+def resolve_objection(request: HttpRequest, pk: int, body: ResolveIn) -> Any:
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    objection = Objection.objects.filter(pk=pk).first()
+    if objection is None:
+        raise NotFound(_("异议不存在"))
+    services.objection_resolve(
+        objection=objection, actor=user, resolution=body.resolution, upheld=body.upheld
+    )
+    return {"id": objection.pk, "resolved": True}
+
+
+@router.get("/funds")
+def funds(request: HttpRequest) -> Any:
+    require_role(acting_user(request), "bureau_officer")
+    return [
+        {
+            "programme": r["fund"].programme,
+            "year": r["fund"].year,
+            "name": r["fund"].name,
+            **{k: money_str(r[k]) for k in ("total", "committed", "spent", "remaining")},
+        }
+        for r in selectors.funds_report()
+    ]

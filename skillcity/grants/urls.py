@@ -1,4 +1,18 @@
 from django.urls import path
 
+from skillcity.grants import views
+
 app_name = "grants"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("apply/", views.apply, name="apply"),
+    path("preview/", views.preview, name="preview"),
+    path("bulk-pass/", views.bulk_pass, name="bulk_pass"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/objection/", views.objection, name="objection"),
+    path("bureau/", views.bureau, name="bureau"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+    path("payments.xlsx", views.payments_xlsx, name="payments_xlsx"),
+]

@@ -1,0 +1,82 @@
+"""Review flows as data (data/review_flows.yaml), working-day arithmetic and the fact-provider registry."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FLOWS_FILE = Path(__file__).parent / "data" / "review_flows.yaml"
+FINANCE_GROUP = "finance"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    role: str  # town_officer | bureau_officer | finance
+    due_days: int
+
+
+@cache
+def _config() -> dict[str, Any]:
+    data = yaml.safe_load(FLOWS_FILE.read_text(encoding="utf-8"))
+    for key, stages in data["flows"].items():
+        for stage in stages:
+            if stage["role"] not in ("town_officer", "bureau_officer", "finance"):
+                raise ValueError(f"review_flows.yaml: {key}: unknown role {stage['role']!r}")
+    return data
+
+
+def stages_for(rule_id: str) -> list[Stage]:
+    """The rule's own flow, else its family's (EDU, CMP …), else the default."""
+    flows = _config()["flows"]
+    raw = flows.get(rule_id) or flows.get(rule_id.split("-")[0]) or flows["default"]
+    return [Stage(s["name"], s["role"], int(s["due_days"])) for s in raw]
+
+
+def notice_working_days() -> int:
+    return int(_config().get("notice_working_days", 5))
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days after `start` (weekends skipped; `start` itself not counted)."""
+    current = start
+    left = days
+    while left > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def user_has_stage_role(user: Any, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if role == "finance":
+        return user.role == "bureau_officer" and user.groups.filter(name=FINANCE_GROUP).exists()
+    if user.is_superuser:
+        return True
+    return bool(user.role == role)
+
+
+# Fact providers: rule ID -> function(applicant, event_date) -> {fact: (value, provenance)}.
+# Programme apps (certification: CRT-ENT, TAL-CARD …) register theirs; facts a provider gives are
+# shown as coming from the platform's records and the applicant cannot override them.
+FactProvider = Callable[[Any, datetime.date], dict[str, tuple[Any, str]]]
+FACT_PROVIDERS: dict[str, list[FactProvider]] = {}
+
+
+def register_fact_provider(rule_id: str, provider: FactProvider) -> None:
+    FACT_PROVIDERS.setdefault(rule_id, []).append(provider)
+
+
+def provided_facts(rule_id: str, applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:
+    found: dict[str, tuple[Any, str]] = {}
+    for provider in FACT_PROVIDERS.get(rule_id, []):
+        found.update(provider(applicant, event_date))
+    return found

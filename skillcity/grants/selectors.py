@@ -1,0 +1,66 @@
+"""Reads of the grants app; every one goes through core.access.visible_to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from skillcity.core.access import get_for, visible_to
+from skillcity.grants import flows
+from skillcity.grants.models import Application, ApplicationState, Fund, Payment, PublicNotice
+
+
+def applications_for(
+    user: Any, *, rule: str = "", state: str = "", overdue: bool = False, town: int | None = None
+) -> QuerySet[Application]:
+    qs = visible_to(user, Application.objects.select_related("town", "organisation", "worker"))
+    if rule:
+        qs = qs.filter(rule_id=rule)
+    if state:
+        qs = qs.filter(state=state)
+    if town:
+        qs = qs.filter(town_id=town)
+    if overdue:
+        qs = qs.filter(state=ApplicationState.IN_REVIEW, stage_due__lt=timezone.localdate())
+    return qs
+
+
+def review_queue(user: Any, **filters: Any) -> list[Application]:
+    """Applications waiting at a stage this user reviews (a town officer: their own town only)."""
+    qs = applications_for(user, **filters).filter(state=ApplicationState.IN_REVIEW)
+    return [
+        app
+        for app in qs.order_by("stage_due", "id")
+        if flows.user_has_stage_role(user, flows.stages_for(app.rule_id)[app.stage_index].role)
+    ]
+
+
+def application_for(user: Any, pk: Any) -> Application:
+    return get_for(user, Application.objects.select_related("town", "organisation", "worker"), pk)
+
+
+def is_overdue(app: Application) -> bool:
+    return bool(
+        app.state == ApplicationState.IN_REVIEW and app.stage_due and app.stage_due < timezone.localdate()
+    )
+
+
+def public_notices_current() -> QuerySet[PublicNotice]:
+    """Running notices, for the public page (no personal data beyond the applicant's name)."""
+    return PublicNotice.objects.filter(
+        application__state=ApplicationState.IN_NOTICE, end__gte=timezone.localdate()
+    ).select_related("application", "application__organisation", "application__worker", "application__town")
+
+
+def payments_for(user: Any) -> QuerySet[Payment]:
+    return visible_to(user, Payment.objects.select_related("application", "application__town", "paid_by"))
+
+
+def funds_report() -> list[dict[str, Any]]:
+    return [{"fund": fund, **fund.balances()} for fund in Fund.objects.prefetch_related("entries")]
+
+
+def notices_with_open_objections() -> QuerySet[PublicNotice]:
+    return PublicNotice.objects.filter(Q(objections__resolved_at__isnull=True)).distinct()
