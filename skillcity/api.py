@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -31,7 +32,10 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key:
+            super()._get_key(request)  # the CSRF check for writes: raises HttpError(403)
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
@@ -80,6 +84,11 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def unknown_api_path(request: HttpRequest) -> HttpResponse:
+    """Any /api/v1/ path no router serves: a 404 in the one error shape, not the HTML error page."""
+    return error_response(request, 404, "not_found", "接口不存在")
 
 
 def _register_routers() -> None:

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from skillcity.api import api
+from skillcity.api import api, unknown_api_path
 
 urlpatterns = [
     path("", include("skillcity.web.urls")),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("training/", include("skillcity.training.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", unknown_api_path),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from skillcity.accounts.models import ApiToken
 from skillcity.accounts.services import token_create, token_revoke
 from skillcity.core.access import acting_user
-from skillcity.core.errors import NotFound
+from skillcity.core.errors import Conflict, NotFound
 
 router = Router(tags=["accounts"])
 
@@ -62,4 +62,6 @@ def revoke_token(request: HttpRequest, pk: int) -> Any:
     token = ApiToken.objects.filter(pk=pk, user=acting_user(request)).first()
     if token is None:
         raise NotFound("令牌不存在")
+    if token.revoked_at is not None:
+        raise Conflict("already_revoked", "该令牌已吊销")
     return token_revoke(token=token, actor=acting_user(request))

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for
 from skillcity.core.audit import audit_personal_data_view
-from skillcity.core.errors import PermissionDenied
+from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.registry import selectors, services
 from skillcity.registry.models import Industry, Occupation, Organisation, Town, Worker
 
@@ -134,7 +134,11 @@ class OrganisationFilters(PageQuery):
 @router.get("/organisations", response=OrganisationPage)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]) -> Any:
     queryset = selectors.organisation_list(
-        acting_user(request), q=filters.q, town=filters.town, category=filters.category, industry=filters.industry
+        acting_user(request),
+        q=filters.q,
+        town=filters.town,
+        category=filters.category,
+        industry=filters.industry,
     )
     return _page(queryset, filters)
 
@@ -222,7 +226,11 @@ class WorkerFilters(PageQuery):
 @router.get("/workers", response=WorkerPage)
 def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
     queryset = selectors.worker_list(
-        acting_user(request), q=filters.q, town=filters.town, level=filters.level or None, employer=filters.employer
+        acting_user(request),
+        q=filters.q,
+        town=filters.town,
+        level=filters.level or None,
+        employer=filters.employer,
     )
     return _page(queryset, filters)
 
@@ -270,3 +278,48 @@ def reveal_worker(request: HttpRequest, pk: int) -> Any:
         raise PermissionDenied("您的角色无权查看完整个人信息")
     audit_personal_data_view(actor=acting_user(request), target=worker, field="id_number,phone")
     return {"id_number": worker.id_number, "phone": worker.phone}
+
+
+class SkillRecordOut(Schema):
+    id: int
+    worker_id: int
+    kind: str
+    occupation: str | None = Field(None, alias="occupation.code")
+    level: int | None
+    title_grade: str
+    honour: str
+    name: str
+    obtained_on: datetime.date
+    certificate_number: str
+
+
+class SkillRecordIn(Schema):
+    kind: str
+    obtained_on: datetime.date
+    occupation: str | None = Field(None, description="occupation code")
+    level: int | None = None
+    title_grade: str = ""
+    honour: str = ""
+    name: str = ""
+    certificate_number: str = ""
+
+
+@router.get("/workers/{pk}/records", response=list[SkillRecordOut], summary="A worker's skill records")
+def list_skill_records(request: HttpRequest, pk: int) -> Any:
+    worker = get_for(acting_user(request), Worker.objects.all(), pk)
+    return worker.skill_records.select_related("occupation").order_by("obtained_on", "id")
+
+
+@router.post("/workers/{pk}/records", response={201: SkillRecordOut}, summary="Add a skill record")
+def add_skill_record(request: HttpRequest, pk: int, payload: SkillRecordIn) -> Any:
+    _require_officer(request)
+    worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
+    occupation = None
+    if payload.occupation:
+        occupation = Occupation.objects.filter(code=payload.occupation).first()
+        if occupation is None:
+            raise DomainError("invalid", "职业代码不存在", {"occupation": "职业代码不存在"})
+    data = payload.dict(exclude={"occupation"})
+    return 201, services.skill_record_add(
+        worker=worker, occupation=occupation, actor=acting_user(request), **data
+    )

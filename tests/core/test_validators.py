@@ -1,8 +1,6 @@
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
-from skillcity.core.env import SettingError, env_bool, env_int
-from skillcity.core.masking import MaskPersonalDataFilter, mask_id_number, mask_phone, mask_text
 from skillcity.core.validators import (
     parse_resident_id,
     resident_id_check_char,
@@ -106,25 +104,44 @@ def test_a_landline_is_not_a_mobile():
         validate_phone("0769-22223333", mobile_only=True)
 
 
-def test_masks_keep_the_region_prefix_and_last_four():
-    assert mask_id_number("44190019900517123X") == "4419**********123X"
-    assert mask_phone("13812345678") == "138****5678"
+@pytest.mark.parametrize(
+    "code",
+    [
+        "914403001922038216",  # published enterprise codes from business-licence notices (Shenzhen)
+        "9144030071526726XG",
+        "91440300708461136T",
+        "91330100716105852F",  # Hangzhou
+        "91110000802100433B",  # Beijing
+    ],
+)
+def test_it_accepts_published_codes_as_stdnum_does(code):
+    assert stdnum_uscc.is_valid(code)
+    assert validate_uscc(code) == code
 
 
-def test_log_lines_never_carry_full_numbers():
-    import logging
-
-    record = logging.LogRecord(
-        "x", logging.INFO, __file__, 1, "worker %s phone %s", ("44190019900517123X", "13812345678"), None
-    )
-    MaskPersonalDataFilter().filter(record)
-    assert record.getMessage() == "worker 4419**********123X phone 138****5678"
-    assert mask_text("no numbers here") == "no numbers here"
+@pytest.mark.parametrize("letter", ["I", "O", "Z", "S", "V"])
+def test_it_refuses_the_letters_gb_32100_leaves_out(letter):
+    code = "91441900MA4U" + letter + "XXX1X"
+    with pytest.raises(ValueError, match=f"不允许的字符：{letter}"):
+        validate_uscc(code)
 
 
-def test_strict_settings_name_the_variable():
-    with pytest.raises(SettingError, match="SKILLCITY_DEBUG"):
-        env_bool("SKILLCITY_DEBUG", False, environ={"SKILLCITY_DEBUG": "maybe"})
-    with pytest.raises(SettingError, match="SKILLCITY_PORT"):
-        env_int("SKILLCITY_PORT", 8000, environ={"SKILLCITY_PORT": "80a"})
-    assert env_int("SKILLCITY_PORT", 8000, environ={}) == 8000
+def test_it_normalises_lowercase_and_spaces_in_a_uscc():
+    assert validate_uscc(" 9144030071526726xg ") == "9144030071526726XG"
+
+
+@pytest.mark.parametrize("first17", ["91441900MA4UXXXX1", "12441900007265130", "51441900MJL123450"])
+def test_a_wrong_check_character_is_refused_for_every_authority(first17):
+    right = uscc_check_char(first17)
+    wrong = "0" if right != "0" else "1"
+    with pytest.raises(ValueError, match="校验位错误"):
+        validate_uscc(first17 + wrong)
+
+
+def test_a_resident_id_with_spaces_is_normalised():
+    assert parse_resident_id(" 110105 19491231 002x ").number == "11010519491231002X"
+
+
+def test_an_empty_resident_id_says_18_digits():
+    with pytest.raises(ValueError, match="18位"):
+        parse_resident_id("")

@@ -123,3 +123,167 @@ def test_the_token_command_prints_a_working_token(client, bureau_officer, capsys
 @pytest.mark.django_db
 def test_the_openapi_schema_is_served(client):
     assert "/api/v1/registry/workers" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_gets_the_error_shape(client):
+    response = client.get("/api/v1/registry/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert set(response.json()) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+def test_the_docs_page_loads_nothing_from_the_network(client):
+    import re
+
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    assert all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_session_writes_need_the_csrf_token(bureau_officer, changan):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bureau_officer)
+    payload = {"name": "甲", "id_number": make_resident_id(), "town": "长安镇"}
+    refused = client.post("/api/v1/registry/workers", payload, content_type="application/json")
+    assert refused.status_code == 403
+    assert set(refused.json()) == {"code", "message", "fields"}
+    assert not Worker.objects.filter(id_number=payload["id_number"]).exists()
+    client.get("/accounts/profile/")  # sets the csrftoken cookie
+    accepted = client.post(
+        "/api/v1/registry/workers",
+        payload,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert accepted.status_code == 201, accepted.content
+
+
+@pytest.mark.django_db
+def test_token_writes_need_no_csrf_token(bureau_officer, changan):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/registry/workers",
+        {"name": "甲", "id_number": make_resident_id(), "town": "长安镇"},
+        content_type="application/json",
+        **_auth(bureau_officer),
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_reference_data_is_public(client, changan):
+    towns = client.get("/api/v1/registry/towns").json()
+    assert "长安镇" in [t["name"] for t in towns]
+
+
+@pytest.mark.django_db
+def test_organisations_filter_and_paginate(client, bureau_officer, changan, humen):
+    from tests.factories import OrganisationFactory
+
+    for i in range(3):
+        OrganisationFactory(town=changan, name=f"长安{i}厂")
+    OrganisationFactory(town=humen, name="虎门厂")
+    headers = _auth(bureau_officer)
+    body = client.get(f"/api/v1/registry/organisations?town={changan.pk}&page_size=2", **headers).json()
+    assert (body["count"], body["page"], body["page_size"], len(body["results"])) == (3, 1, 2, 2)
+    second = client.get(
+        f"/api/v1/registry/organisations?town={changan.pk}&page_size=2&page=2", **headers
+    ).json()
+    assert [o["name"] for o in second["results"]] == ["长安2厂"]
+    assert client.get("/api/v1/registry/organisations?q=虎门", **headers).json()["count"] == 1
+
+
+@pytest.mark.django_db
+def test_an_organisation_is_created_and_patched(client, bureau_officer, changan):
+    from tests.factories import make_uscc
+
+    headers = _auth(bureau_officer)
+    created = client.post(
+        "/api/v1/registry/organisations",
+        {
+            "name": "东莞市甲公司",
+            "category": "enterprise",
+            "uscc": make_uscc(authority="Y"),
+            "town": "长安镇",
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    patched = client.patch(
+        f"/api/v1/registry/organisations/{pk}",
+        {"total_staff": 10, "managers": 20},
+        content_type="application/json",
+        **headers,
+    )
+    assert patched.status_code == 400 and "managers" in patched.json()["fields"]
+    patched = client.patch(
+        f"/api/v1/registry/organisations/{pk}",
+        {"total_staff": 50},
+        content_type="application/json",
+        **headers,
+    )
+    assert patched.json()["total_staff"] == 50
+    assert AuditEvent.objects.filter(action__startswith="organisation.").count() == 2
+
+
+@pytest.mark.django_db
+def test_organisation_users_cannot_register(client, enterprise_user, changan):
+    response = client.post(
+        "/api/v1/registry/workers",
+        {"name": "甲", "id_number": make_resident_id(), "town": "长安镇"},
+        content_type="application/json",
+        **_auth(enterprise_user),
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+
+
+@pytest.mark.django_db
+def test_skill_records_are_listed_and_added(client, changan_officer, changan_worker):
+    headers = _auth(changan_officer)
+    url = f"/api/v1/registry/workers/{changan_worker.pk}/records"
+    added = client.post(
+        url,
+        {"kind": "skill_level", "level": 2, "obtained_on": "2024-03-01", "certificate_number": "S0001"},
+        content_type="application/json",
+        **headers,
+    )
+    assert added.status_code == 201, added.content
+    assert [r["level"] for r in client.get(url, **headers).json()] == [2]
+    assert client.get(f"/api/v1/registry/workers/{changan_worker.pk}", **headers).json()["highest_level"] == 2
+    bad = client.post(
+        url,
+        {"kind": "skill_level", "level": 7, "obtained_on": "2024-03-01"},
+        content_type="application/json",
+        **headers,
+    )
+    assert bad.status_code == 400 and "level" in bad.json()["fields"]
+    unknown = client.post(
+        url,
+        {"kind": "skill_level", "level": 2, "obtained_on": "2024-03-01", "occupation": "X-0-0"},
+        content_type="application/json",
+        **headers,
+    )
+    assert unknown.status_code == 400 and "occupation" in unknown.json()["fields"]
+    missing = client.post(url, {"kind": "skill_level"}, content_type="application/json", **headers)
+    assert missing.status_code == 422 and "obtained_on" in missing.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_the_worker_detail_never_carries_the_full_numbers(client, bureau_officer, changan_worker):
+    body = client.get(f"/api/v1/registry/workers/{changan_worker.pk}", **_auth(bureau_officer)).json()
+    assert body["id_number_masked"] == changan_worker.id_number[:4] + "*" * 10 + changan_worker.id_number[-4:]
+    assert changan_worker.id_number not in str(body) and changan_worker.phone not in str(body)

@@ -1,0 +1,83 @@
+"""Issue 2 item 8: login throttling after repeated failures (LOGIN_MAX_FAILURES / LOGIN_LOCK_SECONDS)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from skillcity.accounts.models import LoginFailure
+from skillcity.core.models import AuditEvent
+
+PASSWORD = "correct-horse-9"  # tests.factories.UserFactory
+
+
+def _login(client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post("/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def strict(settings):
+    settings.LOGIN_MAX_FAILURES = 5
+    settings.LOGIN_LOCK_SECONDS = 900
+    return settings
+
+
+@pytest.mark.django_db
+def test_a_correct_password_logs_in(client, changan_officer, strict):
+    response = _login(client, "changan_officer", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/api/v1/accounts/me").json()["username"] == "changan_officer"
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_even_for_the_right_password(client, changan_officer, strict):
+    for _ in range(5):
+        assert _login(client, "changan_officer", "wrong").status_code == 200
+    response = _login(client, "changan_officer", PASSWORD)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="login.failure").count() == 5
+
+
+@pytest.mark.django_db
+def test_four_failures_do_not_lock(client, changan_officer, strict):
+    for _ in range(4):
+        _login(client, "changan_officer", "wrong")
+    assert _login(client, "changan_officer", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_success_clears_the_failures(client, changan_officer, strict):
+    for _ in range(4):
+        _login(client, "changan_officer", "wrong")
+    assert _login(client, "changan_officer", PASSWORD).status_code == 302
+    assert LoginFailure.objects.count() == 0
+    client.logout()
+    for _ in range(4):
+        _login(client, "changan_officer", "wrong")
+    assert _login(client, "changan_officer", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_another_address_is_not_locked_out(client, changan_officer, strict):
+    for _ in range(5):
+        _login(client, "changan_officer", "wrong", address="10.0.0.1")
+    assert _login(client, "changan_officer", PASSWORD, address="10.0.0.1").status_code == 429
+    assert _login(client, "changan_officer", PASSWORD, address="10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_lock_ends_after_the_lock_period(client, changan_officer, strict):
+    for _ in range(5):
+        _login(client, "changan_officer", "wrong")
+    LoginFailure.objects.update(at=timezone.now() - datetime.timedelta(seconds=901))
+    assert _login(client, "changan_officer", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_limit_follows_the_setting(client, changan_officer, settings):
+    settings.LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        _login(client, "changan_officer", "wrong")
+    assert _login(client, "changan_officer", PASSWORD).status_code == 429
