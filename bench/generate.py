@@ -27,14 +27,31 @@ def run(label: str, env: dict[str, str], scale: str, seed: int) -> None:
     subprocess.run([str(SKILLCITY), "migrate", "-v0"], env=env, check=True)
     started = time.perf_counter()
     out = subprocess.run(
-        ["/usr/bin/time", "-f", "peak_rss_kb=%M", str(SKILLCITY), "generate", "--seed", str(seed), "--scale", scale,
-         "--no-progress"],
-        env=env, check=True, capture_output=True, text=True,
+        [
+            "/usr/bin/time",
+            "-f",
+            "peak_rss_kb=%M",
+            str(SKILLCITY),
+            "generate",
+            "--seed",
+            str(seed),
+            "--scale",
+            scale,
+            "--no-progress",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     wall = time.perf_counter() - started
-    peak = next((line.split("=")[1] for line in out.stderr.splitlines() if line.startswith("peak_rss_kb=")), "?")
+    peak = next(
+        (line.split("=")[1] for line in out.stderr.splitlines() if line.startswith("peak_rss_kb=")), "?"
+    )
     print(f"[{label}] {out.stdout.strip()}")
-    print(f"[{label}] process wall time {wall:.1f}s, peak RSS {int(peak) / 1024:.0f} MiB" if peak != "?" else "")
+    print(
+        f"[{label}] process wall time {wall:.1f}s, peak RSS {int(peak) / 1024:.0f} MiB" if peak != "?" else ""
+    )
 
 
 def main() -> int:
@@ -43,8 +60,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"date {time.strftime('%Y-%m-%d')}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"date {time.strftime('%Y-%m-%d')}"
+    )
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     if args.only in (None, "sqlite"):
         with tempfile.TemporaryDirectory(prefix="bench-generate-") as data:
@@ -60,10 +79,27 @@ def main() -> int:
         server = Postgres(bindir)
         try:
             url = server.start()
-            subprocess.run([*server.prefix, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(server.port),
-                            "-U", "postgres", "skillcity"], check=True)
+            subprocess.run(
+                [
+                    *server.prefix,
+                    str(bindir / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(server.port),
+                    "-U",
+                    "postgres",
+                    "skillcity",
+                ],
+                check=True,
+            )
             with tempfile.TemporaryDirectory(prefix="bench-generate-") as data:
-                run("postgres", {**base, "SKILLCITY_DATA_DIR": data, "DATABASE_URL": url}, args.scale, args.seed)
+                run(
+                    "postgres",
+                    {**base, "SKILLCITY_DATA_DIR": data, "DATABASE_URL": url},
+                    args.scale,
+                    args.seed,
+                )
         finally:
             server.stop()
     return 0
