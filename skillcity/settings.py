@@ -99,7 +99,9 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("SKILLCITY_DB_CONN_MAX_AGE", 60, minimum=0))
+        _db = dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("SKILLCITY_DB_CONN_MAX_AGE", 60, minimum=0)
+        )
     except Exception as exc:  # dj_database_url raises several types for a malformed URL
         raise SettingError(f"DATABASE_URL: cannot parse ({exc})") from None
     if _db["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
@@ -168,6 +170,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 PAGE_SIZE = env_int("SKILLCITY_PAGE_SIZE", 25, minimum=5, maximum=500)
 IMPORT_MAX_ROWS = env_int("SKILLCITY_IMPORT_MAX_ROWS", 50_000, minimum=1)
 
+# Training alliances: a half-year report is due on the last day of the Nth month after the half year
+# (D000 sets no date; 1 → 31 Jul / 31 Jan). Reminders go out this many days before the due date.
+ALLIANCE_REPORT_DUE_MONTHS = env_int("SKILLCITY_ALLIANCE_REPORT_DUE_MONTHS", 1, minimum=0, maximum=12)
+ALLIANCE_REMIND_DAYS = env_int("SKILLCITY_ALLIANCE_REMIND_DAYS", 14, minimum=0, maximum=366)
+
 LOG_LEVEL = env_choice("SKILLCITY_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {
     "version": 1,
@@ -176,7 +183,11 @@ LOGGING = {
     "filters": {"mask_personal_data": {"()": "skillcity.core.masking.MaskPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
