@@ -1,3 +1,42 @@
-from ninja import Router
+"""/api/v1/policy/: evaluate a rule (public, like the calculator page), list rules and parameters."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from skillcity.policy.engine import evaluate, list_rules, parameter_history
+
+router = Router(tags=["policy"])
+
+
+class EvaluateIn(Schema):
+    rule: str
+    date: str
+    facts: dict[str, Any] = {}
+
+
+@router.post(
+    "/evaluate",
+    auth=None,
+    summary="Evaluate one rule for an event date and facts",
+    description=(
+        "Returns the outcome (rule, date, eligible, basis, amount, min, max, payee, reasons, trace, sources, "
+        "assumptions; CRT-ENT adds components, TAL-LEADING ranges). 422 for an unknown rule or a missing, "
+        "unknown or ill-typed fact (`fields` names it); 409 `not_in_force` when no version applies on the date."
+    ),
+)
+def evaluate_endpoint(request: HttpRequest, payload: EvaluateIn) -> dict[str, Any]:
+    return evaluate(payload.rule, payload.date, payload.facts).as_dict()
+
+
+@router.get("/rules", auth=None, summary="Every rule with title, validity, sources and facts")
+def rules_endpoint(request: HttpRequest) -> list[dict[str, Any]]:
+    return list_rules()
+
+
+@router.get("/parameters", auth=None, summary="Every parameter with its dated versions and sources")
+def parameters_endpoint(request: HttpRequest) -> list[dict[str, Any]]:
+    return parameter_history()

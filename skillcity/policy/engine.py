@@ -1,0 +1,395 @@
+"""The policy engine: every rule of the catalog under its ID, evaluated for a date and facts.
+
+A rule is a function registered with `@rule(...)`. It receives a `Case` (the date, the validated facts,
+the parameters in force on that date) and returns an `Outcome` through the case's builders, which
+record the trace, the sources and every assumption mark of every value used.
+
+    evaluate("TRN-PROJECT", date(2024, 3, 1), {"project_standard": "2800", "completed": True})
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import importlib
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from skillcity.core.errors import DomainError
+from skillcity.core.money import money_str, round_fen
+from skillcity.policy import params as P
+from skillcity.policy.facts import Fact, FactErrors, validate_facts
+
+BASES = ("fixed", "floor", "cap", "range", "matched", "case_by_case", "none")
+RULE_MODULES = ("training", "education", "competitions", "platforms", "certification", "talents")
+
+
+class BadFacts(DomainError):
+    """Bad input: an unknown rule, a missing, unknown or ill-typed fact. `fields` names each fact."""
+
+    status = 422
+
+
+class NotInForce(DomainError):
+    """No version of the rule applies on the event date."""
+
+    status = 409
+
+    def __init__(self, rule_id: str, date: datetime.date, validity: list[dict[str, str | None]]):
+        spans = "；".join(f"{v['from']} 至 {v['to'] or '长期'}" for v in validity) or "无"
+        super().__init__(
+            "not_in_force",
+            f"规则 {rule_id} 在 {date.isoformat()} 没有有效版本（适用期：{spans}）",
+            {"date": f"{date.isoformat()} 不在规则 {rule_id} 的适用期内"},
+        )
+        self.rule_id = rule_id
+        self.date = date
+
+
+@dataclasses.dataclass
+class Outcome:
+    rule: str
+    date: datetime.date
+    eligible: bool
+    basis: str
+    amount: Decimal | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    payee: str | None = None
+    reasons: list[str] = dataclasses.field(default_factory=list)
+    trace: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    sources: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    assumptions: list[str] = dataclasses.field(default_factory=list)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # components, ranges, equivalent …
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "rule": self.rule,
+            "date": self.date.isoformat(),
+            "eligible": self.eligible,
+            "basis": self.basis,
+            "amount": money_str(self.amount),
+            "min": money_str(self.min),
+            "max": money_str(self.max),
+            "payee": self.payee,
+            "reasons": list(self.reasons),
+            "trace": [_plain(step) for step in self.trace],
+            "sources": list(self.sources),
+            "assumptions": list(self.assumptions),
+        }
+        result.update({k: _plain(v) for k, v in self.extra.items()})
+        return result
+
+    def budget_amount(self) -> Decimal:
+        """What this outcome commits from a budget: the amount, else the upper bound, else nothing."""
+        if not self.eligible:
+            return Decimal("0.00")
+        return self.amount if self.amount is not None else (self.max or Decimal("0.00"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    area: str
+    facts: tuple[Fact, ...]
+    # The rule is in force on a date when every parameter of at least one group has a version then.
+    requires: tuple[tuple[str, ...], ...]
+    optional: tuple[str, ...]
+    payee: str | None
+    summary: str
+    fn: Callable[[Case], Outcome]
+
+    def parameter_names(self) -> list[str]:
+        names = [n for group in self.requires for n in group] + list(self.optional)
+        return list(dict.fromkeys(names))
+
+    def validity(self, parameter_set: Mapping[str, P.Parameter] | None = None) -> list[dict[str, str | None]]:
+        """The date spans on which the rule is in force, from its parameters' versions."""
+        ps = parameter_set or P.parameters()
+        bounds: set[datetime.date] = set()
+        for name in self.parameter_names():
+            for v in ps[name].versions:
+                bounds.add(v.effective_from)
+                if v.effective_to:
+                    bounds.add(v.effective_to + datetime.timedelta(days=1))
+        spans: list[list[datetime.date | None]] = []
+        points = sorted(bounds)
+        for i, start in enumerate(points):
+            if not _in_force(self, start, ps):
+                continue
+            end = points[i + 1] - datetime.timedelta(days=1) if i + 1 < len(points) else None
+            if spans and spans[-1][1] is not None and spans[-1][1] + datetime.timedelta(days=1) == start:
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        return [{"from": s.isoformat() if s else None, "to": e.isoformat() if e else None} for s, e in spans]
+
+    def sources(self, parameter_set: Mapping[str, P.Parameter] | None = None) -> list[dict[str, str]]:
+        ps = parameter_set or P.parameters()
+        return _dedupe_sources(v for name in self.parameter_names() for v in ps[name].versions)
+
+    def as_dict(self) -> dict[str, Any]:
+        ps = P.parameters()
+        return {
+            "id": self.id,
+            "title": self.title,
+            "area": self.area,
+            "summary": self.summary,
+            "payee": self.payee,
+            "validity": self.validity(ps),
+            "sources": self.sources(ps),
+            "facts": [f.as_dict() for f in self.facts],
+            "parameters": self.parameter_names(),
+        }
+
+
+def _in_force(rule: Rule, date: datetime.date, ps: Mapping[str, P.Parameter]) -> bool:
+    return any(all(ps[n].version_on(date) is not None for n in group) for group in rule.requires)
+
+
+def _dedupe_sources(versions: Any) -> list[dict[str, str]]:
+    docs = P.documents()
+    seen: dict[tuple[str, str], dict[str, str]] = {}
+    for v in versions:
+        key = (v.document, v.clause)
+        if key not in seen:
+            seen[key] = {"document": v.document, "clause": v.clause, "title": docs[v.document].title}
+    return list(seen.values())
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    *,
+    title: str,
+    facts: tuple[Fact, ...] = (),
+    requires: tuple[str, ...] | tuple[tuple[str, ...], ...],
+    optional: tuple[str, ...] = (),
+    payee: str | None = None,
+    summary: str = "",
+) -> Callable[[Callable[[Case], Outcome]], Callable[[Case], Outcome]]:
+    """Register a rule function under its catalog ID."""
+    # `requires` is one group of parameter names, or several alternative groups.
+    groups: tuple[tuple[str, ...], ...] = (
+        requires if requires and isinstance(requires[0], tuple) else (requires,)  # type: ignore[assignment]
+    )
+
+    def register(fn: Callable[[Case], Outcome]) -> Callable[[Case], Outcome]:
+        area = fn.__module__.rsplit(".", 1)[-1]
+        if rule_id in RULES:
+            raise RuntimeError(f"rule {rule_id} registered twice")
+        RULES[rule_id] = Rule(rule_id, title, area, facts, groups, optional, payee, summary, fn)
+        return fn
+
+    return register
+
+
+class Case:
+    """One evaluation: the date, the facts, the parameters in force, and the record of what was used."""
+
+    def __init__(self, rule: Rule, date: datetime.date, facts: dict[str, Any], ps: Mapping[str, P.Parameter]):
+        self.rule = rule
+        self.date = date
+        self.facts = facts
+        self._ps = ps
+        self.trace: list[dict[str, Any]] = []
+        self.reasons: list[str] = []
+        self._used: list[P.Version] = []
+        self.assumptions: list[str] = []
+        self.extra: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        return self.facts[name]
+
+    def has(self, name: str) -> bool:
+        return self._ps[name].version_on(self.date) is not None
+
+    def version(self, name: str) -> P.Version:
+        version = self._ps[name].version_on(self.date)
+        if version is None:
+            raise NotInForce(self.rule.id, self.date, self.rule.validity(self._ps))
+        if version not in self._used:
+            self._used.append(version)
+            for mark in version.marks(P.documents()):
+                if mark not in self.assumptions:
+                    self.assumptions.append(mark)
+        return version
+
+    def value(self, name: str) -> Any:
+        return self.version(name).value
+
+    def step(self, step: str, *, parameter: str | None = None, result: Any = None) -> None:
+        """A line of the trace: what was done, with the parameter (its value, date and clause) it used."""
+        entry: dict[str, Any] = {"step": step, "parameter": None, "value": None, "effective_from": None}
+        if parameter is not None:
+            v = self.version(parameter)
+            entry.update(
+                parameter=parameter,
+                value=v.value if not isinstance(v.value, tuple) else list(v.value),
+                effective_from=v.effective_from,
+                source={"document": v.document, "clause": v.clause},
+            )
+            if v.demo_value or v.assumption or v.simulated:
+                entry["marks"] = v.marks({})
+        entry["result"] = result
+        self.trace.append(entry)
+
+    def reason(self, text: str) -> None:
+        self.reasons.append(text)
+
+    # Outcome builders: one per basis, so a rule says what kind of amount it grants.
+    def _outcome(self, eligible: bool, basis: str, **kw: Any) -> Outcome:
+        def fen(x: Decimal | None) -> Decimal | None:
+            return None if x is None else round_fen(x)
+
+        # A refusal that used no parameter still cites the clauses of the rule in force on the date.
+        sources = _dedupe_sources(self._used) or _dedupe_sources(
+            v for n in self.rule.parameter_names() if (v := self._ps[n].version_on(self.date)) is not None
+        )
+        return Outcome(
+            rule=self.rule.id,
+            date=self.date,
+            eligible=eligible,
+            basis=basis,
+            amount=fen(kw.get("amount")),
+            min=fen(kw.get("min")),
+            max=fen(kw.get("max")),
+            payee=kw.get("payee", self.rule.payee) if eligible else kw.get("payee"),
+            reasons=self.reasons,
+            trace=self.trace,
+            sources=sources,
+            assumptions=self.assumptions,
+            extra=self.extra,
+        )
+
+    def not_eligible(self, reason: str) -> Outcome:
+        self.reason(reason)
+        return self._outcome(False, "none")
+
+    def fixed(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
+        return self._outcome(True, "fixed", amount=amount, **({"payee": payee} if payee else {}))
+
+    def matched(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
+        return self._outcome(True, "matched", amount=amount, **({"payee": payee} if payee else {}))
+
+    def floor(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
+        """At least `amount`; the standard amount is the floor, a decision may grant more."""
+        return self._outcome(True, "floor", amount=amount, min=amount, **({"payee": payee} if payee else {}))
+
+    def cap(self, amount: Decimal | None, maximum: Decimal, *, payee: str | None = None) -> Outcome:
+        """Up to `maximum`; `amount` is the capped claim (None when nothing was claimed)."""
+        extra = {"payee": payee} if payee else {}
+        return self._outcome(True, "cap", amount=amount, max=maximum, **extra)
+
+    def range(self, low: Decimal, high: Decimal, *, payee: str | None = None) -> Outcome:
+        return self._outcome(True, "range", min=low, max=high, **({"payee": payee} if payee else {}))
+
+    def case_by_case(self, *, payee: str | None = None) -> Outcome:
+        return self._outcome(True, "case_by_case", **({"payee": payee} if payee else {}))
+
+    def no_money(self, eligible: bool, *, payee: str | None = None) -> Outcome:
+        """A rule that decides eligibility or looks something up, and grants no money."""
+        return self._outcome(eligible, "none", payee=payee)
+
+
+def load_rules() -> dict[str, Rule]:
+    if not RULES:
+        for module in RULE_MODULES:
+            importlib.import_module(f"skillcity.policy.rules.{module}")
+    return RULES
+
+
+def get_rule(rule_id: Any) -> Rule:
+    rules = load_rules()
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise BadFacts(
+            "unknown_rule",
+            f"未知的规则编号“{rule_id}”；可用规则见 skillcity policy list",
+            {"rule": f"“{rule_id}”不是已知规则"},
+        )
+    return rules[rule_id]
+
+
+def parse_date(value: Any, field: str = "date") -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise BadFacts(
+            "bad_date", f"{field}：“{value}”不是有效日期（YYYY-MM-DD）", {field: "日期格式应为 YYYY-MM-DD"}
+        ) from None
+
+
+def evaluate(
+    rule_id: str,
+    date: datetime.date | str,
+    facts: Mapping[str, Any] | Any,
+    *,
+    parameter_set: Mapping[str, P.Parameter] | None = None,
+) -> Outcome:
+    """Evaluate one case. Raises BadFacts (422) for bad input and NotInForce (409) for a date outside the rule."""
+    the_rule = get_rule(rule_id)
+    day = parse_date(date)
+    try:
+        valid = validate_facts(the_rule.facts, facts)
+    except FactErrors as exc:
+        first = next(iter(exc.errors))
+        raise BadFacts(
+            "bad_facts",
+            f"事实“{first}”{exc.errors[first]}" + ("等" if len(exc.errors) > 1 else ""),
+            exc.errors,
+        ) from None
+    ps = parameter_set or P.parameters()
+    if not _in_force(the_rule, day, ps):
+        raise NotInForce(the_rule.id, day, the_rule.validity(ps))
+    return the_rule.fn(Case(the_rule, day, valid, ps))
+
+
+def list_rules() -> list[dict[str, Any]]:
+    """Every rule with title, validity, sources and facts: what `skillcity policy list` prints."""
+    return [r.as_dict() for r in sorted(load_rules().values(), key=lambda r: r.id)]
+
+
+def parameter_history() -> list[dict[str, Any]]:
+    """Each parameter with its dated versions, for the bureau's rules page and `policy list --parameters`."""
+    docs = P.documents()
+    rows = []
+    for name, p in sorted(P.parameters().items()):
+        rows.append(
+            {
+                "name": name,
+                "title": p.title,
+                "unit": p.unit,
+                "area": p.area,
+                "versions": [
+                    {
+                        "value": _plain(list(v.value) if isinstance(v.value, tuple) else v.value),
+                        "effective_from": v.effective_from.isoformat(),
+                        "effective_to": v.effective_to.isoformat() if v.effective_to else None,
+                        "document": v.document,
+                        "clause": v.clause,
+                        "text": v.text,
+                        "marks": v.marks(docs),
+                    }
+                    for v in p.versions
+                ],
+            }
+        )
+    return rows

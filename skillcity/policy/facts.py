@@ -1,0 +1,157 @@
+"""The facts a rule takes (policy-catalog §13), and their strict validation.
+
+Strict on purpose: a typo in a fact name, a string where a boolean belongs, a level 6 — each is refused
+with a message naming the fact, never silently read as false or zero.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# Kinds of fact. "money" is yuan (a decimal string, an integer, or a JSON number with at most 2 decimals).
+BOOL, INT, MONEY, DATE, CHOICE, CHOICES, LEVEL = "bool", "int", "money", "date", "choice", "choices", "level"
+TEXT, TEXTS = "text", "texts"
+
+
+@dataclasses.dataclass(frozen=True)
+class Fact:
+    name: str
+    kind: str
+    label: str  # Chinese, for the calculator form and messages
+    required: bool = True
+    nullable: bool = False
+    choices: tuple[tuple[str, str], ...] = ()  # (code, Chinese label)
+    minimum: int | None = None
+    maximum: int | None = None
+    help: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.kind,
+            "label": self.label,
+            "required": self.required,
+            "nullable": self.nullable,
+            "choices": [{"value": c, "label": label} for c, label in self.choices] or None,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "help": self.help,
+        }
+
+
+class FactErrors(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError("应为金额（数字或数字字符串），不能是布尔值")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("应为有限的金额")
+        value = repr(value)  # the shortest decimal that reads back as this float: 12.3, not 12.2999…
+    if isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str | Decimal):
+        try:
+            result = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是金额") from None
+    else:
+        raise ValueError("应为金额（数字或数字字符串）")
+    if not result.is_finite():
+        raise ValueError("应为有限的金额")
+    if result < 0:
+        raise ValueError("金额不能为负数")
+    if result != result.quantize(Decimal("0.01")):
+        raise ValueError("金额最多两位小数（到分）")
+    return result
+
+
+def _convert(fact: Fact, value: Any) -> Any:
+    if fact.kind == BOOL:
+        if not isinstance(value, bool):
+            raise ValueError("应为 true 或 false")
+        return value
+    if fact.kind in (INT, LEVEL):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("应为整数")
+        low = 1 if fact.kind == LEVEL else fact.minimum
+        high = 5 if fact.kind == LEVEL else fact.maximum
+        if low is not None and value < low:
+            raise ValueError(f"不能小于 {low}")
+        if high is not None and value > high:
+            raise ValueError(f"不能大于 {high}")
+        return value
+    if fact.kind == MONEY:
+        return _money(value)
+    if fact.kind == DATE:
+        if isinstance(value, datetime.date):
+            return value
+        if not isinstance(value, str):
+            raise ValueError("应为日期 YYYY-MM-DD")
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"“{value}”不是有效日期（YYYY-MM-DD）") from None
+    if fact.kind == TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("应为非空文本")
+        return value.strip()
+    if fact.kind == TEXTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("应为文本列表")
+        return tuple(v.strip() for v in value)
+    codes = [c for c, _label in fact.choices]
+    if fact.kind == CHOICE:
+        if not isinstance(value, str) or value not in codes:
+            raise ValueError(f"“{value}”不是可选值之一：{', '.join(codes)}")
+        return value
+    if fact.kind == CHOICES:
+        if not isinstance(value, list):
+            raise ValueError("应为列表")
+        unknown = [v for v in value if not isinstance(v, str) or v not in codes]
+        if unknown:
+            raise ValueError(f"未知的取值：{', '.join(map(str, unknown))}；可选：{', '.join(codes)}")
+        return tuple(dict.fromkeys(value))
+    raise ValueError(f"unknown fact kind {fact.kind}")
+
+
+def validate_facts(specs: tuple[Fact, ...], raw: Any) -> dict[str, Any]:
+    """Validated, typed facts; every problem found is reported at once, by fact name."""
+    if not isinstance(raw, Mapping):
+        raise FactErrors({"facts": "应为 JSON 对象（键为事实名称）"})
+    errors: dict[str, str] = {}
+    known = {f.name for f in specs}
+    for name in raw:
+        if name not in known:
+            errors[str(name)] = f"不是本规则的事实；本规则的事实为：{', '.join(sorted(known)) or '（无）'}"
+    facts: dict[str, Any] = {}
+    for fact in specs:
+        if fact.name not in raw:
+            if fact.required:
+                errors[fact.name] = "缺少此事实"
+            else:
+                facts[fact.name] = None
+            continue
+        value = raw[fact.name]
+        if value is None:
+            if fact.nullable or not fact.required:
+                facts[fact.name] = None
+            else:
+                errors[fact.name] = "不能为空"
+            continue
+        try:
+            facts[fact.name] = _convert(fact, value)
+        except ValueError as exc:
+            errors[fact.name] = str(exc)
+    if errors:
+        raise FactErrors(errors)
+    return facts

@@ -1,0 +1,64 @@
+"""skillcity policy list | skillcity policy eval RULE_ID --date YYYY-MM-DD --facts JSON|@file | skillcity policy parameters
+
+Exit codes (design.md): 0 evaluated (eligible or not), 2 bad input (the message names the fact),
+3 no version of the rule is in force on that date.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from skillcity.policy.engine import BadFacts, NotInForce, evaluate, list_rules, parameter_history
+
+
+def read_facts(text: str) -> Any:
+    """Facts as JSON text, or `@path` to a JSON file."""
+    where = "--facts"
+    if text.startswith("@"):
+        path = Path(text[1:])
+        where = f"--facts file {path}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"{where}: cannot read ({exc.strerror})", returncode=2) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{where}: not valid JSON ({exc})", returncode=2) from None
+
+
+class Command(BaseCommand):
+    help = "List the policy rules, or evaluate one rule for a date and facts (prints one JSON outcome)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("list", help="every rule with its title, validity, sources and facts, as JSON")
+        sub.add_parser("parameters", help="every parameter with its dated versions and sources, as JSON")
+        ev = sub.add_parser("eval", help="evaluate one rule")
+        ev.add_argument("rule_id", metavar="RULE_ID")
+        ev.add_argument("--date", required=True, help="event date YYYY-MM-DD")
+        ev.add_argument("--facts", default="{}", help="facts as JSON text, or @file.json")
+
+    def _json(self, data: Any) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "list":
+            self._json(list_rules())
+            return
+        if options["action"] == "parameters":
+            self._json(parameter_history())
+            return
+        facts = read_facts(options["facts"])
+        try:
+            outcome = evaluate(options["rule_id"], options["date"], facts)
+        except BadFacts as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise CommandError(f"{exc.message} ({details})", returncode=2) from None
+        except NotInForce as exc:
+            raise CommandError(str(exc.message), returncode=3) from None
+        self._json(outcome.as_dict())

@@ -1,0 +1,222 @@
+"""Policy parameters: dated values read from YAML, each with its source clause and any assumption mark.
+
+A parameter (`TRN-PROJECT.cap`) has versions; a version applies to events dated within
+[effective_from, effective_to]. A version that gives no dates takes its document's (documents.yaml).
+Changing an amount or adding a successor policy is a data change: a new version in the YAML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import itertools
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PARAMETER_DIR = Path(__file__).resolve().parent / "parameters"
+FAR_PAST = datetime.date(1900, 1, 1)
+FAR_FUTURE = datetime.date(9999, 12, 31)
+
+
+class ParameterFileError(ValueError):
+    """A parameter file that does not say what it must; the message names the file and the entry."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    issuer: str
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    assumption: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Version:
+    value: Any  # Decimal for amounts and ratios, int for counts, str/list for lookups, bool for switches
+    effective_from: datetime.date
+    effective_to: datetime.date | None
+    document: str
+    clause: str
+    text: str
+    assumption: str | None = None
+    demo_value: bool = False
+    simulated: bool = False
+
+    def applies_on(self, date: datetime.date) -> bool:
+        return self.effective_from <= date <= (self.effective_to or FAR_FUTURE)
+
+    def marks(self, documents: Mapping[str, Document]) -> list[str]:
+        """Every assumption or demo-value mark a person must see next to this value."""
+        marks: list[str] = []
+        doc = documents.get(self.document)
+        if doc and doc.assumption:
+            marks.append(doc.assumption)
+        if self.assumption:
+            marks.append(self.assumption)
+        if self.demo_value:
+            marks.append("文件未规定具体数额，此为演示值（demo value）")
+        if self.simulated:
+            marks.append("模拟值：测算时临时替换的参数（what-if）")
+        return marks
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    name: str
+    title: str
+    unit: str
+    area: str
+    versions: tuple[Version, ...]
+
+    def version_on(self, date: datetime.date) -> Version | None:
+        for version in self.versions:
+            if version.applies_on(date):
+                return version
+        return None
+
+
+def _date(value: Any, where: str) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ParameterFileError(f"{where}: {exc}") from None
+
+
+def parse_value(value: Any, unit: str, where: str) -> Any:
+    """Amounts and ratios become Decimal (written as strings or integers in YAML, never floats)."""
+    if unit in ("yuan", "ratio"):
+        if isinstance(value, bool | float):
+            raise ParameterFileError(f"{where}: write {unit} values as a quoted decimal or an integer")
+        try:
+            result = Decimal(str(value))
+        except InvalidOperation:
+            raise ParameterFileError(f"{where}: {value!r} is not a decimal number") from None
+        if not result.is_finite() or result < 0:
+            raise ParameterFileError(f"{where}: {value!r} must be a finite number ≥ 0")
+        return result
+    if unit in ("count", "months", "years", "percent"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ParameterFileError(f"{where}: {value!r} must be a whole number ≥ 0")
+        return value
+    if unit == "bool":
+        if not isinstance(value, bool):
+            raise ParameterFileError(f"{where}: {value!r} must be true or false")
+        return value
+    if unit == "list":
+        if not isinstance(value, list):
+            raise ParameterFileError(f"{where}: {value!r} must be a list")
+        return tuple(value)
+    if unit == "map":
+        if not isinstance(value, dict):
+            raise ParameterFileError(f"{where}: {value!r} must be a mapping")
+        return dict(value)
+    raise ParameterFileError(f"{where}: unknown unit {unit!r}")
+
+
+def load_documents(path: Path | None = None) -> dict[str, Document]:
+    path = path or PARAMETER_DIR / "documents.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    documents = {}
+    for doc_id, entry in raw.items():
+        where = f"{path.name}: {doc_id}"
+        documents[doc_id] = Document(
+            id=doc_id,
+            title=entry["title"],
+            issuer=entry.get("issuer", ""),
+            effective_from=_date(entry["effective_from"], where),
+            effective_to=_date(entry["effective_to"], where) if entry.get("effective_to") else None,
+            assumption=entry.get("assumption"),
+        )
+    return documents
+
+
+def _load_file(path: Path, documents: Mapping[str, Document]) -> dict[str, Parameter]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    parameters: dict[str, Parameter] = {}
+    for name, entry in raw.items():
+        where = f"{path.name}: {name}"
+        unit = entry.get("unit", "yuan")
+        versions = []
+        for i, v in enumerate(entry.get("versions") or []):
+            vwhere = f"{where} version {i + 1}"
+            source = v.get("source") or {}
+            doc_id = str(source.get("document"))
+            if doc_id not in documents:
+                raise ParameterFileError(f"{vwhere}: source.document {doc_id!r} is not in documents.yaml")
+            if not source.get("clause"):
+                raise ParameterFileError(f"{vwhere}: source.clause is required")
+            doc = documents[doc_id]
+            start = _date(v["effective_from"], vwhere) if v.get("effective_from") else doc.effective_from
+            if "effective_to" in v:
+                end = _date(v["effective_to"], vwhere) if v["effective_to"] else None
+            else:
+                end = doc.effective_to
+            if end is not None and end < start:
+                raise ParameterFileError(f"{vwhere}: effective_to is before effective_from")
+            versions.append(
+                Version(
+                    value=parse_value(v.get("value"), unit, vwhere),
+                    effective_from=start,
+                    effective_to=end,
+                    document=doc_id,
+                    clause=str(source["clause"]),
+                    text=str(source.get("text", "")),
+                    assumption=v.get("assumption"),
+                    demo_value=bool(v.get("demo_value", False)),
+                )
+            )
+        versions.sort(key=lambda ver: ver.effective_from)
+        for earlier, later in itertools.pairwise(versions):
+            if (earlier.effective_to or FAR_FUTURE) >= later.effective_from:
+                raise ParameterFileError(f"{where}: versions overlap on {later.effective_from}")
+        if not versions:
+            raise ParameterFileError(f"{where}: no versions")
+        parameters[name] = Parameter(
+            name=name, title=entry.get("title", name), unit=unit, area=path.stem, versions=tuple(versions)
+        )
+    return parameters
+
+
+@functools.cache
+def documents() -> dict[str, Document]:
+    return load_documents()
+
+
+@functools.cache
+def parameters() -> dict[str, Parameter]:
+    """Every parameter of every area file, by name. Cached: the files change only with a deploy."""
+    docs = documents()
+    result: dict[str, Parameter] = {}
+    for path in sorted(PARAMETER_DIR.glob("*.yaml")):
+        if path.name == "documents.yaml":
+            continue
+        for name, parameter in _load_file(path, docs).items():
+            if name in result:
+                raise ParameterFileError(f"{path.name}: {name} is defined twice")
+            result[name] = parameter
+    return result
+
+
+def with_overrides(base: Mapping[str, Parameter], overrides: Mapping[str, Any]) -> dict[str, Parameter]:
+    """A what-if parameter set: each overridden parameter gets the new value in every version,
+    keeping its dates and sources, marked as simulated."""
+    result = dict(base)
+    for name, raw in overrides.items():
+        if name not in base:
+            raise KeyError(name)
+        parameter = base[name]
+        value = parse_value(raw, parameter.unit, f"--set {name}")
+        result[name] = dataclasses.replace(
+            parameter,
+            versions=tuple(dataclasses.replace(v, value=value, simulated=True) for v in parameter.versions),
+        )
+    return result

@@ -1,0 +1,171 @@
+"""Enterprise self-certification rewards (CRT-ENT): policy-catalog §5, D002 item 21, D003 §一(四)四."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from skillcity.core.money import round_fen
+from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.facts import BOOL, INT, MONEY, Fact
+
+ZERO = Decimal("0")
+
+
+@rule(
+    "CRT-ENT",
+    title="企业职业技能等级认定奖补",
+    facts=(
+        Fact("filed_and_certifying", BOOL, "已备案并开展等级认定"),
+        Fact("qbank_filed", BOOL, "开发的题（卷）库已通过备案"),
+        Fact("shortage_certification", BOOL, "开展紧缺急需职业（工种）等级认定"),
+        Fact("year_new_certificates", INT, "一个自然年度新增持证人次", minimum=0),
+        Fact("year_new_certificates_level2_or_higher", INT, "其中技师及以上等级持证人次", minimum=0),
+        Fact("provincial_social_org", BOOL, "通过省厅备案成为社会培训评价组织的龙头企业"),
+        Fact("already_received", MONEY, "已获得的认定奖补金额（元）"),
+    ),
+    requires=(
+        "CRT-ENT.filing",
+        "CRT-ENT.qbank_min",
+        "CRT-ENT.qbank_max",
+        "CRT-ENT.shortage_min",
+        "CRT-ENT.shortage_max",
+        "CRT-ENT.volume",
+        "CRT-ENT.volume_certificates",
+        "CRT-ENT.volume_level2_certificates",
+        "CRT-ENT.social_org",
+    ),
+    optional=("CRT-ENT.total_cap",),
+    payee="enterprise",
+    summary="备案5万；题库2–10万；紧缺工种认定2–10万；年度新增1000人次且技师以上100人次10万；省备案社会评价组织50万；2023年起合计最高85万。",
+)
+def crt_ent(c: Case) -> Outcome:
+    if c["year_new_certificates_level2_or_higher"] > c["year_new_certificates"]:
+        from skillcity.policy.engine import BadFacts
+
+        raise BadFacts(
+            "bad_facts",
+            "事实“year_new_certificates_level2_or_higher”不能大于年度新增持证人次",
+            {"year_new_certificates_level2_or_higher": "不能大于 year_new_certificates"},
+        )
+    components: list[dict[str, Any]] = []
+
+    def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:
+        entry = {"id": cid, "title": title, "eligible": ok, "basis": basis if ok else "none", "reason": why}
+        if ok and basis == "fixed":
+            entry.update(amount=round_fen(low), min=None, max=None)
+        elif ok:
+            entry.update(amount=None, min=round_fen(low), max=round_fen(high))
+        else:
+            entry.update(amount=None, min=None, max=None)
+        components.append(entry)
+
+    filing = c.value("CRT-ENT.filing")
+    c.step("备案并开展认定：一次性补贴", parameter="CRT-ENT.filing", result=c["filed_and_certifying"])
+    component(
+        "CRT-ENT-FILING",
+        "备案并开展认定",
+        c["filed_and_certifying"],
+        "fixed",
+        filing,
+        filing,
+        "已备案并开展认定" if c["filed_and_certifying"] else "未备案或未开展认定",
+    )
+
+    qlow, qhigh = c.value("CRT-ENT.qbank_min"), c.value("CRT-ENT.qbank_max")
+    c.step("题（卷）库通过备案：区间下限", parameter="CRT-ENT.qbank_min", result=c["qbank_filed"])
+    c.step("题（卷）库通过备案：区间上限", parameter="CRT-ENT.qbank_max", result=c["qbank_filed"])
+    component(
+        "CRT-ENT-QBANK",
+        "开发题（卷）库并通过备案",
+        c["qbank_filed"],
+        "range",
+        qlow,
+        qhigh,
+        "题（卷）库已通过备案" if c["qbank_filed"] else "题（卷）库未备案",
+    )
+
+    slow, shigh = c.value("CRT-ENT.shortage_min"), c.value("CRT-ENT.shortage_max")
+    c.step("紧缺急需工种认定：区间下限", parameter="CRT-ENT.shortage_min", result=c["shortage_certification"])
+    c.step("紧缺急需工种认定：区间上限", parameter="CRT-ENT.shortage_max", result=c["shortage_certification"])
+    component(
+        "CRT-ENT-SHORTAGE",
+        "开展紧缺急需职业（工种）等级认定",
+        c["shortage_certification"],
+        "range",
+        slow,
+        shigh,
+        "开展了紧缺急需工种认定" if c["shortage_certification"] else "未开展紧缺急需工种认定",
+    )
+
+    need_total = c.value("CRT-ENT.volume_certificates")
+    need_high = c.value("CRT-ENT.volume_level2_certificates")
+    volume = c.value("CRT-ENT.volume")
+    total, high = c["year_new_certificates"], c["year_new_certificates_level2_or_higher"]
+    volume_ok = total >= need_total and high >= need_high
+    c.step(
+        f"年度新增持证 {total} 人次 ≥ {need_total}",
+        parameter="CRT-ENT.volume_certificates",
+        result=total >= need_total,
+    )
+    c.step(
+        f"技师及以上 {high} 人次 ≥ {need_high}",
+        parameter="CRT-ENT.volume_level2_certificates",
+        result=high >= need_high,
+    )
+    c.step("年度持证达标奖励", parameter="CRT-ENT.volume", result=volume if volume_ok else ZERO)
+    component(
+        "CRT-ENT-VOLUME",
+        "自然年度新增持证达标",
+        volume_ok,
+        "fixed",
+        volume,
+        volume,
+        f"年度新增 {total} 人次（须≥{need_total}），技师及以上 {high} 人次（须≥{need_high}）",
+    )
+
+    social = c.value("CRT-ENT.social_org")
+    c.step(
+        "省备案社会培训评价组织：一次性奖励",
+        parameter="CRT-ENT.social_org",
+        result=c["provincial_social_org"],
+    )
+    component(
+        "CRT-ENT-SOCIAL-ORG",
+        "通过省厅备案成为社会培训评价组织",
+        c["provincial_social_org"],
+        "fixed",
+        social,
+        social,
+        "已通过省厅备案" if c["provincial_social_org"] else "未通过省厅备案",
+    )
+
+    c.extra["components"] = components
+    granted = [x for x in components if x["eligible"]]
+    for x in components:
+        c.reason(("✔ " if x["eligible"] else "✘ ") + f"{x['title']}：{x['reason']}。")
+    if not granted:
+        c.reason("没有符合条件的奖补项目。")
+        return c.no_money(False)
+    low = sum((x["amount"] if x["basis"] == "fixed" else x["min"] for x in granted), ZERO)
+    high_sum = sum((x["amount"] if x["basis"] == "fixed" else x["max"] for x in granted), ZERO)
+    has_range = any(x["basis"] == "range" for x in granted)
+    if c.has("CRT-ENT.total_cap"):
+        cap = c.value("CRT-ENT.total_cap")
+        remaining = max(cap - c["already_received"], ZERO)
+        c.step(
+            f"合计上限 − 已获得 {c['already_received']} 元", parameter="CRT-ENT.total_cap", result=remaining
+        )
+        if remaining == 0:
+            c.reason(f"已获得 {c['already_received']} 元，达到每家企业合计最高 {cap} 元，不再给予。")
+            return c.no_money(False)
+        if high_sum > remaining:
+            c.reason(
+                f"各项合计超过剩余额度 {remaining} 元（合计最高 {cap} 元，已获得 {c['already_received']} 元），按剩余额度封顶。"
+            )
+        low, high_sum = min(low, remaining), min(high_sum, remaining)
+    if not has_range:
+        c.reason(f"本次奖补合计 {high_sum} 元。")
+        return c.fixed(high_sum)
+    c.reason(f"本次奖补在 {low}–{high_sum} 元之间，由审核人按区间项目核定。")
+    return c.range(low, high_sum)
