@@ -347,6 +347,16 @@ def evaluate(
     """Evaluate one case. Raises BadFacts (422) for bad input and NotInForce (409) for a date outside the rule."""
     the_rule = get_rule(rule_id)
     day = parse_date(date)
+    if isinstance(facts, Mapping) and "event_date" in facts:
+        # The catalog (§1) names the event date among some rules' facts; the contract passes it as the
+        # date. Accept it in the facts when it agrees, refuse it when it contradicts.
+        if parse_date(facts["event_date"], "event_date") != day:
+            raise BadFacts(
+                "bad_facts",
+                f"事实“event_date”与评估日期 {day.isoformat()} 不一致",
+                {"event_date": f"应与评估日期 {day.isoformat()} 相同"},
+            )
+        facts = {k: v for k, v in facts.items() if k != "event_date"}
     try:
         valid = validate_facts(the_rule.facts, facts)
     except FactErrors as exc:

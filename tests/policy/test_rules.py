@@ -254,3 +254,21 @@ def test_trace_names_parameter_date_and_clause_and_marks_demo_values() -> None:
     assert step["source"] == {"document": "D002", "clause": "第8条"}
     assert any("演示值" in a for a in o["assumptions"])
     assert any("征求意见稿" in a for a in o["assumptions"])  # D002's undated validity is an assumption
+
+
+def test_event_date_in_the_facts_is_accepted_when_it_agrees_and_refused_otherwise() -> None:
+    facts = {"project_standard": "100", "completed": True}
+    assert evaluate("TRN-PROJECT", Y24, facts | {"event_date": "2024-06-01"}).amount is not None
+    with pytest.raises(BadFacts) as err:
+        evaluate("TRN-PROJECT", Y24, facts | {"event_date": "2024-06-02"})
+    assert "event_date" in err.value.fields
+
+
+def test_upskill_accepts_the_occupation_code_for_the_record() -> None:
+    facts = {
+        "certificate_kind": "skill_level",
+        "level": 5,
+        "in_shortage_catalog": False,
+        "occupation_code": "6-18-01-01",
+    }
+    assert evaluate("TRN-UPSKILL", Y24, facts).amount is not None

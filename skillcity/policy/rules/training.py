@@ -54,6 +54,7 @@ def upskill_base_parameter(kind: str, level: int | None) -> str:
         Fact("certificate_kind", CHOICE, "证书类别", choices=CERTIFICATE_KINDS),
         Fact("level", LEVEL, "技能等级（1–5，仅职业技能等级证书）", required=False, nullable=True),
         Fact("in_shortage_catalog", BOOL, "工种在当期紧缺急需工种目录内"),
+        Fact("occupation_code", TEXT, "职业（工种）代码（可不填，仅作记录）", required=False, nullable=True),
     ),
     requires=(
         "TRN-UPSKILL.level1",
