@@ -62,6 +62,7 @@ CASES: list[tuple[str, datetime.date, dict[str, Any], dict[str, Any]]] = [
     ("EDU-DEMO-MAJOR", Y24, {"school_is_private": False, "major_is_demonstration": True, "students_year1": 40, "students_year2": 35, "students_year3": 30, "excluded_hs_advanced": 5}, {"eligible": False}),
     ("EDU-INTL-CLASS", Y24, {"international_class_students": 20, "actual_cost": "120000"}, {"amount": "100000.00", "max": "100000.00", "basis": "cap"}),
     ("EDU-INTL-CLASS", Y24, {"international_class_students": 20, "actual_cost": "80000"}, {"amount": "80000.00"}),
+    ("EDU-INTL-CLASS", Y24, {"international_class_students": 20}, {"amount": "100000.00", "max": "100000.00", "basis": "cap"}),
     ("EDU-INTL-CLASS", D(2022, 5, 4), {"international_class_students": 20, "actual_cost": "80000"}, {"amount": "100000.00", "basis": "fixed"}),
     ("EDU-INTL-CLASS", D(2022, 5, 5), {"international_class_students": 20, "actual_cost": "80000"}, {"amount": "80000.00", "basis": "cap"}),
     ("EDU-INTL-CERT", Y24, {"obtained_international_certificate": True}, {"amount": "5000.00", "payee": "student"}),

@@ -82,11 +82,12 @@ def edu_intl_class(c: Case) -> Outcome:
         )
         return c.cap(amount, ceiling)
     if on_cost:
-        c.step("未填实际费用：按上限测算", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=ceiling)
+        # Catalog §2: without an actual cost the amount is students × 5000 (the cap itself).
+        c.step("未填实际费用：按人数 × 标准", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=ceiling)
         c.reason(
-            f"未提供实际所需费用；补贴上限为 {students} 人 × {per} 元 = {ceiling} 元，核定时按实际费用取低。"
+            f"未提供实际所需费用；按 {students} 人 × {per} 元 = {ceiling} 元（上限），核定时按实际费用取低。"
         )
-        return c.cap(None, ceiling)
+        return c.cap(ceiling, ceiling)
     c.step("按人数定额（D002 标准，当时无实际费用上限规定）", parameter="EDU-INTL-CLASS.cap_on_actual_cost")
     if c["actual_cost"] is not None:
         c.reason("该日期适用 D002 按人数定额的规定，实际费用不影响金额。")
