@@ -103,3 +103,12 @@ def _grants_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("grants", _grants_demo))
+
+
+def _alliances_demo(seed: int, stdout: Any) -> None:
+    from skillcity.alliances.demo import alliances_demo
+
+    alliances_demo(seed, stdout)
+
+
+DEMO_STEPS.append(("training alliances", _alliances_demo))

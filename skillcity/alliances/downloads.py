@@ -1,0 +1,76 @@
+"""Building the .xlsx downloads of Annex 1, 2 and 3 from an alliance's records.
+
+Annex 2 of a submitted report is its snapshot; of a draft report (or without a report) it is
+computed from the members' current Annex 1 data. Every download names the policy version governing
+the period.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from skillcity.alliances import annexes
+from skillcity.alliances.excel.annex1 import annex1_workbook
+from skillcity.alliances.excel.annex2 import annex2_workbook, annex3_workbook
+from skillcity.alliances.models import Alliance, HalfYearReport, Membership
+from skillcity.alliances.policy_versions import label_for_period
+from skillcity.alliances.selectors import memberships_of
+from skillcity.core.periods import HalfYear
+
+
+def _policy_note(period: HalfYear, version_id: str = "") -> str:
+    return f"适用政策：{label_for_period(period, version_id)}"
+
+
+def annex1_download(membership: Membership) -> bytes:
+    filled = timezone.localdate(membership.annex1_filled_at) if membership.annex1_filled_at else None
+    return annex1_workbook(membership, filled_on=filled)
+
+
+def annex2_data(alliance: Alliance, report: HalfYearReport | None) -> dict:
+    if report is not None and report.annex2_snapshot:
+        return report.annex2_snapshot
+    members = memberships_of(alliance)
+    if report is not None:
+        return annexes.annex2_compute(annexes.members_in_period(members, report.period))
+    return annexes.annex2_compute([m for m in members if m.left_on is None])
+
+
+def annex2_download(
+    alliance: Alliance, report: HalfYearReport | None, *, on: datetime.date | None = None
+) -> bytes:
+    on = on or timezone.localdate()
+    period = report.period if report is not None else HalfYear.containing(on)
+    filled = timezone.localdate(report.submitted_at) if report is not None and report.submitted_at else None
+    notes = [_policy_note(period, report.policy_version if report else "")]
+    if report is not None and report.annex2_snapshot:
+        notes.append(f"说明：{period} 报告报送时按各成员单位登记表（附件1）数据生成的快照。")
+    else:
+        notes.append(f"说明：按各成员单位登记表（附件1）当前数据生成（{on.isoformat()}），报送时形成快照。")
+    return annex2_workbook(
+        alliance_name=alliance.name,
+        data=annex2_data(alliance, report),
+        filled_on=filled,
+        contact=report.contact_person if report else "",
+        phone=report.contact_phone if report else "",
+        notes=notes,
+    )
+
+
+def annex3_data(report: HalfYearReport) -> dict:
+    lines = list(report.lines.select_related("organisation"))
+    return annexes.annex3_compute(lines, memberships_of(report.alliance))
+
+
+def annex3_download(report: HalfYearReport) -> bytes:
+    return annex3_workbook(
+        alliance_name=report.alliance.name,
+        year=report.year,
+        half=report.half,
+        data=annex3_data(report),
+        contact=report.contact_person,
+        phone=report.contact_phone,
+        notes=[_policy_note(report.period, report.policy_version)],
+    )

@@ -1,0 +1,98 @@
+"""Charter, cooperation agreement and business licences: stored under MEDIA_ROOT, named by their
+SHA-256, with size, type, uploader and time; served only through the access-checked download view."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from skillcity.alliances.models import Alliance, AllianceDocument, AllianceStatus, DocumentKind
+from skillcity.alliances.services.common import record_event
+from skillcity.core.audit import audit_record, snapshot
+from skillcity.core.errors import Conflict, DomainError
+from skillcity.registry.models import Organisation
+
+# Extension → (content type, leading bytes the file must start with, or b"" for no check).
+ALLOWED_TYPES: dict[str, tuple[str, bytes]] = {
+    "pdf": ("application/pdf", b"%PDF"),
+    "png": ("image/png", b"\x89PNG"),
+    "jpg": ("image/jpeg", b"\xff\xd8"),
+    "jpeg": ("image/jpeg", b"\xff\xd8"),
+    "ofd": ("application/ofd", b"PK"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
+    "doc": ("application/msword", b"\xd0\xcf\x11\xe0"),
+    "txt": ("text/plain", b""),
+}
+
+
+@dataclass(frozen=True)
+class UploadedDocument:
+    name: str
+    content: bytes
+
+    @classmethod
+    def from_django(cls, upload: Any) -> UploadedDocument:
+        return cls(name=str(upload.name), content=upload.read())
+
+
+def _check(upload: UploadedDocument, field: str) -> tuple[str, str]:
+    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200]
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ALLOWED_TYPES:
+        raise DomainError(
+            "invalid_file",
+            f"文件“{name}”的类型不受支持，请上传 PDF、OFD、Word、图片或文本文件",
+            {field: "文件类型不受支持（" + "、".join(sorted(ALLOWED_TYPES)) + "）"},
+        )
+    if not upload.content:
+        raise DomainError("invalid_file", f"文件“{name}”是空文件", {field: "空文件"})
+    if len(upload.content) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        raise DomainError("invalid_file", f"文件“{name}”过大", {field: "文件过大"})
+    content_type, magic = ALLOWED_TYPES[suffix]
+    if magic and not upload.content.startswith(magic):
+        raise DomainError("invalid_file", f"文件“{name}”的内容与扩展名不符", {field: "内容与扩展名不符"})
+    return name, content_type
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    alliance: Alliance,
+    kind: str,
+    upload: UploadedDocument,
+    actor: Any,
+    organisation: Organisation | None = None,
+) -> AllianceDocument:
+    if kind not in DocumentKind.values:
+        raise DomainError("invalid", "未知材料类别", {"kind": "应为 " + "、".join(DocumentKind.values)})
+    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    if alliance.status in (AllianceStatus.FILED, AllianceStatus.DISSOLVED):
+        raise Conflict("invalid_state", f"联盟当前状态为“{alliance.get_status_display()}”，不能上传材料")
+    name, content_type = _check(upload, kind)
+    document = AllianceDocument(
+        alliance=alliance,
+        kind=kind,
+        organisation=organisation,
+        original_name=name,
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        size=len(upload.content),
+        content_type=content_type,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    # The file is written before the row; if the transaction then rolls back, an unreferenced file
+    # named by its hash is left behind, never a row without its file.
+    document.file.save(name, ContentFile(upload.content), save=False)
+    document.save()
+    record_event(
+        alliance,
+        actor,
+        "document_upload",
+        f"上传{document.get_kind_display()}：{name}（SHA-256 {document.sha256[:12]}…）",
+    )
+    audit_record(actor=actor, action="alliance.document_upload", target=document, after=snapshot(document))
+    return document

@@ -1,0 +1,1 @@
+"""Alliance pages, one module per part: alliances (list, detail, lifecycle), members, reports."""
