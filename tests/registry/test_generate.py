@@ -81,12 +81,13 @@ def test_the_demo_builds_once_and_creates_an_account_per_role():
     from skillcity.accounts.models import User
 
     roles = dict(User.objects.values_list("username", "role"))
-    assert roles == {
+    # One account per role (programme demo steps may add their own, e.g. an alliance initiator).
+    assert {
         "bureau": "bureau_officer",
         "changan": "town_officer",
         "humen": "town_officer",
         "enterprise": "organisation_user",
         "worker": "worker",
-    }
+    }.items() <= roles.items()
     assert User.objects.get(username="changan").town != User.objects.get(username="humen").town
     assert Worker.objects.count() == 20_000
