@@ -352,6 +352,9 @@ def _fact_column(df: pl.DataFrame, rule: E.Rule, fact_name: str) -> pl.Expr:
     def bad(what: str) -> E.BadFacts:
         return E.BadFacts("bad_facts", f"列“{fact_name}”{what}", {fact_name: what})
 
+    if dtype == pl.Null:  # a column with no values at all (an optional fact nobody gave)
+        target = {MONEY: pl.Int64, INT: pl.Int64, LEVEL: pl.Int64, BOOL: pl.Boolean, DATE: pl.Date}
+        return col.cast(target.get(spec.kind, pl.Utf8))
     if spec.kind == MONEY:
         if dtype.is_integer():
             return col.cast(pl.Int64) * 100

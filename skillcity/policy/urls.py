@@ -1,2 +1,10 @@
+from django.urls import path
+
+from skillcity.policy import views
+
 app_name = "policy"
-urlpatterns: list = []
+urlpatterns = [
+    path("calculator/", views.calculator, name="calculator"),
+    path("rules/", views.rules, name="rules"),
+    path("simulate/", views.simulate, name="simulate"),
+]

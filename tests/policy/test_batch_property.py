@@ -170,3 +170,16 @@ def test_a_bad_row_is_flagged_and_the_others_evaluated() -> None:
     out = evaluate_table("TRN-PROJECT", df)
     assert out["error"].to_list()[0].startswith("project_standard")
     assert out["amount_fen"].to_list() == [None, 10000]
+
+
+def test_an_optional_fact_column_without_values_is_read_as_missing() -> None:
+    df = pl.DataFrame(
+        {
+            "date": ["2024-01-01"],
+            "certificate_kind": ["special_ability"],
+            "level": [None],
+            "in_shortage_catalog": [True],
+        }
+    )
+    assert df.schema["level"] == pl.Null
+    assert evaluate_table("TRN-UPSKILL", df)["amount_fen"].to_list() == [50000]

@@ -1,0 +1,230 @@
+"""Forms of the policy pages: the calculator's form built from a rule's facts, and the what-if form.
+
+The engine is strict about types (a JSON boolean, an int, a decimal string), and a form only has
+strings; `FactForm.facts()` is where "true" becomes True and an empty field is left out. The engine
+stays the one judge of what is missing or out of range: its messages are put next to the fields.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from skillcity.policy import params as P
+from skillcity.policy.engine import Rule
+from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
+
+UNIT_LABELS = {
+    "yuan": gettext_lazy("元"),
+    "ratio": gettext_lazy("倍"),
+    "count": "",
+    "months": gettext_lazy("个月"),
+    "years": gettext_lazy("年"),
+    "percent": "%",
+    "bool": "",
+    "list": "",
+    "map": "",
+}
+BOOL_CHOICES = (("", "—"), ("true", gettext_lazy("是")), ("false", gettext_lazy("否")))
+
+
+def _field(fact: Fact) -> forms.Field:
+    optional = _("（可不填）")
+    label = fact.label if fact.required or "可不填" in fact.label else fact.label + optional
+    common: dict[str, Any] = {"label": label, "required": False, "help_text": fact.help}
+    if fact.kind == BOOL:
+        return forms.ChoiceField(
+            choices=BOOL_CHOICES, widget=forms.Select(attrs={"class": "form-select"}), **common
+        )
+    if fact.kind == MONEY:
+        attrs = {"class": "form-control", "inputmode": "decimal", "placeholder": "0.00"}
+        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+    if fact.kind in (INT, LEVEL):
+        low = 1 if fact.kind == LEVEL else fact.minimum
+        high = 5 if fact.kind == LEVEL else fact.maximum
+        attrs = {"class": "form-control", "step": "1"}
+        attrs.update({k: str(v) for k, v in (("min", low), ("max", high)) if v is not None})
+        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
+    if fact.kind == DATE:
+        return forms.CharField(
+            widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}), **common
+        )
+    if fact.kind == CHOICE:
+        return forms.ChoiceField(
+            choices=(("", "—"), *fact.choices), widget=forms.Select(attrs={"class": "form-select"}), **common
+        )
+    if fact.kind == CHOICES:
+        return forms.MultipleChoiceField(
+            choices=fact.choices,
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            **common,
+        )
+    if fact.kind == TEXTS:
+        common["help_text"] = fact.help or _("每行一项")
+        return forms.CharField(widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}), **common)
+    if fact.kind == TEXT:
+        return forms.CharField(widget=forms.TextInput(attrs={"class": "form-control"}), **common)
+    raise ValueError(f"unknown fact kind {fact.kind}")
+
+
+class FactForm(forms.Form):
+    """The calculator form of one rule: the event date and one field per fact."""
+
+    date = forms.CharField(
+        label=gettext_lazy("事件日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+
+    def __init__(self, rule: Rule, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        self.specs = {fact.name: fact for fact in rule.facts}
+        for fact in rule.facts:
+            self.fields[fact.name] = _field(fact)
+            self.fields[fact.name].fact = fact  # type: ignore[attr-defined]
+
+    def fact_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.specs]
+
+    def facts(self) -> dict[str, Any]:
+        """The typed facts for the engine. Call after is_valid(); an unreadable number becomes a field error."""
+        facts: dict[str, Any] = {}
+        for name, fact in self.specs.items():
+            raw = self.cleaned_data.get(name)
+            if fact.kind == CHOICES:
+                facts[name] = list(raw or [])
+                continue
+            text = raw.strip() if isinstance(raw, str) else ""
+            if fact.kind == TEXTS:
+                lines = [line.strip() for line in text.splitlines() if line.strip()]
+                if lines or fact.required:
+                    facts[name] = lines
+                continue
+            if not text:
+                continue  # left empty: omitted, and the engine says whether it was needed
+            if fact.kind == BOOL:
+                facts[name] = text == "true"
+            elif fact.kind in (INT, LEVEL):
+                try:
+                    facts[name] = int(text)
+                except ValueError:
+                    self.add_error(name, _("应为整数"))
+            else:
+                facts[name] = text
+        return facts
+
+    def show_errors(self, fields: Mapping[str, Any]) -> list[str]:
+        """Put the engine's messages next to the named fields; return those that name no field."""
+        elsewhere = []
+        for name, message in fields.items():
+            text = "；".join(map(str, message)) if isinstance(message, list | tuple) else str(message)
+            if name in self.fields:
+                self.add_error(name, text)
+            else:
+                elsewhere.append(f"{name}：{text}")
+        return elsewhere
+
+
+def default_date(rule: Rule, today: datetime.date) -> tuple[datetime.date, bool]:
+    """Today if the rule is in force today; otherwise the last day it was in force (or the first day it
+    will be). The flag says the date was moved."""
+    spans = rule.validity()
+    for span in spans:
+        start = datetime.date.fromisoformat(str(span["from"]))
+        end = datetime.date.fromisoformat(span["to"]) if span["to"] else None
+        if start <= today and (end is None or today <= end):
+            return today, False
+    past = [datetime.date.fromisoformat(s["to"]) for s in spans if s["to"] and s["to"] < today.isoformat()]
+    if past:
+        return max(past), True
+    if spans:
+        return datetime.date.fromisoformat(str(spans[0]["from"])), True
+    return today, False
+
+
+# ---- what-if -----------------------------------------------------------------------------------------
+
+OVERRIDE_ROWS = 4
+
+
+def parameter_choices() -> list[tuple[str, str]]:
+    """Every parameter a simulation can change, with its value today (or its latest value)."""
+    today = datetime.date.today()
+    choices: list[tuple[str, str]] = [("", "—")]
+    for name, p in sorted(P.parameters().items()):
+        if p.unit in ("list", "map"):
+            continue
+        version = p.version_on(today) or p.versions[-1]
+        unit = UNIT_LABELS.get(p.unit, p.unit)
+        choices.append((name, f"{name} · {p.title}（{_('当前')} {version.value}{unit}）"))
+    return choices
+
+
+class SimulationForm(forms.Form):
+    date_from = forms.DateField(
+        label=gettext_lazy("开始日期"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("结束日期"),
+        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+    )
+    source = forms.ChoiceField(
+        label=gettext_lazy("案例来源"),
+        choices=(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    cases = forms.FileField(
+        label=gettext_lazy("案例 CSV"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from skillcity.policy.simulate import EVENT_SOURCES
+
+        sources = [(s.name, s.label) for s in EVENT_SOURCES.values()]
+        self.fields["source"].choices = [*sources, ("upload", _("上传案例 CSV"))]  # type: ignore[attr-defined]
+        choices = parameter_choices()
+        for i in range(OVERRIDE_ROWS):
+            self.fields[f"parameter_{i}"] = forms.ChoiceField(
+                label=_("参数"),
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"value_{i}"] = forms.CharField(
+                label=_("新值"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+            )
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("date_from", "date_to", "source", "cases")]
+
+    def override_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"parameter_{i}"], self[f"value_{i}"]) for i in range(OVERRIDE_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        overrides: dict[str, str] = {}
+        for i in range(OVERRIDE_ROWS):
+            name, value = data.get(f"parameter_{i}"), (data.get(f"value_{i}") or "").strip()
+            if name and not value:
+                self.add_error(f"value_{i}", _("请输入新值"))
+            elif value and not name:
+                self.add_error(f"parameter_{i}", _("请选择参数"))
+            elif name:
+                overrides[name] = value
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("结束日期不能早于开始日期"))
+        if data.get("source") == "upload" and not data.get("cases"):
+            self.add_error("cases", _("请上传案例 CSV"))
+        data["overrides"] = overrides
+        return data

@@ -1,0 +1,499 @@
+"""What-if simulation: re-evaluate a table of events under changed parameters and compare the budgets.
+
+    result = simulate(cases, {"TRN-PROJECT.cap": "2500"}, date(2024, 1, 1), date(2024, 12, 31))
+
+`cases` has a `rule`, a `date` and a `town` column and the fact columns of its rules (one table may
+mix rules; a rule reads only its own facts). Each rule's rows go through `batch.evaluate_table` twice:
+with the parameters in force (baseline) and with the overrides (scenario). A case commits to the budget
+its amount, else its upper bound (`max`), else nothing; only eligible, in-force rows without errors count.
+
+Events come from an event source: `cases` reads a CSV or Parquet file; `demo` makes cases from the demo
+city; programme apps register theirs with `register_event_source(name, fn)` once they store events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import random
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import DatabaseError
+
+from skillcity.core.errors import DomainError
+from skillcity.policy import batch
+from skillcity.policy import engine as E
+from skillcity.policy import params as P
+from skillcity.policy.facts import BOOL, CHOICES, DATE, INT, LEVEL, MONEY, TEXTS
+
+UNKNOWN_TOWN = "（未填镇街）"
+TRUE_WORDS = {"true", "1", "yes", "y", "t", "是"}
+FALSE_WORDS = {"false", "0", "no", "n", "f", "否"}
+LIST_SEPARATOR = "|"  # choices/texts facts in a CSV cell: "a|b|c"
+
+
+class SimulationError(DomainError):
+    """Bad input to a simulation: an unknown parameter, a bad value or date, a missing file or column."""
+
+    status = 422
+
+
+# ---- overrides ------------------------------------------------------------------------------------
+
+
+def parse_overrides(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Override texts (`{"TRN-PROJECT.cap": "2500"}`) as values of each parameter's unit.
+
+    Amounts and ratios stay decimal strings for `params.parse_value`; counts, months, years and
+    percents become ints and switches bools, since parse_value is strict about those types.
+    """
+    ps = P.parameters()
+    parsed: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in ps:
+            raise SimulationError(
+                "unknown_parameter",
+                f"未知的参数“{name}”；可用参数见 skillcity policy parameters",
+                {name: "不是已知参数"},
+            )
+        unit = ps[name].unit
+        text = str(value).strip()
+        converted: Any = text
+        if unit in ("count", "months", "years", "percent"):
+            try:
+                converted = int(text)
+            except ValueError:
+                converted = text  # parse_value names the problem
+        elif unit == "bool":
+            low = text.lower()
+            converted = True if low in TRUE_WORDS else False if low in FALSE_WORDS else text
+        elif unit in ("list", "map"):
+            raise SimulationError(
+                "bad_override", f"参数“{name}”是{unit}类型，测算不支持替换", {name: "不支持替换此类参数"}
+            )
+        try:
+            P.parse_value(converted, unit, name)
+        except P.ParameterFileError:
+            raise SimulationError(
+                "bad_override",
+                f"参数“{name}”的值“{text}”无效（单位：{unit}）",
+                {name: f"“{text}”不是有效的{unit}值"},
+            ) from None
+        parsed[name] = converted
+    return parsed
+
+
+def scenario_parameters(overrides: Mapping[str, Any]) -> dict[str, P.Parameter]:
+    return P.with_overrides(P.parameters(), parse_overrides(overrides))
+
+
+# ---- result ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """One row of a result table: the cases counted and the budget before and after."""
+
+    key: str
+    label: str
+    cases: int
+    baseline: Decimal
+    scenario: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.scenario - self.baseline
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "cases": self.cases,
+            "baseline": str(self.baseline),
+            "scenario": str(self.scenario),
+            "difference": str(self.difference),
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationResult:
+    overrides: dict[str, str]
+    date_from: datetime.date
+    date_to: datetime.date
+    by_rule: list[Line]
+    by_town: list[Line]
+    total: Line
+    cases: int  # events in the date range
+    not_in_force: int
+    errors: int
+    error_samples: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "overrides": dict(self.overrides),
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "cases": self.cases,
+            "not_in_force": self.not_in_force,
+            "errors": self.errors,
+            "error_samples": list(self.error_samples),
+            "total": self.total.as_dict(),
+            "by_rule": [line.as_dict() for line in self.by_rule],
+            "by_town": [line.as_dict() for line in self.by_town],
+        }
+
+
+# ---- the simulation -------------------------------------------------------------------------------
+
+
+def _as_date_column(df: pl.DataFrame) -> pl.DataFrame:
+    dtype = df.schema["date"]
+    if dtype == pl.Date:
+        return df
+    if dtype == pl.Datetime:
+        return df.with_columns(pl.col("date").dt.date())
+    if dtype == pl.Utf8:
+        parsed = df.with_columns(pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
+        bad = df.filter(parsed["date"].is_null() & df["date"].is_not_null())
+        if bad.height:
+            raise SimulationError(
+                "bad_date", f"date 列有无效日期：“{bad['date'][0]}”（应为 YYYY-MM-DD）", {"date": "日期无效"}
+            )
+        return parsed
+    raise SimulationError("bad_date", f"date 列应为日期，不能是 {dtype}", {"date": "应为日期列"})
+
+
+def _typed_facts(df: pl.DataFrame, rule: E.Rule) -> tuple[pl.DataFrame, pl.Expr]:
+    """The rule's fact columns in the types batch expects (CSV cells arrive as text), and a per-row
+    message for cells that could not be read."""
+    columns: list[pl.Expr] = []
+    problems: list[pl.Expr] = []
+    for fact in rule.facts:
+        if fact.name not in df.columns or df.schema[fact.name] == pl.Null:
+            target: Any = {BOOL: pl.Boolean, INT: pl.Int64, LEVEL: pl.Int64}.get(fact.kind, pl.Utf8)
+            if fact.kind in (CHOICES, TEXTS):
+                target = pl.List(pl.Utf8)
+            columns.append(pl.lit(None, dtype=target).alias(fact.name))
+            continue
+        col, dtype = pl.col(fact.name), df.schema[fact.name]
+        converted: pl.Expr | None = None
+        if dtype == pl.Utf8:
+            text = col.str.strip_chars()
+            text = pl.when(text == "").then(None).otherwise(text)
+            if fact.kind == BOOL:
+                low = text.str.to_lowercase()
+                converted = (
+                    pl.when(low.is_in(list(TRUE_WORDS)))
+                    .then(True)
+                    .when(low.is_in(list(FALSE_WORDS)))
+                    .then(False)
+                    .otherwise(None)
+                )
+            elif fact.kind in (INT, LEVEL):
+                converted = text.cast(pl.Int64, strict=False)
+            elif fact.kind in (CHOICES, TEXTS):
+                converted = text.str.split(LIST_SEPARATOR).list.eval(pl.element().str.strip_chars())
+            elif fact.kind == MONEY:
+                converted = text.str.replace_all(",", "")
+            else:
+                converted = text
+            problems.append(
+                pl.when(text.is_not_null() & converted.is_null()).then(pl.lit(f"{fact.name}: 无法识别的值"))
+            )
+        elif fact.kind == MONEY and dtype.is_float():
+            # A float column is not exact; refuse it rather than guess at cents.
+            raise SimulationError(
+                "bad_facts",
+                f"列“{fact.name}”是浮点数，金额请写成文本或整数（到分）",
+                {fact.name: "金额列不能是浮点数"},
+            )
+        elif fact.kind == DATE and dtype == pl.Date:
+            converted = col.dt.to_string("%Y-%m-%d") if rule.id not in batch.VECTORISED else col
+        columns.append((converted if converted is not None else col).alias(fact.name))
+    frame = df.select([pl.col("date"), pl.col("__row"), *columns])
+    problem = (
+        pl.concat_str(problems, separator="; ", ignore_nulls=True).replace("", None)
+        if problems
+        else pl.lit(None, dtype=pl.Utf8)
+    )
+    row_problems = df.select(pl.col("__row"), problem.alias("__read_error"))
+    return frame.join(row_problems, on="__row"), problem
+
+
+def _budget_fen(out: pl.DataFrame) -> pl.Series:
+    good = out["in_force"].fill_null(False) & out["eligible"].fill_null(False) & out["error"].is_null()
+    amount = out.select(pl.coalesce(pl.col("amount_fen"), pl.col("max_fen"), pl.lit(0, dtype=pl.Int64)))
+    return pl.Series(
+        [a if g else 0 for a, g in zip(amount.to_series().to_list(), good.to_list(), strict=True)],
+        dtype=pl.Int64,
+    )
+
+
+def _evaluate_rule(
+    rule: E.Rule, part: pl.DataFrame, baseline: Mapping[str, P.Parameter], scenario: Mapping[str, P.Parameter]
+) -> pl.DataFrame:
+    """Per row of `part`: __row, in_force, error, baseline_fen, scenario_fen."""
+    facts, _problem = _typed_facts(part, rule)
+    readable = facts.filter(pl.col("__read_error").is_null()).drop("__read_error")
+    unreadable = facts.filter(pl.col("__read_error").is_not_null())
+    frames = []
+    if readable.height:
+        try:
+            before = batch.evaluate_table(rule.id, readable, parameter_set=baseline)
+            after = batch.evaluate_table(rule.id, readable, parameter_set=scenario)
+        except E.BadFacts as exc:
+            raise SimulationError(
+                exc.code,
+                f"规则 {rule.id}：{exc.message}",
+                {f"{rule.id}.{k}": v for k, v in exc.fields.items()},
+            ) from None
+        frames.append(
+            pl.DataFrame(
+                {
+                    "__row": before["__row"],
+                    "in_force": before["in_force"].fill_null(False),
+                    "error": before["error"],
+                    "baseline_fen": _budget_fen(before),
+                    "scenario_fen": _budget_fen(after),
+                }
+            )
+        )
+    if unreadable.height:
+        frames.append(
+            pl.DataFrame(
+                {
+                    "__row": unreadable["__row"],
+                    "in_force": pl.Series([True] * unreadable.height, dtype=pl.Boolean),
+                    "error": unreadable["__read_error"],
+                    "baseline_fen": pl.Series([0] * unreadable.height, dtype=pl.Int64),
+                    "scenario_fen": pl.Series([0] * unreadable.height, dtype=pl.Int64),
+                }
+            )
+        )
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def _lines(table: pl.DataFrame, key: str, labels: Mapping[str, str]) -> list[Line]:
+    grouped = (
+        table.group_by(key)
+        .agg(
+            pl.len().alias("cases"),
+            pl.col("baseline_fen").sum().alias("baseline_fen"),
+            pl.col("scenario_fen").sum().alias("scenario_fen"),
+        )
+        .sort(key)
+    )
+    return [
+        Line(
+            key=row[key],
+            label=labels.get(row[key], row[key]),
+            cases=row["cases"],
+            baseline=batch.fen_to_decimal(row["baseline_fen"]) or Decimal("0.00"),
+            scenario=batch.fen_to_decimal(row["scenario_fen"]) or Decimal("0.00"),
+        )
+        for row in grouped.iter_rows(named=True)
+    ]
+
+
+def simulate(
+    cases: pl.DataFrame,
+    overrides: Mapping[str, Any],
+    date_from: datetime.date,
+    date_to: datetime.date,
+) -> SimulationResult:
+    """Baseline and scenario budgets of the cases dated within [date_from, date_to], by rule and by town."""
+    if date_to < date_from:
+        raise SimulationError("bad_date", "结束日期早于开始日期", {"to": "不能早于开始日期"})
+    missing = [c for c in ("rule", "date", "town") if c not in cases.columns]
+    if missing:
+        raise SimulationError(
+            "bad_cases", f"案例表缺少列：{', '.join(missing)}", {m: "缺少此列" for m in missing}
+        )
+    scenario = scenario_parameters(overrides)
+    baseline = P.parameters()
+    rules = E.load_rules()
+    table = _as_date_column(cases).with_row_index("__row")
+    table = table.with_columns(
+        pl.col("rule").cast(pl.Utf8).str.strip_chars(),
+        pl.col("town").cast(pl.Utf8).fill_null(UNKNOWN_TOWN),
+    ).filter(pl.col("date").is_between(date_from, date_to))
+    unknown = sorted({r for r in table["rule"].unique().to_list() if r not in rules}, key=str)
+    if unknown:
+        raise SimulationError(
+            "unknown_rule",
+            f"案例表中有未知的规则编号：{', '.join(map(str, unknown))}",
+            {"rule": f"“{unknown[0]}”不是已知规则"},
+        )
+    evaluated = [
+        _evaluate_rule(rules[rule_id], table.filter(pl.col("rule") == rule_id), baseline, scenario)
+        for rule_id in sorted(table["rule"].unique().to_list())
+    ]
+    schema = {
+        "__row": pl.UInt32,
+        "in_force": pl.Boolean,
+        "error": pl.Utf8,
+        "baseline_fen": pl.Int64,
+        "scenario_fen": pl.Int64,
+    }
+    outcomes = pl.concat(evaluated, how="vertical_relaxed") if evaluated else pl.DataFrame(schema=schema)
+    joined = table.select("__row", "rule", "town").join(outcomes, on="__row", how="left")
+    rule_labels = {rule_id: f"{rule_id} {rules[rule_id].title}" for rule_id in rules}
+    by_rule = _lines(joined, "rule", rule_labels)
+    by_town = _lines(joined, "town", {})
+    total = Line(
+        key="total",
+        label="合计",
+        cases=joined.height,
+        baseline=sum((line.baseline for line in by_rule), Decimal("0.00")),
+        scenario=sum((line.scenario for line in by_rule), Decimal("0.00")),
+    )
+    errors = joined.filter(pl.col("error").is_not_null())
+    samples = [
+        f"{row['rule']} 第{row['__row'] + 1}行：{row['error']}"
+        for row in errors.sort("__row").head(10).iter_rows(named=True)
+    ]
+    return SimulationResult(
+        overrides={k: str(v) for k, v in overrides.items()},
+        date_from=date_from,
+        date_to=date_to,
+        by_rule=by_rule,
+        by_town=by_town,
+        total=total,
+        cases=joined.height,
+        not_in_force=joined.filter(~pl.col("in_force").fill_null(False)).height,
+        errors=errors.height,
+        error_samples=samples,
+    )
+
+
+# ---- event sources --------------------------------------------------------------------------------
+
+EventSource = Callable[[datetime.date, datetime.date], pl.DataFrame]
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    name: str
+    label: str
+    fn: EventSource
+
+
+EVENT_SOURCES: dict[str, Source] = {}
+
+
+def register_event_source(name: str, fn: EventSource, *, label: str = "") -> None:
+    """Offer a programme's stored events to the simulation: `fn(date_from, date_to)` returns a cases
+    table (rule, date, town and fact columns)."""
+    EVENT_SOURCES[name] = Source(name, label or name, fn)
+
+
+def events_from(name: str, date_from: datetime.date, date_to: datetime.date) -> pl.DataFrame:
+    if name not in EVENT_SOURCES:
+        known = ", ".join(sorted(EVENT_SOURCES)) or "（无）"
+        raise SimulationError(
+            "unknown_source", f"未知的事件来源“{name}”；可用：{known}", {"source": "不是已知来源"}
+        )
+    return EVENT_SOURCES[name].fn(date_from, date_to)
+
+
+def read_cases(path: Path | str) -> pl.DataFrame:
+    """The built-in `cases` source: a CSV (UTF-8, header row; every cell read as text) or Parquet file."""
+    path = Path(path)
+    if not path.is_file():
+        raise SimulationError("missing_file", f"找不到案例文件：{path}", {"cases": "文件不存在"})
+    try:
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path)
+        return pl.read_csv(path, infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
+        raise SimulationError(
+            "bad_cases", f"无法读取案例文件 {path.name}：{exc}", {"cases": "无法读取"}
+        ) from None
+
+
+def read_cases_bytes(data: bytes) -> pl.DataFrame:
+    """An uploaded cases CSV."""
+    try:
+        return pl.read_csv(data, infer_schema=False)
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        raise SimulationError("bad_cases", f"无法读取上传的案例文件：{exc}", {"cases": "无法读取"}) from None
+
+
+DEMO_SYNTHETIC_TOWNS = ("长安镇", "虎门镇", "松山湖", "塘厦镇", "常平镇", "南城街道")
+DEMO_PROJECT_STANDARDS = ("1800", "2400", "2800", "3200", "3600")
+DEMO_LIMIT = 20_000
+
+
+def demo_cases(date_from: datetime.date, date_to: datetime.date, *, seed: int = 2026) -> pl.DataFrame:
+    """Deterministic TRN-UPSKILL and TRN-PROJECT cases: from the demo city's workers (their towns and
+    levels) when the registry has any, otherwise a synthetic set of 600 cases over six towns."""
+    rng = random.Random(seed)
+    people: list[tuple[str, int | None]] = []
+    try:
+        from skillcity.registry.models import Worker
+
+        people = list(Worker.objects.order_by("id").values_list("town__name", "highest_level")[:DEMO_LIMIT])
+    except DatabaseError:  # a data directory not migrated yet (a bare CLI run): use the synthetic set
+        people = []
+    if not people:
+        people = [
+            (rng.choice(DEMO_SYNTHETIC_TOWNS), rng.choice((None, 1, 2, 3, 3, 4, 4, 5, 5))) for _ in range(600)
+        ]
+    span = max((date_to - date_from).days, 0)
+    rows: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "rule",
+            "date",
+            "town",
+            "certificate_kind",
+            "level",
+            "in_shortage_catalog",
+            "project_standard",
+            "completed",
+        )
+    }
+
+    def add(rule: str, town: str, **facts: Any) -> None:
+        rows["rule"].append(rule)
+        rows["date"].append(date_from + datetime.timedelta(days=rng.randint(0, span)))
+        rows["town"].append(town)
+        for key in ("certificate_kind", "level", "in_shortage_catalog", "project_standard", "completed"):
+            rows[key].append(facts.get(key))
+
+    for town, level in people:
+        if level is not None:
+            add(
+                "TRN-UPSKILL",
+                town,
+                certificate_kind="skill_level",
+                level=level,
+                in_shortage_catalog=rng.random() < 0.25,
+            )
+        if rng.random() < 0.4:
+            add(
+                "TRN-PROJECT",
+                town,
+                project_standard=rng.choice(DEMO_PROJECT_STANDARDS),
+                completed=rng.random() < 0.9,
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "rule": pl.Utf8,
+            "date": pl.Date,
+            "town": pl.Utf8,
+            "certificate_kind": pl.Utf8,
+            "level": pl.Int64,
+            "in_shortage_catalog": pl.Boolean,
+            "project_standard": pl.Utf8,
+            "completed": pl.Boolean,
+        },
+    )
+
+
+register_event_source("demo", demo_cases, label="演示数据（演示城市的劳动者）")

@@ -1,0 +1,220 @@
+"""Policy pages: the public calculator, the bureau's rules page and the what-if simulation."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from skillcity.core.access import acting_user, require_role
+from skillcity.policy import engine as E
+from skillcity.policy import params as P
+from skillcity.policy import simulate as S
+from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm, default_date
+
+AREAS = {
+    "training": gettext_lazy("职业培训"),
+    "education": gettext_lazy("技工教育"),
+    "competitions": gettext_lazy("职业技能竞赛"),
+    "platforms": gettext_lazy("平台载体"),
+    "certification": gettext_lazy("技能等级认定"),
+    "talents": gettext_lazy("技能人才"),
+}
+BASIS_LABELS = {
+    "fixed": gettext_lazy("定额"),
+    "floor": gettext_lazy("不低于"),
+    "cap": gettext_lazy("最高"),
+    "range": gettext_lazy("区间"),
+    "matched": gettext_lazy("配套"),
+    "case_by_case": gettext_lazy("一事一议"),
+    "none": gettext_lazy("无金额"),
+}
+PAYEE_LABELS = {
+    "base": gettext_lazy("集训基地"),
+    "coach": gettext_lazy("教练"),
+    "developer": gettext_lazy("开发单位"),
+    "enterprise": gettext_lazy("企业"),
+    "host_unit": gettext_lazy("承办单位"),
+    "player": gettext_lazy("选手"),
+    "public_training_sub_base": gettext_lazy("高技能公共实训分基地"),
+    "school": gettext_lazy("院校"),
+    "school_enterprise_base": gettext_lazy("校企合作基地"),
+    "student": gettext_lazy("学生"),
+    "studio": gettext_lazy("技能大师工作室"),
+    "talent": gettext_lazy("技能人才本人"),
+    "training_provider": gettext_lazy("培训单位"),
+    "unit": gettext_lazy("单位"),
+    "worker": gettext_lazy("劳动者本人"),
+}
+RANGE_LABELS = {
+    "living": gettext_lazy("生活补贴"),
+    "home_purchase": gettext_lazy("购房补贴"),
+    "monthly_rent": gettext_lazy("租房补贴（每月）"),
+}
+
+
+def _rule_groups() -> list[dict[str, Any]]:
+    """Rules grouped by area, in the order of the catalog's areas."""
+    rules = E.load_rules()
+    groups = []
+    for area in E.RULE_MODULES:
+        members = sorted((r for r in rules.values() if r.area == area), key=lambda r: r.id)
+        if members:
+            groups.append({"area": area, "label": AREAS.get(area, area), "rules": members})
+    return groups
+
+
+def _clause_texts(rule: E.Rule, sources: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Each cited clause with the texts its parameter versions quote (one clause may quote several)."""
+    texts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    ps = P.parameters()
+    for name in rule.parameter_names():
+        for v in ps[name].versions:
+            if v.text and v.text not in texts[(v.document, v.clause)]:
+                texts[(v.document, v.clause)].append(v.text)
+    return [{**s, "texts": texts.get((s["document"], s["clause"]), [])} for s in sources]
+
+
+def _outcome_view(rule: E.Rule, outcome: E.Outcome) -> dict[str, Any]:
+    data = outcome.as_dict()
+    extra = {k: v for k, v in data.items() if k in outcome.extra and k not in ("components", "ranges")}
+    return {
+        **data,
+        "basis_label": BASIS_LABELS.get(outcome.basis, outcome.basis),
+        "payee_label": PAYEE_LABELS.get(outcome.payee or "", outcome.payee),
+        "clauses": _clause_texts(rule, outcome.sources),
+        "components": [
+            {**c, "basis_label": BASIS_LABELS.get(c.get("basis", ""), c.get("basis"))}
+            for c in data.get("components") or []
+        ],
+        "ranges": [
+            {"key": k, "label": RANGE_LABELS.get(k, k), **v} for k, v in (data.get("ranges") or {}).items()
+        ],
+        "other": {
+            k: json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for k, v in extra.items()
+        },
+    }
+
+
+def calculator(request: HttpRequest) -> HttpResponse:
+    """Public: choose a rule, fill in its facts, see the outcome with its trace and clauses. GET only, so
+    every result has a link."""
+    rule_id = request.GET.get("rule", "").strip()
+    context: dict[str, Any] = {"groups": _rule_groups(), "rule_id": rule_id}
+    if not rule_id:
+        return render(request, "policy/calculator.html", context)
+    try:
+        rule = E.get_rule(rule_id)
+    except E.BadFacts as exc:
+        context["page_error"] = exc.message
+        return render(request, "policy/calculator.html", context, status=404)
+    today = timezone.localdate()
+    suggested, moved = default_date(rule, today)
+    submitted = (
+        "date" in request.GET or "evaluate" in request.GET or any(f.name in request.GET for f in rule.facts)
+    )
+    form = FactForm(rule, request.GET if submitted else None, initial={"date": suggested.isoformat()})
+    context.update(
+        rule=rule,
+        form=form,
+        validity=rule.validity(),
+        sources=_clause_texts(rule, rule.sources()),
+        date_moved=moved and not request.GET.get("date"),
+        suggested_date=suggested,
+        today=today,
+    )
+    if submitted and form.is_valid():
+        facts = form.facts()
+        if not form.errors:
+            day = form.cleaned_data.get("date") or suggested.isoformat()
+            try:
+                outcome = E.evaluate(rule.id, day, facts)
+            except E.NotInForce as exc:
+                context["not_in_force"] = exc.message
+            except E.BadFacts as exc:
+                context["other_errors"] = form.show_errors(exc.fields)
+                context["bad_facts"] = exc.message
+            else:
+                context["outcome"] = _outcome_view(rule, outcome)
+    return render(request, "policy/calculator.html", context)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """Bureau: every rule with its validity, sources and facts, and each parameter's dated history."""
+    require_role(acting_user(request), "bureau_officer")
+    history = {
+        row["name"]: {**row, "unit_label": UNIT_LABELS.get(row["unit"], row["unit"])}
+        for row in E.parameter_history()
+    }
+    groups = []
+    for group in _rule_groups():
+        entries = []
+        for r in group["rules"]:
+            entries.append(
+                {
+                    "rule": r,
+                    "validity": r.validity(),
+                    "sources": r.sources(),
+                    "facts": r.facts,
+                    "parameters": [history[name] for name in r.parameter_names()],
+                }
+            )
+        groups.append({**group, "entries": entries})
+    documents = sorted(P.documents().values(), key=lambda d: d.id)
+    return render(request, "policy/rules.html", {"groups": groups, "documents": documents})
+
+
+@login_required
+def simulate(request: HttpRequest) -> HttpResponse:
+    """Bureau: what-if — change parameters, re-evaluate the cases of a date range, compare budgets."""
+    require_role(acting_user(request), "bureau_officer")
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        form = SimulationForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["source"] == "upload":
+                    cases = S.read_cases_bytes(data["cases"].read())
+                else:
+                    cases = S.events_from(data["source"], data["date_from"], data["date_to"])
+                result = S.simulate(cases, data["overrides"], data["date_from"], data["date_to"])
+            except S.SimulationError as exc:
+                rows = {form.cleaned_data.get(f"parameter_{i}"): i for i in range(OVERRIDE_ROWS)}
+                for name, message in exc.fields.items():
+                    if name in rows:
+                        form.add_error(f"value_{rows[name]}", str(message))
+                context["error"] = exc.message
+            else:
+                context["result"] = result
+                context["chart"] = _chart_data(result)
+    else:
+        year = timezone.localdate().year
+        start = datetime.date(min(year - 1, 2025), 1, 1)
+        form = SimulationForm(initial={"date_from": start, "date_to": start.replace(month=12, day=31)})
+    context["form"] = form
+    return render(request, "policy/simulate.html", context)
+
+
+def _chart_data(result: S.SimulationResult) -> dict[str, Any]:
+    def series(lines: list[S.Line]) -> dict[str, Any]:
+        return {
+            "labels": [line.key for line in lines],
+            "baseline": [str(line.baseline) for line in lines],
+            "scenario": [str(line.scenario) for line in lines],
+        }
+
+    return {
+        "by_rule": series(result.by_rule),
+        "by_town": series(result.by_town),
+        "names": {"baseline": _("现行参数"), "scenario": _("模拟参数")},
+    }
