@@ -140,16 +140,10 @@ class Postgres:
 
 def run_pytest(database: str, extra: list[str], env: dict[str, str]) -> int:
     say(f"pytest on {database}")
-    args = [
-        str(PY),
-        "-m",
-        "pytest",
-        "-n",
-        os.environ.get("SKILLCITY_TEST_WORKERS", "2"),
-        "--dist",
-        "loadfile",
-        *extra,
-    ]
+    parallel = ["-n", os.environ.get("SKILLCITY_TEST_WORKERS", "2"), "--dist", "loadfile"]
+    if "no:xdist" in extra:  # `python3 dev.py test -p no:xdist …` runs in one process
+        parallel = []
+    args = [str(PY), "-m", "pytest", *parallel, *extra]
     started = time.monotonic()
     code = subprocess.run(args, env=env, cwd=ROOT).returncode
     say(f"pytest on {database}: exit {code} in {time.monotonic() - started:.0f}s")
