@@ -30,6 +30,17 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
 ]
 
 
+# Entries shown together under one dropdown, so a bureau officer's menu fits one line.
+NAV_GROUPS: dict[str, Any] = {
+    "registry:worker_list": _("登记"),
+    "registry:organisation_list": _("登记"),
+    "registry:reference": _("登记"),
+    "policy:calculator": _("政策"),
+    "policy:rules": _("政策"),
+    "policy:simulate": _("政策"),
+}
+
+
 def _role(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -39,7 +50,8 @@ def _role(request: HttpRequest) -> str:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     role = _role(request)
-    items = []
+    items: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for name, label, roles in NAV_ITEMS:
         if "*" not in roles and role not in roles:
             continue
@@ -47,11 +59,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:  # an app not installed yet in this build
             continue
-        items.append(
-            {
-                "url": url,
-                "label": label,
-                "active": request.path == url or (url != "/" and request.path.startswith(url)),
-            }
-        )
+        entry = {
+            "url": url,
+            "label": label,
+            "active": request.path == url or (url != "/" and request.path.startswith(url)),
+        }
+        group = NAV_GROUPS.get(name)
+        if group is None:
+            items.append(entry)
+            continue
+        key = str(group)
+        if key not in groups:
+            groups[key] = {"label": group, "children": [], "active": False}
+            items.append(groups[key])
+        groups[key]["children"].append(entry)
+        groups[key]["active"] = groups[key]["active"] or entry["active"]
+    # A group with a single entry for this role is shown as a plain link.
+    items = [i["children"][0] if "children" in i and len(i["children"]) == 1 else i for i in items]
     return {"nav_items": items, "user_role": role}
