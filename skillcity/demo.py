@@ -112,3 +112,12 @@ def _alliances_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("training alliances", _alliances_demo))
+
+
+def _certification_demo(seed: int, stdout: Any) -> None:
+    from skillcity.certification.demo import certification_demo_step
+
+    certification_demo_step(seed, stdout)
+
+
+DEMO_STEPS.append(("certification", _certification_demo))

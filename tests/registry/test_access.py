@@ -35,9 +35,11 @@ KINDS = {
 OTHER_PROGRAMMES = (
     "/admin/",
     "/alliances/",
+    "/certification/",
     "/grants/",
     "/training/",
     "/api/v1/alliances/",
+    "/api/v1/certification/",
     "/api/v1/grants/",
     "/api/v1/training/",
 )

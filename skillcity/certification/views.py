@@ -1,0 +1,440 @@
+"""Certification pages: public verification; the worker's certificates; evaluator pages (sessions,
+candidates, results, certificates); bureau pages (filings queue, evaluators, volumes)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from skillcity.certification import imports, pdf, selectors, services, signing
+from skillcity.certification.api import client_address
+from skillcity.certification.models import (
+    Candidate,
+    Certificate,
+    Evaluator,
+    EvaluatorKind,
+    ExceptionalGrounds,
+    Session,
+)
+from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.errors import DomainError, NotFound
+from skillcity.registry.models import Occupation, SkillLevel, Worker
+
+OFFICER_ROLES = ("bureau_officer", "town_officer")
+
+
+def _role(user: Any) -> str:
+    return "bureau_officer" if user.is_superuser else str(user.role)
+
+
+# --- public ----------------------------------------------------------------------------------------
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """证书查询: by number and name, or by the scanned QR (?qr=…). Public; rate-limited per address."""
+    number = request.GET.get("number", "").strip()
+    name = request.GET.get("name", "").strip()
+    qr = request.GET.get("qr", "").strip()
+    result: selectors.Verification | None = None
+    error = ""
+    status = 200
+    if number or name or qr:
+        if selectors.verify_rate_limited(client_address(request)):
+            error, status = _("查询过于频繁，请一分钟后再试"), 429
+        elif qr:
+            result = selectors.verify_qr(qr)
+        else:
+            try:
+                result = selectors.verify_by_number(number=number, name=name)
+            except DomainError as exc:
+                error = str(exc.message)
+    return render(
+        request,
+        "certification/verify.html",
+        {"result": result, "error": error, "number": number, "name": name, "by_qr": bool(qr)},
+        status=status,
+    )
+
+
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The bureau's current public key (PEM), for offline verification of QR payloads."""
+    current = signing.signing_key().public_key()
+    response = HttpResponse(signing.public_key_pem(current), content_type="application/x-pem-file")
+    response["X-Key-Id"] = signing.key_id(current)
+    return response
+
+
+# --- home by role --------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    role = _role(user)
+    if role == "worker":
+        return my_certificates(request)
+    if role == "organisation_user":
+        evaluator = Evaluator.objects.filter(organisation=user.organisation).first()
+        if evaluator is None:
+            return redirect("certification:evaluator_file")
+        return redirect("certification:evaluator_detail", evaluator.pk)
+    require_role(user, *OFFICER_ROLES)
+    return render(
+        request,
+        "certification/bureau_home.html",
+        {
+            "filed": selectors.evaluator_list(user, state=Evaluator.State.FILED),
+            "volumes": selectors.certificate_volumes(user),
+            "level_names": dict(SkillLevel.choices),
+            "is_bureau": role == "bureau_officer",
+        },
+    )
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, "worker")
+    certificates = selectors.certificate_list(user)
+    return render(request, "certification/my_certificates.html", {"certificates": certificates})
+
+
+# --- certificates ----------------------------------------------------------------------------------
+
+
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
+    user = acting_user(request)
+    return get_for(user, selectors.certificate_list(user).select_related("candidate__session"), pk)
+
+
+def _may_revoke(user: Any, certificate: Certificate) -> bool:
+    role = _role(user)
+    return role == "bureau_officer" or (
+        role == "organisation_user" and user.organisation_id == certificate.evaluator.organisation_id
+    )
+
+
+@login_required
+def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    return render(
+        request,
+        "certification/certificate_detail.html",
+        {"c": certificate, "can_revoke": _may_revoke(acting_user(request), certificate)},
+    )
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    user = acting_user(request)
+    if user.worker_id != certificate.worker_id:
+        # The PDF shows the full ID number: a full view by anyone but the holder is recorded (PIPL).
+        audit_personal_data_view(actor=user, target=certificate, field="certificate_pdf")
+    content = pdf.certificate_pdf(certificate, verify_url=pdf.verify_url_for(request))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = _certificate(request, pk)
+    try:
+        services.certificate_revoke(
+            certificate=certificate, reason=request.POST.get("reason", ""), actor=acting_user(request)
+        )
+        messages.success(request, _("证书已撤销"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("certification:certificate_detail", pk)
+
+
+# --- evaluators ----------------------------------------------------------------------------------------
+
+
+@login_required
+def evaluator_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, *OFFICER_ROLES)
+    state = request.GET.get("state", "")
+    evaluators = selectors.evaluator_list(user, state=state if state in Evaluator.State.values else "")
+    page = Paginator(evaluators.order_by("state", "organisation__name"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "certification/evaluator_list.html",
+        {"page": page, "state": state, "states": Evaluator.State.choices},
+    )
+
+
+def _parse_scope(request: HttpRequest) -> list[services.ScopeLine]:
+    """Rows of (occupation code, highest level, lowest level) from the filing form."""
+    lines = []
+    codes = request.POST.getlist("scope_occupation")
+    highs = request.POST.getlist("scope_highest")
+    lows = request.POST.getlist("scope_lowest")
+    for code, high, low in zip(codes, highs, lows, strict=False):
+        if not code.strip():
+            continue
+        occupation = Occupation.objects.filter(code=code.strip()).first()
+        if occupation is None:
+            raise DomainError("unknown_occupation", _("未知职业编码：%(c)s") % {"c": code}, {"scope": code})
+        if not (high.isdigit() and low.isdigit()):
+            raise DomainError("scope_levels_invalid", _("请选择等级范围"), {"scope": code})
+        lines.append((occupation, int(high), int(low)))
+    return lines
+
+
+@login_required
+def evaluator_file(request: HttpRequest) -> HttpResponse:
+    """An organisation user files their organisation (or re-files after a return)."""
+    user = acting_user(request)
+    require_role(user, "organisation_user")
+    organisation = user.organisation
+    if organisation is None:  # impossible: a database constraint gives every organisation user one
+        raise NotFound(_("您的账户未关联单位"))
+    existing = Evaluator.objects.filter(organisation=organisation).first()
+    if existing is not None and existing.state != Evaluator.State.RETURNED:
+        return redirect("certification:evaluator_detail", existing.pk)
+    if request.method == "POST":
+        try:
+            evaluator = services.evaluator_file(
+                organisation=organisation,
+                kind=request.POST.get("kind", ""),
+                scope=_parse_scope(request),
+                actor=user,
+                qbank_filed=request.POST.get("qbank_filed") == "1",
+            )
+            messages.success(request, _("备案申请已提交，等待市人社局审核"))
+            return redirect("certification:evaluator_detail", evaluator.pk)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return render(
+        request,
+        "certification/evaluator_file.html",
+        {
+            "kinds": EvaluatorKind.choices,
+            "occupations": Occupation.objects.filter(has_levels=True, active=True),
+            "levels": SkillLevel.choices,
+            "existing": existing,
+        },
+    )
+
+
+@login_required
+def evaluator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    evaluator = get_for(user, Evaluator.objects.select_related("organisation__town"), pk)
+    may_act = _role(user) == "bureau_officer" or user.organisation_id == evaluator.organisation_id
+    certificates = Paginator(
+        selectors.certificate_list(user, evaluator=evaluator), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certification/evaluator_detail.html",
+        {
+            "evaluator": evaluator,
+            "scopes": evaluator.scopes.select_related("occupation"),
+            "sessions": selectors.session_list(user, evaluator=evaluator)[:50],
+            "page": certificates,
+            "may_act": may_act and evaluator.state == Evaluator.State.ACTIVE,
+            "may_review": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.FILED,
+            "may_suspend": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.ACTIVE,
+            "session_kinds": Session.Kind.choices,
+            "levels": SkillLevel.choices,
+            "today": datetime.date.today().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluator_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    evaluator = get_for(user, Evaluator.objects.all(), pk)
+    try:
+        if request.POST.get("decision") == "suspend":
+            services.evaluator_suspend(evaluator=evaluator, reason=request.POST.get("note", ""), actor=user)
+        else:
+            services.evaluator_review(
+                evaluator=evaluator,
+                decision=request.POST.get("decision", ""),
+                note=request.POST.get("note", ""),
+                actor=user,
+            )
+        messages.success(request, _("已处理"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("certification:evaluator_detail", pk)
+
+
+@login_required
+@require_POST
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    evaluator = get_for(user, Evaluator.objects.select_related("organisation"), pk)
+    try:
+        occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
+        if occupation is None:
+            raise DomainError("invalid", _("请选择职业（工种）"), {"occupation": _("必填")})
+        level = request.POST.get("level", "")
+        date_text = request.POST.get("date", "")
+        try:
+            date = datetime.date.fromisoformat(date_text)
+        except ValueError:
+            raise DomainError("invalid", _("考核日期格式应为 YYYY-MM-DD"), {"date": _("日期无效")}) from None
+        session = services.session_create(
+            evaluator=evaluator,
+            occupation=occupation,
+            level=int(level) if level.isdigit() else 0,
+            kind=request.POST.get("kind", ""),
+            date=date,
+            site=request.POST.get("site", ""),
+            direction=request.POST.get("direction", ""),
+            actor=user,
+        )
+        messages.success(request, _("考核批次已创建"))
+        return redirect("certification:session_detail", session.pk)
+    except DomainError as exc:
+        messages.error(request, _format_error(exc))
+    return redirect("certification:evaluator_detail", pk)
+
+
+def _format_error(exc: DomainError) -> str:
+    details = "；".join(f"{v}" for v in exc.as_dict()["fields"].values() for v in v)
+    return f"{exc.message}" + (f"（{details}）" if details and len(exc.fields) > 1 else "")
+
+
+# --- sessions -----------------------------------------------------------------------------------------
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    return get_for(
+        acting_user(request), Session.objects.select_related("evaluator__organisation", "occupation"), pk
+    )
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    user = acting_user(request)
+    may_act = _role(user) == "bureau_officer" or user.organisation_id == session.evaluator.organisation_id
+    candidates = selectors.candidate_list(session)
+    return render(
+        request,
+        "certification/session_detail.html",
+        {
+            "session": session,
+            "candidates": candidates,
+            "may_act": may_act,
+            "grounds": ExceptionalGrounds.choices,
+            "import_errors": request.session.pop(f"cert-import-{pk}", None),
+            "can_issue": may_act
+            and any(c.result == "passed" and not hasattr(c, "certificate") for c in candidates),
+            "today": datetime.date.today().isoformat(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    id_number = request.POST.get("id_number", "").strip().upper()
+    try:
+        worker = Worker.objects.filter(id_number=id_number).first()
+        if worker is None:
+            raise NotFound(_("没有身份证号码为该号码的劳动者登记"))
+        services.candidate_add(
+            session=session,
+            worker=worker,
+            actor=acting_user(request),
+            exceptional_grounds=request.POST.get("exceptional_grounds", ""),
+            exceptional_note=request.POST.get("exceptional_note", ""),
+        )
+        messages.success(request, _("已添加考生 %(n)s") % {"n": worker.name})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("certification:session_detail", pk)
+
+
+@login_required
+@require_POST
+def result_record(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    candidate = get_for(user, Candidate.objects.select_related("session__evaluator"), pk)
+    try:
+        services.result_record(
+            candidate=candidate,
+            theory=request.POST.get("theory_score", ""),
+            practical=request.POST.get("practical_score", ""),
+            actor=user,
+        )
+    except DomainError as exc:
+        messages.error(request, f"{candidate.worker.name}：{exc.message}")
+    return redirect("certification:session_detail", candidate.session_id)
+
+
+@login_required
+def results_template(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    services.require_evaluator_actor(acting_user(request), session.evaluator)
+    response = HttpResponse(
+        imports.template_workbook(session),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-results.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def results_import(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要导入的 .xlsx 文件"))
+        return redirect("certification:session_detail", pk)
+    try:
+        result = imports.results_import(
+            session=session, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("certification:session_detail", pk)
+    if result.ok:
+        messages.success(request, _("已导入 %(n)d 名考生的成绩") % {"n": result.created})
+    else:
+        messages.error(request, _("导入失败，未写入任何成绩；请修正以下各行后重新导入"))
+        request.session[f"cert-import-{pk}"] = [vars(e) for e in result.errors]
+    return redirect("certification:session_detail", pk)
+
+
+@login_required
+@require_POST
+def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        issued_on = datetime.date.fromisoformat(
+            request.POST.get("issued_on", "") or datetime.date.today().isoformat()
+        )
+        issued = services.certificates_issue(session=session, actor=acting_user(request), issued_on=issued_on)
+        messages.success(request, _("已发放 %(n)d 本证书") % {"n": len(issued)})
+    except ValueError:
+        messages.error(request, _("发证日期格式应为 YYYY-MM-DD"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("certification:session_detail", pk)
