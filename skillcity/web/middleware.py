@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 from skillcity.core.errors import DomainError
 
@@ -30,3 +33,18 @@ class DomainErrorMiddleware:
             {"status": exception.status, "message": exception.message},
             status=exception.status,
         )
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the person chose otherwise with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an officer whose browser
+    says English would get English pages they never asked for. The platform's language is Chinese;
+    English is a choice made with the switch (its cookie), and only that.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
