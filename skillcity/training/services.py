@@ -532,7 +532,8 @@ def _settlement_chunk_write(
         {
             "enrolment_id": [r[0] for r in rows],
             "worker_id": [r[1] for r in rows],
-            "project_standard_fen": [int(r[5] * 100) for r in rows],
+            "date": [r[2] for r in rows],
+            "project_standard": [str(r[5]) for r in rows],
             "completed": [True] * len(rows),
             "certified_level": [r[3] for r in rows],
             # TRN-UPSKILL: the catalog in force on the event date is that year's catalog.

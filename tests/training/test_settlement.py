@@ -72,7 +72,7 @@ def test_trn_upskill_adds_30_percent_for_level_3_in_that_years_shortage_catalog(
     _complete_many(training_class, 1, level=3)
     services.settlement_run(provider=institution, period=H1)
     upskill = SettlementLine.objects.get(rule="TRN-UPSKILL")
-    assert upskill.amount == Decimal("1560.00")  # 1200 demo base × 1.3
+    assert upskill.amount == Decimal("2600.00")  # the engine's 2000 demo base for level 3 × 1.3
     assert upskill.payee == "individual"  # TRN-PAYEE: an institution training the public
 
 
@@ -80,7 +80,7 @@ def test_trn_upskill_uses_the_catalog_of_the_event_year_only(training_class, ins
     services.shortage_catalog_import(year=2024, file=_xlsx([(lathe.code, "3类")]), actor="t")
     _complete_many(training_class, 1, level=3)
     services.settlement_run(provider=institution, period=H1)
-    assert SettlementLine.objects.get(rule="TRN-UPSKILL").amount == Decimal("1200.00")
+    assert SettlementLine.objects.get(rule="TRN-UPSKILL").amount == Decimal("2000.00")
 
 
 def test_trn_payee_pays_an_enterprise_training_its_own_staff(changan_enterprise, changan_worker, lathe):
@@ -124,7 +124,7 @@ def test_a_killed_settlement_resumes_to_the_same_totals_without_duplicates(train
     Settlement.objects.filter(pk=partial.pk).update(checkpoint=0)
     resumed = services.settlement_run(provider=institution, period=H1, chunk_size=2)
     assert resumed.line_count == 14
-    assert resumed.total_amount == Decimal(7 * 2500 + 7 * 800)
+    assert resumed.total_amount == Decimal(7 * 2500 + 7 * 1500)  # the engine's level-4 demo base
     assert SettlementLine.objects.count() == 14
 
 
