@@ -177,7 +177,9 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
     with tempfile.TemporaryDirectory(prefix="bench-vouchers-") as tmp:
         out = os.path.join(tmp, "setup.json")
         started = time.perf_counter()
-        subprocess.run([str(PY), __file__, "--setup-into", out, "--vouchers", str(args.vouchers)], env=env, check=True)
+        subprocess.run(
+            [str(PY), __file__, "--setup-into", out, "--vouchers", str(args.vouchers)], env=env, check=True
+        )
         data = json.loads(Path(out).read_text())
         print(f"[{label}] issued {len(data['codes']):,} vouchers in {time.perf_counter() - started:.1f}s")
         sys.path.insert(0, str(ROOT))
