@@ -13,13 +13,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.errors import DomainError, NotFound
-from skillcity.grants import outcomes, selectors, services
+from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection, PublicNotice
+from skillcity.policy import views as policy_views
+from skillcity.policy.engine import Rule, evaluate, load_rules
+from skillcity.policy.forms import FactForm, default_date
 
 APPLICANT_ROLES = ("organisation_user", "worker")
 
@@ -67,17 +71,77 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The rules applied for here (catalog: EDU-*, CMP-*, PLT-*, CRT-ENT, TAL-*); the training rules are settled
+# by the training app, and the lookups/checks that grant nothing are not applications.
+GRANT_PREFIXES = ("EDU-", "CMP-", "PLT-", "CRT-", "TAL-")
+NOT_APPLIED_FOR = {"EDU-EQUIV", "CMP-TITLE", "PLT-SUBBASE", "PLT-ALLIANCE", "PLT-EXPERTS", "TAL-HONOUR-SHARE"}
+
+
+def grant_rule_groups() -> list[dict[str, Any]]:
+    groups = []
+    for group in policy_views.rule_groups():
+        rules = [r for r in group["rules"] if r.id.startswith(GRANT_PREFIXES) and r.id not in NOT_APPLIED_FOR]
+        if rules:
+            groups.append({**group, "rules": rules})
+    return groups
+
+
+def _applicant(user: Any) -> Any:
+    return user.organisation if user.role == "organisation_user" else user.worker
+
+
+class _ApplyInput:
+    """The rule, date and facts of an apply or preview request: a form built from the rule's facts
+    (the page), or JSON facts (scripts and older clients)."""
+
+    def __init__(self, request: HttpRequest, rule: Rule):
+        self.rule = rule
+        self.form = FactForm(rule, request.POST or None)
+        self.legacy = "facts" in request.POST
+
+    def read(self) -> tuple[datetime.date, dict[str, Any]]:
+        post = self.form.data
+        raw_date = (post.get("event_date") or post.get("date") or "").strip()
+        try:
+            event_date = datetime.date.fromisoformat(raw_date)
+        except ValueError:
+            raise DomainError(
+                "bad_date", _("请填写事项发生日期（YYYY-MM-DD）"), {"event_date": _("日期格式不正确")}
+            ) from None
+        if self.legacy:
+            return event_date, _facts(post.get("facts", ""))
+        self.form.is_valid()
+        facts = self.form.facts()
+        if self.form.errors:
+            raise DomainError("bad_facts", _("请检查填写的情况"), {k: v for k, v in self.form.errors.items()})
+        return event_date, facts
+
+
+def _rule_from(request: HttpRequest) -> Rule | None:
+    rule_id = (request.POST.get("rule_id") or request.GET.get("rule") or "").strip()
+    return load_rules().get(rule_id)
+
+
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require_role(user, *APPLICANT_ROLES)
+    rule = _rule_from(request)
+    context: dict[str, Any] = {"groups": grant_rule_groups(), "rule": rule, "post": request.POST}
+    if rule is None:
+        return render(request, "grants/apply.html", context)
+    today = timezone.localdate()
+    suggested, moved = default_date(rule, today)
+    inputs = _ApplyInput(request, rule)
+    event_date = suggested
     if request.method == "POST":
         try:
+            event_date, facts = inputs.read()
             app = services.application_create(
                 actor=user,
-                rule_id=request.POST.get("rule_id", "").strip(),
-                event_date=datetime.date.fromisoformat(request.POST.get("event_date") or "2000-01-01"),
-                facts=_facts(request.POST.get("facts", "")),
+                rule_id=rule.id,
+                event_date=event_date,
+                facts=facts,
                 requested_amount=_amount(request.POST.get("requested_amount", "")),
             )
             for upload in request.FILES.getlist("evidence"):
@@ -85,27 +149,59 @@ def apply(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("申请草稿已保存"))
             return redirect("grants:detail", pk=app.pk)
         except DomainError as exc:
+            if not inputs.legacy:
+                for line in inputs.form.show_errors(
+                    {k: v for k, v in exc.fields.items() if k in inputs.form.fields}
+                ):
+                    messages.error(request, line)
             messages.error(request, str(exc.message))
-    return render(request, "grants/apply.html", {"rules": outcomes.rules(), "post": request.POST})
+    provided = flows.provided_facts(rule.id, _applicant(user), event_date)
+    context.update(
+        form=inputs.form,
+        event_date=request.POST.get("event_date") or event_date.isoformat(),
+        date_moved=moved and request.method != "POST",
+        provided=[
+            {
+                "name": name,
+                "label": inputs.form.fields[name].label if name in inputs.form.fields else name,
+                "value": value,
+                "provenance": provenance,
+            }
+            for name, (value, provenance) in provided.items()
+        ],
+        validity=rule.validity(),
+    )
+    return render(request, "grants/apply.html", context)
 
 
 @login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
-    """htmx: the engine's outcome as the form is filled."""
-    acting_user(request)
+    """htmx: the engine's outcome as the form is filled, with the platform's own records merged in."""
+    user = acting_user(request)
+    rule = _rule_from(request)
+    if rule is None:
+        return render(request, "grants/_preview.html", {"error": _("请先选择政策条目")})
+    inputs = _ApplyInput(request, rule)
     try:
-        outcome = outcomes.evaluate(
-            request.POST.get("rule_id", "").strip(),
-            datetime.date.fromisoformat(request.POST.get("event_date") or "2000-01-01"),
-            _facts(request.POST.get("facts", "")),
+        event_date, facts = inputs.read()
+        if user.role in APPLICANT_ROLES:
+            for name, (value, _provenance) in flows.provided_facts(
+                rule.id, _applicant(user), event_date
+            ).items():
+                facts[name] = value
+        outcome = evaluate(rule.id, event_date, facts)
+    except DomainError as exc:
+        details = "；".join(
+            f"{k}：{'；'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            for k, v in exc.fields.items()
         )
-        error = ""
-    except (DomainError, ValueError) as exc:
-        outcome, error = {}, str(getattr(exc, "message", exc))
-    except Exception as exc:  # the engine refusing bad facts: show its message, never a 500
-        outcome, error = {}, str(exc)
-    return render(request, "grants/_outcome.html", {"outcome": outcome, "error": error})
+        return render(
+            request,
+            "grants/_preview.html",
+            {"error": f"{exc.message}（{details}）" if details else exc.message},
+        )
+    return render(request, "grants/_preview.html", {"outcome": policy_views.outcome_view(rule, outcome)})
 
 
 @login_required

@@ -218,3 +218,8 @@ def _chart_data(result: S.SimulationResult) -> dict[str, Any]:
         "by_town": series(result.by_town),
         "names": {"baseline": _("现行参数"), "scenario": _("模拟参数")},
     }
+
+
+# For other apps' pages that show an outcome the way the calculator does (the grants apply form).
+rule_groups = _rule_groups
+outcome_view = _outcome_view

@@ -47,8 +47,15 @@ def test_the_applicant_saves_a_draft_with_evidence_and_submits_it(enterprise_use
 
 def test_the_preview_shows_the_engine_outcome_and_bad_facts_as_a_message(enterprise_user):
     c = _client(enterprise_user)
-    r = c.post("/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "facts": "{}"})
-    assert "50000.00" in r.content.decode() and "200000.00" in r.content.decode()
+    # The preview is the real engine's outcome for the form's facts (PLT-STANDARD: D003's 200,000 cap).
+    r = c.post(
+        "/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "requested": "250000"}
+    )
+    assert "200000.00" in r.content.decode() and "D003" in r.content.decode()
+    r = c.post(
+        "/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "requested": "abc"}
+    )
+    assert r.status_code == 200 and "requested" in r.content.decode()
     r = c.post("/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "facts": "[oops"})
     assert r.status_code == 200 and "JSON" in r.content.decode()
 
@@ -179,7 +186,9 @@ def test_the_api_hides_other_towns_applications(enterprise_user, humen_officer):
 def test_the_apply_and_bureau_pages_render_for_their_roles_only(
     enterprise_user, bureau_officer, changan_officer
 ):
-    assert "申报事实" in _client(enterprise_user).get("/grants/apply/").content.decode()
+    assert "政策条目" in _client(enterprise_user).get("/grants/apply/").content.decode()
+    form = _client(enterprise_user).get("/grants/apply/?rule=CMP-HOST").content.decode()
+    assert "竞赛级别" in form and 'name="competition_level"' in form
     assert _client(changan_officer).get("/grants/apply/").status_code == 403
     assert "资金" in _client(bureau_officer).get("/grants/bureau/").content.decode()
     assert _client(enterprise_user).get("/grants/bureau/").status_code == 403

@@ -1,0 +1,95 @@
+"""The apply form with the real policy engine: fields built from the rule's facts, the outcome stored
+with the application, and decisions held to the engine's bounds."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from skillcity.core.errors import DomainError
+from skillcity.grants import outcomes
+from skillcity.grants.models import Application
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fake_engine():
+    """Override the package's stand-in: these tests use the real engine."""
+    return None
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_an_organisation_applies_through_the_facts_form_and_the_outcome_is_stored(enterprise_user):
+    c = _client(enterprise_user)
+    r = c.post(
+        "/grants/apply/",
+        {
+            "rule_id": "PLT-STUDIO",
+            "event_date": "2024-05-01",
+            "recognition": "new_city",
+            "requested": "400000",
+        },
+    )
+    app = Application.objects.get()
+    assert r.status_code == 302
+    assert app.facts == {"recognition": "new_city", "requested": "400000"}
+    assert (app.outcome["basis"], app.outcome["amount"], app.outcome["max"]) == (
+        "cap",
+        "400000.00",
+        "500000.00",
+    )
+    assert app.outcome["sources"][0]["document"] == "D003"  # from 2023 the cap is D003's version
+
+
+def test_a_bad_fact_is_shown_next_to_its_field_and_nothing_is_saved(enterprise_user):
+    page = _client(enterprise_user).post(
+        "/grants/apply/", {"rule_id": "PLT-STUDIO", "event_date": "2024-05-01", "requested": "400000"}
+    )
+    assert page.status_code == 200
+    assert 'id="error-recognition"' in page.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_a_date_outside_the_rule_is_refused(enterprise_user):
+    page = _client(enterprise_user).post(
+        "/grants/apply/", {"rule_id": "EDU-BASE", "event_date": "2026-03-01", "recognised": "true"}
+    )
+    assert "没有有效版本" in page.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rule", "facts", "inside", "outside"),
+    [
+        ("EDU-BASE", {"recognised": True}, "1000000", "999999"),  # fixed
+        ("CMP-HOST", {"competition_level": "city_class1"}, "250000", "199999"),  # floor: more allowed
+        ("PLT-STUDIO", {"recognition": "new_city", "requested": "600000"}, "450000", "500000.01"),  # cap
+        ("CMP-CAMP", {"competition_level": "provincial_class1"}, "60000", "80001"),  # range
+        ("CMP-WORLDSKILLS", {"medal": "gold", "contest_prize_money": "80000"}, "80000", "80001"),  # matched
+    ],
+)
+def test_decided_amounts_are_held_to_the_real_outcome_bounds(rule, facts, inside, outside):
+    outcome = outcomes.evaluate(rule, datetime.date(2024, 5, 1), facts)
+    outcomes.check_amount(outcome, Decimal(inside), "")
+    with pytest.raises(DomainError) as err:
+        outcomes.check_amount(outcome, Decimal(outside), "")
+    assert err.value.code == "amount_out_of_bounds"
+
+
+def test_case_by_case_needs_a_reason():
+    outcome = outcomes.evaluate(
+        "CMP-HOST", datetime.date(2024, 5, 1), {"competition_level": "national_class1"}
+    )
+    with pytest.raises(DomainError) as err:
+        outcomes.check_amount(outcome, Decimal("900000"), " ")
+    assert err.value.code == "reason_required"
+    outcomes.check_amount(outcome, Decimal("900000"), "市政府一事一议批复")
