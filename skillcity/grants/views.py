@@ -3,9 +3,11 @@ bureau (funds, notices, payments with .xlsx export), and the public notice list 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -94,9 +96,13 @@ class _ApplyInput:
     """The rule, date and facts of an apply or preview request: a form built from the rule's facts
     (the page), or JSON facts (scripts and older clients)."""
 
-    def __init__(self, request: HttpRequest, rule: Rule):
+    def __init__(self, request: HttpRequest, rule: Rule, provided: Iterable[str] = ()):
         self.rule = rule
         self.form = FactForm(rule, request.POST or None)
+        # Facts the platform's records give are not asked for: the services merge them in.
+        for name in provided:
+            self.form.fields.pop(name, None)
+            self.form.specs.pop(name, None)
         self.legacy = "facts" in request.POST
 
     def read(self) -> tuple[datetime.date, dict[str, Any]]:
@@ -117,6 +123,14 @@ class _ApplyInput:
         return event_date, facts
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value)) or _("无")
+    return _("无") if value is None else str(value)
+
+
 def _rule_from(request: HttpRequest) -> Rule | None:
     rule_id = (request.POST.get("rule_id") or request.GET.get("rule") or "").strip()
     return load_rules().get(rule_id)
@@ -132,17 +146,24 @@ def apply(request: HttpRequest) -> HttpResponse:
         return render(request, "grants/apply.html", context)
     today = timezone.localdate()
     suggested, moved = default_date(rule, today)
-    inputs = _ApplyInput(request, rule)
     event_date = suggested
+    if request.method == "POST":
+        with contextlib.suppress(ValueError):  # read() names the field
+            event_date = datetime.date.fromisoformat(request.POST.get("event_date", ""))
+    provided = flows.provided_facts(rule.id, _applicant(user), event_date)
+    inputs = _ApplyInput(request, rule, provided)
+    labels = {f.name: f.label for f in rule.facts}
     if request.method == "POST":
         try:
             event_date, facts = inputs.read()
+            # A rule whose facts include the amount asked for takes it from there.
+            requested = facts.get("requested") or request.POST.get("requested_amount", "")
             app = services.application_create(
                 actor=user,
                 rule_id=rule.id,
                 event_date=event_date,
                 facts=facts,
-                requested_amount=_amount(request.POST.get("requested_amount", "")),
+                requested_amount=_amount(str(requested)),
             )
             for upload in request.FILES.getlist("evidence"):
                 services.evidence_add(application=app, actor=user, upload=upload)
@@ -155,20 +176,15 @@ def apply(request: HttpRequest) -> HttpResponse:
                 ):
                     messages.error(request, line)
             messages.error(request, str(exc.message))
-    provided = flows.provided_facts(rule.id, _applicant(user), event_date)
     context.update(
         form=inputs.form,
         event_date=request.POST.get("event_date") or event_date.isoformat(),
         date_moved=moved and request.method != "POST",
         provided=[
-            {
-                "name": name,
-                "label": inputs.form.fields[name].label if name in inputs.form.fields else name,
-                "value": value,
-                "provenance": provenance,
-            }
+            {"name": name, "label": labels.get(name, name), "value": _shown(value), "provenance": provenance}
             for name, (value, provenance) in provided.items()
         ],
+        asks_amount=all(f.name != "requested" for f in rule.facts),
         validity=rule.validity(),
     )
     return render(request, "grants/apply.html", context)

@@ -93,3 +93,13 @@ def test_case_by_case_needs_a_reason():
         outcomes.check_amount(outcome, Decimal("900000"), " ")
     assert err.value.code == "reason_required"
     outcomes.check_amount(outcome, Decimal("900000"), "市政府一事一议批复")
+
+
+def test_crt_ent_takes_the_amount_already_paid_from_the_ledger(enterprise_user):
+    from skillcity.grants.flows import provided_facts
+
+    provided = provided_facts("CRT-ENT", enterprise_user.organisation, datetime.date(2024, 5, 1))
+    assert provided["already_received"][0] == "0.00"
+    page = _client(enterprise_user).get("/grants/apply/?rule=CRT-ENT").content.decode()
+    assert 'name="already_received"' not in page  # not asked: it comes from the payments
+    assert "平台支付记录" in page
