@@ -102,9 +102,6 @@ def _grants_demo(seed: int, stdout: Any) -> None:
     demo_grants(seed, stdout)
 
 
-DEMO_STEPS.append(("grants", _grants_demo))
-
-
 def _alliances_demo(seed: int, stdout: Any) -> None:
     from skillcity.alliances.demo import alliances_demo
 
@@ -121,3 +118,7 @@ def _certification_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("certification", _certification_demo))
+
+
+# Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
+DEMO_STEPS.append(("grants", _grants_demo))

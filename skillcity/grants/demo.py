@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
+
 from skillcity.core.errors import DomainError
 
 FUNDS = [
@@ -18,16 +20,48 @@ FUNDS = [
     ("CRT-ENT", 2023, "企业技能等级认定补贴", Decimal("10000000")),
 ]
 
-# rule -> sample facts (catalog §13); the final state each demo application is walked to.
-SAMPLES: list[tuple[str, dict[str, Any], str]] = [
-    ("EDU-BASE", {"recognised": True}, "paid"),
-    ("CMP-HOST", {"competition_level": "city_class1"}, "in_notice"),
-    ("PLT-STUDIO", {"recognition": "provincial"}, "in_review"),
-    ("PLT-STANDARD", {"requested": "100000"}, "returned"),
-    ("CMP-TEAM", {"competition_level": "provincial_class1"}, "approved"),
-    ("EDU-SOCIAL-TRAINING", {"income": "100000", "costs": "40000"}, "reviewed"),
-    ("TAL-LEADING-EMPLOYER", {"requested": "500000", "already_received_this_year": "0"}, "rejected"),
-]
+# Every rule applied for here (EDU-*, CMP-*, PLT-*, CRT-ENT, TAL-*), with catalog §13 facts, the date of
+# the event (inside the rule's validity), the state the application is walked to, and who applies:
+# "enterprise" (长安), "humen_unit" (an enterprise in 虎门), "school" (a technical school or college),
+# "worker" (the demo worker, for themselves), "certifier" (an enterprise that certifies its staff),
+# "technician" (a worker at 技师 level or higher).
+SAMPLES: list[tuple[str, dict[str, Any], str, str, str]] = [
+    ("EDU-BASE", {"recognised": True}, "2023-03-01", "paid", "school"),
+    ("EDU-DEMO-MAJOR", {"school_is_private": True, "major_is_demonstration": True, "students_year1": 45,
+                        "students_year2": 40, "students_year3": 38, "excluded_hs_advanced": 6},
+     "2023-09-01", "approved", "school"),
+    ("EDU-INTL-CLASS", {"international_class_students": 30, "actual_cost": "128000"}, "2024-03-01", "in_notice", "school"),
+    ("EDU-INTL-CERT", {"obtained_international_certificate": True}, "2024-06-20", "reviewed", "worker"),
+    ("EDU-MAJOR-BUILD", {"industry_fit": "strategic_emerging", "requested": "450000", "already_funded": False},
+     "2023-05-01", "in_review", "school"),
+    ("EDU-GRAD-RETENTION", {"school_is_private": True, "major_fits_industry": True, "graduation_date": "2023-07-01",
+                            "employment_start": "2023-08-01", "employer_in_dongguan": True,
+                            "same_employer_continuous_insured_months": 8}, "2024-03-01", "draft", "school"),
+    ("EDU-SOCIAL-TRAINING", {"income": "100000", "costs": "40000"}, "2023-12-31", "reviewed", "school"),
+    ("EDU-UPGRADE", {"achievement": "provincial_title"}, "2024-01-15", "returned", "school"),
+    ("CMP-HOST", {"competition_level": "city_class1"}, "2023-06-01", "in_notice", "enterprise"),
+    ("CMP-HOST", {"competition_level": "city_class2"}, "2024-04-01", "paid", "humen_unit"),
+    ("CMP-PRIZE-CITY", {"competition_level": "city_class1", "award": "gold"}, "2023-11-01", "paid", "worker"),
+    ("CMP-TEAM", {"competition_level": "provincial_class1"}, "2023-08-01", "approved", "enterprise"),
+    ("CMP-CAMP", {"competition_level": "national_class2"}, "2024-05-01", "in_review", "humen_unit"),
+    ("CMP-MATCH", {"competition_level": "national_class1", "contest_prize_money": "30000"}, "2024-09-01",
+     "objection", "worker"),
+    ("CMP-WORLDSKILLS", {"medal": "bronze", "contest_prize_money": "0"}, "2022-10-20", "paid", "worker"),
+    ("CMP-WORLDSKILLS-COACH", {"players_awards_total": "150000"}, "2022-11-01", "reviewed", "enterprise"),
+    ("CMP-WS-BASE", {"selection_level": "provincial"}, "2023-12-01", "rejected", "humen_unit"),
+    ("PLT-STUDIO", {"recognition": "new_city", "requested": "380000"}, "2023-05-01", "paid", "enterprise"),
+    ("PLT-STUDIO", {"recognition": "provincial"}, "2024-06-01", "in_review", "humen_unit"),
+    ("PLT-STANDARD", {"requested": "100000"}, "2023-10-01", "returned", "enterprise"),
+    ("PLT-STANDARD", {"requested": "45000"}, "2022-09-01", "approved", "school"),
+    ("CRT-ENT", {"filed_and_certifying": True, "qbank_filed": True, "shortage_certification": False,
+                 "year_new_certificates": 320, "year_new_certificates_level2_or_higher": 12,
+                 "provincial_social_org": False, "already_received": "0"}, "2024-12-01", "in_review", "certifier"),
+    ("TAL-LEADING", {}, "2023-07-01", "in_notice", "worker"),
+    ("TAL-LEADING-EMPLOYER", {"requested": "500000", "already_received_this_year": "0"}, "2023-09-01",
+     "rejected", "enterprise"),
+    ("TAL-CARD", {"titles": ["dongguan_technical_expert"], "studio_lead_level": None, "highest_skill_level": 3},
+     "2024-02-01", "reviewed", "technician"),
+]  # fmt: skip
 
 
 def demo_grants(seed: int, stdout: Any) -> None:
@@ -49,25 +83,115 @@ def demo_grants(seed: int, stdout: Any) -> None:
     bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the demo bureau also pays
     if Application.objects.exists():
         return
-    town_officer = User.objects.filter(role="town_officer", town=applicant.organisation.town).first()
+    applicants = _applicants(applicant)
     made, skipped = 0, []
-    for i, (rule, facts, target) in enumerate(SAMPLES):
+    for i, (rule, facts, day, target, who) in enumerate(SAMPLES):
+        user = applicants.get(who)
+        if user is None:
+            skipped.append(f"{rule}: no {who} applicant in the demo city")
+            continue
+        officer = _town_officer(user)
         try:
-            _walk(services, rule, facts, target, applicant, town_officer, bureau, i)
+            with transaction.atomic():
+                _walk(
+                    services, rule, facts, datetime.date.fromisoformat(day), target, user, officer, bureau, i
+                )
             made += 1
         except DomainError as exc:
             skipped.append(f"{rule}: {exc.message}")
-        except Exception as exc:  # the engine refusing sample facts must not break the demo
-            skipped.append(f"{rule}: {exc}")
     stdout.write(f"grants: {made} demo applications, {len(skipped)} skipped\n")
     for line in skipped:
         stdout.write(f"  skipped {line}\n")
+
+
+def _applicants(enterprise_user: Any) -> dict[str, Any]:
+    """The demo's applicants: the named enterprise and worker accounts, and users created here without a
+    password (they exist to fill the lists): an enterprise in 虎门, a school, the enterprise evaluator that
+    certified most in 2024 (so CRT-ENT's facts come from real certificates), and a technician."""
+    from django.db.models import Count
+
+    from skillcity.accounts.models import User
+    from skillcity.accounts.services import user_create
+    from skillcity.registry.models import Organisation, OrganisationCategory, Worker
+
+    found: dict[str, Any] = {
+        "enterprise": enterprise_user,
+        "worker": User.objects.filter(username="worker").first(),
+    }
+    certifier = None
+    try:
+        from skillcity.certification.models import Certificate
+
+        top = (
+            Certificate.objects.filter(issued_on__year=2024, evaluator__organisation__category="enterprise")
+            .values("evaluator__organisation")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()
+        )
+        certifier = Organisation.objects.filter(pk=top["evaluator__organisation"]).first() if top else None
+    except ImportError:  # certification not installed in this build
+        pass
+    organisations = {
+        "humen_unit": Organisation.objects.filter(
+            category=OrganisationCategory.ENTERPRISE, town__name="虎门镇"
+        )
+        .order_by("id")
+        .first(),
+        "school": Organisation.objects.filter(
+            category__in=[OrganisationCategory.TECHNICAL_SCHOOL, OrganisationCategory.VOCATIONAL_COLLEGE]
+        )
+        .order_by("id")
+        .first(),
+        "certifier": certifier,
+    }
+    for key, organisation in organisations.items():
+        user = User.objects.filter(username=f"demo_{key}").first()
+        if user is None and organisation is not None:
+            user = user_create(
+                username=f"demo_{key}",
+                password=None,
+                role="organisation_user",
+                actor="demo",
+                display_name=f"{organisation.name} 经办人",
+                organisation=organisation,
+            )
+        found[key] = user
+    technician = User.objects.filter(username="demo_technician").first()
+    if technician is None:
+        skilled = Worker.objects.filter(highest_level__lte=2, user__isnull=True).order_by("id").first()
+        if skilled is not None:
+            technician = user_create(
+                username="demo_technician", password=None, role="worker", actor="demo", worker=skilled
+            )
+    found["technician"] = technician
+    return found
+
+
+def _town_officer(user: Any) -> Any:
+    """The reviewer of the applicant's town: the demo's own officers, or one created for that town."""
+    from skillcity.accounts.models import User
+    from skillcity.accounts.services import user_create
+
+    town = (user.organisation or user.worker).town
+    officer = User.objects.filter(role="town_officer", town=town).order_by("id").first()
+    if officer is None:
+        officer = user_create(
+            username=f"demo_officer_{town.code}",
+            password=None,
+            role="town_officer",
+            actor="demo",
+            display_name=f"{town.name} 审核专员",
+            town=town,
+        )
+    return officer
 
 
 def _walk(
     services: Any,
     rule: str,
     facts: dict[str, Any],
+    event: datetime.date,
     target: str,
     applicant: Any,
     town: Any,
@@ -76,7 +200,6 @@ def _walk(
 ) -> None:
     from skillcity.grants import flows
 
-    event = datetime.date(2023, 3, 1)
     app = services.application_create(actor=applicant, rule_id=rule, event_date=event, facts=facts)
     if target == "draft":
         return
@@ -96,11 +219,26 @@ def _walk(
         )
     if target == "reviewed":
         return
-    services.notice_start(
-        application=app, actor=bureau, start=None if target == "in_notice" else datetime.date(2023, 4, 3)
-    )
-    if target == "in_notice":
+    running = target in ("in_notice", "objection")
+    notice = services.notice_start(application=app, actor=bureau, start=None if running else event)
+    if target == "objection":
+        services.objection_lodge(
+            notice=notice, actor=bureau, text="获奖名单与赛事公布名单不一致，请核实", contact="12333"
+        )
+    if running:
         return
-    app = services.application_approve(application=app, actor=bureau, today=datetime.date(2023, 5, 1))
+    outcome = app.outcome
+    amount = None
+    if outcome.get("basis") == "case_by_case":
+        amount = "100000"
+    elif outcome.get("basis") == "range":
+        amount = outcome.get("min")
+    app = services.application_approve(
+        application=app,
+        actor=bureau,
+        amount=amount,
+        reason="按区间下限核定" if amount else "",
+        today=event + datetime.timedelta(days=30),
+    )
     if target == "paid":
         services.payment_make(application=app, actor=bureau, idempotency_key=f"demo-{rule}-{i}")

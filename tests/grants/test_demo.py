@@ -12,17 +12,31 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_step_makes_funds_and_applications_in_several_states_and_is_idempotent(
-    changan_enterprise, changan
+def test_the_demo_step_applies_under_every_rule_in_several_states_across_towns_and_is_idempotent(
+    changan_enterprise, changan, humen
 ):
+    from skillcity.grants.demo import SAMPLES
+    from skillcity.registry.models import OrganisationCategory
+    from tests.factories import OrganisationFactory, WorkerFactory
+
     UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
     UserFactory(username="enterprise", role=Role.ORGANISATION_USER, organisation=changan_enterprise)
     UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
+    UserFactory(username="humen", role=Role.TOWN_OFFICER, town=humen)
+    UserFactory(username="worker", role=Role.WORKER, worker=WorkerFactory(town=changan))
+    OrganisationFactory(town=humen)  # an enterprise in 虎门
+    OrganisationFactory(town=humen, category=OrganisationCategory.TECHNICAL_SCHOOL)
+    WorkerFactory(town=humen, highest_level=2)  # a technician for TAL-CARD
     out = io.StringIO()
     demo_grants(1, out)
     assert Fund.objects.get(programme="EDU-BASE", year=2023).total == 25000000
     states = set(Application.objects.values_list("state", flat=True))
-    assert {"paid", "in_notice", "in_review", "returned", "rejected"} <= states, out.getvalue()
+    wanted = {"draft", "in_review", "returned", "rejected", "reviewed", "in_notice", "approved", "paid"}
+    assert wanted <= states, out.getvalue()
+    # Every rule of the samples except CRT-ENT, whose applicant must be an evaluator with certificates.
+    expected = {rule for rule, *_ in SAMPLES} - {"CRT-ENT"}
+    assert expected <= set(Application.objects.values_list("rule_id", flat=True)), out.getvalue()
+    assert Application.objects.values("town").distinct().count() >= 2
     count = Application.objects.count()
     demo_grants(1, out)
     assert Application.objects.count() == count and Fund.objects.count() == 4
