@@ -220,6 +220,30 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/_preview.html", {"outcome": policy_views.outcome_view(rule, outcome)})
 
 
+def _fact_rows(app: Any) -> list[tuple[str, str]]:
+    """The application's facts with the rule's Chinese labels and choice names."""
+    rule = load_rules().get(app.rule_id)
+    specs = {f.name: f for f in rule.facts} if rule else {}
+    rows = []
+    for name, value in (app.facts or {}).items():
+        spec = specs.get(name)
+        choices = dict(spec.choices) if spec else {}
+        if isinstance(value, list):
+            shown = "、".join(str(choices.get(v, v)) for v in value) or _("无")
+        else:
+            shown = str(choices.get(value, _shown(value))) if isinstance(value, str) else _shown(value)
+        rows.append((spec.label if spec else name, shown))
+    return rows
+
+
+def _stored_outcome(app: Any) -> dict[str, Any]:
+    """The outcome stored with the application, shown as the calculator shows one (labels, clause texts)."""
+    rule = load_rules().get(app.rule_id)
+    if rule is None or not isinstance(app.outcome, dict) or "basis" not in app.outcome:
+        return app.outcome or {}
+    return policy_views.outcome_view(rule, app.outcome)
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
@@ -229,7 +253,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "grants/detail.html",
         {
             "app": app,
-            "outcome": app.outcome,
+            "outcome": _stored_outcome(app),
+            "fact_rows": _fact_rows(app),
             "stage": services.current_stage(app),
             "overdue": selectors.is_overdue(app),
             "events": app.events.all(),

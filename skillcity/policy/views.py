@@ -83,14 +83,18 @@ def _clause_texts(rule: E.Rule, sources: list[dict[str, str]]) -> list[dict[str,
     return [{**s, "texts": texts.get((s["document"], s["clause"]), [])} for s in sources]
 
 
-def _outcome_view(rule: E.Rule, outcome: E.Outcome) -> dict[str, Any]:
-    data = outcome.as_dict()
-    extra = {k: v for k, v in data.items() if k in outcome.extra and k not in ("components", "ranges")}
+def _outcome_view(rule: E.Rule, outcome: E.Outcome | dict[str, Any]) -> dict[str, Any]:
+    """The outcome as the pages show it; also from a stored outcome (its JSON), as grants keeps them."""
+    data = outcome.as_dict() if isinstance(outcome, E.Outcome) else dict(outcome)
+    standard = {"rule", "date", "eligible", "basis", "amount", "min", "max", "payee", "reasons", "trace",
+                "sources", "assumptions"}  # fmt: skip
+    extra = {k: v for k, v in data.items() if k not in standard and k not in ("components", "ranges")}
+    basis = data.get("basis") or "none"
     return {
         **data,
-        "basis_label": BASIS_LABELS.get(outcome.basis, outcome.basis),
-        "payee_label": PAYEE_LABELS.get(outcome.payee or "", outcome.payee),
-        "clauses": _clause_texts(rule, outcome.sources),
+        "basis_label": BASIS_LABELS.get(basis, basis),
+        "payee_label": PAYEE_LABELS.get(data.get("payee") or "", data.get("payee")),
+        "clauses": _clause_texts(rule, [s for s in data.get("sources") or [] if isinstance(s, dict)]),
         "components": [
             {**c, "basis_label": BASIS_LABELS.get(c.get("basis", ""), c.get("basis"))}
             for c in data.get("components") or []

@@ -1,0 +1,90 @@
+"""Issue 6 item 8: one application in a real browser, from submission to payment, with the real engine."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+
+from skillcity.accounts.models import Role
+from skillcity.grants.flows import FINANCE_GROUP
+from skillcity.grants.models import Application, PublicNotice
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+from tests.factories import OrganisationFactory, TownFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
+    changan = TownFactory(name="长安镇")
+    studio = OrganisationFactory(town=changan, name="东莞市长安精工模具有限公司")
+    UserFactory(username="applicant", role=Role.ORGANISATION_USER, organisation=studio)
+    UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
+    bureau = UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
+    bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the bureau officer also pays
+    base = live_server.url
+
+    # The applicant chooses the rule; the form is built from its facts; the engine's outcome appears.
+    login(page, base, "applicant")
+    page.goto(f"{base}/grants/apply/")
+    page.select_option("#rule", "PLT-STUDIO")
+    page.click("#rule-chooser button[type=submit]")
+    page.fill("#event_date", "2024-05-01")
+    page.select_option("#id_recognition", "new_city")
+    page.fill("#id_requested", "420000")
+    page.locator("#outcome-amount").wait_for()
+    assert page.inner_text("#outcome-amount") == "420000.00"
+    assert page.inner_text("#outcome-max") == "500000.00"
+    assert "D003" in page.inner_text("#outcome-panel")
+    screenshot(page, "grants-apply")
+    page.click("#save")
+    page.wait_for_selector("#submit")
+    page.click("#submit")
+    assert page.inner_text("#state") == "审核中"
+    app = Application.objects.get()
+
+    # The town stage, then the bureau stage.
+    login(page, base, "changan")
+    page.goto(f"{base}/grants/{app.pk}/")
+    page.click("#pass")
+    login(page, base, "bureau")
+    page.goto(f"{base}/grants/{app.pk}/")
+    page.click("#pass")
+    assert page.inner_text("#state") == "审核通过待公示"
+    page.click("#notice")
+    assert page.inner_text("#state") == "公示中"
+
+    # The public notice ran its five working days with no objection (the test moves it into the past).
+    PublicNotice.objects.filter(application=app).update(
+        start=datetime.date(2024, 6, 3), end=datetime.date(2024, 6, 7)
+    )
+    page.goto(f"{base}/grants/{app.pk}/")
+    page.fill("form[action$='/approve/'] input[name=amount]", "520000")  # above the cap: refused
+    page.click("#approve")
+    assert "500000" in page.content()
+    app.refresh_from_db()
+    assert app.state == "in_notice"
+    page.fill("form[action$='/approve/'] input[name=amount]", "400000")
+    page.click("#approve")
+    assert page.inner_text("#state") == "已核准"
+    page.click("#pay")
+    assert page.inner_text("#state") == "已拨付"
+    screenshot(page, "grants-paid")
+
+    # The applicant sees it paid, once.
+    login(page, base, "applicant")
+    page.goto(f"{base}/grants/{app.pk}/")
+    assert page.inner_text("#state") == "已拨付"
+    app.refresh_from_db()
+    assert app.payment.amount == 400000
