@@ -65,8 +65,16 @@ def can_write(user: Any, obj: models.Model) -> bool:
         field = getattr(obj, "TOWN_FIELD", None)
         return field is not None and _resolve(obj, field) == user.town_id
     if role == "organisation_user":
-        # An organisation user keeps its own organisation's record (contacts, Annex 1 counts).
-        return getattr(obj, "ORGANISATION_FIELD", None) == "pk" and obj.pk == user.organisation_id
+        # An organisation user keeps its own organisation's record (contacts, Annex 1 counts), and the
+        # records of models that say their organisation runs them (a provider's projects and rosters).
+        field = getattr(obj, "ORGANISATION_FIELD", None)
+        if field == "pk":
+            return bool(obj.pk == user.organisation_id)
+        return (
+            bool(getattr(obj, "ORGANISATION_WRITES", False))
+            and field is not None
+            and (_resolve(obj, field) == user.organisation_id)
+        )
     return False
 
 

@@ -34,6 +34,7 @@ class TrainingProject(models.Model):
 
     TOWN_FIELD = "town"
     ORGANISATION_FIELD = "provider"
+    ORGANISATION_WRITES = True  # the provider runs its own projects
     WORKER_FIELD = None
 
     class Meta:
@@ -62,6 +63,7 @@ class TrainingClass(models.Model):
 
     TOWN_FIELD = "project__town"
     ORGANISATION_FIELD = "project__provider"
+    ORGANISATION_WRITES = True
     WORKER_FIELD = None
 
     class Meta:
@@ -102,6 +104,7 @@ class Enrolment(models.Model):
 
     TOWN_FIELD = "town"
     ORGANISATION_FIELD = "provider"
+    ORGANISATION_WRITES = True  # the provider keeps its roster: sign-ins, completion
     WORKER_FIELD = "worker"
 
     class Meta:

@@ -1,0 +1,382 @@
+"""Training pages beyond the home page: the provider's projects, classes and rosters; the bureau's
+shortage catalog, voucher issuance and use, and settlements with their statements (.xlsx, PDF)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, BinaryIO, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.errors import DomainError
+from skillcity.core.validators import parse_resident_id
+from skillcity.registry.models import Occupation, Town, Worker
+from skillcity.training import selectors, services, statements
+from skillcity.training.models import (
+    Enrolment,
+    Settlement,
+    ShortageCatalogEntry,
+    TrainingClass,
+    VoucherBatch,
+)
+
+OFFICERS = ("bureau_officer", "town_officer")
+
+
+def _date(raw: str | None, field: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        raise DomainError("bad_date", _("日期格式应为 YYYY-MM-DD"), {field: _("日期格式不正确")}) from None
+
+
+def _decimal(raw: str | None, field: str) -> Decimal:
+    try:
+        value = Decimal((raw or "").strip())
+    except InvalidOperation:
+        raise DomainError("bad_amount", _("金额格式不正确"), {field: _("金额格式不正确")}) from None
+    if not value.is_finite():
+        raise DomainError("bad_amount", _("金额格式不正确"), {field: _("金额格式不正确")})
+    return value
+
+
+def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
+    text = (raw or "").strip()
+    if not text and not required:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise DomainError("bad_number", _("应为整数"), {field: _("应为整数")}) from None
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    details = "；".join(f"{k}：{v}" for k, v in exc.fields.items() if not isinstance(v, list | dict))
+    messages.error(request, f"{exc.message}" + (f"（{details}）" if details else ""))
+
+
+# ---- provider: projects, classes, rosters --------------------------------------------------------
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, "organisation_user")
+    if request.method == "POST":
+        p = request.POST
+        try:
+            occupation = Occupation.objects.filter(code=p.get("occupation", "").strip()).first()
+            if occupation is None:
+                raise DomainError(
+                    "bad_occupation", _("请选择职业（工种）"), {"occupation": _("未知的职业编码")}
+                )
+            project = services.project_create(
+                provider=user.organisation,  # type: ignore[arg-type]
+                name=p.get("name", "").strip(),
+                occupation=occupation,
+                level=_int(p.get("level"), "level", required=False),
+                per_person_standard=_decimal(p.get("per_person_standard"), "per_person_standard"),
+                capacity=_int(p.get("capacity"), "capacity") or 0,
+                start_date=_date(p.get("start_date"), "start_date"),
+                end_date=_date(p.get("end_date"), "end_date"),
+                actor=user,
+            )
+            messages.success(request, _("培训项目已创建"))
+            return redirect("training:project_detail", pk=project.pk)
+        except DomainError as exc:
+            _fail(request, exc)
+    occupations = Occupation.objects.filter(active=True).order_by("code")
+    return render(request, "training/project_form.html", {"occupations": occupations, "post": request.POST})
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    project = get_for(user, selectors.projects_for(user), pk)
+    classes = list(project.classes.order_by("start_date", "id"))  # type: ignore[attr-defined]
+    enrolments = (
+        Enrolment.objects.filter(training_class__project=project)
+        .select_related("worker", "training_class")
+        .annotate(days=Count("attendances"))
+        .order_by("training_class_id", "id")
+    )
+    rosters: dict[int, list[Enrolment]] = {c.pk: [] for c in classes}
+    for e in enrolments:
+        rosters.setdefault(e.training_class_id, []).append(e)
+    return render(
+        request,
+        "training/project_detail.html",
+        {
+            "project": project,
+            "classes": [(c, rosters.get(c.pk, [])) for c in classes],
+            "can_write": user.role == "organisation_user" and user.organisation_id == project.provider_id,
+            "today": timezone.localdate(),
+            "levels": range(1, 6),
+        },
+    )
+
+
+@login_required
+@require_POST
+def class_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    project = get_for(user, selectors.projects_for(user), pk, write=True)
+    try:
+        services.class_create(
+            project=project,
+            name=request.POST.get("name", "").strip() or _("新班级"),
+            start_date=_date(request.POST.get("start_date"), "start_date"),
+            end_date=_date(request.POST.get("end_date"), "end_date"),
+            actor=user,
+        )
+        messages.success(request, _("班级已创建"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("training:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol a worker by resident ID number (a provider enrols people it may not otherwise see)."""
+    user = acting_user(request)
+    training_class = get_for(user, TrainingClass.objects.select_related("project"), pk, write=True)
+    try:
+        try:
+            number = parse_resident_id(request.POST.get("id_number", "")).number
+        except ValueError as exc:
+            raise DomainError("bad_id_number", _("身份证号码有误"), {"id_number": str(exc)}) from None
+        worker = Worker.objects.filter(id_number=number).first()
+        if worker is None:
+            raise DomainError(
+                "unknown_worker", _("登记库中没有该身份证号码的劳动者"), {"id_number": _("未登记")}
+            )
+        services.enrolment_create(
+            training_class=training_class, worker=worker, enrolled_on=timezone.localdate(), actor=user
+        )
+        messages.success(request, _("已报名：%(name)s") % {"name": worker.name})
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("training:project_detail", pk=training_class.project_id)
+
+
+@login_required
+@require_POST
+def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    enrolment = get_for(user, selectors.enrolments_for(user), pk, write=True)
+    try:
+        services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
+        messages.success(request, _("已签到"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("training:project_detail", pk=enrolment.training_class.project_id)
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    enrolment = get_for(user, selectors.enrolments_for(user), pk, write=True)
+    p = request.POST
+    try:
+        score = p.get("assessment_score", "").strip()
+        services.enrolment_complete(
+            enrolment=enrolment,
+            completed_on=_date(p.get("completed_on") or timezone.localdate().isoformat(), "completed_on"),
+            passed=p.get("passed") == "true",
+            assessment_score=_decimal(score, "assessment_score") if score else None,
+            certified_level=_int(p.get("certified_level"), "certified_level", required=False),
+            actor=user,
+        )
+        messages.success(request, _("已登记结业"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("training:project_detail", pk=enrolment.training_class.project_id)
+
+
+# ---- bureau: shortage catalog, issuance and use -------------------------------------------------
+
+
+@login_required
+def shortage_catalog(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    if request.method == "POST":
+        require_role(user, "bureau_officer")
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("no_file", _("请选择 .xlsx 文件"), {"file": _("请选择文件")})
+            year = _int(request.POST.get("year"), "year") or 0
+            count = services.shortage_catalog_import(year=year, file=cast(BinaryIO, upload), actor=user)
+            messages.success(request, _("已导入 %(y)s 年目录 %(n)s 个工种") % {"y": year, "n": count})
+            return redirect(f"{request.path}?year={year}")
+        except DomainError as exc:
+            rows = exc.fields.get("rows") if isinstance(exc.fields.get("rows"), list) else None
+            messages.error(request, str(exc.message))
+            if rows:
+                return render(request, "training/shortage.html", _shortage_context(request, errors=rows))
+    return render(request, "training/shortage.html", _shortage_context(request))
+
+
+def _shortage_context(request: HttpRequest, errors: list[Any] | None = None) -> dict[str, Any]:
+    years = list(
+        ShortageCatalogEntry.objects.values("year").annotate(n=Count("id"), at=Count("id")).order_by("-year")
+    )
+    chosen = _int(request.GET.get("year"), "year", required=False) or (years[0]["year"] if years else None)
+    entries = (
+        ShortageCatalogEntry.objects.filter(year=chosen)
+        .select_related("occupation")
+        .order_by("occupation__code")
+        if chosen
+        else []
+    )
+    return {
+        "years": years,
+        "year": chosen,
+        "entries": entries,
+        "errors": errors or [],
+        "this_year": timezone.localdate().year,
+    }
+
+
+@login_required
+def vouchers_use(request: HttpRequest) -> HttpResponse:
+    """Issuance and use by town and by occupation (occupation = the project a voucher was redeemed on)."""
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    vouchers = selectors.vouchers_for(user).order_by()
+    used = Q(state__in=["redeemed", "settled"])
+    by_town = list(
+        vouchers.values("town__name")
+        .annotate(issued=Count("id"), used=Count("id", filter=used))
+        .order_by("-issued")
+    )
+    by_occupation = list(
+        vouchers.filter(used, redemption__enrolment__isnull=False)
+        .values("redemption__enrolment__training_class__project__occupation__name")
+        .annotate(used=Count("id"))
+        .order_by("-used")[:30]
+    )
+    batches = VoucherBatch.objects.order_by("-created_at")[:20]
+    return render(
+        request,
+        "training/vouchers_use.html",
+        {
+            "by_town": by_town,
+            "by_occupation": by_occupation,
+            "batches": batches,
+            "is_bureau": user.role == "bureau_officer",
+        },
+    )
+
+
+@login_required
+def voucher_issue(request: HttpRequest) -> HttpResponse:
+    """The bureau issues a batch to the workers its filters select (town, occupation held, level)."""
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    towns = Town.objects.order_by("code")
+    if request.method == "POST":
+        p = request.POST
+        try:
+            workers = Worker.objects.all()
+            if p.get("town"):
+                workers = workers.filter(town__code=p["town"])
+            if p.get("level"):
+                workers = workers.filter(highest_level=_int(p.get("level"), "level"))
+            occupation = None
+            if p.get("occupation"):
+                occupation = Occupation.objects.filter(code=p["occupation"].strip()).first()
+                if occupation is None:
+                    raise DomainError(
+                        "bad_occupation", _("未知的职业编码"), {"occupation": _("未知的职业编码")}
+                    )
+                workers = workers.filter(skill_records__occupation=occupation).distinct()
+            workers = workers.exclude(vouchers__batch__name=p.get("name", "").strip())
+            count = workers.count()
+            if count == 0:
+                raise DomainError("no_workers", _("没有符合条件的劳动者"), {"town": _("请放宽条件")})
+            batch = services.voucher_batch_issue(
+                name=p.get("name", "").strip() or _("培训券批次"),
+                face_value=_decimal(p.get("face_value"), "face_value"),
+                valid_from=_date(p.get("valid_from"), "valid_from"),
+                valid_to=_date(p.get("valid_to"), "valid_to"),
+                workers=workers,
+                occupations=[occupation] if occupation else None,
+                actor=user,
+            )
+            messages.success(
+                request,
+                _("已发放 %(n)s 张培训券（批次：%(b)s）") % {"n": batch.issued_count, "b": batch.name},
+            )
+            return redirect("training:vouchers_use")
+        except DomainError as exc:
+            _fail(request, exc)
+    today = timezone.localdate()
+    return render(
+        request,
+        "training/voucher_issue.html",
+        {
+            "towns": towns,
+            "post": request.POST,
+            "default_from": today,
+            "default_to": today.replace(year=today.year + 1),
+        },
+    )
+
+
+# ---- settlements --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def settlement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    settlement = get_for(user, selectors.settlements_for(user), pk)
+    try:
+        services.settlement_approve(settlement=settlement, actor=user)
+        messages.success(request, _("结算单已审批"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("training:home")
+
+
+def _statement(request: HttpRequest, pk: int) -> Settlement:
+    user = acting_user(request)
+    # The statement shows ID numbers masked only, so it is not a personal-data view to audit.
+    return get_for(user, selectors.settlements_for(user), pk)
+
+
+@login_required
+def statement_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    settlement = _statement(request, pk)
+    response = HttpResponse(
+        statements.statement_xlsx(settlement),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-{settlement.pk}-{settlement.period}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    settlement = _statement(request, pk)
+    response = HttpResponse(statements.statement_pdf(settlement), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-{settlement.pk}-{settlement.period}.pdf"'
+    )
+    return response

@@ -1,0 +1,165 @@
+"""The training pages beyond home: projects, classes and rosters; shortage catalog; issuance; statements."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from skillcity.registry.models import OrganisationCategory
+from skillcity.training import services
+from skillcity.training.models import Enrolment, Settlement, ShortageCatalogEntry, TrainingProject, Voucher
+from tests.factories import OccupationFactory, OrganisationFactory, UserFactory, WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def provider(changan):
+    return OrganisationFactory(
+        town=changan, category=OrganisationCategory.TRAINING_INSTITUTION, name="长安职业培训学校"
+    )
+
+
+@pytest.fixture
+def provider_client(provider):
+    c = Client()
+    c.force_login(UserFactory(username="school", role="organisation_user", organisation=provider))
+    return c
+
+
+@pytest.fixture
+def lathe(db):
+    return OccupationFactory(code="6-18-01-01", name="车工")
+
+
+def _login(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_a_provider_creates_a_project_opens_a_class_enrols_signs_in_and_completes(
+    provider_client, lathe, changan
+):
+    r = provider_client.post(
+        "/training/projects/new/",
+        {"name": "数控车工提升班", "occupation": lathe.code, "level": "4", "per_person_standard": "2500",
+         "capacity": "30", "start_date": "2025-03-01", "end_date": "2025-05-31"},
+    )  # fmt: skip
+    project = TrainingProject.objects.get()
+    assert r.status_code == 302 and r["Location"].endswith(f"/training/projects/{project.pk}/")
+    provider_client.post(f"/training/projects/{project.pk}/classes/", {"name": "一班", "start_date": "2025-03-01", "end_date": "2025-05-31"})  # fmt: skip
+    klass = project.classes.get()
+    worker = WorkerFactory(town=changan, name="李学员")
+    provider_client.post(f"/training/classes/{klass.pk}/enrol/", {"id_number": worker.id_number})
+    enrolment = Enrolment.objects.get()
+    provider_client.post(f"/training/enrolments/{enrolment.pk}/sign-in/")
+    page = provider_client.get(f"/training/projects/{project.pk}/").content.decode()
+    assert "李学员" in page and worker.id_number_masked in page and worker.id_number not in page
+    provider_client.post(
+        f"/training/enrolments/{enrolment.pk}/complete/", {"passed": "true", "certified_level": "4"}
+    )
+    enrolment.refresh_from_db()
+    assert enrolment.status == "completed" and enrolment.certified_level == 4
+
+
+def test_enrolling_an_unknown_or_invalid_id_number_is_refused_by_name(provider_client, provider, lathe):
+    project = services.project_create(provider=provider, name="p", occupation=lathe, level=None,
+        per_person_standard=Decimal("1000"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 2, 1), actor="t")  # fmt: skip
+    klass = services.class_create(project=project, name="一班", start_date=project.start_date, end_date=project.end_date, actor="t")  # fmt: skip
+    r = provider_client.post(f"/training/classes/{klass.pk}/enrol/", {"id_number": "123"}, follow=True)
+    assert "身份证号码有误" in r.content.decode()
+    r = provider_client.post(
+        f"/training/classes/{klass.pk}/enrol/", {"id_number": WorkerFactory.build().id_number}, follow=True
+    )
+    assert "登记库中没有该身份证号码的劳动者" in r.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_another_provider_cannot_touch_the_roster(provider_client, lathe, changan):
+    other = OrganisationFactory(town=changan, category=OrganisationCategory.TRAINING_INSTITUTION)
+    project = services.project_create(provider=other, name="别家项目", occupation=lathe, level=None,
+        per_person_standard=Decimal("1000"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 2, 1), actor="t")  # fmt: skip
+    klass = services.class_create(project=project, name="一班", start_date=project.start_date, end_date=project.end_date, actor="t")  # fmt: skip
+    assert provider_client.get(f"/training/projects/{project.pk}/").status_code == 404
+    r = provider_client.post(f"/training/classes/{klass.pk}/enrol/", {"id_number": WorkerFactory().id_number})
+    assert r.status_code == 404 and not Enrolment.objects.exists()
+
+
+def _catalog(rows: list[tuple[str, str]]) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["职业编码", "类别"])
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "catalog.xlsx"
+    return buffer
+
+
+def test_the_bureau_imports_a_years_shortage_catalog_and_a_bad_file_is_rejected_whole(
+    bureau_officer, changan_officer, lathe
+):
+    c = _login(bureau_officer)
+    bad = c.post(
+        "/training/shortage-catalog/",
+        {"year": "2025", "file": _catalog([(lathe.code, "3类"), ("9-99", "x")])},
+    )
+    assert "第 3 行" in bad.content.decode() and not ShortageCatalogEntry.objects.exists()
+    c.post("/training/shortage-catalog/", {"year": "2025", "file": _catalog([(lathe.code, "3类")])})
+    assert ShortageCatalogEntry.objects.filter(year=2025).count() == 1
+    assert "车工" in _login(changan_officer).get("/training/shortage-catalog/?year=2025").content.decode()
+    r = _login(changan_officer).post(
+        "/training/shortage-catalog/", {"year": "2026", "file": _catalog([(lathe.code, "")])}
+    )
+    assert r.status_code in (302, 403) and not ShortageCatalogEntry.objects.filter(year=2026).exists()
+
+
+def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_officer, changan, humen):
+    WorkerFactory.create_batch(3, town=changan)
+    WorkerFactory.create_batch(2, town=humen)
+    c = _login(bureau_officer)
+    c.post("/training/vouchers/issue/", {"name": "2025年长安批次", "face_value": "500", "valid_from": "2025-01-01",
+                                          "valid_to": "2025-12-31", "town": changan.code})  # fmt: skip
+    assert (
+        Voucher.objects.filter(town=changan).count() == 3 and not Voucher.objects.filter(town=humen).exists()
+    )
+    page = c.get("/training/vouchers/").content.decode()
+    assert "长安镇" in page and "2025年长安批次" in page
+
+
+def test_the_settlement_statement_downloads_as_xlsx_and_pdf_with_masked_ids(
+    bureau_officer, provider, lathe, changan
+):
+    project = services.project_create(provider=provider, name="育婴员培训", occupation=lathe, level=None,
+        per_person_standard=Decimal("2500"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 6, 30), actor="t")  # fmt: skip
+    klass = services.class_create(project=project, name="一班", start_date=project.start_date, end_date=project.end_date, actor="t")  # fmt: skip
+    worker = WorkerFactory(town=changan, name="王学员")
+    e = services.enrolment_create(
+        training_class=klass, worker=worker, enrolled_on=datetime.date(2025, 1, 2), actor="t"
+    )
+    services.enrolment_complete(enrolment=e, completed_on=datetime.date(2025, 3, 1), passed=True,
+                                assessment_score=None, certified_level=None, actor="t")  # fmt: skip
+    from skillcity.core.periods import HalfYear
+
+    settlement = services.settlement_run(provider=provider, period=HalfYear.parse("2025H1"))
+    c = _login(bureau_officer)
+    xlsx = c.get(f"/training/settlements/{settlement.pk}/statement.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "项目制培训及技能提升补贴结算单" in values and "王学员" in values
+    assert worker.id_number_masked in values and worker.id_number not in values
+    pdf = c.get(f"/training/settlements/{settlement.pk}/statement.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    c.post(f"/training/settlements/{settlement.pk}/approve/")
+    assert Settlement.objects.get().status == "approved"
