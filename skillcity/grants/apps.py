@@ -7,6 +7,7 @@ class GrantsConfig(AppConfig):
     verbose_name = "补贴申报"
 
     def ready(self) -> None:
-        from skillcity.grants import providers
+        from skillcity.grants import events, providers
 
         providers.register()
+        events.register()  # stored applications for the policy what-if simulation

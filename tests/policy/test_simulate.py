@@ -249,3 +249,29 @@ def test_a_parquet_cases_file_keeps_its_types(tmp_path):
     # Level 2 in the shortage catalog: 2500 × 1.3 = 3250; a special-ability certificate 500 → 600.
     assert result.total.baseline == Decimal("3750.00")
     assert result.total.scenario == Decimal("3850.00")
+
+
+@pytest.mark.django_db
+def test_training_and_grants_offer_their_stored_events_to_the_simulation(changan):
+    import datetime as dt
+    from decimal import Decimal as D
+
+    from skillcity.policy.simulate import EVENT_SOURCES, events_from, simulate
+    from skillcity.registry.models import OrganisationCategory
+    from skillcity.training import services as training
+    from tests.factories import OccupationFactory, OrganisationFactory, WorkerFactory
+
+    assert {"training", "grants"} <= set(EVENT_SOURCES)
+    provider = OrganisationFactory(town=changan, category=OrganisationCategory.TRAINING_INSTITUTION)
+    project = training.project_create(provider=provider, name="p", occupation=OccupationFactory(), level=None,
+        per_person_standard=D("2800"), capacity=5, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 6, 30),
+        actor="t")  # fmt: skip
+    klass = training.class_create(project=project, name="一班", start_date=project.start_date, end_date=project.end_date, actor="t")  # fmt: skip
+    e = training.enrolment_create(training_class=klass, worker=WorkerFactory(town=changan), enrolled_on=dt.date(2024, 1, 2), actor="t")  # fmt: skip
+    training.enrolment_complete(enrolment=e, completed_on=dt.date(2024, 3, 1), passed=True, assessment_score=None,
+                                certified_level=3, actor="t")  # fmt: skip
+    cases = events_from("training", dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert sorted(cases["rule"].to_list()) == ["TRN-PROJECT", "TRN-UPSKILL"]
+    result = simulate(cases, {"TRN-PROJECT.cap": "2500"}, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    totals = {r.key: (r.baseline, r.scenario) for r in result.by_rule}
+    assert totals["TRN-PROJECT"] == (D("2800.00"), D("2500.00"))
