@@ -1,16 +1,23 @@
-"""/api/v1/training/: vouchers (mine, redeem), enrolments, subsidies, settlements."""
+"""/api/v1/training/: vouchers (mine, redeem), projects, classes and rosters, enrolments, subsidies,
+settlements, the shortage catalog and voucher batches."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any, BinaryIO, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils import timezone
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.errors import DomainError
+from skillcity.core.validators import parse_resident_id
+from skillcity.registry.models import Occupation, Worker
 from skillcity.training import selectors, services
-from skillcity.training.models import Settlement
+from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
 
 router = Router(tags=["training"])
 
@@ -145,3 +152,227 @@ def settlement_pay(request: HttpRequest, settlement_id: int, body: PayIn) -> Set
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
     return services.settlement_pay(settlement=settlement, idempotency_key=body.idempotency_key, actor=user)
+
+
+# ---- projects, classes, rosters (providers) ---------------------------------------------------------
+
+
+class ProjectIn(Schema):
+    name: str
+    occupation_code: str
+    level: int | None = None
+    per_person_standard: Decimal
+    capacity: int
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    occupation_code: str
+    level: int | None
+    per_person_standard: Decimal
+    capacity: int
+    start_date: datetime.date
+    end_date: datetime.date
+    town: str
+
+
+class ClassIn(Schema):
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class ClassOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+class EnrolIn(Schema):
+    id_number: str
+
+
+class CompleteIn(Schema):
+    completed_on: datetime.date
+    passed: bool
+    assessment_score: Decimal | None = None
+    certified_level: int | None = None
+
+
+def _project_out(p: Any) -> dict[str, object]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "occupation_code": p.occupation.code,
+        "level": p.level,
+        "per_person_standard": p.per_person_standard,
+        "capacity": p.capacity,
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "town": p.town.name,
+    }
+
+
+def _enrolment_out(e: Any) -> dict[str, object]:
+    return {
+        "id": e.id,
+        "project": e.training_class.project.name,
+        "status": e.status,
+        "enrolled_on": e.enrolled_on,
+        "completed_on": e.completed_on,
+    }
+
+
+@router.get("/projects", response=list[ProjectOut])
+def projects(request: HttpRequest) -> list[dict[str, object]]:
+    return [_project_out(p) for p in selectors.projects_for(acting_user(request))[:500]]
+
+
+@router.post("/projects", response={201: ProjectOut})
+def project_create(request: HttpRequest, body: ProjectIn) -> tuple[int, dict[str, object]]:
+    user = acting_user(request)
+    require_role(user, "organisation_user")
+    occupation = Occupation.objects.filter(code=body.occupation_code.strip()).first()
+    if occupation is None:
+        raise DomainError("bad_occupation", "未知的职业编码", {"occupation_code": "未知的职业编码"})
+    project = services.project_create(
+        provider=user.organisation,  # type: ignore[arg-type]
+        name=body.name,
+        occupation=occupation,
+        level=body.level,
+        per_person_standard=body.per_person_standard,
+        capacity=body.capacity,
+        start_date=body.start_date,
+        end_date=body.end_date,
+        actor=user,
+    )
+    return 201, _project_out(project)
+
+
+@router.post("/projects/{project_id}/classes", response={201: ClassOut})
+def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[int, object]:
+    user = acting_user(request)
+    project = get_for(user, selectors.projects_for(user), project_id, write=True)
+    klass = services.class_create(
+        project=project, name=body.name, start_date=body.start_date, end_date=body.end_date, actor=user
+    )
+    return 201, klass
+
+
+@router.post("/classes/{class_id}/enrolments", response={201: EnrolmentOut})
+def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict[str, object]]:
+    user = acting_user(request)
+    klass = get_for(user, TrainingClass.objects.select_related("project"), class_id, write=True)
+    try:
+        number = parse_resident_id(body.id_number).number
+    except ValueError as exc:
+        raise DomainError("bad_id_number", "身份证号码有误", {"id_number": str(exc)}) from None
+    worker = Worker.objects.filter(id_number=number).first()
+    if worker is None:
+        raise DomainError("unknown_worker", "登记库中没有该身份证号码的劳动者", {"id_number": "未登记"})
+    enrolment = services.enrolment_create(
+        training_class=klass, worker=worker, enrolled_on=timezone.localdate(), actor=user
+    )
+    return 201, _enrolment_out(enrolment)
+
+
+@router.post("/enrolments/{enrolment_id}/sign-in", response={201: dict})
+def sign_in(request: HttpRequest, enrolment_id: int) -> tuple[int, dict[str, object]]:
+    user = acting_user(request)
+    enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
+    attendance = services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
+    return 201, {"enrolment_id": enrolment.id, "day": attendance.day.isoformat()}
+
+
+@router.post("/enrolments/{enrolment_id}/complete", response=EnrolmentOut)
+def complete(request: HttpRequest, enrolment_id: int, body: CompleteIn) -> dict[str, object]:
+    user = acting_user(request)
+    enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
+    enrolment = services.enrolment_complete(
+        enrolment=enrolment,
+        completed_on=body.completed_on,
+        passed=body.passed,
+        assessment_score=body.assessment_score,
+        certified_level=body.certified_level,
+        actor=user,
+    )
+    return _enrolment_out(enrolment)
+
+
+# ---- shortage catalog and issuance (bureau) ---------------------------------------------------------
+
+
+class CatalogEntryOut(Schema):
+    year: int
+    occupation_code: str
+    occupation_name: str
+    category: str
+
+
+@router.get("/shortage-catalog", response=list[CatalogEntryOut])
+def shortage_catalog(request: HttpRequest, year: int | None = None) -> list[dict[str, object]]:
+    user = acting_user(request)
+    require_role(user, "bureau_officer", "town_officer")
+    entries = ShortageCatalogEntry.objects.select_related("occupation").order_by("-year", "occupation__code")
+    if year is not None:
+        entries = entries.filter(year=year)
+    return [
+        {"year": e.year, "occupation_code": e.occupation.code, "occupation_name": e.occupation.name,
+         "category": e.category}
+        for e in entries[:5000]
+    ]  # fmt: skip
+
+
+@router.post("/shortage-catalog/{year}", response={201: dict})
+def shortage_catalog_import(
+    request: HttpRequest, year: int, file: File[UploadedFile]
+) -> tuple[int, dict[str, int]]:
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    count = services.shortage_catalog_import(year=year, file=cast(BinaryIO, file), actor=user)
+    return 201, {"year": year, "occupations": count}
+
+
+class IssueIn(Schema):
+    name: str
+    face_value: Decimal
+    valid_from: datetime.date
+    valid_to: datetime.date
+    town_code: str | None = None
+    occupation_code: str | None = None
+    level: int | None = None
+
+
+@router.post("/voucher-batches", response={201: dict})
+def voucher_batch_issue(request: HttpRequest, body: IssueIn) -> tuple[int, dict[str, object]]:
+    """Issue a batch to the workers the filters select (town, occupation held, highest level)."""
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    workers = Worker.objects.all()
+    if body.town_code:
+        workers = workers.filter(town__code=body.town_code)
+    if body.level is not None:
+        workers = workers.filter(highest_level=body.level)
+    occupation = None
+    if body.occupation_code:
+        occupation = Occupation.objects.filter(code=body.occupation_code).first()
+        if occupation is None:
+            raise DomainError("bad_occupation", "未知的职业编码", {"occupation_code": "未知的职业编码"})
+        workers = workers.filter(skill_records__occupation=occupation).distinct()
+    if not workers.exists():
+        raise DomainError("no_workers", "没有符合条件的劳动者", {"town_code": "请放宽条件"})
+    batch = services.voucher_batch_issue(
+        name=body.name,
+        face_value=body.face_value,
+        valid_from=body.valid_from,
+        valid_to=body.valid_to,
+        workers=workers,
+        occupations=[occupation] if occupation else None,
+        actor=user,
+    )
+    return 201, {"id": batch.id, "name": batch.name, "issued": batch.issued_count}
