@@ -23,6 +23,7 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ),
     ("certification:verify", _("证书查询"), {"*"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
+    ("grants:notices", _("补贴公示"), {"public"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
