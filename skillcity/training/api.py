@@ -353,17 +353,10 @@ def voucher_batch_issue(request: HttpRequest, body: IssueIn) -> tuple[int, dict[
     """Issue a batch to the workers the filters select (town, occupation held, highest level)."""
     user = acting_user(request)
     require_role(user, "bureau_officer")
-    workers = Worker.objects.all()
-    if body.town_code:
-        workers = workers.filter(town__code=body.town_code)
-    if body.level is not None:
-        workers = workers.filter(highest_level=body.level)
-    occupation = None
-    if body.occupation_code:
-        occupation = Occupation.objects.filter(code=body.occupation_code).first()
-        if occupation is None:
-            raise DomainError("bad_occupation", "未知的职业编码", {"occupation_code": "未知的职业编码"})
-        workers = workers.filter(skill_records__occupation=occupation).distinct()
+    workers = selectors.workers_for_issue(
+        town_code=body.town_code, level=body.level, occupation_code=body.occupation_code
+    )
+    occupation = Occupation.objects.filter(code=(body.occupation_code or "").strip()).first()
     if not workers.exists():
         raise DomainError("no_workers", "没有符合条件的劳动者", {"town_code": "请放宽条件"})
     batch = services.voucher_batch_issue(

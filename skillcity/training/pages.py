@@ -290,19 +290,12 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         p = request.POST
         try:
-            workers = Worker.objects.all()
-            if p.get("town"):
-                workers = workers.filter(town__code=p["town"])
-            if p.get("level"):
-                workers = workers.filter(highest_level=_int(p.get("level"), "level"))
-            occupation = None
-            if p.get("occupation"):
-                occupation = Occupation.objects.filter(code=p["occupation"].strip()).first()
-                if occupation is None:
-                    raise DomainError(
-                        "bad_occupation", _("未知的职业编码"), {"occupation": _("未知的职业编码")}
-                    )
-                workers = workers.filter(skill_records__occupation=occupation).distinct()
+            workers = selectors.workers_for_issue(
+                town_code=p.get("town") or None,
+                level=_int(p.get("level"), "level", required=False),
+                occupation_code=p.get("occupation") or None,
+            )
+            occupation = Occupation.objects.filter(code=(p.get("occupation") or "").strip()).first()
             workers = workers.exclude(vouchers__batch__name=p.get("name", "").strip())
             count = workers.count()
             if count == 0:

@@ -33,3 +33,25 @@ def subsidies_for(user: Any) -> QuerySet[SettlementLine]:
 def voucher_use_by_town(user: Any) -> list[dict[str, Any]]:
     rows = vouchers_for(user).order_by().values("town__name", "state").annotate(n=Count("id"))
     return [dict(row) for row in rows]
+
+
+def workers_for_issue(
+    *, town_code: str | None, level: int | None, occupation_code: str | None
+) -> QuerySet[Any]:
+    """The workers a voucher batch goes to: by town, highest level and an occupation they hold.
+
+    Raises DomainError naming `occupation_code` when the code is unknown."""
+    from skillcity.core.errors import DomainError
+    from skillcity.registry.models import Occupation, Worker
+
+    workers = Worker.objects.all()
+    if town_code:
+        workers = workers.filter(town__code=town_code)
+    if level is not None:
+        workers = workers.filter(highest_level=level)
+    if occupation_code:
+        occupation = Occupation.objects.filter(code=occupation_code.strip()).first()
+        if occupation is None:
+            raise DomainError("bad_occupation", "未知的职业编码", {"occupation_code": "未知的职业编码"})
+        workers = workers.filter(skill_records__occupation=occupation).distinct()
+    return workers
