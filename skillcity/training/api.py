@@ -14,8 +14,7 @@ from ninja.files import UploadedFile
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
-from skillcity.core.validators import parse_resident_id
-from skillcity.registry.models import Occupation, Worker
+from skillcity.registry.models import Occupation
 from skillcity.training import selectors, services
 from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
 
@@ -268,13 +267,7 @@ def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[
 def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     klass = get_for(user, TrainingClass.objects.select_related("project"), class_id, write=True)
-    try:
-        number = parse_resident_id(body.id_number).number
-    except ValueError as exc:
-        raise DomainError("bad_id_number", "身份证号码有误", {"id_number": str(exc)}) from None
-    worker = Worker.objects.filter(id_number=number).first()
-    if worker is None:
-        raise DomainError("unknown_worker", "登记库中没有该身份证号码的劳动者", {"id_number": "未登记"})
+    worker = selectors.worker_by_id_number(body.id_number)
     enrolment = services.enrolment_create(
         training_class=klass, worker=worker, enrolled_on=timezone.localdate(), actor=user
     )

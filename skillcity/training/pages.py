@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
-from skillcity.core.validators import parse_resident_id
-from skillcity.registry.models import Occupation, Town, Worker
+from skillcity.registry.models import Occupation, Town
 from skillcity.training import selectors, services, statements
 from skillcity.training.models import (
     Enrolment,
@@ -151,15 +150,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     training_class = get_for(user, TrainingClass.objects.select_related("project"), pk, write=True)
     try:
-        try:
-            number = parse_resident_id(request.POST.get("id_number", "")).number
-        except ValueError as exc:
-            raise DomainError("bad_id_number", _("身份证号码有误"), {"id_number": str(exc)}) from None
-        worker = Worker.objects.filter(id_number=number).first()
-        if worker is None:
-            raise DomainError(
-                "unknown_worker", _("登记库中没有该身份证号码的劳动者"), {"id_number": _("未登记")}
-            )
+        worker = selectors.worker_by_id_number(request.POST.get("id_number", ""))
         services.enrolment_create(
             training_class=training_class, worker=worker, enrolled_on=timezone.localdate(), actor=user
         )

@@ -55,3 +55,19 @@ def workers_for_issue(
             raise DomainError("bad_occupation", "未知的职业编码", {"occupation_code": "未知的职业编码"})
         workers = workers.filter(skill_records__occupation=occupation).distinct()
     return workers
+
+
+def worker_by_id_number(raw: str) -> Any:
+    """The registered worker with this resident ID number; DomainError naming `id_number` otherwise."""
+    from skillcity.core.errors import DomainError
+    from skillcity.core.validators import parse_resident_id
+    from skillcity.registry.models import Worker
+
+    try:
+        number = parse_resident_id(raw).number
+    except ValueError as exc:
+        raise DomainError("bad_id_number", "身份证号码有误", {"id_number": str(exc)}) from None
+    worker = Worker.objects.filter(id_number=number).first()
+    if worker is None:
+        raise DomainError("unknown_worker", "登记库中没有该身份证号码的劳动者", {"id_number": "未登记"})
+    return worker
