@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any, BinaryIO, cast
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Occupation
-from skillcity.training import selectors, services
+from skillcity.training import selectors, services, statements
 from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
 
 router = Router(tags=["training"])
@@ -362,3 +362,30 @@ def voucher_batch_issue(request: HttpRequest, body: IssueIn) -> tuple[int, dict[
         actor=user,
     )
     return 201, {"id": batch.id, "name": batch.name, "issued": batch.issued_count}
+
+
+@router.get("/settlements/{settlement_id}/statement.xlsx")
+def settlement_statement_xlsx(request: HttpRequest, settlement_id: int) -> HttpResponse:
+    """The settlement statement as .xlsx (ID numbers masked)."""
+    user = acting_user(request)
+    settlement = get_for(user, selectors.settlements_for(user), settlement_id)
+    response = HttpResponse(
+        statements.statement_xlsx(settlement),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-{settlement.pk}-{settlement.period}.xlsx"'
+    )
+    return response
+
+
+@router.get("/settlements/{settlement_id}/statement.pdf")
+def settlement_statement_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
+    """The settlement statement as PDF (ID numbers masked)."""
+    user = acting_user(request)
+    settlement = get_for(user, selectors.settlements_for(user), settlement_id)
+    response = HttpResponse(statements.statement_pdf(settlement), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="settlement-{settlement.pk}-{settlement.period}.pdf"'
+    )
+    return response

@@ -161,5 +161,13 @@ def test_the_settlement_statement_downloads_as_xlsx_and_pdf_with_masked_ids(
     assert worker.id_number_masked in values and worker.id_number not in values
     pdf = c.get(f"/training/settlements/{settlement.pk}/statement.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # The same statements through the API, and not for another provider.
+    api_xlsx = c.get(f"/api/v1/training/settlements/{settlement.pk}/statement.xlsx")
+    assert api_xlsx.status_code == 200 and api_xlsx.content[:2] == b"PK"
+    api_pdf = c.get(f"/api/v1/training/settlements/{settlement.pk}/statement.pdf")
+    assert api_pdf.status_code == 200 and api_pdf.content.startswith(b"%PDF")
+    other = OrganisationFactory(town=changan, category=OrganisationCategory.TRAINING_INSTITUTION)
+    outsider = _login(UserFactory(username="outsider", role="organisation_user", organisation=other))
+    assert outsider.get(f"/api/v1/training/settlements/{settlement.pk}/statement.pdf").status_code == 404
     c.post(f"/training/settlements/{settlement.pk}/approve/")
     assert Settlement.objects.get().status == "approved"
