@@ -6,10 +6,14 @@
 
 For each database (a fresh SQLite file; a throw-away PostgreSQL server started with the test
 harness's `Postgres` class): migrate, pre-issue N vouchers to N workers, create a provider user and
-its API token, start the real server (`skillcity serve`, gunicorn) on loopback, then fire C
-concurrent clients at POST /api/v1/training/vouchers/redeem (each voucher once, each with its own
-idempotency key) and the same load at GET /api/v1/training/health. Each phase is bounded by N
-requests and S seconds. Prints throughput, p50/p99 and the ratio redeem/health.
+its API token, start the real server (`skillcity serve`: Granian, W processes x T threads) on
+loopback, then load it with wrk (Debian's `wrk`, a C load generator, so the client takes little of
+the 2 cores it shares with the server): C keep-alive connections for S seconds at
+POST /api/v1/training/vouchers/redeem (each voucher once, each with its own idempotency key;
+bench/vouchers_redeem.lua), then the same load at GET /api/v1/training/health. Afterwards the
+database is checked: one redemption, one ledger event and one audit row per 200 response, and the
+audit chain verifies. Prints throughput, p50/p99, the server's CPU per request and the ratio
+redeem/health.
 Target (issue 5): >= 1,000 redemptions/s with p99 <= 50 ms on 2 cores.
 """
 
@@ -19,11 +23,11 @@ import argparse
 import json
 import os
 import platform
-import queue
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -31,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
 SKILLCITY = ROOT / ".venv" / "bin" / "skillcity"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 
 # ---------------------------------------------------------------- setup (runs in a child process)
@@ -100,61 +105,90 @@ def setup(count: int, out: str) -> None:
 # ---------------------------------------------------------------- load
 
 
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
-    return sorted_values[index]
+def server_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in the server's process group (Granian's workers)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def fire(
-    base: str, requests: list[dict[str, Any]], concurrency: int, seconds: float, headers: dict[str, str]
+    base: str, mode: str, codes_file: str, token: str, args: argparse.Namespace, pgid: int
 ) -> dict[str, Any]:
-    """Send `requests` with `concurrency` keep-alive clients; stop after `seconds`."""
-    import httpx
+    """One wrk run; its Lua script prints one RESULT line of JSON."""
+    threads = 1  # one epoll thread keeps thousands of requests/s going and leaves the cores to the server
+    cpu_before = server_cpu_seconds(pgid)
+    done = subprocess.run(
+        [
+            WRK,
+            f"-t{threads}",
+            f"-c{args.concurrency}",
+            f"-d{args.seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "vouchers_redeem.lua"),
+            base,
+            "--",
+            codes_file,
+            token,
+            str(threads),
+        ],
+        env={**os.environ, "MODE": mode},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cpu = server_cpu_seconds(pgid) - cpu_before
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    result["rps"] = result["requests"] / result["seconds"] if result["seconds"] else 0.0
+    result["cpu_ms_per_request"] = cpu * 1000 / result["requests"] if result["requests"] else float("nan")
+    return result
 
-    work: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
-    for request in requests:
-        work.put(request)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
 
-    def client() -> None:
-        mine: list[float] = []
-        seen: dict[int, int] = {}
-        with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
-            while time.perf_counter() < deadline:
-                try:
-                    request = work.get_nowait()
-                except queue.Empty:
-                    break
-                started = time.perf_counter()
-                response = http.request(request["method"], request["path"], json=request.get("json"))
-                mine.append(time.perf_counter() - started)
-                seen[response.status_code] = seen.get(response.status_code, 0) + 1
-        with lock:
-            latencies.extend(mine)
-            for code, n in seen.items():
-                statuses[code] = statuses.get(code, 0) + n
+def verify(env: dict[str, str], out: str) -> dict[str, Any]:
+    """Count what the run wrote, in a child process (Django settings of that database)."""
+    subprocess.run([str(PY), __file__, "--verify-into", out], env=env, check=True)
+    return dict(json.loads(Path(out).read_text()))
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "elapsed": elapsed,
-        "rps": len(latencies) / elapsed if elapsed else 0.0,
-        "p50_ms": percentile(latencies, 0.50) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "statuses": statuses,
-    }
+
+def verify_database(out: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from skillcity.core.audit import audit_verify
+    from skillcity.core.models import AuditEvent
+    from skillcity.training.models import Redemption, Voucher, VoucherEvent
+
+    chain = audit_verify()
+    Path(out).write_text(
+        json.dumps(
+            {
+                "redemptions": Redemption.objects.count(),
+                "redeemed_vouchers": Voucher.objects.filter(state="redeemed").count(),
+                "redeemed_events": VoucherEvent.objects.filter(state="redeemed").count(),
+                "audit_rows": AuditEvent.objects.filter(action="voucher.redeem").count(),
+                "vouchers_redeemed_twice": Redemption.objects.values("voucher")
+                .annotate(n=Count("id"))
+                .filter(n__gt=1)
+                .count(),
+                "audit_chain_ok": chain.ok,
+                "audit_rows_checked": chain.checked,
+            }
+        )
+    )
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -181,6 +215,8 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
             [str(PY), __file__, "--setup-into", out, "--vouchers", str(args.vouchers)], env=env, check=True
         )
         data = json.loads(Path(out).read_text())
+        codes_file = os.path.join(tmp, "codes.txt")
+        Path(codes_file).write_text("\n".join(data["codes"]) + "\n")
         print(f"[{label}] issued {len(data['codes']):,} vouchers in {time.perf_counter() - started:.1f}s")
         sys.path.insert(0, str(ROOT))
         from skillcity.core.server import free_port
@@ -208,64 +244,81 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
         base = f"http://127.0.0.1:{port}"
         try:
             wait_ready(base, server)
-            headers = {"Authorization": f"Bearer {data['token']}"}
-            # Warm up every worker process (imports, connections) on the trivial endpoint.
-            fire(base, [{"method": "GET", "path": "/api/v1/training/health"}] * 200, 8, 10, headers)
-            redeems = [
-                {
-                    "method": "POST",
-                    "path": "/api/v1/training/vouchers/redeem",
-                    "json": {"code": code, "idempotency_key": f"bench-{i}"},
-                }
-                for i, code in enumerate(data["codes"])
-            ]
-            redeem = fire(base, redeems, args.concurrency, args.seconds, headers)
-            health = fire(
-                base,
-                [{"method": "GET", "path": "/api/v1/training/health"}] * len(redeems),
-                args.concurrency,
-                args.seconds,
-                headers,
-            )
+            # Warm up every worker (imports, connections, first queries) on the trivial endpoint.
+            warm = argparse.Namespace(**{**vars(args), "seconds": 3})
+            fire(base, "health", codes_file, data["token"], warm, server.pid)
+            redeem = fire(base, "redeem", codes_file, data["token"], args, server.pid)
+            health = fire(base, "health", codes_file, data["token"], args, server.pid)
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                server.kill()
+                os.killpg(server.pid, signal.SIGKILL)
+        written = verify(env, os.path.join(tmp, "verify.json"))
     for name, result in (("redeem", redeem), ("health", health)):
         print(
-            f"[{label}] {name:6}: {result['requests']:,} requests in {result['elapsed']:.1f}s = "
+            f"[{label}] {name:6}: {result['requests']:,} requests in {result['seconds']:.1f}s = "
             f"{result['rps']:,.0f}/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-            f"statuses {result['statuses']}"
+            f"max {result['max_ms']:.1f} ms, server CPU {result['cpu_ms_per_request']:.2f} ms/request, "
+            f"statuses {result['statuses']}, socket errors {result['socket_errors']}"
         )
+    ok = redeem["statuses"].get("200", 0)
+    consistent = (
+        written["redemptions"] == written["redeemed_vouchers"] == written["redeemed_events"] == ok
+        and written["audit_rows"] == ok
+        and written["vouchers_redeemed_twice"] == 0
+        and written["audit_chain_ok"]
+    )
+    print(
+        f"[{label}] database after the run: {written['redemptions']:,} redemptions, "
+        f"{written['redeemed_events']:,} ledger events, {written['audit_rows']:,} audit rows for "
+        f"{ok:,} responses 200; vouchers redeemed twice: {written['vouchers_redeemed_twice']}; "
+        f"audit chain {'verifies' if written['audit_chain_ok'] else 'BROKEN'} "
+        f"({written['audit_rows_checked']:,} rows): {'consistent' if consistent else 'INCONSISTENT'}"
+    )
+    if redeem["exhausted"]:
+        print(f"[{label}] warning: the run used up all {args.vouchers:,} vouchers; issue more (--vouchers)")
     ratio = redeem["rps"] / health["rps"] if health["rps"] else float("nan")
-    met = redeem["rps"] >= 1000 and redeem["p99_ms"] <= 50 and set(redeem["statuses"]) == {200}
+    met = (
+        redeem["rps"] >= 1000
+        and redeem["p99_ms"] <= 50
+        and set(redeem["statuses"]) == {"200"}
+        and redeem["socket_errors"] == 0
+        and consistent
+    )
     print(
         f"[{label}] redeem/health throughput ratio {ratio:.2f}; target >=1,000/s and p99 <=50 ms: "
         f"{'met' if met else 'NOT met'}"
     )
-    return {"redeem": redeem, "health": health, "ratio": ratio}
+    return {"redeem": redeem, "health": health, "ratio": ratio, "met": met}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--vouchers", type=int, default=5000)
+    parser.add_argument("--vouchers", type=int, default=40_000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--setup-into", help=argparse.SUPPRESS)
+    parser.add_argument("--verify-into", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup_into:
         setup(args.vouchers, args.setup_into)
         return 0
+    if args.verify_into:
+        verify_database(args.verify_into)
+        return 0
+    if not Path(WRK).exists():
+        print("bench/vouchers needs wrk, the HTTP load generator: apt-get install wrk")
+        return 2
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"date {time.strftime('%Y-%m-%d')}; client and server share the machine; "
         f"{args.vouchers:,} vouchers, concurrency {args.concurrency}, "
-        f"gunicorn {args.workers} workers x {args.threads} threads"
+        f"Granian {args.workers} workers x {args.threads} threads, wrk 1 thread"
     )
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     base["SKILLCITY_DEBUG"] = "0"

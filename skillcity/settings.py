@@ -110,8 +110,14 @@ else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / env_str("SKILLCITY_SQLITE_NAME", "skillcity.sqlite3")),
+        # Keep each server thread's connection: opening one runs the PRAGMAs below, and closing the
+        # last one checkpoints the WAL — per request, that cost more than the request itself.
+        "CONN_MAX_AGE": env_int("SKILLCITY_DB_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
     }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers queued on a lock file (see skillcity/core/sqlite_backend).
+    _db["ENGINE"] = "skillcity.core.sqlite_backend"
     _db["OPTIONS"] = {
         # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers never both read
         # the audit chain's head and fork it; WAL lets readers run beside the writer.
@@ -121,7 +127,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=30000;"
         ),
     }
-    _db.setdefault("TEST", {})
+    # Tests run on a private in-memory database (named here: with our own ENGINE path,
+    # pytest-django would otherwise take it for a file database and name one per xdist worker).
+    _db.setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,9 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from skillcity.api import api, unknown_api_path
+from skillcity.api import api_urls, unknown_api_path
 
 urlpatterns = [
+    # The API first: it takes the most requests, and Django tries patterns in order.
+    path("api/v1/", api_urls()),
+    re_path(r"^api/v1/", unknown_api_path),
     path("", include("skillcity.web.urls")),
     path("accounts/", include("skillcity.accounts.urls")),
     path("registry/", include("skillcity.registry.urls")),
@@ -15,8 +18,6 @@ urlpatterns = [
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
-    re_path(r"^api/v1/", unknown_api_path),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,12 +1,9 @@
-"""Serving the platform with gunicorn (a production-grade WSGI server), from the `skillcity` command."""
+"""Serving the platform with Granian (a production-grade WSGI server), from the `skillcity` command."""
 
 from __future__ import annotations
 
 import os
 import socket
-from typing import Any
-
-from gunicorn.app.base import BaseApplication
 
 
 def free_port(host: str, start: int, attempts: int = 50) -> int:
@@ -22,31 +19,25 @@ def free_port(host: str, start: int, attempts: int = 50) -> int:
     raise OSError(f"no free port in {start}..{start + attempts - 1}")
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]):
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from skillcity.wsgi import application
-
-        return application
-
-
 def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the WSGI application with Granian until stopped (Ctrl-C or SIGTERM).
+
+    `workers` processes, each running the application in `threads` threads; HTTP is parsed and
+    kept alive in Granian's Rust runtime, so a request costs the Python side only Django's own
+    work (see docs/decisions.md D-5 and bench/vouchers.py). One access-log line per request.
+    """
+    from granian.constants import Interfaces
+    from granian.server import Server
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
-    _Gunicorn(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": threads,
-            "worker_class": "gthread" if threads > 1 else "sync",
-            "accesslog": "-",
-            "timeout": 120,
-            "graceful_timeout": 10,
-        }
-    ).run()
+    Server(
+        "skillcity.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        websockets=False,
+        log_access=True,
+        respawn_failed_workers=True,
+    ).serve()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.periods import HalfYear
+from skillcity.core.rawsql import RowModel, adapt_value
 from skillcity.registry.models import Occupation, Organisation, Worker
 from skillcity.training.cards import card_service
 from skillcity.training.codes import voucher_code_is_valid, voucher_code_new, voucher_code_normalise
@@ -297,21 +300,6 @@ def voucher_batch_issue(
     return batch
 
 
-def _voucher_by_code(code: str, *, lock: bool = False) -> Voucher:
-    normalised = voucher_code_normalise(code)
-    if not voucher_code_is_valid(normalised):
-        raise DomainError(
-            "invalid_voucher_code", _("券码有误，请核对后重新输入"), {"code": _("券码校验失败")}
-        )
-    queryset = Voucher.objects.select_related("batch")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    voucher = queryset.filter(code=normalised).first()
-    if voucher is None:
-        raise DomainError("voucher_not_found", _("培训券不存在"), {"code": _("培训券不存在")}, status=404)
-    return voucher
-
-
 @transaction.atomic
 def voucher_redeem(
     *,
@@ -324,71 +312,69 @@ def voucher_redeem(
 ) -> Redemption:
     """Redeem a voucher at enrolment, exactly once under any concurrency.
 
-    The state moves by a conditional UPDATE (… WHERE state='issued'): of many concurrent requests
-    exactly one changes a row; the others see 0 rows and are told the voucher is already redeemed.
-    The unique constraints (one Redemption per voucher, one 'redeemed' event per voucher) back it up.
+    One conditional UPDATE … RETURNING claims the voucher (… WHERE state='issued' and valid
+    today): of many concurrent requests exactly one changes the row, the others find nothing to
+    claim and are told why. Then the redemption, its ledger event and the audit row are inserted.
+    Anything refused after the claim — a reused idempotency key, an enrolment that does not fit —
+    raises, and the transaction takes the claim back with the rest. The unique constraints (one
+    Redemption per voucher, one per provider and key, one 'redeemed' event per voucher) back it up.
+
+    Providers redeem at the counter, many at once: the path that succeeds is plain SQL
+    (skillcity.core.rawsql), see bench/vouchers.py for what it sustains.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
         raise DomainError(
             "invalid_idempotency_key", _("缺少幂等键"), {"idempotency_key": _("需为 1–64 个字符")}
         )
-    replay = Redemption.objects.filter(provider=provider, idempotency_key=key).first()
-    if replay is not None:
-        return replay
-    voucher = _voucher_by_code(code)
+    normalised = _voucher_code_checked(code)
     today = today or timezone.localdate()
-    if voucher.state == VoucherState.ISSUED:
-        if today > voucher.valid_to:
-            raise DomainError("voucher_expired", _("该培训券已过期"))
-        if today < voucher.valid_from:
-            raise DomainError("voucher_not_yet_valid", _("该培训券尚未生效"))
-        if enrolment is not None:
-            if enrolment.worker_id != voucher.worker_id:
-                raise DomainError("voucher_other_worker", _("该培训券不属于此学员"))
-            if enrolment.provider_id != provider.pk:
-                raise DomainError("enrolment_other_provider", _("该报名不属于本单位"))
-            allowed = set(voucher.batch.occupations.values_list("id", flat=True))
-            occupation_id = (
-                TrainingProject.objects.filter(classes__enrolments=enrolment)
-                .values_list("occupation_id", flat=True)
-                .first()
-            )
-            if allowed and occupation_id not in allowed:
-                raise DomainError("voucher_ineligible_occupation", _("该培训券不适用于此职业（工种）"))
-    changed = Voucher.objects.filter(pk=voucher.pk, state=VoucherState.ISSUED).update(
-        state=VoucherState.REDEEMED
+    day = connection.ops.adapt_datefield_value(today)
+    claim = _claim_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(claim.sql, [VoucherState.REDEEMED, normalised, VoucherState.ISSUED, day, day])
+        row = cursor.fetchone()
+    if row is None:
+        return _redeem_refused(code=normalised, provider=provider, key=key, today=today)
+    voucher = claim.voucher.build(row)
+    if enrolment is not None:
+        _redeem_check_enrolment(voucher, enrolment, provider)
+    now = timezone.now()
+    redemption = Redemption(
+        voucher=voucher,
+        provider=provider,
+        enrolment=enrolment,
+        idempotency_key=key,
+        amount=voucher.face_value,
+        redeemed_at=now,
     )
-    if changed != 1:
-        # Someone else got there first — perhaps this very request retried with the same key.
-        replay = Redemption.objects.filter(provider=provider, idempotency_key=key).first()
-        if replay is not None:
-            return replay
-        state = Voucher.objects.filter(pk=voucher.pk).values_list("state", flat=True).get()
-        messages: dict[str, str] = {
-            VoucherState.REDEEMED: _("该培训券已核销"),
-            VoucherState.SETTLED: _("该培训券已核销"),
-            VoucherState.EXPIRED: _("该培训券已过期"),
-            VoucherState.REVOKED: _("该培训券已撤销"),
-        }
-        raise Conflict("voucher_not_redeemable", messages.get(state, _("该培训券不能核销")))
+    at = adapt_value(Redemption, "redeemed_at", now)
     try:
-        with transaction.atomic():
-            redemption = Redemption.objects.create(
-                voucher=voucher,
-                provider=provider,
-                enrolment=enrolment,
-                idempotency_key=key,
-                amount=voucher.face_value,
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO training_redemption "
+                "(voucher_id, provider_id, enrolment_id, idempotency_key, amount, redeemed_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                [
+                    voucher.pk,
+                    provider.pk,
+                    enrolment and enrolment.pk,
+                    key,
+                    adapt_value(Redemption, "amount", voucher.face_value),
+                    at,
+                ],
+            )
+            redemption.pk = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [voucher.pk, VoucherState.REDEEMED, at, _actor_label(actor)[:100], provider.name[:200]],
             )
     except IntegrityError:
+        # This provider already used the key for another voucher: a key names one request.
         raise Conflict("idempotency_key_reused", _("幂等键已被使用")) from None
-    VoucherEvent.objects.create(
-        voucher=voucher,
-        state=VoucherState.REDEEMED,
-        actor_label=_actor_label(actor),
-        note=provider.name[:200],
-    )
+    redemption._state.adding = False
+    redemption._state.db = connection.alias
     audit_record(
         actor=actor,
         action="voucher.redeem",
@@ -401,6 +387,74 @@ def voucher_redeem(
         },
     )
     return redemption
+
+
+@dataclass(frozen=True)
+class _Claim:
+    sql: str
+    voucher: RowModel[Voucher]
+
+
+@functools.cache
+def _claim_sql() -> _Claim:
+    voucher = RowModel(Voucher, "training_voucher")
+    return _Claim(
+        "UPDATE training_voucher SET state = %s "
+        "WHERE code = %s AND state = %s AND valid_from <= %s AND valid_to >= %s "
+        f"RETURNING {voucher.columns}",
+        voucher,
+    )
+
+
+def _voucher_code_checked(code: str) -> str:
+    normalised = voucher_code_normalise(code)
+    if not voucher_code_is_valid(normalised):
+        raise DomainError(
+            "invalid_voucher_code", _("券码有误，请核对后重新输入"), {"code": _("券码校验失败")}
+        )
+    return normalised
+
+
+def _redeem_refused(*, code: str, provider: Organisation, key: str, today: datetime.date) -> Redemption:
+    """Nothing was claimed: the same request again (replay its result), or say why not."""
+    replay = (
+        Redemption.objects.select_related("voucher").filter(provider=provider, idempotency_key=key).first()
+    )
+    if replay is not None:
+        if replay.voucher.code != code:
+            raise Conflict("idempotency_key_reused", _("幂等键已被使用"))
+        return replay
+    voucher = Voucher.objects.filter(code=code).first()
+    if voucher is None:
+        raise DomainError("voucher_not_found", _("培训券不存在"), {"code": _("培训券不存在")}, status=404)
+    if voucher.state == VoucherState.ISSUED:
+        if today > voucher.valid_to:
+            raise DomainError("voucher_expired", _("该培训券已过期"))
+        if today < voucher.valid_from:
+            raise DomainError("voucher_not_yet_valid", _("该培训券尚未生效"))
+    messages: dict[str, str] = {
+        VoucherState.REDEEMED: _("该培训券已核销"),
+        VoucherState.SETTLED: _("该培训券已核销"),
+        VoucherState.EXPIRED: _("该培训券已过期"),
+        VoucherState.REVOKED: _("该培训券已撤销"),
+    }
+    raise Conflict("voucher_not_redeemable", messages.get(voucher.state, _("该培训券不能核销")))
+
+
+def _redeem_check_enrolment(voucher: Voucher, enrolment: Enrolment, provider: Organisation) -> None:
+    if enrolment.worker_id != voucher.worker_id:
+        raise DomainError("voucher_other_worker", _("该培训券不属于此学员"))
+    if enrolment.provider_id != provider.pk:
+        raise DomainError("enrolment_other_provider", _("该报名不属于本单位"))
+    chosen = VoucherBatch.occupations.through.objects.filter(voucherbatch_id=voucher.batch_id)
+    allowed = set(chosen.values_list("occupation_id", flat=True))
+    occupation_id = (
+        TrainingProject.objects.filter(classes__enrolments=enrolment)
+        .values_list("occupation_id", flat=True)
+        .first()
+    )
+    if allowed and occupation_id not in allowed:
+        raise DomainError("voucher_ineligible_occupation", _("该培训券不适用于此职业（工种）"))
 
 
 @transaction.atomic

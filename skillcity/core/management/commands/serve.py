@@ -1,4 +1,4 @@
-"""skillcity serve — migrate and serve the platform with gunicorn."""
+"""skillcity serve — migrate and serve the platform with Granian."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | Non
 
 
 class Command(BaseCommand):
-    help = "Apply migrations and serve the platform (gunicorn)."
+    help = "Apply migrations and serve the platform (Granian)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_server_arguments(parser)
