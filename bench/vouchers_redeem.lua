@@ -1,6 +1,6 @@
 -- wrk script for bench/vouchers.py: every request redeems the next unused voucher, once, with its
 -- own idempotency key; at the end one JSON line with latency percentiles and status counts.
---   wrk -t T -c C -d S --latency -s vouchers_redeem.lua URL -- CODES_FILE TOKEN T
+--   wrk -t T -c C -d S --latency -s vouchers_redeem.lua URL -- CODES_FILE TOKEN T [RUN]
 -- (URL "/api/v1/training/health" with MODE=health in the environment sends GETs there instead.)
 
 local threads = {}
@@ -19,6 +19,7 @@ function init(args)
   end
   token = args[2]
   stride = tonumber(args[3])
+  run = args[4] or tostring(os.time()) -- keys differ between runs against the same database
   health = os.getenv("MODE") == "health"
   next_index = id + 1 -- thread k takes codes k+1, k+1+T, k+1+2T, …: no code is sent twice
   statuses = {}
@@ -37,7 +38,7 @@ function request()
     wrk.thread:stop()
     code = "EXHAUSTED"
   end
-  local body = '{"code":"' .. code .. '","idempotency_key":"bench-' .. next_index .. '"}'
+  local body = '{"code":"' .. code .. '","idempotency_key":"bench-' .. run .. '-' .. next_index .. '"}'
   next_index = next_index + stride
   headers["Content-Type"] = "application/json"
   return wrk.format("POST", "/api/v1/training/vouchers/redeem", headers, body)

@@ -1,6 +1,26 @@
+"""The WSGI application `skillcity serve` (Granian) runs."""
+
 import os
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.wsgi import get_wsgi_application
+from django.http import HttpResponse
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Django's application, handing the server a whole body where there is one.
+
+    An ordinary response's body is already in memory; given as a list, Granian sends it in one
+    piece instead of iterating the response object from Rust, chunk by chunk, under the GIL.
+    Streaming and file responses (static files, downloads) are passed on as they are.
+    """
+    response = django_application(environ, start_response)
+    if type(response) is HttpResponse:
+        body = response.content
+        response.close()  # request_finished: what the server would otherwise call after sending
+        return [body]
+    return response

@@ -18,15 +18,21 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from skillcity.core.models import AuditEvent
-from skillcity.core.rawsql import adapt_value
 
 GENESIS = "0" * 64
 # PostgreSQL advisory lock key serialising writers of the chain head (any constant will do).
 _CHAIN_LOCK_KEY = 7_202_311_23
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _jsonable(value: Any) -> Any:
     """What the JSON column will give back, so the hash computed now equals the one recomputed later."""
+    if isinstance(value, dict) and all(
+        type(k) is str and type(v) in _PLAIN for k, v in value.items()
+    ):  # the usual before/after: comes back from JSON as it is (a float would not: 1.0 → 1.0 but NaN …)
+        return dict(value)
     return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
 
 
@@ -127,8 +133,8 @@ def _insert_params(event: AuditEvent) -> list[Any]:
         event.target_type,
         event.target_id,
         event.target_label,
-        adapt_value(AuditEvent, "before", event.before),
-        adapt_value(AuditEvent, "after", event.after),
+        None if event.before is None else connection.ops.adapt_json_value(event.before, None),
+        None if event.after is None else connection.ops.adapt_json_value(event.after, None),
         event.prev_hash,
         event.hash,
     ]

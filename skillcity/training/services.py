@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.periods import HalfYear
-from skillcity.core.rawsql import RowModel, adapt_value
+from skillcity.core.rawsql import RowModel
 from skillcity.registry.models import Occupation, Organisation, Worker
 from skillcity.training.cards import card_service
 from skillcity.training.codes import voucher_code_is_valid, voucher_code_new, voucher_code_normalise
@@ -348,7 +348,7 @@ def voucher_redeem(
         amount=voucher.face_value,
         redeemed_at=now,
     )
-    at = adapt_value(Redemption, "redeemed_at", now)
+    at = connection.ops.adapt_datetimefield_value(now)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -360,7 +360,7 @@ def voucher_redeem(
                     provider.pk,
                     enrolment and enrolment.pk,
                     key,
-                    adapt_value(Redemption, "amount", voucher.face_value),
+                    connection.ops.adapt_decimalfield_value(voucher.face_value, 10, 2),
                     at,
                 ],
             )
