@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 
+from skillcity.core.audit import audit_verify
 from skillcity.core.errors import DomainError
+from skillcity.core.models import AuditEvent
 from skillcity.training import services
 from skillcity.training.cards import card_service
 from skillcity.training.codes import voucher_code_display, voucher_code_is_valid, voucher_code_new
@@ -183,3 +185,55 @@ def test_the_expiry_job_expires_only_lapsed_issued_vouchers(institution, changan
     assert Voucher.objects.get(pk=lapsed.pk).state == VoucherState.EXPIRED
     assert Voucher.objects.get(pk=current.pk).state == VoucherState.ISSUED
     assert list(lapsed.events.values_list("state", flat=True)) == ["issued", "expired"]
+
+
+def test_a_key_used_for_one_voucher_is_refused_for_another_and_the_claim_is_taken_back(
+    institution, changan_worker, humen_worker
+):
+    first, second = issue([changan_worker, humen_worker]).vouchers.order_by("id")
+    services.voucher_redeem(
+        code=first.code, provider=institution, idempotency_key="k1", actor="t", today=TODAY
+    )
+    with pytest.raises(DomainError) as error:
+        services.voucher_redeem(
+            code=second.code, provider=institution, idempotency_key="k1", actor="t", today=TODAY
+        )
+    assert error.value.code == "idempotency_key_reused"
+    assert Voucher.objects.get(pk=second.pk).state == VoucherState.ISSUED
+    assert not VoucherEvent.objects.filter(voucher=second, state="redeemed").exists()
+
+
+def test_a_redemption_appends_one_audit_row_and_returns_what_was_stored(institution, changan_worker):
+    voucher = issue([changan_worker]).vouchers.get()
+    redemption = services.voucher_redeem(
+        code=voucher.code, provider=institution, idempotency_key="k1", actor="clerk", today=TODAY
+    )
+    stored = Redemption.objects.get()
+    assert (redemption.pk, redemption.voucher.code, redemption.amount) == (
+        stored.pk,
+        voucher.code,
+        stored.amount,
+    )
+    assert redemption.redeemed_at == stored.redeemed_at
+    event = AuditEvent.objects.get(action="voucher.redeem")
+    assert (event.target_id, event.target_label, event.actor_label) == (
+        str(voucher.pk),
+        voucher.code,
+        "clerk",
+    )
+    assert event.after == {"state": "redeemed", "provider": institution.pk, "enrolment": None}
+    assert audit_verify().ok
+
+
+def test_a_voucher_outside_its_dates_is_refused_without_a_claim(institution, changan_worker):
+    voucher = issue([changan_worker]).vouchers.get()
+    with pytest.raises(DomainError) as error:
+        services.voucher_redeem(
+            code=voucher.code,
+            provider=institution,
+            idempotency_key="k",
+            actor="t",
+            today=voucher.valid_from - datetime.timedelta(days=1),
+        )
+    assert error.value.code == "voucher_not_yet_valid"
+    assert Voucher.objects.get(pk=voucher.pk).state == VoucherState.ISSUED

@@ -1,0 +1,98 @@
+"""Writers on a SQLite file queue on the lock file (skillcity.core.sqlite_backend), in order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from skillcity.core.sqlite_backend.base import DatabaseWrapper
+
+ALIAS = "queue"
+
+
+@pytest.fixture
+def queue_database(tmp_path, db):
+    """A SQLite file database under the alias 'queue'; each thread opens its own connection."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the lock file belongs to the SQLite backend")
+    settings = {**connections.settings["default"], "NAME": str(tmp_path / "queue.sqlite3")}
+    opened: list[DatabaseWrapper] = []
+
+    def open_here() -> DatabaseWrapper:
+        wrapper = DatabaseWrapper(settings, alias=ALIAS)
+        connections[ALIAS] = wrapper  # thread-local, as Django's own connections are
+        opened.append(wrapper)
+        return wrapper
+
+    with open_here().cursor() as cursor:
+        cursor.execute("CREATE TABLE log (n INTEGER)")
+    yield open_here
+    for wrapper in opened:
+        wrapper.inc_thread_sharing()  # some were opened in the tests' threads
+        wrapper.close()
+    del connections[ALIAS]
+
+
+def _rows(wrapper: DatabaseWrapper) -> list[int]:
+    with wrapper.cursor() as cursor:
+        cursor.execute("SELECT n FROM log ORDER BY rowid")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_second_writer_waits_for_the_first_and_then_goes_ahead(queue_database):
+    holding, release = threading.Event(), threading.Event()
+
+    def first_writer() -> None:
+        wrapper = queue_database()
+        with transaction.atomic(using=ALIAS), wrapper.cursor() as cursor:
+            cursor.execute("INSERT INTO log VALUES (1)")
+            holding.set()
+            release.wait(5)
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=first_writer)
+    thread.start()
+    holding.wait(5)
+    second = queue_database()
+    release.set()
+    began = time.monotonic()
+    with transaction.atomic(using=ALIAS), second.cursor() as cursor:
+        waited = time.monotonic() - began
+        cursor.execute("INSERT INTO log VALUES (2)")
+    thread.join()
+    assert waited >= 0.15  # it queued on the lock file behind the first writer …
+    assert _rows(second) == [1, 2]  # … and went ahead once the first had committed
+
+
+def test_the_lock_is_let_go_on_rollback_and_on_close(queue_database):
+    wrapper = queue_database()
+    with pytest.raises(ZeroDivisionError), transaction.atomic(using=ALIAS):
+        assert wrapper._writer_lock_held
+        raise ZeroDivisionError
+    assert not wrapper._writer_lock_held
+    wrapper._start_transaction_under_autocommit()
+    assert wrapper._writer_lock_held
+    wrapper.close()
+    assert not wrapper._writer_lock_held
+    other = queue_database()
+    done = threading.Event()
+
+    def write() -> None:
+        queue_database()
+        with transaction.atomic(using=ALIAS), connections[ALIAS].cursor() as cursor:
+            cursor.execute("INSERT INTO log VALUES (3)")
+        done.set()
+
+    threading.Thread(target=write).start()
+    assert done.wait(5)  # would wait for ever if the closed connection still held the lock
+    assert _rows(other) == [3]
+
+
+def test_an_in_memory_database_takes_no_lock(db):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    assert connection.is_in_memory_db()
+    assert connection._writer_lock_fd is None
