@@ -38,6 +38,6 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
         workers=workers,
         blocking_threads=threads,
         websockets=False,
-        log_access=os.environ.get("XX_ACCESS", "1") == "1",
+        log_access=True,
         respawn_failed_workers=True,
     ).serve()

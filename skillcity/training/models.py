@@ -222,7 +222,8 @@ class Voucher(models.Model):
 
 
 class VoucherEvent(models.Model):
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: the unique (voucher, state) constraint below serves lookups by voucher.
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="events", db_index=False)
     state = models.CharField(max_length=16, choices=VoucherState.choices)
     at = models.DateTimeField(auto_now_add=True)
     actor_label = models.CharField(max_length=100, blank=True)
@@ -239,7 +240,8 @@ class VoucherEvent(models.Model):
 
 class Redemption(models.Model):
     voucher = models.OneToOneField(Voucher, on_delete=models.PROTECT, related_name="redemption")
-    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique (provider, idempotency_key) constraint serves lookups by provider.
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
