@@ -28,6 +28,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
         if not self.is_in_memory_db():
+            if self._writer_lock_fd is not None:  # a reconnect without a clean close
+                os.close(self._writer_lock_fd)
+                self._writer_lock_held = False
             path = f"{self.settings_dict['NAME']}.writer-lock"
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         return connection
