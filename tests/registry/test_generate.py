@@ -3,6 +3,7 @@ import hashlib
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Count
 
 from skillcity.core.models import AuditEvent
@@ -16,6 +17,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 def _digest() -> str:
     rows = Worker.objects.order_by("id").values_list(
         "name", "id_number", "phone", "town__code", "highest_level"
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def _record_digest() -> str:
+    rows = SkillRecord.objects.order_by("id").values_list(
+        "worker_id", "kind", "occupation_id", "level", "title_grade", "honour", "name", "obtained_on"
     )
     return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
 
@@ -52,6 +60,33 @@ def test_the_same_seed_builds_the_same_city_and_every_identifier_is_valid():
     _wipe()
     generate_city(seed=8, scale="demo", progress=False, workers=3000, organisations=120)
     assert _digest() != first
+
+
+def test_a_city_loaded_through_the_child_process_is_the_one_loaded_in_process(monkeypatch):
+    # Four chunks: a forked child generates them while this process loads the previous ones.
+    generate_city(seed=5, scale="demo", progress=False, workers=2000, organisations=60, chunk_size=500)
+    forked = (_digest(), _record_digest())
+    assert Worker.objects.count() == 2000
+    assert SkillRecord.objects.filter(kind__in=["skill_level", "special_ability"]).count() == 2000
+    _wipe()
+    # Without fork the same chunks are generated and loaded in-process, one after the other.
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    generate_city(seed=5, scale="demo", progress=False, workers=2000, organisations=60, chunk_size=500)
+    assert (_digest(), _record_digest()) == forked
+
+
+def test_a_failure_in_the_generating_child_process_stops_the_load(monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("broken generator")
+        yield
+
+    monkeypatch.setattr("skillcity.registry.generate.city.worker_chunks", broken)
+    with pytest.raises(RuntimeError, match="broken generator"):
+        generate_city(seed=5, scale="demo", progress=False, workers=2000, organisations=60, chunk_size=500)
+    assert not Worker.objects.exists()
+    # The indexes dropped for the load are back.
+    with connection.cursor() as cursor:
+        assert "worker_town_level_idx" in connection.introspection.get_constraints(cursor, "registry_worker")
 
 
 def test_the_demo_scale_spreads_over_every_town_with_baseline_level_shares():
