@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -127,11 +127,11 @@ def api_urls() -> tuple[list[Any], str, str]:
     groups: dict[str, list[Any]] = {}
     for pattern in patterns:
         head, slash, rest = str(pattern.pattern).partition("/")
-        if not slash:
+        if not slash or not isinstance(pattern, URLPattern):
             grouped.append(pattern)
             continue
         if head not in groups:
             groups[head] = []
             grouped.append(path(f"{head}/", include(groups[head])))
-        groups[head].append(path(rest, pattern.callback, pattern.default_args, pattern.name))
+        groups[head].append(path(rest, pattern.callback, pattern.default_args, pattern.name))  # type: ignore[arg-type]
     return grouped, app_name, namespace

@@ -38,7 +38,7 @@ class RowModel(Generic[M]):
         self.alias = alias
         self.fields = list(model._meta.concrete_fields)
         quote = connection.ops.quote_name
-        self.columns = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+        self.columns = ", ".join(f"{alias}.{quote(str(f.column))}" for f in self.fields)
         self.width = len(self.fields)
         self._attnames = [f.attname for f in self.fields]
         # Converters belong to a backend's operations, not to one connection: cache per vendor.

@@ -203,7 +203,8 @@ class SkillLevel(models.IntegerChoices):
 
 class Worker(models.Model):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    # Unique through a named constraint (not an inline UNIQUE) so a bulk load can rebuild its index.
+    # Unique through a named constraint; on SQLite Django still writes it into the table definition,
+    # so a bulk load keeps that index up to date row by row (it cannot be dropped and rebuilt).
     id_number = models.CharField(_("身份证号码"), max_length=18)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))

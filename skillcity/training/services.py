@@ -358,7 +358,7 @@ def voucher_redeem(
                 [
                     voucher.pk,
                     provider.pk,
-                    enrolment and enrolment.pk,
+                    enrolment.pk if enrolment is not None else None,
                     key,
                     connection.ops.adapt_decimalfield_value(voucher.face_value, 10, 2),
                     at,
