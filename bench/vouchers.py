@@ -303,7 +303,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--setup-into", help=argparse.SUPPRESS)
     parser.add_argument("--verify-into", help=argparse.SUPPRESS)
