@@ -19,7 +19,7 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     Streaming and file responses (static files, downloads) are passed on as they are.
     """
     response = django_application(environ, start_response)
-    if type(response) is HttpResponse:
+    if isinstance(response, HttpResponse):  # not StreamingHttpResponse / FileResponse
         body = response.content
         response.close()  # request_finished: what the server would otherwise call after sending
         return [body]

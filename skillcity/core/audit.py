@@ -29,9 +29,9 @@ _PLAIN = (str, int, bool, type(None))
 
 def _jsonable(value: Any) -> Any:
     """What the JSON column will give back, so the hash computed now equals the one recomputed later."""
-    if isinstance(value, dict) and all(
-        type(k) is str and type(v) in _PLAIN for k, v in value.items()
-    ):  # the usual before/after: comes back from JSON as it is (a float would not: 1.0 → 1.0 but NaN …)
+    # The usual before/after — a flat dict of text, integers, booleans and None — comes back from
+    # JSON exactly as it went in, so the round trip below can be skipped for it.
+    if isinstance(value, dict) and all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
         return dict(value)
     return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
 

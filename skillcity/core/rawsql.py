@@ -1,12 +1,12 @@
-"""Hot paths in plain SQL: parameters adapted and rows converted exactly as the ORM does.
+"""Hot paths in plain SQL: rows converted exactly as the ORM does.
 
 The ORM spends a few tenths of a millisecond compiling each query. That is nothing on a page, but
 on the request paths that must answer in about a millisecond under load (bearer-token
 authentication on every API call, voucher redemption, the audit row every write appends) it is
 most of the time. Those paths write their SQL once, by hand, and use this module for the parts
-the ORM would otherwise do: quoting column lists, adapting Python values for the database, and
-turning raw column values (SQLite hands back dates as text and decimals as floats) into the
-model's Python values, with the backend's and the field's own converters.
+the ORM would otherwise do: quoting column lists, and turning raw column values (SQLite hands back
+dates as text and decimals as floats) into the model's Python values, with the backend's and the
+field's own converters. Parameters are adapted with the backend's own `connection.ops.adapt_*`.
 """
 
 from __future__ import annotations
@@ -72,9 +72,3 @@ def convert_value(model: type[models.Model], name: str, value: Any) -> Any:
     for convert in converters:
         value = convert(value, column, connection)
     return value
-
-
-def adapt_value(model: type[models.Model], name: str, value: Any) -> Any:
-    """A Python value as the database takes it for `model.name` (dates, decimals, JSON …)."""
-    field = model._meta.get_field(name)
-    return field.get_db_prep_save(value, connection)  # type: ignore[union-attr]

@@ -371,8 +371,7 @@ def voucher_redeem(
                 [voucher.pk, VoucherState.REDEEMED, at, _actor_label(actor)[:100], provider.name[:200]],
             )
     except IntegrityError:
-        # This provider already used the key for another voucher: a key names one request.
-        raise Conflict("idempotency_key_reused", _("幂等键已被使用")) from None
+        raise _key_reused() from None
     redemption._state.adding = False
     redemption._state.db = connection.alias
     audit_record(
@@ -415,6 +414,13 @@ def _voucher_code_checked(code: str) -> str:
     return normalised
 
 
+def _key_reused() -> Conflict:
+    # This provider already used the key for another voucher: a key names one request.
+    return Conflict(
+        "idempotency_key_reused", _("幂等键已被使用"), {"idempotency_key": _("已用于另一张培训券")}
+    )
+
+
 def _redeem_refused(*, code: str, provider: Organisation, key: str, today: datetime.date) -> Redemption:
     """Nothing was claimed: the same request again (replay its result), or say why not."""
     replay = (
@@ -422,7 +428,7 @@ def _redeem_refused(*, code: str, provider: Organisation, key: str, today: datet
     )
     if replay is not None:
         if replay.voucher.code != code:
-            raise Conflict("idempotency_key_reused", _("幂等键已被使用"))
+            raise _key_reused()
         return replay
     voucher = Voucher.objects.filter(code=code).first()
     if voucher is None:

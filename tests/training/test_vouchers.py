@@ -237,3 +237,30 @@ def test_a_voucher_outside_its_dates_is_refused_without_a_claim(institution, cha
         )
     assert error.value.code == "voucher_not_yet_valid"
     assert Voucher.objects.get(pk=voucher.pk).state == VoucherState.ISSUED
+
+
+def test_an_unknown_code_with_a_valid_checksum_is_not_found(institution):
+    with pytest.raises(DomainError) as error:
+        services.voucher_redeem(
+            code=voucher_code_new(), provider=institution, idempotency_key="k", actor="t", today=TODAY
+        )
+    assert (error.value.code, error.value.status) == ("voucher_not_found", 404)
+    assert "code" in error.value.fields
+
+
+def test_a_key_reused_for_a_voucher_that_cannot_be_claimed_names_the_key(
+    institution, changan_worker, humen_worker
+):
+    first, second = issue([changan_worker, humen_worker]).vouchers.order_by("id")
+    services.voucher_redeem(
+        code=first.code, provider=institution, idempotency_key="k1", actor="t", today=TODAY
+    )
+    services.voucher_redeem(
+        code=second.code, provider=institution, idempotency_key="k2", actor="t", today=TODAY
+    )
+    with pytest.raises(DomainError) as error:
+        services.voucher_redeem(
+            code=second.code, provider=institution, idempotency_key="k1", actor="t", today=TODAY
+        )
+    assert (error.value.code, error.value.status) == ("idempotency_key_reused", 409)
+    assert "idempotency_key" in error.value.fields
