@@ -1,4 +1,4 @@
-"""The WSGI application `skillcity serve` (Granian) runs."""
+"""The WSGI application `skillcity serve` (Granian) runs: hot routes first, then Django."""
 
 import os
 from collections.abc import Callable, Iterable
@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
 django_application = get_wsgi_application()
 
 
-def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+def django_whole_bodies(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """Django's application, handing the server a whole body where there is one.
 
     An ordinary response's body is already in memory; given as a list, Granian sends it in one
@@ -24,3 +24,13 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
         response.close()  # request_finished: what the server would otherwise call after sending
         return [body]
     return response
+
+
+def _application() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
+    from skillcity.core.hotpath import HotRoutes
+    from skillcity.training import hot as training_hot
+
+    return HotRoutes(django_whole_bodies, {training_hot.REDEEM_ROUTE: training_hot.redeem})
+
+
+application = _application()

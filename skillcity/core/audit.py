@@ -10,14 +10,16 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from skillcity.core.models import AuditEvent
+from skillcity.core.rawsql import Statement, driver_cursor
 
 GENESIS = "0" * 64
 # PostgreSQL advisory lock key serialising writers of the chain head (any constant will do).
@@ -81,63 +83,89 @@ def audit_record(
     target_label: str | None = None,
     before: Any = None,
     after: Any = None,
-) -> AuditEvent:
+) -> None:
     """Append one row to the chain. Must run inside the caller's transaction."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must be called inside the service's transaction")
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        at=timezone.now(),
-        actor=user,
-        actor_label=(user.get_username() if user else str(actor or "system"))[:150],
+    audit_append(
+        actor_id=user.pk if user else None,
+        actor_label=user.get_username() if user else str(actor or "system"),
         action=action,
         target_type=target_type or (target._meta.label_lower if target is not None else ""),
         target_id=str(target_id if target_id is not None else (target.pk if target is not None else "")),
-        target_label=(
-            target_label if target_label is not None else (str(target) if target is not None else "")
-        )[:200],
-        before=_jsonable(before),
-        after=_jsonable(after),
+        target_label=target_label
+        if target_label is not None
+        else (str(target) if target is not None else ""),
+        before=before,
+        after=after,
     )
+
+
+def audit_append(
+    *,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    before: Any = None,
+    after: Any = None,
+    cursor: Any = None,
+) -> int:
+    """`audit_record` on plain values (the hot paths have no model instances): the new row's id.
+
+    Must run inside the caller's transaction; `cursor` is the caller's `driver_cursor`, if it has one.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the service's transaction")
+    at = timezone.now()
+    fields = {
+        "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_label": actor_label[:150],
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "target_label": target_label[:200],
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+    }
     # Every write on the platform appends here, so this is plain SQL (skillcity.core.rawsql): the
     # ORM's query compilation used to cost more than the rest of a voucher redemption.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+    with driver_cursor(db) if cursor is None else nullcontext(cursor) as cur:
+        if db.vendor == "postgresql":
+            _CHAIN_LOCK.run(cur, [_CHAIN_LOCK_KEY])
         # On SQLite the transaction was begun IMMEDIATE (settings), so it already holds the write lock.
-        cursor.execute("SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1")
-        row = cursor.fetchone()
-        event.prev_hash = row[0] if row else GENESIS
-        event.hash = _digest(event.prev_hash, _hashed_fields(event))
-        cursor.execute(_INSERT_SQL, _insert_params(event))
-        event.pk = cursor.fetchone()[0]
-    event._state.adding = False
-    event._state.db = connection.alias
-    return event
+        row = _CHAIN_HEAD.run(cur, []).fetchone()
+        prev_hash = row[0] if row else GENESIS
+        ops = db.ops
+        _INSERT.run(
+            cur,
+            [
+                ops.adapt_datetimefield_value(at),
+                actor_id,
+                fields["actor_label"],
+                action,
+                target_type,
+                target_id,
+                fields["target_label"],
+                None if fields["before"] is None else ops.adapt_json_value(fields["before"], None),
+                None if fields["after"] is None else ops.adapt_json_value(fields["after"], None),
+                prev_hash,
+                _digest(prev_hash, fields),
+            ],
+        )
+        return int(cur.fetchone()[0])
 
 
-_INSERT_SQL = (
+_CHAIN_LOCK = Statement("SELECT pg_advisory_xact_lock(%s)")
+_CHAIN_HEAD = Statement("SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1")
+_INSERT = Statement(
     "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, "
     "target_label, before, after, prev_hash, hash) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
-
-
-def _insert_params(event: AuditEvent) -> list[Any]:
-    # Only the time and the two JSON columns need adapting for the database; the rest are text.
-    return [
-        connection.ops.adapt_datetimefield_value(event.at),
-        event.actor_id,
-        event.actor_label,
-        event.action,
-        event.target_type,
-        event.target_id,
-        event.target_label,
-        None if event.before is None else connection.ops.adapt_json_value(event.before, None),
-        None if event.after is None else connection.ops.adapt_json_value(event.after, None),
-        event.prev_hash,
-        event.hash,
-    ]
 
 
 @dataclass(frozen=True)
@@ -180,6 +208,6 @@ def audit_verify() -> ChainReport:
 
 
 @transaction.atomic
-def audit_personal_data_view(*, actor: Any, target: models.Model, field: str) -> AuditEvent:
+def audit_personal_data_view(*, actor: Any, target: models.Model, field: str) -> None:
     """A full view of an ID number or phone is itself recorded (PIPL)."""
-    return audit_record(actor=actor, action="personal_data.view", target=target, after={"field": field})
+    audit_record(actor=actor, action="personal_data.view", target=target, after={"field": field})

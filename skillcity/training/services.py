@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
 
 import polars as pl
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skillcity.core.audit import audit_record, snapshot
+from skillcity.core.audit import audit_append, audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.periods import HalfYear
-from skillcity.core.rawsql import RowModel
+from skillcity.core.rawsql import Statement, convert_value, driver_cursor
 from skillcity.registry.models import Occupation, Organisation, Worker
 from skillcity.training.cards import card_service
 from skillcity.training.codes import voucher_code_is_valid, voucher_code_new, voucher_code_normalise
@@ -300,7 +299,32 @@ def voucher_batch_issue(
     return batch
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Redeemer:
+    """The provider redeeming and the person acting for it, as plain values."""
+
+    provider_id: int
+    provider_name: str
+    actor_id: int | None
+    actor_label: str
+
+    @classmethod
+    def acting(cls, provider: Organisation, actor: Any) -> Redeemer:
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        return cls(provider.pk, provider.name, user.pk if user else None, _actor_label(actor))
+
+
+@dataclass(frozen=True)
+class RedemptionReceipt:
+    """What a redemption stored, as the counter is told it (and a replay is told it again)."""
+
+    id: int
+    voucher_code: str
+    amount: Decimal
+    enrolment_id: int | None
+    redeemed_at: datetime.datetime
+
+
 def voucher_redeem(
     *,
     code: str,
@@ -310,6 +334,26 @@ def voucher_redeem(
     enrolment: Enrolment | None = None,
     today: datetime.date | None = None,
 ) -> Redemption:
+    """`voucher_redeem_receipt` for a provider and an actor given as model instances; the stored row."""
+    receipt = voucher_redeem_receipt(
+        code=code,
+        idempotency_key=idempotency_key,
+        redeemer=Redeemer.acting(provider, actor),
+        enrolment=enrolment,
+        today=today,
+    )
+    return Redemption.objects.select_related("voucher").get(pk=receipt.id)
+
+
+@transaction.atomic
+def voucher_redeem_receipt(
+    *,
+    code: str,
+    idempotency_key: str,
+    redeemer: Redeemer,
+    enrolment: Enrolment | None = None,
+    today: datetime.date | None = None,
+) -> RedemptionReceipt:
     """Redeem a voucher at enrolment, exactly once under any concurrency.
 
     One conditional UPDATE … RETURNING claims the voucher (… WHERE state='issued' and valid
@@ -319,8 +363,9 @@ def voucher_redeem(
     raises, and the transaction takes the claim back with the rest. The unique constraints (one
     Redemption per voucher, one per provider and key, one 'redeemed' event per voucher) back it up.
 
-    Providers redeem at the counter, many at once: the path that succeeds is plain SQL
-    (skillcity.core.rawsql), see bench/vouchers.py for what it sustains.
+    Providers redeem at the counter, many at once: this is plain SQL on plain values, one cursor
+    and no model instances (skillcity.core.rawsql), and the API serves it as a hot route
+    (skillcity.training.hot); see bench/vouchers.py for what it sustains.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 64:
@@ -329,80 +374,77 @@ def voucher_redeem(
         )
     normalised = _voucher_code_checked(code)
     today = today or timezone.localdate()
-    day = connection.ops.adapt_datefield_value(today)
-    claim = _claim_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(claim.sql, [VoucherState.REDEEMED, normalised, VoucherState.ISSUED, day, day])
-        row = cursor.fetchone()
-    if row is None:
-        return _redeem_refused(code=normalised, provider=provider, key=key, today=today)
-    voucher = claim.voucher.build(row)
-    if enrolment is not None:
-        _redeem_check_enrolment(voucher, enrolment, provider)
-    now = timezone.now()
-    redemption = Redemption(
-        voucher=voucher,
-        provider=provider,
-        enrolment=enrolment,
-        idempotency_key=key,
-        amount=voucher.face_value,
-        redeemed_at=now,
-    )
-    at = connection.ops.adapt_datetimefield_value(now)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO training_redemption "
-                "(voucher_id, provider_id, enrolment_id, idempotency_key, amount, redeemed_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+    db = connections[DEFAULT_DB_ALIAS]
+    ops = db.ops
+    day = ops.adapt_datefield_value(today)
+    with driver_cursor(db) as cursor:
+        row = _CLAIM.run(
+            cursor, [VoucherState.REDEEMED.value, normalised, VoucherState.ISSUED.value, day, day]
+        ).fetchone()
+        if row is None:
+            return _redeem_refused(code=normalised, provider_id=redeemer.provider_id, key=key, today=today)
+        voucher_id, worker_id, batch_id = row[0], row[1], row[2]
+        amount = convert_value(Voucher, "face_value", row[3])
+        if enrolment is not None:
+            _redeem_check_enrolment(worker_id, batch_id, enrolment, redeemer.provider_id)
+        now = timezone.now()
+        at = ops.adapt_datetimefield_value(now)
+        enrolment_id = enrolment.pk if enrolment is not None else None
+        try:
+            redemption_id = _INSERT_REDEMPTION.run(
+                cursor,
                 [
-                    voucher.pk,
-                    provider.pk,
-                    enrolment.pk if enrolment is not None else None,
+                    voucher_id,
+                    redeemer.provider_id,
+                    enrolment_id,
                     key,
-                    connection.ops.adapt_decimalfield_value(voucher.face_value, 10, 2),
+                    ops.adapt_decimalfield_value(amount, 10, 2),
                     at,
                 ],
+            ).fetchone()[0]
+            _INSERT_EVENT.run(
+                cursor,
+                [
+                    voucher_id,
+                    VoucherState.REDEEMED.value,
+                    at,
+                    redeemer.actor_label[:100],
+                    redeemer.provider_name[:200],
+                ],
             )
-            redemption.pk = cursor.fetchone()[0]
-            cursor.execute(
-                "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [voucher.pk, VoucherState.REDEEMED, at, _actor_label(actor)[:100], provider.name[:200]],
-            )
-    except IntegrityError:
-        raise _key_reused() from None
-    redemption._state.adding = False
-    redemption._state.db = connection.alias
-    audit_record(
-        actor=actor,
-        action="voucher.redeem",
-        target=voucher,
-        before={"state": VoucherState.ISSUED},
-        after={
-            "state": VoucherState.REDEEMED,
-            "provider": provider.pk,
-            "enrolment": enrolment and enrolment.pk,
-        },
-    )
-    return redemption
+        except db.Database.IntegrityError:  # type: ignore[attr-defined]  # the driver module
+            raise _key_reused() from None
+        audit_append(
+            actor_id=redeemer.actor_id,
+            actor_label=redeemer.actor_label or "system",
+            action="voucher.redeem",
+            target_type=Voucher._meta.label_lower,
+            target_id=str(voucher_id),
+            target_label=normalised,  # str(voucher) is its code
+            before={"state": VoucherState.ISSUED.value},
+            after={
+                "state": VoucherState.REDEEMED.value,
+                "provider": redeemer.provider_id,
+                "enrolment": enrolment_id,
+            },
+            cursor=cursor,
+        )
+    return RedemptionReceipt(redemption_id, normalised, amount, enrolment_id, now)
 
 
-@dataclass(frozen=True)
-class _Claim:
-    sql: str
-    voucher: RowModel[Voucher]
-
-
-@functools.cache
-def _claim_sql() -> _Claim:
-    voucher = RowModel(Voucher, "training_voucher")
-    return _Claim(
-        "UPDATE training_voucher SET state = %s "
-        "WHERE code = %s AND state = %s AND valid_from <= %s AND valid_to >= %s "
-        f"RETURNING {voucher.columns}",
-        voucher,
-    )
+_CLAIM = Statement(
+    "UPDATE training_voucher SET state = %s "
+    "WHERE code = %s AND state = %s AND valid_from <= %s AND valid_to >= %s "
+    "RETURNING id, worker_id, batch_id, face_value"
+)
+_INSERT_REDEMPTION = Statement(
+    "INSERT INTO training_redemption "
+    "(voucher_id, provider_id, enrolment_id, idempotency_key, amount, redeemed_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+)
+_INSERT_EVENT = Statement(
+    "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) VALUES (%s, %s, %s, %s, %s)"
+)
 
 
 def _voucher_code_checked(code: str) -> str:
@@ -421,15 +463,19 @@ def _key_reused() -> Conflict:
     )
 
 
-def _redeem_refused(*, code: str, provider: Organisation, key: str, today: datetime.date) -> Redemption:
+def _redeem_refused(*, code: str, provider_id: int, key: str, today: datetime.date) -> RedemptionReceipt:
     """Nothing was claimed: the same request again (replay its result), or say why not."""
     replay = (
-        Redemption.objects.select_related("voucher").filter(provider=provider, idempotency_key=key).first()
+        Redemption.objects.select_related("voucher")
+        .filter(provider_id=provider_id, idempotency_key=key)
+        .first()
     )
     if replay is not None:
         if replay.voucher.code != code:
             raise _key_reused()
-        return replay
+        return RedemptionReceipt(
+            replay.pk, replay.voucher.code, replay.amount, replay.enrolment_id, replay.redeemed_at
+        )
     voucher = Voucher.objects.filter(code=code).first()
     if voucher is None:
         raise DomainError("voucher_not_found", _("培训券不存在"), {"code": _("培训券不存在")}, status=404)
@@ -447,12 +493,12 @@ def _redeem_refused(*, code: str, provider: Organisation, key: str, today: datet
     raise Conflict("voucher_not_redeemable", messages.get(voucher.state, _("该培训券不能核销")))
 
 
-def _redeem_check_enrolment(voucher: Voucher, enrolment: Enrolment, provider: Organisation) -> None:
-    if enrolment.worker_id != voucher.worker_id:
+def _redeem_check_enrolment(worker_id: int, batch_id: int, enrolment: Enrolment, provider_id: int) -> None:
+    if enrolment.worker_id != worker_id:
         raise DomainError("voucher_other_worker", _("该培训券不属于此学员"))
-    if enrolment.provider_id != provider.pk:
+    if enrolment.provider_id != provider_id:
         raise DomainError("enrolment_other_provider", _("该报名不属于本单位"))
-    chosen = VoucherBatch.occupations.through.objects.filter(voucherbatch_id=voucher.batch_id)
+    chosen = VoucherBatch.occupations.through.objects.filter(voucherbatch_id=batch_id)
     allowed = set(chosen.values_list("occupation_id", flat=True))
     occupation_id = (
         TrainingProject.objects.filter(classes__enrolments=enrolment)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -44,7 +44,11 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        supported = {code for code, _name in settings.LANGUAGES}
-        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        translation.activate(self.language_for(request.COOKIES))
         request.LANGUAGE_CODE = translation.get_language()
+
+    @staticmethod
+    def language_for(cookies: Mapping[str, str]) -> str:
+        chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        return chosen if chosen in supported else settings.LANGUAGE_CODE

@@ -6,9 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
-from skillcity.core.rawsql import RowModel, convert_value
+from skillcity.core.rawsql import RowModel, Statement, convert_value, driver_cursor
 from skillcity.training.models import Voucher
 from tests.training.conftest import issue
 
@@ -36,3 +37,32 @@ def test_one_raw_value_is_converted_like_the_orm(changan_worker):
         valid_to, face_value = cursor.fetchone()
     assert convert_value(Voucher, "valid_to", valid_to) == datetime.date(2030, 12, 31)
     assert convert_value(Voucher, "face_value", face_value) == Decimal("800.00")
+
+
+def test_a_statement_runs_on_the_drivers_cursor_with_the_same_placeholders(changan_worker):
+    voucher = issue([changan_worker]).vouchers.get()
+    statement = Statement("SELECT code, face_value FROM training_voucher WHERE id = %s AND state = %s")
+    with driver_cursor(connection) as cursor:
+        code, face_value = statement.run(cursor, [voucher.pk, "issued"]).fetchone()
+    assert code == voucher.code
+    assert convert_value(Voucher, "face_value", face_value) == Decimal("800.00")
+
+
+def test_a_statement_refuses_placeholders_it_cannot_translate():
+    for sql in ("SELECT 1 WHERE 'a' LIKE '%%'", "SELECT %(name)s"):
+        with pytest.raises(ValueError):
+            Statement(sql)
+
+
+def test_a_statement_raises_the_drivers_integrity_error(changan_worker):
+    voucher = issue([changan_worker]).vouchers.get()  # its 'issued' event is in the ledger
+    again = Statement(
+        "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) VALUES (%s, %s, %s, %s, %s)"
+    )
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with (
+        pytest.raises(connection.Database.IntegrityError),
+        transaction.atomic(),
+        driver_cursor(connection) as cursor,
+    ):
+        again.run(cursor, [voucher.pk, "issued", at, "test", ""])
