@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from skillcity.core.sqlite_backend.base import DatabaseWrapper
+from skillcity.core.sqlite_backend.base import Checkpointer, DatabaseWrapper
 
 ALIAS = "queue"
 
@@ -96,3 +96,22 @@ def test_an_in_memory_database_takes_no_lock(db):
         pytest.skip("SQLite only")
     assert connection.is_in_memory_db()
     assert connection._writer_lock_fd is None
+
+
+def test_a_thread_of_its_own_copies_the_wal_back_into_the_database(queue_database, tmp_path):
+    wrapper = queue_database()
+    path = str(tmp_path / "queue.sqlite3")
+    checkpointer = Checkpointer.ensure(path)
+    assert checkpointer.is_alive() and Checkpointer.ensure(path) is checkpointer  # one per process
+    with wrapper.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == Checkpointer.FALLBACK_PAGES  # commits no longer do it themselves
+    before = checkpointer.frames_copied
+    for n in range(20):
+        with transaction.atomic(using=ALIAS), wrapper.cursor() as cursor:
+            cursor.execute("INSERT INTO log VALUES (%s)", [n])
+    deadline = time.monotonic() + 5
+    while checkpointer.frames_copied == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert checkpointer.frames_copied > before
+    assert _rows(wrapper) == list(range(20))

@@ -10,12 +10,18 @@ next writer the moment the previous one commits or rolls back.
 The lock file only orders our own writers: SQLite's own locking still decides, so correctness
 never rests on it, and another program writing to the database still meets the busy timeout.
 In-memory databases (the test suite's default) are private to a process and take no lock.
+
+The WAL is copied back into the database file by a thread of its own (`Checkpointer`), not by
+whichever commit happens to cross SQLite's 1,000-page mark.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
+import threading
+import time
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -33,6 +39,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self._writer_lock_held = False
             path = f"{self.settings_dict['NAME']}.writer-lock"
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            Checkpointer.ensure(str(self.settings_dict["NAME"]))
+            # A fallback only: the checkpointer keeps the WAL far below this.
+            connection.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.FALLBACK_PAGES}")
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -74,3 +83,50 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._writer_lock_held and self._writer_lock_fd is not None:
             fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
             self._writer_lock_held = False
+
+
+class Checkpointer(threading.Thread):
+    """Copies the WAL back into the database file from a thread and connection of its own.
+
+    By SQLite's default the commit that takes the WAL past 1,000 pages copies them all back itself
+    and syncs the file. At the voucher counter (about 18 pages a redemption) every 55th
+    redemption paid for the 54 before it, and the p99 showed it. Here one daemon thread per
+    process and database runs a PASSIVE checkpoint every `EVERY` seconds: it never blocks a
+    writer or a reader, and Python's sqlite3 lets go of the GIL while it runs, so the copying and
+    syncing happen beside the requests instead of inside one. Request connections keep SQLite's
+    own checkpoint at `FALLBACK_PAGES` in case the thread ever falls that far behind.
+    """
+
+    EVERY = 0.1
+    FALLBACK_PAGES = 10_000
+    _running: dict[tuple[int, str], Checkpointer] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, path: str):
+        super().__init__(name="sqlite-checkpointer", daemon=True)
+        self.path = path
+        self.frames_copied = 0
+
+    @classmethod
+    def ensure(cls, path: str) -> Checkpointer:
+        """The running checkpointer of `path` in this process (after a fork, a new one)."""
+        key = (os.getpid(), path)
+        with cls._lock:
+            found = cls._running.get(key)
+            if found is None or not found.is_alive():
+                found = cls._running[key] = cls(path)
+                found.start()
+            return found
+
+    def run(self) -> None:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
+        try:
+            while os.path.exists(self.path):
+                time.sleep(self.EVERY)
+                try:
+                    _busy, _log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    continue  # another process's checkpoint is running: it does the work
+                self.frames_copied += max(copied, 0)
+        finally:
+            connection.close()
