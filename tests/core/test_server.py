@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -50,6 +51,59 @@ def test_the_server_serves_pages_static_files_and_the_api(tmp_path):
             f"{base}/api/v1/training/vouchers/redeem", json={"code": "X", "idempotency_key": "k"}
         )
         assert refused.status_code == 401 and refused.json()["code"] == "unauthenticated"
+        _the_counter_redeems_through_the_hot_route_and_a_refusal_through_django(base, env)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         assert server.wait(timeout=30) is not None
+
+
+_COUNTER = """
+import datetime, json, os
+from decimal import Decimal
+import django
+django.setup()
+from skillcity.accounts.services import token_create
+from skillcity.registry.models import Worker
+from skillcity.training.services import voucher_batch_issue
+from tests.factories import OrganisationFactory, UserFactory, WorkerFactory
+provider = OrganisationFactory(name="服务器测试培训学校")
+user = UserFactory(username="counter", role="organisation_user", organisation=provider)
+worker = WorkerFactory()
+today = datetime.date.today()
+batch = voucher_batch_issue(
+    name="t", face_value=Decimal("800"), valid_from=today, valid_to=today,
+    workers=Worker.objects.filter(pk=worker.pk), actor="test",
+)
+print(json.dumps({"token": token_create(user=user, name="t", actor="test")[1],
+                  "code": batch.vouchers.get().code}))
+"""
+
+
+def _the_counter_redeems_through_the_hot_route_and_a_refusal_through_django(
+    base: str, env: dict[str, str]
+) -> None:
+    made = subprocess.run(
+        [sys.executable, "-c", _COUNTER],
+        env={**env, "DJANGO_SETTINGS_MODULE": "skillcity.settings"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(made.stdout.strip().splitlines()[-1])
+    url = f"{base}/api/v1/training/vouchers/redeem"
+    auth = {"Authorization": f"Bearer {data['token']}"}
+    redeemed = httpx.post(url, json={"code": data["code"], "idempotency_key": "k1"}, headers=auth)
+    assert redeemed.status_code == 200, redeemed.text
+    assert (redeemed.json()["voucher_code"], redeemed.json()["amount"]) == (data["code"], "800.00")
+    assert redeemed.headers["x-content-type-options"] == "nosniff"
+    replay = httpx.post(url, json={"code": data["code"], "idempotency_key": "k1"}, headers=auth)
+    assert replay.json() == redeemed.json()
+    # Refused by the hot route, answered by the API route from the same body.
+    twice = httpx.post(
+        url,
+        json={"code": data["code"], "idempotency_key": "k2"},
+        headers={**auth, "Cookie": "django_language=en"},
+    )
+    assert twice.status_code == 409
+    assert twice.json()["message"] == "This training voucher has been redeemed"
