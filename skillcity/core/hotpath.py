@@ -96,9 +96,8 @@ class HotRoutes:
         except (DomainError, pydantic.ValidationError):
             return None  # refused: Django answers it the canonical way
         except Exception:
-            logger.warning(
-                "hot route %s failed; Django answers it", request.environ.get("PATH_INFO"), exc_info=True
-            )
+            # A fault of the hot route (or a database error): Django answers, and the log says so.
+            logger.exception("hot route %s failed; Django answers it", request.environ.get("PATH_INFO"))
             return None
         finally:
             close_old_connections()
@@ -115,7 +114,9 @@ def _servable(environ: Mapping[str, Any]) -> bool:
         return False
     if rules.https_only and environ.get("wsgi.url_scheme") != "https":
         return False
-    domain, _port = split_domain_port(str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")))
+    # As HttpRequest.get_host: the Host header whenever there is one, even an empty one.
+    host = environ["HTTP_HOST"] if "HTTP_HOST" in environ else environ.get("SERVER_NAME", "")
+    domain, _port = split_domain_port(str(host))
     return bool(domain) and validate_host(domain, rules.allowed_hosts)
 
 

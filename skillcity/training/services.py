@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 import polars as pl
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -412,7 +412,7 @@ def voucher_redeem_receipt(
                     redeemer.provider_name[:200],
                 ],
             )
-        except db.Database.IntegrityError:  # type: ignore[attr-defined]  # the driver module
+        except IntegrityError:
             raise _key_reused() from None
         audit_append(
             actor_id=redeemer.actor_id,

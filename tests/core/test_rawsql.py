@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from skillcity.core.rawsql import RowModel, Statement, convert_value, driver_cursor
@@ -54,15 +54,25 @@ def test_a_statement_refuses_placeholders_it_cannot_translate():
             Statement(sql)
 
 
-def test_a_statement_raises_the_drivers_integrity_error(changan_worker):
+def test_a_statement_raises_djangos_integrity_error(changan_worker):
     voucher = issue([changan_worker]).vouchers.get()  # its 'issued' event is in the ledger
     again = Statement(
         "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) VALUES (%s, %s, %s, %s, %s)"
     )
     at = connection.ops.adapt_datetimefield_value(timezone.now())
     with (
-        pytest.raises(connection.Database.IntegrityError),
+        pytest.raises(IntegrityError),
         transaction.atomic(),
         driver_cursor(connection) as cursor,
     ):
         again.run(cursor, [voucher.pk, "issued", at, "test", ""])
+
+
+def test_a_failing_statement_marks_the_connection_as_django_would():
+    connection.errors_occurred = False
+    try:
+        with pytest.raises(DatabaseError), driver_cursor(connection) as cursor:
+            Statement("SELECT * FROM no_such_table").run(cursor, [])
+        assert connection.errors_occurred  # close_old_connections() checks it at the request's end
+    finally:
+        connection.errors_occurred = False

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
@@ -34,6 +37,7 @@ def queue_database(tmp_path, db):
         wrapper.inc_thread_sharing()  # some were opened in the tests' threads
         wrapper.close()
     del connections[ALIAS]
+    Checkpointer.stop_all()
 
 
 def _rows(wrapper: DatabaseWrapper) -> list[int]:
@@ -115,3 +119,40 @@ def test_a_thread_of_its_own_copies_the_wal_back_into_the_database(queue_databas
         time.sleep(0.05)
     assert checkpointer.frames_copied > before
     assert _rows(wrapper) == list(range(20))
+
+
+def test_the_checkpointer_stops_on_request_and_when_its_file_is_replaced(queue_database, tmp_path):
+    queue_database()
+    path = str(tmp_path / "queue.sqlite3")
+    first = Checkpointer.ensure(path)
+    first.stop()
+    assert not first.is_alive()
+    second = Checkpointer.ensure(path)  # a stopped one is replaced
+    assert second is not first and second.is_alive()
+    os.replace(path, path + ".old")
+    Path(path).write_bytes(Path(path + ".old").read_bytes())  # another file under the same name
+    second.join(timeout=5)
+    assert not second.is_alive()
+    third = Checkpointer.ensure(path)
+    assert third is not second and third.is_alive()
+
+
+def test_a_forked_child_starts_its_own_checkpointer_and_can_use_sqlite(queue_database, tmp_path):
+    queue_database()
+    path = str(tmp_path / "queue.sqlite3")
+    parent = Checkpointer.ensure(path)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: SQLite must work, and a checkpointer of its own must start
+        try:
+            child = Checkpointer.ensure(path)
+            with sqlite3.connect(path) as db:
+                count = db.execute("SELECT count(*) FROM log").fetchone()[0]
+            ok = child is not parent and child.is_alive() and count >= 0
+            os.write(write, b"ok" if ok else b"no")
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 2) == b"ok"
+    os.waitpid(pid, 0)
+    assert parent.is_alive()  # the parent's went on

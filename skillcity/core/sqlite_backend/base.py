@@ -21,7 +21,6 @@ import fcntl
 import os
 import sqlite3
 import threading
-import time
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -91,10 +90,15 @@ class Checkpointer(threading.Thread):
     By SQLite's default the commit that takes the WAL past 1,000 pages copies them all back itself
     and syncs the file. At the voucher counter (about 18 pages a redemption) every 55th
     redemption paid for the 54 before it, and the p99 showed it. Here one daemon thread per
-    process and database runs a PASSIVE checkpoint every `EVERY` seconds: it never blocks a
+    process and database file runs a PASSIVE checkpoint every `EVERY` seconds: it never blocks a
     writer or a reader, and Python's sqlite3 lets go of the GIL while it runs, so the copying and
     syncing happen beside the requests instead of inside one. Request connections keep SQLite's
     own checkpoint at `FALLBACK_PAGES` in case the thread ever falls that far behind.
+
+    A process that forks (Granian starting its workers, the synthetic-city loader) waits until no
+    checkpoint is inside SQLite, so the child never inherits a lock SQLite holds; the child starts
+    its own checkpointer with its first connection. The thread ends with `stop()`, or by itself
+    when its file is deleted or replaced.
     """
 
     EVERY = 0.1
@@ -106,6 +110,9 @@ class Checkpointer(threading.Thread):
         super().__init__(name="sqlite-checkpointer", daemon=True)
         self.path = path
         self.frames_copied = 0
+        self._file = _file_identity(path)
+        self._stopping = threading.Event()
+        self._in_sqlite = threading.Lock()  # held around every call into SQLite (see the fork hooks)
 
     @classmethod
     def ensure(cls, path: str) -> Checkpointer:
@@ -113,20 +120,72 @@ class Checkpointer(threading.Thread):
         key = (os.getpid(), path)
         with cls._lock:
             found = cls._running.get(key)
-            if found is None or not found.is_alive():
+            if found is None or not found.is_alive() or found._file != _file_identity(path):
+                if found is not None:
+                    found._stopping.set()
                 found = cls._running[key] = cls(path)
                 found.start()
             return found
 
+    @classmethod
+    def stop_all(cls) -> None:
+        """Stop this process's checkpointers (and wait for them): before serving from workers."""
+        with cls._lock:
+            running = [c for (pid, _path), c in cls._running.items() if pid == os.getpid()]
+            cls._running.clear()
+        for checkpointer in running:
+            checkpointer.stop()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join()
+
     def run(self) -> None:
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
+        with self._in_sqlite:
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
         try:
-            while os.path.exists(self.path):
-                time.sleep(self.EVERY)
-                try:
-                    _busy, _log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                except sqlite3.Error:
-                    continue  # another process's checkpoint is running: it does the work
+            while not self._stopping.wait(self.EVERY) and _file_identity(self.path) == self._file:
+                with self._in_sqlite:
+                    try:
+                        _busy, _log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    except sqlite3.Error:
+                        continue  # another process's checkpoint is running: it does the work
                 self.frames_copied += max(copied, 0)
         finally:
-            connection.close()
+            with self._in_sqlite:
+                connection.close()
+
+    # --- fork hooks: the parent holds every checkpointer outside SQLite while it forks
+
+    @classmethod
+    def _before_fork(cls) -> None:
+        cls._lock.acquire()
+        for checkpointer in cls._running.values():
+            checkpointer._in_sqlite.acquire()
+
+    @classmethod
+    def _after_fork_in_parent(cls) -> None:
+        for checkpointer in cls._running.values():
+            checkpointer._in_sqlite.release()
+        cls._lock.release()
+
+    @classmethod
+    def _after_fork_in_child(cls) -> None:
+        cls._after_fork_in_parent()  # the child's copies of the locks are held: free them
+        cls._running.clear()  # the threads did not come along
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+os.register_at_fork(
+    before=Checkpointer._before_fork,
+    after_in_parent=Checkpointer._after_fork_in_parent,
+    after_in_child=Checkpointer._after_fork_in_child,
+)

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 
 from skillcity.core.env import env_int, env_str
 from skillcity.core.server import free_port, run_server
+from skillcity.core.sqlite_backend.base import Checkpointer
 
 
 def add_server_arguments(parser: CommandParser) -> None:
@@ -32,6 +34,10 @@ def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | Non
     for line in banner or []:
         command.stdout.write(line)
     command.stdout.flush()
+    # The workers are forked from this process: they open their own connections (and SQLite
+    # checkpointers); this one's, from migrating or building demo data, are closed first.
+    connections.close_all()
+    Checkpointer.stop_all()
     run_server(host=options["host"], port=port, workers=options["workers"], threads=options["threads"])
 
 
