@@ -10,6 +10,16 @@ from tests.factories import OrganisationFactory, TownFactory, UserFactory, Worke
 PASSWORD = "correct-horse-9"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request that chose English (its language cookie) leaves English active in the thread, as a
+    server thread would until its next request activates its own; the next test starts in Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def reference_data(db):
     """Towns, industries and occupations. Migrations load them, but a transactional test's flush

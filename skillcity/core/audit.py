@@ -53,17 +53,28 @@ def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+def _hashed_fields(
+    at: datetime.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    before: Any,
+    after: Any,
+) -> dict[str, Any]:
+    """What a row's hash covers, in the one form both writing and verifying hash."""
     return {
-        "at": event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "target_label": event.target_label,
-        "before": event.before,
-        "after": event.after,
+        "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "target_label": target_label,
+        "before": before,
+        "after": after,
     }
 
 
@@ -120,17 +131,17 @@ def audit_append(
     if not db.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
     at = timezone.now()
-    fields = {
-        "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        "actor": actor_id,
-        "actor_label": actor_label[:150],
-        "action": action,
-        "target_type": target_type,
-        "target_id": target_id,
-        "target_label": target_label[:200],
-        "before": _jsonable(before),
-        "after": _jsonable(after),
-    }
+    fields = _hashed_fields(
+        at,
+        actor_id,
+        actor_label[:150],
+        action,
+        target_type,
+        target_id,
+        target_label[:200],
+        _jsonable(before),
+        _jsonable(after),
+    )
     # Every write on the platform appends here, so this is plain SQL (skillcity.core.rawsql): the
     # ORM's query compilation used to cost more than the rest of a voucher redemption.
     with driver_cursor(db) if cursor is None else nullcontext(cursor) as cur:
@@ -198,7 +209,18 @@ def audit_verify() -> ChainReport:
                 event.id,
                 "prev_hash does not match the previous row (a row was removed or altered)",
             )
-        if _digest(prev, _hashed_fields(event)) != event.hash:
+        stored = _hashed_fields(
+            event.at,
+            event.actor_id,
+            event.actor_label,
+            event.action,
+            event.target_type,
+            event.target_id,
+            event.target_label,
+            event.before,
+            event.after,
+        )
+        if _digest(prev, stored) != event.hash:
             return ChainReport(
                 False, checked, event.id, "content does not match its hash (the row was altered)"
             )

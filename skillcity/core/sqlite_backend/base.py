@@ -21,6 +21,7 @@ import fcntl
 import os
 import sqlite3
 import threading
+import urllib.parse
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -85,7 +86,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 class Checkpointer(threading.Thread):
-    """Copies the WAL back into the database file from a thread and connection of its own.
+    """Copies the WAL back into the database file from a thread of its own.
 
     By SQLite's default the commit that takes the WAL past 1,000 pages copies them all back itself
     and syncs the file. At the voucher counter (about 18 pages a redemption) every 55th
@@ -142,19 +143,23 @@ class Checkpointer(threading.Thread):
             self.join()
 
     def run(self) -> None:
-        with self._in_sqlite:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
-        try:
-            while not self._stopping.wait(self.EVERY) and _file_identity(self.path) == self._file:
-                with self._in_sqlite:
-                    try:
-                        _busy, _log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                    except sqlite3.Error:
-                        continue  # another process's checkpoint is running: it does the work
-                self.frames_copied += max(copied, 0)
-        finally:
+        # A connection for each checkpoint, not one kept open: between checkpoints the thread holds
+        # nothing, so whatever needs the database alone (leaving WAL for a bulk load, say) is never
+        # kept waiting by it. `mode=rw`: a deleted file is not created again.
+        uri = f"file:{urllib.parse.quote(self.path)}?mode=rw"
+        while not self._stopping.wait(self.EVERY) and _file_identity(self.path) == self._file:
             with self._in_sqlite:
-                connection.close()
+                try:
+                    connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0)
+                except sqlite3.Error:
+                    return  # the file is gone
+                try:
+                    _busy, _log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    copied = 0  # busy: another process's checkpoint, or a writer needing the file alone
+                finally:
+                    connection.close()
+            self.frames_copied += max(copied, 0)
 
     # --- fork hooks: the parent holds every checkpointer outside SQLite while it forks
 

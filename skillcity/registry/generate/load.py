@@ -30,7 +30,6 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from skillcity.core.sqlite_backend.base import Checkpointer
 from skillcity.registry.generate.city import (
     EXTRA_RECORD_COLUMNS,
     RECORD_COLUMNS,
@@ -263,9 +262,6 @@ def bulk_load_pragmas() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
-    # Leaving WAL needs the database to itself: this process's checkpointer (which holds a
-    # connection, see skillcity.core.sqlite_backend) stops for the load and starts again after.
-    Checkpointer.stop_all()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute("PRAGMA synchronous=OFF")
@@ -297,5 +293,3 @@ def bulk_load_pragmas() -> Iterator[None]:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
-        if os.path.exists(str(connection.settings_dict["NAME"])):  # a file, not in memory
-            Checkpointer.ensure(str(connection.settings_dict["NAME"]))
