@@ -6,6 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0")
+# The ceiling for any amount of money the platform accepts (input, facts, imports, the batch path):
+# one billion yuan. Every money column holds it (the narrowest, max_digits=10, holds 99,999,999.99 and
+# gets its own tighter bound where it is checked); anything larger is refused, never truncated.
+MONEY_MAX = Decimal("1000000000.00")
 
 
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
