@@ -92,6 +92,7 @@ def lock() -> int:
         "python3 dev.py lock",
         "--output-file",
         LOCK.name,
+        "--quiet",
         *sys.argv[2:],
     ]
     done = subprocess.run(command, cwd=ROOT, input=build_requires, text=True)

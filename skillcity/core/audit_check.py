@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from skillcity.core.audit import GENESIS, _digest, _hashed_fields, audit_seal, chain_key
+from skillcity.core.audit import GENESIS, _digest, _hashed_fields, audit_append, audit_seal, chain_key
 from skillcity.core.audit_anchor import Anchor, anchors_read
 from skillcity.core.models import AuditEvent
 
@@ -184,3 +185,38 @@ def chain_verify(*, seal: bool = True) -> ChainReport:
     if report.ok and seal:
         return ChainReport(report.ok, report.checked, anchor=anchor, sealed=audit_seal())
     return report
+
+
+def audit_verify_recorded(*, actor: Any) -> tuple[ChainReport, int]:
+    """Verify the chain for a person (the audit page), and record that they did, and what was found."""
+    report = chain_verify()
+    with transaction.atomic():
+        event_id = audit_append(
+            actor_id=actor.pk,
+            actor_label=actor.get_username(),
+            action="audit.verify",
+            target_type=AuditEvent._meta.label_lower,
+            target_id="",
+            target_label="审计日志",  # the whole log is the record checked
+            after={
+                "ok": report.ok,
+                "checked": report.checked,
+                "anchor_seq": report.anchor.seq if report.anchor else None,
+                "anchor_at": report.anchor.at if report.anchor else "",
+                "findings": [_finding_record(f) for f in report.findings],
+                "more_findings": report.more_findings,
+            },
+        )
+    return report, event_id
+
+
+def _finding_record(finding: Finding) -> dict[str, Any]:
+    return {**asdict(finding), "kind": str(finding.kind), "lines": list(finding.lines)}
+
+
+def findings_from_record(after: dict[str, Any]) -> list[Finding]:
+    """The findings of a recorded verification, to show them again in the reader's language."""
+    return [
+        Finding(**{**raw, "kind": FindingKind(raw["kind"]), "lines": tuple(raw.get("lines", ()))})
+        for raw in after.get("findings", [])
+    ]
