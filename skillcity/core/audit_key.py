@@ -30,12 +30,16 @@ class AuditKeyMissing(RuntimeError):
 
 def audit_key(*, create: bool) -> bytes:
     """The key; with `create`, a new key file is written when there is none."""
+    # Every audit write asks: the lookup must stay a dictionary hit (no Path built per call).
     configured = settings.AUDIT_KEY
-    path = Path(settings.AUDIT_KEY_FILE)
-    cache_key = (configured, str(path))
+    cache_key = (configured, str(settings.AUDIT_KEY_FILE))
     if cache_key in _loaded:
         return _loaded[cache_key]
-    key = configured.encode("utf-8") if configured else _read_or_create(path, create=create)
+    key = (
+        configured.encode("utf-8")
+        if configured
+        else _read_or_create(Path(settings.AUDIT_KEY_FILE), create=create)
+    )
     _loaded[cache_key] = key
     return key
 
