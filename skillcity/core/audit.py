@@ -230,8 +230,13 @@ def audit_seal() -> Anchor | None:
     first = AuditEvent.objects.order_by("seq").values_list("seq", "hash").first()
     if head is None or first is None:
         return None
+    if first[0] != 1:
+        # The chain's first row is gone (verify reports it): its heads could not be told apart
+        # from another chain's, so none is sealed until that is dealt with.
+        _log.warning("the audit chain's first row is missing: not sealing")
+        return None
     head_id, head_seq, head_hash = head
-    chain = first[1] if first[0] == 1 else ""
+    chain = first[1]
     path = anchor_path()
     with _seal_lock:
         last = _last_sealed.get(str(path))

@@ -102,6 +102,20 @@ def test_it_reports_rows_removed_at_the_end_of_a_sealed_chain():
 
 
 @pytest.mark.django_db
+def test_it_reports_the_first_rows_and_the_last_removed_and_seals_nothing_over_them():
+    _write(5)
+    audit_seal()
+    ids = list(AuditEvent.objects.order_by("seq").values_list("id", flat=True))
+    _tamper("DELETE FROM core_auditevent WHERE id IN (%s, %s, %s)", [ids[0], ids[3], ids[4]])
+    assert audit_seal() is None
+    report = audit_verify()
+    assert [(f.kind, f.seq_from, f.seq_to) for f in report.findings] == [
+        (FindingKind.MISSING, 1, 1),
+        (FindingKind.TRUNCATED, 4, 5),
+    ]
+
+
+@pytest.mark.django_db
 def test_it_finds_a_payment_rewritten_with_every_later_hash_recomputed():
     """Someone who can write to the database but has not the key rewrites a payment and makes the
     chain agree again with the hash function in the code: it no longer verifies."""
