@@ -4,6 +4,7 @@
     python3 dev.py demo    start the platform with the demo city (SQLite) and print the address
     python3 dev.py test    run the whole test suite: on SQLite, then on a PostgreSQL server it starts itself
     python3 dev.py lint    ruff (lint + format check) and mypy
+    python3 dev.py lock    re-resolve requirements.lock from pyproject.toml (a reviewed change)
 
 Extra arguments after `test` go to pytest (e.g. `python3 dev.py test -k voucher`).
 Environment: SKILLCITY_TEST_DATABASES=sqlite,postgres (which runs to do).
@@ -20,11 +21,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
+# Every dependency, runtime and dev, pinned with the hashes of PyPI's files (see `lock` and
+# docs/decisions.md D-LOCK): a fresh machine next year installs exactly what was tested.
+LOCK = ROOT / "requirements.lock"
+# The lock is resolved against PyPI alone, so its hashes are PyPI's whatever mirror a machine adds.
+LOCK_INDEX = "https://pypi.org/simple"
 
 
 def say(message: str) -> None:
@@ -32,20 +39,66 @@ def say(message: str) -> None:
 
 
 def ensure_venv() -> None:
-    """Create .venv and install the project with its dev extras; reinstall when pyproject.toml changes."""
+    """Create .venv and install the locked dependencies and the project; reinstall when either changes."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the machine has
         sys.exit("SkillCity needs Python 3.11 or newer")
     stamp = VENV / ".installed"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + b"\0" + LOCK.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted and PY.exists():
         return
     if not PY.exists():
         say("creating .venv")
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    say("installing SkillCity and its dependencies into .venv (first run only)")
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[dev]"], check=True)
+    say(f"installing the locked dependencies ({LOCK.name}) into .venv (first run only)")
+    # Hash-checking mode: every package, and every package it needs, must be in the lock with a
+    # matching hash, so nothing unpinned or altered gets in. The project itself goes in after, with
+    # no dependencies of its own to resolve and built with the locked setuptools.
+    pip = [str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--require-hashes", "-r", str(LOCK)], check=True)
+    subprocess.run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
     stamp.write_text(wanted)
+
+
+def pyproject() -> dict[str, Any]:
+    import tomllib  # here, not at the top: Python 3.10 must reach ensure_venv's message
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def lock() -> int:
+    """Re-resolve requirements.lock: the newest versions pyproject.toml allows, for every platform.
+
+    uv resolves once for Linux, macOS and Windows on x86_64 and aarch64 and every Python from 3.11
+    (`--universal`, with markers where they differ) and keeps the versions already in the lock
+    unless pyproject.toml no longer allows them (`--upgrade` moves everything to the newest).
+    """
+    ensure_venv()
+    build_requires = "".join(f"{r}\n" for r in pyproject()["build-system"]["requires"])
+    command = [
+        str(BIN / "uv"),
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "-",  # the build backend's packages (pyproject's [build-system]), for --no-build-isolation
+        "--extra",
+        "dev",
+        "--universal",
+        "--python-version",
+        "3.11",
+        "--generate-hashes",
+        "--index-url",
+        LOCK_INDEX,
+        "--custom-compile-command",
+        "python3 dev.py lock",
+        "--output-file",
+        LOCK.name,
+        "--quiet",
+        *sys.argv[2:],
+    ]
+    done = subprocess.run(command, cwd=ROOT, input=build_requires, text=True)
+    if done.returncode == 0:
+        say(f"{LOCK.name} written: review `git diff {LOCK.name}`, run `python3 dev.py test`, commit both")
+    return done.returncode
 
 
 def apt_install(packages: list[str]) -> bool:
@@ -203,7 +256,7 @@ def lint() -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "lint", "skillcity"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"demo", "test", "lint", "lock", "skillcity"}:
         print(__doc__)
         return 2
     command, rest = sys.argv[1], sys.argv[2:]
@@ -211,6 +264,8 @@ def main() -> int:
         return test(rest)
     if command == "lint":
         return lint()
+    if command == "lock":
+        return lock()
     ensure_venv()
     args = rest if command == "skillcity" else ["demo", *rest]
     os.execv(str(BIN / "skillcity"), [str(BIN / "skillcity"), *args])

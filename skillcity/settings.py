@@ -200,3 +200,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The audit chain (skillcity.core.audit; docs/operator-guide.md, "The audit log"). The key that the
+# chain's HMACs are made with lives outside the database: from the environment, or a file in the
+# data folder made on first use. The anchor — the signed chain heads — is a file the database
+# cannot reach either; put it where only the platform's user may write (and copy it off-machine).
+AUDIT_KEY = env_str("SKILLCITY_AUDIT_KEY", "")
+if AUDIT_KEY and len(AUDIT_KEY) < 32:
+    raise SettingError("SKILLCITY_AUDIT_KEY: must be at least 32 characters")
+AUDIT_KEY_FILE = Path(env_str("SKILLCITY_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key"))).resolve()
+AUDIT_ANCHOR_FILE = Path(
+    env_str("SKILLCITY_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit-anchor.jsonl"))
+).resolve()
+# A write seals the chain when the last seal in its process is older than this (seconds; 0: only
+# `skillcity audit seal`, the scheduler and `audit verify` seal).
+AUDIT_SEAL_EVERY = env_int("SKILLCITY_AUDIT_SEAL_EVERY", 60, minimum=0, maximum=86_400)

@@ -20,6 +20,13 @@ def _default_language_after_each_test():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_per_test(settings, tmp_path):
+    """Each test's database starts a new audit chain, so each gets an anchor file of its own (the
+    audit key in the session's data folder is shared: it is made once, for the first chain)."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.jsonl"
+
+
 @pytest.fixture
 def reference_data(db):
     """Towns, industries and occupations. Migrations load them, but a transactional test's flush

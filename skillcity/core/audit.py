@@ -1,25 +1,35 @@
-"""Writing and verifying the audit log.
+"""Writing the audit log, and sealing its head into the anchor.
 
 Every service calls `audit_record` inside its own transaction, so the change and its audit row
-commit or roll back together.
+commit or roll back together. Rows form a chain: each has the next sequence number and an
+HMAC-SHA-256, under a key the database does not hold (skillcity.core.audit_key), of its content
+and the previous row's hash. `audit_seal` signs the chain's head into the anchor file
+(skillcity.core.audit_anchor); `audit_verify` (skillcity.core.audit_check) walks the chain and
+checks it against the anchor.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
-from collections.abc import Iterator
+import logging
+import threading
+import time
 from contextlib import nullcontext
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
+from skillcity.core.audit_anchor import Anchor, anchor_append, anchor_path
+from skillcity.core.audit_key import AuditKeyMissing, audit_key, keyed_digest
 from skillcity.core.models import AuditEvent
 from skillcity.core.rawsql import Statement, driver_cursor
+
+if TYPE_CHECKING:
+    from skillcity.core.audit_check import ChainReport
 
 GENESIS = "0" * 64
 # PostgreSQL advisory lock key serialising writers of the chain head (any constant will do).
@@ -46,14 +56,28 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
-    payload = json.dumps(
+def chain_payload(prev_hash: str, fields: dict[str, Any]) -> str:
+    return json.dumps(
         {"prev": prev_hash, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chain_key() -> bytes:
+    """The audit key; made on first use, but only while the chain is still empty."""
+    try:
+        return audit_key(create=False)
+    except AuditKeyMissing:
+        if AuditEvent.objects.exists():
+            raise
+        return audit_key(create=True)
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    return keyed_digest(chain_key(), chain_payload(prev_hash, fields))
 
 
 def _hashed_fields(
+    seq: int,
     at: datetime.datetime,
     actor_id: int | None,
     actor_label: str,
@@ -66,6 +90,7 @@ def _hashed_fields(
 ) -> dict[str, Any]:
     """What a row's hash covers, in the one form both writing and verifying hash."""
     return {
+        "seq": seq,
         "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "actor": actor_id,
         "actor_label": actor_label,
@@ -132,6 +157,7 @@ def audit_append(
         raise RuntimeError("audit_record must be called inside the service's transaction")
     at = timezone.now()
     fields = _hashed_fields(
+        0,  # the head's sequence number + 1, read under the chain lock below
         at,
         actor_id,
         actor_label[:150],
@@ -149,11 +175,12 @@ def audit_append(
             _CHAIN_LOCK.run(cur, [_CHAIN_LOCK_KEY])
         # On SQLite the transaction was begun IMMEDIATE (settings), so it already holds the write lock.
         row = _CHAIN_HEAD.run(cur, []).fetchone()
-        prev_hash = row[0] if row else GENESIS
+        prev_hash, fields["seq"] = (row[0], row[1] + 1) if row else (GENESIS, 1)
         ops = db.ops
         _INSERT.run(
             cur,
             [
+                fields["seq"],
                 ops.adapt_datetimefield_value(at),
                 actor_id,
                 fields["actor_label"],
@@ -167,69 +194,81 @@ def audit_append(
                 _digest(prev_hash, fields),
             ],
         )
-        return int(cur.fetchone()[0])
+        new_id = int(cur.fetchone()[0])
+    if settings.AUDIT_SEAL_EVERY and time.monotonic() >= _seal_due[0]:
+        # A cheap test on every write; the seal itself (a query and a line in the anchor file) runs
+        # once per interval per process, after the commit, outside the transaction.
+        _seal_due[0] = time.monotonic() + settings.AUDIT_SEAL_EVERY
+        transaction.on_commit(_seal_quietly)
+    return new_id
 
 
 _CHAIN_LOCK = Statement("SELECT pg_advisory_xact_lock(%s)")
-_CHAIN_HEAD = Statement("SELECT hash FROM core_auditevent ORDER BY id DESC LIMIT 1")
+_CHAIN_HEAD = Statement("SELECT hash, seq FROM core_auditevent ORDER BY seq DESC LIMIT 1")
 _INSERT = Statement(
-    "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, "
+    "INSERT INTO core_auditevent (seq, at, actor_id, actor_label, action, target_type, target_id, "
     "target_label, before, after, prev_hash, hash) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    first_broken_id: int | None = None
-    reason: str = ""
+# When this process next seals after a write (monotonic seconds; 0: at the first write).
+_seal_due = [0.0]
+_seal_lock = threading.Lock()
+_last_sealed: dict[str, Anchor] = {}
+_log = logging.getLogger("skillcity.audit")
 
 
-def _iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
-    last = 0
-    while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last).order_by("id")[:batch])
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
+def audit_seal() -> Anchor | None:
+    """Sign the chain's head into the anchor file: the head's anchor (None for an empty chain).
 
-
-def audit_verify() -> ChainReport:
-    """Walk the chain from the start; report the first row whose link or content does not hold."""
-    prev = GENESIS
-    checked = 0
-    for event in _iter_events():
-        if event.prev_hash != prev:
-            return ChainReport(
-                False,
-                checked,
-                event.id,
-                "prev_hash does not match the previous row (a row was removed or altered)",
-            )
-        stored = _hashed_fields(
-            event.at,
-            event.actor_id,
-            event.actor_label,
-            event.action,
-            event.target_type,
-            event.target_id,
-            event.target_label,
-            event.before,
-            event.after,
+    Runs from `skillcity audit seal`, after `skillcity audit verify` finds the chain whole, from a
+    write once every `AUDIT_SEAL_EVERY` seconds, and from the scheduler's periodic jobs. Rows
+    written after the last seal are not yet anchored: cutting them off shows only from the next
+    seal on, so the interval bounds what can go unseen.
+    """
+    head = AuditEvent.objects.order_by("-seq").values_list("id", "seq", "hash").first()
+    first = AuditEvent.objects.order_by("seq").values_list("seq", "hash").first()
+    if head is None or first is None:
+        return None
+    if first[0] != 1:
+        # The chain's first row is gone (verify reports it): its heads could not be told apart
+        # from another chain's, so none is sealed until that is dealt with.
+        _log.warning("the audit chain's first row is missing: not sealing")
+        return None
+    head_id, head_seq, head_hash = head
+    chain = first[1]
+    path = anchor_path()
+    with _seal_lock:
+        last = _last_sealed.get(str(path))
+        if last and (last.chain, last.seq, last.hash) == (chain, head_seq, head_hash) and path.exists():
+            return last  # nothing new since this process's last seal
+        anchor = Anchor(
+            chain=chain,
+            seq=head_seq,
+            id=head_id,
+            hash=head_hash,
+            at=timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds"),
         )
-        if _digest(prev, stored) != event.hash:
-            return ChainReport(
-                False, checked, event.id, "content does not match its hash (the row was altered)"
-            )
-        prev = event.hash
-        checked += 1
-    return ChainReport(True, checked)
+        anchor_append(anchor, chain_key())
+        _last_sealed[str(path)] = anchor
+    return anchor
+
+
+def _seal_quietly() -> None:
+    try:
+        audit_seal()
+    except Exception:  # a failed seal must not fail the write that has already committed
+        _log.exception("sealing the audit chain failed")
 
 
 @transaction.atomic
 def audit_personal_data_view(*, actor: Any, target: models.Model, field: str) -> None:
     """A full view of an ID number or phone is itself recorded (PIPL)."""
     audit_record(actor=actor, action="personal_data.view", target=target, after={"field": field})
+
+
+def audit_verify(*, seal: bool = True) -> ChainReport:
+    """Walk the whole chain and check it against the anchor (skillcity.core.audit_check)."""
+    from skillcity.core.audit_check import chain_verify  # it builds on this module
+
+    return chain_verify(seal=seal)

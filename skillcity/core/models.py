@@ -12,11 +12,14 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One change: who did what to which record, with the record before and after.
 
-    Rows are never updated or deleted (the model refuses, and database triggers refuse UPDATE on
-    every backend and DELETE on PostgreSQL); each row's hash covers its content and the previous
-    row's hash, so `skillcity audit verify` finds the first row that was altered or removed.
+    Rows are never updated or deleted (the model refuses, and database triggers refuse UPDATE and
+    DELETE on every backend); each row has the next sequence number and an HMAC, under a key the
+    database does not hold, of its content and the previous row's hash, and the chain's head is
+    signed into an anchor file from time to time, so `skillcity audit verify` names every row that
+    was altered or removed, at the end too (skillcity.core.audit, docs/operator-guide.md).
     """
 
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,11 +8,15 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from skillcity.core.access import require_role, visible_to
+from skillcity.core.audit_check import audit_verify_recorded, findings_from_record
 from skillcity.core.models import AuditEvent
 from skillcity.registry.models import Organisation, Worker
+from skillcity.web.forms import AuditFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,12 +36,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def audit_log(request: HttpRequest) -> HttpResponse:
     require_role(request.user, "bureau_officer")
-    events = AuditEvent.objects.select_related("actor").order_by("-id")
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action__startswith=action)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.order_by("-seq")
+    if form.is_bound:
+        events = form.apply(events) if form.is_valid() else events.none()
     page = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "web/audit_log.html", {"page": page, "action": action})
+    return render(
+        request,
+        "web/audit_log.html",
+        {"page": page, "form": form, "verification": _verification(request.GET.get("verification", ""))},
+    )
+
+
+@require_POST
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """The bureau checks the whole chain from the page; the check is itself an audit row."""
+    require_role(request.user, "bureau_officer")
+    _report, event_id = audit_verify_recorded(actor=request.user)
+    return redirect(f"{reverse('web:audit_log')}?verification={event_id}")
+
+
+def _verification(raw: str) -> dict[str, Any] | None:
+    """A verification recorded by `audit_verify`, to show on the page."""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    event = AuditEvent.objects.filter(pk=int(raw), action="audit.verify").first()
+    if event is None or not isinstance(event.after, dict):
+        return None
+    return {"event": event, "result": event.after, "findings": findings_from_record(event.after)}
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

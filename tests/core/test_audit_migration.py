@@ -1,0 +1,82 @@
+"""Upgrading a chain written before the audit key: verified as it was, then re-keyed and sealed."""
+
+import datetime
+import hashlib
+import json
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from skillcity.core import audit
+from skillcity.core.audit import audit_verify
+from skillcity.core.models import AuditEvent
+
+BEFORE = [("core", "0002_audit_append_only")]
+
+
+def _migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+def _latest():
+    return [MigrationExecutor(connection).loader.graph.leaf_nodes("core")[0]]
+
+
+def _write_legacy_chain(n: int, *, break_at: int | None = None) -> None:
+    """Rows as the earlier release wrote them: no sequence number, plain SHA-256."""
+    prev = audit.GENESIS
+    at = datetime.datetime(2026, 5, 1, 8, 0, tzinfo=datetime.UTC)
+    with connection.cursor() as cursor:
+        for i in range(n):
+            fields = audit._hashed_fields(
+                0, at, None, "legacy", "thing.touch", "t", str(i), "", None, {"i": i}
+            )
+            del fields["seq"]
+            digest = hashlib.sha256(audit.chain_payload(prev, fields).encode()).hexdigest()
+            stored_after = {"i": -1} if i == break_at else {"i": i}
+            cursor.execute(
+                "INSERT INTO core_auditevent (at, actor_id, actor_label, action, target_type, target_id, "
+                "target_label, before, after, prev_hash, hash) VALUES (%s, NULL, 'legacy', 'thing.touch', "
+                "'t', %s, '', NULL, %s, %s, %s)",
+                [
+                    connection.ops.adapt_datetimefield_value(at),
+                    str(i),
+                    json.dumps(stored_after),
+                    prev,
+                    digest,
+                ],
+            )
+            prev = digest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_rekeys_a_whole_legacy_chain_and_seals_it(settings):
+    latest = _latest()
+    _migrate(BEFORE)
+    try:
+        _write_legacy_chain(5)
+    finally:
+        _migrate(latest)
+    assert list(AuditEvent.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3, 4, 5]
+    assert settings.AUDIT_ANCHOR_FILE.exists()  # sealed by the migration
+    report = audit_verify()
+    assert report.ok and report.checked == 5 and report.anchor.seq == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_stops_at_a_legacy_chain_that_was_tampered_with():
+    latest = _latest()
+    _migrate(BEFORE)
+    _write_legacy_chain(4, break_at=2)
+    with pytest.raises(RuntimeError, match="broken at row"):
+        _migrate(latest)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # 0002 refuses DELETE there: superuser, triggers off
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute("DELETE FROM core_auditevent")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    _migrate(latest)
