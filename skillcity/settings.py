@@ -176,6 +176,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SKILLCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Public objections to grants on notice (skillcity.grants.objections): per address within the window,
+# anonymous ones per notice per day, and the largest request body accepted.
+OBJECTION_MAX_PER_ADDRESS = env_int("SKILLCITY_OBJECTION_MAX_PER_ADDRESS", 5, minimum=1)
+OBJECTION_WINDOW_SECONDS = env_int("SKILLCITY_OBJECTION_WINDOW_SECONDS", 3600, minimum=1)
+OBJECTION_MAX_PER_NOTICE = env_int("SKILLCITY_OBJECTION_MAX_PER_NOTICE", 30, minimum=1)
+OBJECTION_MAX_BODY_BYTES = env_int("SKILLCITY_OBJECTION_MAX_BODY_BYTES", 16 * 1024, minimum=1024)
+
 # Page size of registry lists; import size limit (rows) for one upload.
 PAGE_SIZE = env_int("SKILLCITY_PAGE_SIZE", 25, minimum=5, maximum=500)
 IMPORT_MAX_ROWS = env_int("SKILLCITY_IMPORT_MAX_ROWS", 50_000, minimum=1)
