@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from skillcity.core.errors import DomainError
 from skillcity.grants.models import OBJECTION_CONTACT_MAX, OBJECTION_TEXT_MAX, Objection, PublicNotice
+from skillcity.web.middleware import request_body_check
 
 # No 0/O or 1/I/L: a receipt is read out over the telephone.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -72,13 +73,4 @@ def objection_rate_check(*, notice: PublicNotice, address: str, anonymous: bool)
 
 def objection_body_check(request: HttpRequest) -> None:
     """Refuse a request body past OBJECTION_MAX_BODY_BYTES before it is read."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.OBJECTION_MAX_BODY_BYTES:
-        raise DomainError(
-            "body_too_large",
-            _("提交的内容过大（上限 %(n)s 字节）") % {"n": settings.OBJECTION_MAX_BODY_BYTES},
-            status=413,
-        )
+    request_body_check(request, limit=settings.OBJECTION_MAX_BODY_BYTES)

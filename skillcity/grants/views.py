@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, client_address, require_role
 from skillcity.core.errors import DomainError, NotFound
-from skillcity.grants import flows, objections, selectors, services
+from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection, PublicNotice
 from skillcity.policy import views as policy_views
 from skillcity.policy.engine import Rule, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
+from skillcity.web.middleware import body_limited
 
 APPLICANT_ROLES = ("organisation_user", "worker")
 
@@ -330,13 +331,13 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/notices.html", {"notices": selectors.public_notices_current()})
 
 
+@body_limited("OBJECTION_MAX_BODY_BYTES")
 @require_POST
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
     notice = PublicNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise NotFound()
     try:
-        objections.objection_body_check(request)  # before request.POST reads the body
         lodged = services.objection_lodge(
             notice=notice,
             actor=request.user,
