@@ -82,3 +82,9 @@ def test_the_data_migration_refuses_names_that_collide_and_lists_them():
         _migration().normalise_usernames(django_apps, None)
     assert f"#{first.pk} 'humen'" in str(refused.value) and f"#{second.pk} 'Humen'" in str(refused.value)
     assert User.objects.get(pk=second.pk).username == "Humen"  # nothing rewritten
+
+
+@pytest.mark.django_db
+def test_console_commands_find_a_user_by_any_spelling(bureau_officer, capsys):
+    call_command("token", "create", "--user", "Bureau_Officer ", "--name", "ops")
+    assert capsys.readouterr().out.startswith("sct_")
