@@ -30,6 +30,7 @@ def test_public_pages_load_under_the_policy_and_the_language_switch_works(live_s
         "/policy/calculator/",
         "/certification/verify/",
         "/grants/notices/",
+        "/admin/login/",
     ]:
         response = page.goto(f"{base}{path}")
         assert "script-src 'self'" in response.headers["content-security-policy"], path
