@@ -23,8 +23,13 @@ MEDIA_URL = "/files/"
 def _secret_key() -> str:
     configured = env_str("SKILLCITY_SECRET_KEY", "")
     if configured:
-        if len(configured) < 32:
-            raise SettingError("SKILLCITY_SECRET_KEY: must be at least 32 characters")
+        # Django's own deployment check (security.W009): at least 50 characters, at least 5 of
+        # them different, and not one of its generated placeholders.
+        if len(configured) < 50 or len(set(configured)) < 5 or configured.startswith("django-insecure-"):
+            raise SettingError(
+                "SKILLCITY_SECRET_KEY: must be at least 50 characters with at least 5 different ones "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+            )
         return configured
     # A safe default for a single machine: generated once, kept beside the database.
     key_file = DATA_DIR / "secret_key"
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "skillcity.core",
     "skillcity.accounts",
     "skillcity.registry",
@@ -64,10 +70,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "skillcity.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "skillcity.web.middleware.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -141,9 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Login throttling (skillcity.accounts.throttle): this many failures within the window locks the
-# username+address pair for the window.
+# Login throttling (skillcity.accounts.services): this many failures within the window locks the
+# (normalised) username from that address for the window; LOGIN_ADDRESS_MAX_FAILURES failures for
+# any names lock the address. The state is in the database, shared by every process.
 LOGIN_MAX_FAILURES = env_int("SKILLCITY_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("SKILLCITY_LOGIN_ADDRESS_MAX_FAILURES", 50, minimum=1)
 LOGIN_LOCK_SECONDS = env_int("SKILLCITY_LOGIN_LOCK_SECONDS", 900, minimum=1)
 
 # --- Language and time: Chinese by default, English available ------------------------------------
@@ -166,13 +176,50 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- HTTPS and browser security (docs/operator-guide.md, "Production settings") ------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SKILLCITY_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SKILLCITY_SSL_REDIRECT", False)
+# HSTS: 0 sends no header (the default: a browser that saw it cannot reach the site over plain
+# HTTP until it expires, so it is turned on deliberately, once HTTPS works).
+SECURE_HSTS_SECONDS = env_int("SKILLCITY_HSTS_SECONDS", 0, minimum=0, maximum=2 * 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SKILLCITY_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SKILLCITY_HSTS_PRELOAD", False)
+# Behind a proxy that terminates TLS: the header it sets to "https" (e.g. X-Forwarded-Proto). Only
+# set it when the proxy always sets or strips that header, or a client could claim HTTPS.
+_proxy_ssl_header = env_str("SKILLCITY_PROXY_SSL_HEADER", "")
+if _proxy_ssl_header:
+    if not _proxy_ssl_header.replace("-", "").isalnum():
+        raise SettingError(f"SKILLCITY_PROXY_SSL_HEADER={_proxy_ssl_header!r}: expected a header name")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp, D-12): scripts, styles and everything else from the platform
+# itself only; no inline script or style, no eval. Bootstrap's icons are data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SKILLCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Public objections to grants on notice (skillcity.grants.objections): per address within the window,
+# anonymous ones per notice per day, and the largest request body accepted.
+OBJECTION_MAX_PER_ADDRESS = env_int("SKILLCITY_OBJECTION_MAX_PER_ADDRESS", 5, minimum=1)
+OBJECTION_WINDOW_SECONDS = env_int("SKILLCITY_OBJECTION_WINDOW_SECONDS", 3600, minimum=1)
+OBJECTION_MAX_PER_NOTICE = env_int("SKILLCITY_OBJECTION_MAX_PER_NOTICE", 30, minimum=1)
+OBJECTION_MAX_BODY_BYTES = env_int("SKILLCITY_OBJECTION_MAX_BODY_BYTES", 16 * 1024, minimum=1024)
 
 # Page size of registry lists; import size limit (rows) for one upload.
 PAGE_SIZE = env_int("SKILLCITY_PAGE_SIZE", 25, minimum=5, maximum=500)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+import unicodedata
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,26 @@ class Role(models.TextChoices):
     TOWN_OFFICER = "town_officer", _("镇街工作人员")
     ORGANISATION_USER = "organisation_user", _("单位用户")
     WORKER = "worker", _("劳动者")
+
+
+def normalise_username(username: Any) -> str:
+    """The one form a username is stored, looked up and throttled under.
+
+    NFKC folds full-width and compatibility forms (ｈｕｍｅｎ → humen), strip drops the spaces a
+    form or a paste adds, casefold makes Humen and HUMEN one name. Without it, each spelling of one
+    account was a separate lockout key with its own five tries.
+    """
+    # NFKC again after casefold: folding can leave a form NFKC would change, and the result must be
+    # a fixed point (normalising a stored name gives the same name).
+    folded = unicodedata.normalize("NFKC", str(username or "")).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
+class SkillCityUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Authentication (ModelBackend), createsuperuser's uniqueness check and fixtures all come
+        # here: `Humen` logs in as `humen`.
+        return super().get_by_natural_key(normalise_username(username))
 
 
 class User(AbstractUser):
@@ -43,6 +66,8 @@ class User(AbstractUser):
         verbose_name=_("劳动者"),
     )
 
+    objects: ClassVar[SkillCityUserManager] = SkillCityUserManager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -64,6 +89,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> str:
+        # Django calls this from create_user/create_superuser and Model.clean (forms, admin).
+        return normalise_username(username)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path that writes a user (services, demo, factories, createsuperuser) stores the
+        # normalised name, so two accounts cannot differ only by width, case or spaces.
+        self.username = normalise_username(self.username)
+        super().save(*args, **kwargs)
 
     @property
     def is_bureau(self) -> bool:

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from skillcity.accounts.models import ApiToken, LoginFailure, Role, User
+from skillcity.accounts.models import ApiToken, LoginFailure, Role, User, normalise_username
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import DomainError
+from skillcity.core.models import AuditEvent
 from skillcity.core.rawsql import RowModel, Statement, convert_value, driver_cursor
 from skillcity.registry.models import Organisation
 
@@ -41,6 +42,7 @@ def user_create(
 ) -> User:
     if role not in Role.values:
         raise DomainError("invalid", f"未知角色 {role}", {"role": "未知角色"})
+    username = normalise_username(username)
     if User.objects.filter(username=username).exists():
         raise DomainError("invalid", f"用户名 {username} 已存在", {"username": "用户名已存在"})
     user = User(
@@ -178,31 +180,74 @@ def _token_rows() -> tuple[RowModel[User], RowModel[Organisation]]:
 
 
 # --- login throttling --------------------------------------------------------------------------------
+#
+# State lives in the database (LoginFailure rows), so every worker process and every app server sees
+# the same failures: a lock set by one process holds in all of them.
+#
+# Two keys: the normalised username together with the address (LOGIN_MAX_FAILURES: guessing one
+# account's password), and the address alone (LOGIN_ADDRESS_MAX_FAILURES: trying many names from
+# one place). A username alone is not a key: anyone could then lock any officer out by typing
+# their name five times.
+
+UNKNOWN_USER_AUDIT_ACTION = "login.failure.unknown_user"
+
+
+def _window_start() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+
+
+def _locked_until(failures: Any, limit: int) -> datetime.datetime | None:
+    recent = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
+    if len(recent) < limit:
+        return None
+    return recent[0] + datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
 
 
 def login_locked_until(*, username: str, address: str) -> datetime.datetime | None:
-    window_start = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
-    failures = list(
-        LoginFailure.objects.filter(username=username.lower(), address=address, at__gte=window_start)
-        .order_by("-at")
-        .values_list("at", flat=True)[: settings.LOGIN_MAX_FAILURES]
-    )
-    if len(failures) < settings.LOGIN_MAX_FAILURES:
-        return None
-    return failures[0] + datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
+    """When the lock on this username (normalised) from this address, or on the address, ends."""
+    recent = LoginFailure.objects.filter(address=address, at__gte=_window_start())
+    ends = [
+        _locked_until(
+            recent.filter(username=normalise_username(username)[:150]), settings.LOGIN_MAX_FAILURES
+        ),
+        _locked_until(recent, settings.LOGIN_ADDRESS_MAX_FAILURES),
+    ]
+    found = [end for end in ends if end is not None]
+    return max(found) if found else None
 
 
 @transaction.atomic
 def login_failure_record(*, username: str, address: str) -> None:
-    LoginFailure.objects.create(username=username.lower(), address=address, at=timezone.now())
-    audit_record(
-        actor=None,
-        action="login.failure",
-        target_type="accounts.user",
-        target_id=username[:64],
-        after={"address": address},
-    )
+    """Count a failure; audit it once per failure for a real account, once per address and window
+    for names that match no account (a flood of made-up names must not grow the audit log without
+    bound: the count is in LoginFailure, the audit row marks the address and the window)."""
+    name = normalise_username(username)[:150]
+    now = timezone.now()
+    # Failures older than the window can neither lock nor be counted again.
+    LoginFailure.objects.filter(at__lt=now - datetime.timedelta(seconds=settings.LOGIN_LOCK_SECONDS)).delete()
+    LoginFailure.objects.create(username=name, address=address, at=now)
+    if User.objects.filter(username=name).exists():
+        audit_record(
+            actor=None,
+            action="login.failure",
+            target_type="accounts.user",
+            target_id=name[:64],
+            after={"address": address},
+        )
+        return
+    already = AuditEvent.objects.filter(
+        action=UNKNOWN_USER_AUDIT_ACTION, target_id=address[:64], at__gte=_window_start()
+    ).exists()
+    if not already:
+        audit_record(
+            actor=None,
+            action=UNKNOWN_USER_AUDIT_ACTION,
+            target_type="accounts.login_address",
+            target_id=address[:64],
+            after={"address": address, "window_seconds": settings.LOGIN_LOCK_SECONDS},
+        )
 
 
 def login_failures_clear(*, username: str, address: str) -> None:
-    LoginFailure.objects.filter(username=username.lower(), address=address).delete()
+    """A success clears that account's failures from that address (not the address's other ones)."""
+    LoginFailure.objects.filter(username=normalise_username(username)[:150], address=address).delete()

@@ -21,11 +21,8 @@ from skillcity.accounts.services import (
     token_create,
     token_revoke,
 )
+from skillcity.core.access import client_address
 from skillcity.core.errors import DomainError
-
-
-def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

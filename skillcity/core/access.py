@@ -117,3 +117,9 @@ def acting_user(request: Any) -> User:
     if not isinstance(user, UserModel):
         raise PermissionDenied(_("请先登录"))
     return user
+
+
+def client_address(request: Any) -> str:
+    """The address a request came from, as throttles and rate limits key it (REMOTE_ADDR: behind a
+    proxy, the proxy must set it to the client's, e.g. Granian's or nginx's real-IP handling)."""
+    return str(request.META.get("REMOTE_ADDR", "") or "unknown")

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
@@ -173,7 +174,7 @@ def _render(data: Any) -> bytes:
 @functools.lru_cache(maxsize=16)
 def _response_headers(secure: bool, language: str) -> tuple[tuple[str, str], ...]:
     """The headers Django puts on a JSON answer: a probe response run through the response half of
-    the middleware that sets headers on API answers (security, framing, language)."""
+    the middleware that sets headers on API answers (security, content policy, framing, language)."""
     from skillcity.api import api
     from skillcity.web.middleware import ChineseFirstLocaleMiddleware
 
@@ -191,9 +192,10 @@ def _response_headers(secure: bool, language: str) -> tuple[tuple[str, str], ...
     response = HttpResponse(b"", content_type=api.get_content_type())
     noop = HttpResponse
     with translation.override(language):
-        # Django runs process_response in the reverse of MIDDLEWARE's order; these three only
+        # Django runs process_response in the reverse of MIDDLEWARE's order; these four only
         # set headers on the response they are given.
         XFrameOptionsMiddleware(noop).process_response(request, response)
         ChineseFirstLocaleMiddleware(noop).process_response(request, response)
+        CSPMiddleware(noop).process_response(request, response)
         SecurityMiddleware(noop).process_response(request, response)
     return tuple(response.items())

@@ -9,13 +9,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
+from ninja.decorators import decorate_view
 
-from skillcity.core.access import acting_user, require_role
+from skillcity.core.access import acting_user, client_address, require_role
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
-from skillcity.grants import outcomes, selectors, services
-from skillcity.grants.models import Application, Objection, PublicNotice
+from skillcity.grants import objections, outcomes, selectors, services
+from skillcity.grants.models import (
+    OBJECTION_CONTACT_MAX,
+    OBJECTION_TEXT_MAX,
+    Application,
+    Objection,
+    ObjectionState,
+    PublicNotice,
+)
 
 router = Router(tags=["grants"])
 
@@ -44,8 +52,46 @@ class NoticeIn(Schema):
 
 
 class ObjectionIn(Schema):
-    text: str
-    contact: str = ""
+    # The bounds are checked by the service too (pages use it), with the same messages.
+    text: str = Field(..., description=f"异议内容，至多 {OBJECTION_TEXT_MAX} 字")
+    contact: str = Field("", description=f"联系方式，至多 {OBJECTION_CONTACT_MAX} 字；未登录时必填")
+
+
+class SpamDismissIn(Schema):
+    ids: list[int] = Field(..., description=f"要驳回的异议编号，一次至多 {services.OBJECTION_BULK_MAX} 条")
+    reason: str
+
+
+def _objection_out(o: Objection) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "receipt": o.receipt,
+        "notice_id": o.notice_id,
+        "application_id": o.notice.application_id,
+        "state": o.state,
+        "state_label": str(o.get_state_display()),
+        "text": o.text,
+        "lodged_at": o.lodged_at.isoformat(),
+        "anonymous": o.lodged_by_id is None,
+        "address": o.address,
+        "resolution": o.resolution,
+    }
+
+
+def _body_bounded(run: Any) -> Any:
+    """Refuse an objection body past its limit before Django Ninja reads and parses it."""
+
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        from skillcity.api import error_response
+        from skillcity.core.errors import DomainError
+
+        try:
+            objections.objection_body_check(request)
+        except DomainError as exc:
+            return error_response(request, exc.status, exc.code, str(exc.message))
+        return run(request, *args, **kwargs)
+
+    return wrapper
 
 
 class ResolveIn(Schema):
@@ -201,14 +247,42 @@ def list_notices(request: HttpRequest) -> Any:
 
 
 @router.post("/notices/{pk}/objections", auth=None, response={201: dict})
+@decorate_view(_body_bounded)
 def lodge_objection(request: HttpRequest, pk: int, body: ObjectionIn) -> Any:
+    """Anyone may object while a notice runs; the answer carries the receipt number to quote."""
     notice = PublicNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise NotFound(_("公示不存在"))
     objection = services.objection_lodge(
-        notice=notice, actor=request.user, text=body.text, contact=body.contact
+        notice=notice,
+        actor=request.user,
+        text=body.text,
+        contact=body.contact,
+        address=client_address(request),
     )
-    return 201, {"id": objection.pk}
+    return 201, {
+        "id": objection.pk,
+        "receipt": objection.receipt,
+        "state": objection.state,
+        "state_label": str(objection.get_state_display()),
+    }
+
+
+@router.get("/objections")
+def list_objections(request: HttpRequest, state: ObjectionState = ObjectionState.OPEN) -> Any:
+    """The bureau's review list (open ones by default), newest first, at most 1000."""
+    require_role(acting_user(request), "bureau_officer")
+    found = selectors.objections_in_state(state)[:1000]
+    return [_objection_out(o) for o in found]
+
+
+@router.post("/objections/dismiss-spam")
+def dismiss_objections_as_spam(request: HttpRequest, body: SpamDismissIn) -> Any:
+    """Dismiss many open objections as spam with one reason (an audit row for each)."""
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    dismissed = services.objections_dismiss_as_spam(ids=body.ids, actor=user, reason=body.reason)
+    return {"dismissed": [_objection_out(o) for o in dismissed]}
 
 
 @router.post("/objections/{pk}/resolve")

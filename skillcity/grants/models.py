@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 
@@ -207,16 +209,38 @@ class PublicNotice(models.Model):
         return f"{self.start}~{self.end}"
 
 
+OBJECTION_TEXT_MAX = 2000
+OBJECTION_CONTACT_MAX = 100
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+    SPAM = "spam", _("作为垃圾异议驳回")
+
+
 class Objection(models.Model):
-    """An objection lodged during the notice; approval waits until every one is resolved."""
+    """An objection lodged during the notice; approval waits until every one is resolved.
+
+    The objector gets a receipt number to quote when they ask what became of it; `address` is where
+    an anonymous objection came from (the rate limit counts it, a reviewer weighs spam with it).
+    """
+
+    State = ObjectionState
 
     notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
+    receipt = models.CharField(_("回执编号"), max_length=20, unique=True)
     lodged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
-    text = models.TextField(_("异议内容"))
-    lodged_at = models.DateTimeField(auto_now_add=True)
+    address = models.CharField(_("来源地址"), max_length=64, blank=True, db_index=True)
+    contact = models.CharField(_("联系方式"), max_length=OBJECTION_CONTACT_MAX, blank=True)
+    text = models.TextField(_("异议内容"), max_length=OBJECTION_TEXT_MAX)
+    lodged_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ObjectionState.choices, default=ObjectionState.OPEN
+    )
     resolution = models.TextField(_("处理意见"), blank=True)
     upheld = models.BooleanField(null=True)
     resolved_by = models.ForeignKey(
@@ -224,8 +248,22 @@ class Objection(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), OBJECTION_TEXT_MAX),
+                name="grants_objection_text_bounded",
+            ),
+            # Open exactly when unresolved: approval checks resolved_at, the pages show the state.
+            models.CheckConstraint(
+                condition=Q(state="open", resolved_at__isnull=True)
+                | (~Q(state="open") & Q(resolved_at__isnull=False)),
+                name="grants_objection_state_matches_resolution",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return self.text[:40]
+        return f"{self.receipt} {self.text[:40]}"
 
 
 class Payment(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from skillcity.core.access import get_for, visible_to
 from skillcity.grants import flows
-from skillcity.grants.models import Application, ApplicationState, Fund, Payment, PublicNotice
+from skillcity.grants.models import Application, ApplicationState, Fund, Objection, Payment, PublicNotice
 
 
 def applications_for(
@@ -64,3 +64,12 @@ def funds_report() -> list[dict[str, Any]]:
 
 def notices_with_open_objections() -> QuerySet[PublicNotice]:
     return PublicNotice.objects.filter(Q(objections__resolved_at__isnull=True)).distinct()
+
+
+def objections_in_state(state: str) -> QuerySet[Objection]:
+    """Objections for the bureau's review, newest first, with what the list shows loaded."""
+    return (
+        Objection.objects.filter(state=state)
+        .select_related("notice__application")
+        .order_by("-lodged_at", "-id")
+    )

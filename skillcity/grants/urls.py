@@ -14,5 +14,6 @@ urlpatterns = [
     path("notices/<int:pk>/objection/", views.objection, name="objection"),
     path("bureau/", views.bureau, name="bureau"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+    path("objections/dismiss-spam/", views.objections_dismiss_spam, name="objections_dismiss_spam"),
     path("payments.xlsx", views.payments_xlsx, name="payments_xlsx"),
 ]

@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.core.access import acting_user, require_role
+from skillcity.core.access import acting_user, client_address, require_role
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection, PublicNotice
 from skillcity.policy import views as policy_views
 from skillcity.policy.engine import Rule, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
+from skillcity.web.middleware import body_limited
 
 APPLICANT_ROLES = ("organisation_user", "worker")
 
@@ -330,19 +331,23 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(request, "grants/notices.html", {"notices": selectors.public_notices_current()})
 
 
+@body_limited("OBJECTION_MAX_BODY_BYTES")
 @require_POST
 def objection(request: HttpRequest, pk: int) -> HttpResponse:
     notice = PublicNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise NotFound()
     try:
-        services.objection_lodge(
+        lodged = services.objection_lodge(
             notice=notice,
             actor=request.user,
             text=request.POST.get("text", ""),
             contact=request.POST.get("contact", ""),
+            address=client_address(request),
         )
-        messages.success(request, _("异议已提交"))
+        messages.success(
+            request, _("异议已提交，回执编号 %(r)s，查询处理结果时请提供此编号") % {"r": lodged.receipt}
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("grants:notices")
@@ -352,7 +357,7 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
 def bureau(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require_role(user, "bureau_officer")
-    open_objections = Objection.objects.filter(resolved_at__isnull=True).select_related("notice__application")
+    open_objections = selectors.objections_in_state(Objection.State.OPEN)[:500]
     return render(
         request,
         "grants/bureau.html",
@@ -379,6 +384,22 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             upheld=request.POST.get("upheld") == "1",
         )
         messages.success(request, _("异议已处理"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("grants:bureau")
+
+
+@login_required
+@require_POST
+def objections_dismiss_spam(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    try:
+        dismissed = services.objections_dismiss_as_spam(
+            ids=ids, actor=user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("已作为垃圾异议驳回 %(n)s 条") % {"n": len(dismissed)})
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("grants:bureau")

@@ -10,20 +10,10 @@ from django.contrib.auth.models import Group
 from skillcity.accounts.models import Role
 from skillcity.grants.flows import FINANCE_GROUP
 from skillcity.grants.models import Application, PublicNotice
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import login, screenshot
 from tests.factories import OrganisationFactory, TownFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):

@@ -12,20 +12,10 @@ from skillcity.registry.models import OrganisationCategory
 from skillcity.training import services
 from skillcity.training.codes import voucher_code_display
 from skillcity.training.models import Voucher
-from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.browser.conftest import login, screenshot
 from tests.factories import OrganisationFactory, TownFactory, UserFactory, WorkerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_provider_redeems_a_typed_code_and_the_worker_sees_it_on_a_phone(live_server, browser):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from skillcity.accounts.models import ApiToken, User
+from skillcity.accounts.models import ApiToken, User, normalise_username
 from skillcity.accounts.services import token_create, token_revoke
 from skillcity.core.errors import DomainError
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 token_revoke(token=token, actor=f"cli:{token.user.username}")
                 self.stdout.write(f"revoked sct_{token.prefix}")
                 return
-            user = User.objects.filter(username=options["user"]).first()
+            user = User.objects.filter(username=normalise_username(options["user"])).first()
             if user is None:
                 raise CommandError(f"--user: no user named {options['user']!r}", returncode=2)
             if action == "create":

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from skillcity.accounts.models import User
+from skillcity.accounts.models import User, normalise_username
 from skillcity.core.errors import DomainError
 from skillcity.registry.imports import run_import
 
@@ -32,7 +32,9 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}", returncode=2)
         actor: Any = "cli"
         if options["username"]:
-            actor = User.objects.filter(username=options["username"], is_active=True).first()
+            actor = User.objects.filter(
+                username=normalise_username(options["username"]), is_active=True
+            ).first()
             if actor is None:
                 raise CommandError(f"no active user named {options['username']!r}", returncode=2)
             if not (actor.is_superuser or actor.role in ("bureau_officer", "town_officer")):

@@ -1,0 +1,66 @@
+/* SkillCity page behaviours. The Content-Security-Policy allows scripts from the platform only and
+   no inline scripts or handlers, so every page's behaviour lives here, switched on by markup:
+   data-sc-autosubmit, data-sc-controls, .sc-reveal, #redeem-form. Loaded on every page (deferred). */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    // base.html puts the token in the body's hx-headers (htmx sends it with every request).
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  // A select that submits its form when changed (the language switch, the calculator's rule).
+  document.querySelectorAll("select[data-sc-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Django form widgets rendered bare get Bootstrap's classes.
+  document.querySelectorAll("form[data-sc-controls]").forEach(function (form) {
+    form.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (el) {
+      el.classList.add(el.tagName === "SELECT" ? "form-select" : "form-control");
+    });
+  });
+
+  // Showing a full ID or phone number is a POST (it is audited), answered with the value.
+  document.querySelectorAll(".sc-reveal").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var body = new URLSearchParams({field: button.dataset.field});
+      fetch(button.dataset.url, {method: "POST", body: body, headers: {"X-CSRFToken": csrfToken()}, credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (data) { document.getElementById("value-" + data.field).textContent = data.value; button.remove(); })
+        .catch(function () { button.textContent = button.dataset.failed || "!"; });
+    });
+  });
+
+  // The training counter: a fresh idempotency key per submission, and the camera where the browser
+  // has BarcodeDetector (progressive enhancement).
+  var redeem = document.getElementById("redeem-form");
+  if (redeem) {
+    redeem.addEventListener("submit", function () {
+      document.getElementById("idempotency_key").value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    });
+    if ("BarcodeDetector" in window && navigator.mediaDevices) {
+      var button = document.getElementById("scan");
+      button.classList.remove("d-none");
+      button.addEventListener("click", async function () {
+        var video = document.getElementById("scan-video");
+        video.classList.remove("d-none");
+        video.srcObject = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}});
+        await video.play();
+        var detector = new window.BarcodeDetector({formats: ["qr_code", "code_128"]});
+        var tick = async function () {
+          var codes = await detector.detect(video);
+          if (codes.length) {
+            document.getElementById("voucher-code").value = codes[0].rawValue;
+            video.srcObject.getTracks().forEach(function (t) { t.stop(); });
+            video.classList.add("d-none");
+            return;
+          }
+          requestAnimationFrame(tick);
+        };
+        tick();
+      });
+    }
+  }
+})();
