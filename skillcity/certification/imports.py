@@ -6,17 +6,16 @@ session, found by ID number; the name must match the registry (a guard against a
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook
 
 from skillcity.certification import services
 from skillcity.certification.models import Candidate, Session
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import Conflict, DomainError
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.registry.imports import ImportResult, RowError, read_rows
 
 COLUMNS = {
@@ -28,7 +27,7 @@ COLUMNS = {
 
 
 def template_workbook(session: Session | None = None) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "成绩"
@@ -36,9 +35,7 @@ def template_workbook(session: Session | None = None) -> bytes:
     if session is not None:
         for candidate in session.candidates.select_related("worker").order_by("id"):
             sheet.append([candidate.worker.id_number, candidate.worker.name, None, None])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _text(value: Any) -> str:

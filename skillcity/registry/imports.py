@@ -14,12 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import DomainError
 from skillcity.core.masking import mask_id_number, mask_phone
+from skillcity.core.spreadsheets import new_workbook, table_workbook, workbook_bytes
 from skillcity.registry.models import STAFF_COUNT_FIELDS, Organisation, SkillRecord, Worker
 from skillcity.registry.validation import Cleaned, ReferenceCache, clean_organisation, clean_worker
 
@@ -250,27 +251,18 @@ def _write(kind: str, rows: list[Cleaned], actor: Any, filename: str) -> int:
 def template_workbook(kind: str) -> bytes:
     """An empty import template with the right headers and one sample row."""
     columns = _columns(kind)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "导入模板"
     sheet.append(list(columns.values()))
     sheet.append(SAMPLES[kind])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def export_workbook(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_workbook(title, header, rows)
 
 
 def worker_export_rows(workers: Iterable[Worker], *, full: bool) -> Iterator[list[Any]]:

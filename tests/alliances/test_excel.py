@@ -359,3 +359,24 @@ def test_an_annex1_of_another_organisation_is_refused(
             actor=member_user,
         )
     assert "表格属于另一单位" in error.value.fields["C14"][0]
+
+
+# --- formulas ---------------------------------------------------------------------------------------
+
+
+def test_it_writes_member_fields_that_look_like_formulas_as_text(
+    make_alliance, initiator_user, lead_enterprise, research_institute
+):
+    from tests.exports import AT, HYPERLINK, PLUS, assert_text_not_formula
+
+    Organisation.objects.filter(pk=lead_enterprise.pk).update(name=PLUS, contact_person=HYPERLINK)
+    Organisation.objects.filter(pk=research_institute.pk).update(name=AT)
+    alliance = make_alliance()
+    report = services.report_create(
+        alliance=alliance, period=HalfYear(2024, 1), actor=initiator_user, on=TODAY
+    )
+    lead = Membership.objects.get(alliance=alliance, organisation=lead_enterprise)
+    assert_text_not_formula(annex1_download(lead), HYPERLINK)
+    assert_text_not_formula(annex2_download(alliance, None), AT)
+    assert_text_not_formula(annex2_download(alliance, report), AT)
+    assert_text_not_formula(annex3_download(report), AT)

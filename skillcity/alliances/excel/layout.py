@@ -14,6 +14,7 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skillcity.core.errors import DomainError
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -26,7 +27,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def new_sheet(title: str) -> tuple[Workbook, Worksheet]:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title
@@ -74,9 +75,7 @@ def date_line(day: datetime.date | None) -> str:
 
 
 def save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @dataclass(frozen=True)
