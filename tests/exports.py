@@ -24,3 +24,15 @@ def assert_text_not_formula(content: bytes, *texts: str) -> None:
         found = [cell for cell in cells if cell.value == text]
         assert found, f"{text!r} is not in the file"
         assert all(cell.data_type == "s" and cell.quotePrefix for cell in found), text
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    """A one-sheet workbook of `rows`, as a person's spreadsheet program would save it (formulas too)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -29,6 +29,7 @@ from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Industry, Organisation
 
 router = Router(tags=["alliances"])
@@ -421,7 +422,11 @@ def register_member(
     business_licence: File[UploadedFile | None] = None,
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
-    licence = UploadedDocument.from_django(business_licence) if business_licence is not None else None
+    licence = (
+        UploadedDocument.from_django(business_licence, field="business_licence", label="营业执照")
+        if business_licence is not None
+        else None
+    )
     return 201, services.member_register(
         alliance=alliance, data=data.dict(), actor=request.user, business_licence=licence
     )
@@ -478,7 +483,9 @@ def put_annex1(request: HttpRequest, pk: int, member_pk: int, payload: Annex1In)
 def upload_annex1(request: HttpRequest, pk: int, member_pk: int, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
-    return services.member_annex1_upload(membership=membership, content=file.read(), actor=request.user)
+    return services.member_annex1_upload(
+        membership=membership, content=read_upload(file, label="登记表"), actor=request.user
+    )
 
 
 @router.get("/{pk}/members/{member_pk}/annex1.xlsx", summary="Annex 1 in the official layout")
@@ -499,7 +506,10 @@ def upload_document(
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     return 201, services.document_upload(
-        alliance=alliance, kind=data.kind, upload=UploadedDocument.from_django(file), actor=request.user
+        alliance=alliance,
+        kind=data.kind,
+        upload=UploadedDocument.from_django(file, label="材料文件"),
+        actor=request.user,
     )
 
 
@@ -580,7 +590,8 @@ def put_annex3(request: HttpRequest, pk: int, period: str, payload: ReportLinesI
 def upload_annex3(request: HttpRequest, pk: int, period: str, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
-    return _report_out(services.report_annex3_upload(report=report, content=file.read(), actor=request.user))
+    content = read_upload(file, label="工作进展情况表")
+    return _report_out(services.report_annex3_upload(report=report, content=content, actor=request.user))
 
 
 @router.post(

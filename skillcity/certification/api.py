@@ -17,6 +17,7 @@ from skillcity.certification.models import Candidate, Certificate, Evaluator, Se
 from skillcity.core.access import acting_user, get_for
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Organisation, Worker
 
 router = Router(tags=["certification"])
@@ -358,7 +359,10 @@ class ImportOut(Schema):
 def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
     session = _session(request, pk)
     result = imports.results_import(
-        session=session, filename=file.name or "results.xlsx", content=file.read(), actor=acting_user(request)
+        session=session,
+        filename=file.name or "results.xlsx",
+        content=read_upload(file, label="成绩文件"),
+        actor=acting_user(request),
     )
     body = {"imported": result.created, "errors": [vars(e) for e in result.errors]}
     return (200 if result.ok else 400), body

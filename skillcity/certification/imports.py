@@ -16,7 +16,7 @@ from skillcity.certification.models import Candidate, Session
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
-from skillcity.registry.imports import ImportResult, RowError, read_rows
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
 
 COLUMNS = {
     "身份证号码": "id_number",
@@ -47,7 +47,10 @@ def results_import(*, session: Session, filename: str, content: bytes, actor: An
     """Validate every row first; write only when all are good (then the whole file in one transaction)."""
     services.require_evaluator_actor(actor, session.evaluator)
     session = Session.objects.select_for_update().get(pk=session.pk)
-    rows = list(read_rows(filename, content))
+    try:
+        rows = list(read_rows(filename, content))
+    except FormulaCells as error:
+        return ImportResult(errors=error.errors)
     if not rows:
         return ImportResult(errors=[RowError(1, "", "文件为空")])
     header = [_text(cell) for cell in rows[0]]

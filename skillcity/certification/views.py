@@ -28,6 +28,7 @@ from skillcity.certification.models import (
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, SkillLevel, Worker
 
 OFFICER_ROLES = ("bureau_officer", "town_officer")
@@ -410,7 +411,10 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certification:session_detail", pk)
     try:
         result = imports.results_import(
-            session=session, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+            session=session,
+            filename=upload.name or "",
+            content=read_upload(upload, label=_("成绩文件")),
+            actor=acting_user(request),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from skillcity.core.access import acting_user, can_write, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, PermissionDenied
+from skillcity.core.uploads import read_upload
 from skillcity.registry import imports, selectors, services
 from skillcity.registry.forms import OrganisationForm, SkillRecordForm, WorkerForm, organisation_initial
 from skillcity.registry.models import (
@@ -345,7 +346,10 @@ def import_records(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             try:
                 result = imports.run_import(
-                    kind=kind, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+                    kind=kind,
+                    filename=upload.name or "",
+                    content=read_upload(upload, label=_("导入文件")),
+                    actor=acting_user(request),
                 )
             except DomainError as error:
                 messages.error(request, str(error.message))

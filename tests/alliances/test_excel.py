@@ -380,3 +380,20 @@ def test_it_writes_member_fields_that_look_like_formulas_as_text(
     assert_text_not_formula(annex2_download(alliance, None), AT)
     assert_text_not_formula(annex2_download(alliance, report), AT)
     assert_text_not_formula(annex3_download(report), AT)
+
+
+def test_an_annex_upload_with_formula_cells_lists_every_one_and_writes_nothing(
+    report, initiator_user, enterprise
+):
+    sheet = _sheet(annex3_download(report))
+    row = _member_row(sheet, enterprise.name)
+    sheet[f"C{row}"] = "=10*6"
+    sheet[f"G{row}"] = "=C1"
+    with pytest.raises(DomainError) as error:
+        services.report_annex3_upload(report=report, content=_save(sheet), actor=initiator_user)
+    assert error.value.code == "invalid_upload"
+    assert error.value.fields == {
+        f"C{row}": ["单元格：是公式，请改为直接填写数值"],
+        f"G{row}": ["单元格：是公式，请改为直接填写数值"],
+    }
+    assert ReportLine.objects.get(report=report, organisation=enterprise).trained == 40

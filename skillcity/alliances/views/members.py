@@ -22,6 +22,7 @@ from skillcity.alliances.forms import Annex1Form, DocumentForm, RegisterMemberFo
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import run, xlsx_response
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Organisation, OrganisationCategory
 
 
@@ -55,7 +56,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                     alliance=alliance,
                     data=register_form.payload(),
                     actor=request.user,
-                    business_licence=UploadedDocument.from_django(upload) if upload else None,
+                    business_licence=UploadedDocument.from_django(
+                        upload, field="business_licence", label=_("营业执照")
+                    )
+                    if upload
+                    else None,
                 )
             except DomainError as error:
                 register_form.apply_error(error)
@@ -131,7 +136,7 @@ def member_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             if "file" in request.FILES:
                 upload = cast(UploadedFile, request.FILES["file"])
                 services.member_annex1_upload(
-                    membership=membership, content=upload.read(), actor=request.user
+                    membership=membership, content=read_upload(upload, label=_("登记表")), actor=request.user
                 )
             elif form.is_valid():
                 data = {name: request.POST.get(name, "") for name in ANNEX1_FIELDS}
@@ -182,7 +187,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择材料类别和文件"))
         return redirect("alliances:alliance_detail", pk=pk)
-    upload = UploadedDocument.from_django(form.cleaned_data["file"])
+    upload = UploadedDocument.from_django(form.cleaned_data["file"], label=_("材料文件"))
     kind = form.cleaned_data["kind"]
     return run(
         request,
