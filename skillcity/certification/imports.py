@@ -38,6 +38,27 @@ def template_workbook(session: Session | None = None) -> bytes:
     return workbook_bytes(workbook)
 
 
+@transaction.atomic
+def results_template_download(*, session: Session, actor: Any) -> bytes:
+    """The template for the evaluator to fill. It carries each candidate's full ID number, because the
+    import matches rows by it (a name is not unique); so only the session's evaluator may download
+    it, and each download is recorded as a full view of those candidates' numbers (PIPL)."""
+    services.require_evaluator_actor(actor, session.evaluator)
+    workers = list(session.candidates.order_by("id").values_list("worker_id", flat=True))
+    audit_record(
+        actor=actor,
+        action="personal_data.view",
+        target=session,
+        after={
+            "field": "id_number",
+            "document": "results_template",
+            "count": len(workers),
+            "workers": workers,
+        },
+    )
+    return template_workbook(session)
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 

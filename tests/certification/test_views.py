@@ -44,13 +44,15 @@ def test_the_public_key_page_serves_pem(client, certificate):
     assert response["X-Key-Id"] == certificate.key_id
 
 
-def test_the_worker_sees_their_certificates_and_downloads_the_pdf(client, certificate, worker_user):
+def test_the_worker_downloads_their_own_pdf_and_the_full_view_is_audited(client, certificate, worker_user):
     client.force_login(worker_user)
     html = client.get(reverse("certification:home")).content.decode()
     assert certificate.number in html
     response = client.get(reverse("certification:certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert not AuditEvent.objects.filter(action="personal_data.view").exists()  # their own
+    # The PDF shows the full ID number: the holder's own download is a full view too.
+    event = AuditEvent.objects.get(action="personal_data.view", target_id=str(certificate.pk))
+    assert event.actor_id == worker_user.pk and event.after == {"field": "certificate_pdf"}
 
 
 def test_another_worker_cannot_open_the_certificate(client, certificate, humen_worker):
