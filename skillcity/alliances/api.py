@@ -27,6 +27,7 @@ from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
+from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
 from skillcity.core.uploads import read_upload
@@ -449,12 +450,13 @@ def set_lead(request: HttpRequest, pk: int, member_pk: int) -> Any:
 
 @router.get("/{pk}/members/{member_pk}/annex1", summary="A member's Annex 1 values")
 def get_annex1(request: HttpRequest, pk: int, member_pk: int) -> Any:
-    alliance, membership = _member(request, pk, member_pk)
+    _alliance, membership = _member(request, pk, member_pk)
     o = membership.organisation
     values = {name: getattr(o, name) for name in ANNEX1_FIELDS}
-    if not selectors.can_fill_annex1(request.user, alliance, membership) and not getattr(
-        request.user, "sees_personal_data", False
-    ):
+    # The mobile in full only to a role whose work needs it, audited; a PUT without it keeps it.
+    if getattr(request.user, "sees_personal_data", False) and o.mobile:
+        audit_personal_data_view(actor=request.user, target=o, field="mobile")
+    else:
         values["mobile"] = o.mobile_masked
     return {
         "membership_id": membership.pk,
@@ -491,7 +493,9 @@ def upload_annex1(request: HttpRequest, pk: int, member_pk: int, file: File[Uplo
 @router.get("/{pk}/members/{member_pk}/annex1.xlsx", summary="Annex 1 in the official layout")
 def download_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     _alliance, membership = _member(request, pk, member_pk)
-    return xlsx_response(annex1_download(membership), f"annex1-{membership.organisation.uscc}.xlsx")
+    return xlsx_response(
+        annex1_download(membership, viewer=request.user), f"annex1-{membership.organisation.uscc}.xlsx"
+    )
 
 
 class DocumentKindForm(Schema):
