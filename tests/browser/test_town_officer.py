@@ -69,3 +69,25 @@ def both_widths(page, name: str) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, f"{name}-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_worker_edit_page_never_holds_the_full_phone(live_server, page):
+    changan = TownFactory(name="长安镇")
+    worker = WorkerFactory(town=changan, name="陈长安", phone="13912345678")
+    UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "changan")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/registry/workers/{worker.pk}/edit/")
+    assert page.input_value("#id_phone") == ""
+    assert page.get_attribute("#id_phone", "placeholder") == "139****5678（留空则保持不变）"
+    assert "13912345678" not in page.content()
+    both_widths(page, "worker-edit-phone-masked")
+    page.fill("#id_name", "陈长安二")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/registry/workers/{worker.pk}/")
+    worker.refresh_from_db()
+    assert worker.name == "陈长安二" and worker.phone == "13912345678"

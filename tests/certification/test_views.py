@@ -174,3 +174,15 @@ def test_another_organisation_cannot_open_or_change_a_session(
     client.post(reverse("certification:certificates_issue", args=[session.pk]), {"issued_on": "2024-06-01"})
     candidate.refresh_from_db()
     assert candidate.result == "pending" and not hasattr(candidate, "certificate")
+
+
+def test_the_session_page_answers_another_enterprises_worker_as_unregistered(
+    client, evaluator, lathe, enterprise_user, humen_worker
+):
+    session = make_session(evaluator, lathe, enterprise_user)
+    client.force_login(enterprise_user)
+    url = reverse("certification:candidate_add", args=[session.pk])
+    other = client.post(url, {"id_number": humen_worker.id_number}, follow=True).content.decode()
+    unknown = client.post(url, {"id_number": "441900199001010011"}, follow=True).content.decode()
+    assert "本企业登记的职工中没有该身份证号码" in other and "本企业登记的职工中没有该身份证号码" in unknown
+    assert humen_worker.name not in other
