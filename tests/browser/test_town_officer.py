@@ -20,11 +20,7 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
     other = WorkerFactory(town=humen, name="黄虎门")
     UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "changan")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "changan")
 
     # Another town's worker: refused, without saying whether the record exists.
     response = page.goto(f"{live_server.url}/registry/workers/{other.pk}/")
@@ -63,6 +59,14 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
     both_widths(page, "worker-list")
 
 
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def both_widths(page, name: str) -> None:
     """Screenshots at desktop and phone (375px) width, for a person to look at."""
     screenshot(page, f"{name}-desktop")
@@ -75,11 +79,7 @@ def test_the_worker_edit_page_never_holds_the_full_phone(live_server, page):
     changan = TownFactory(name="长安镇")
     worker = WorkerFactory(town=changan, name="陈长安", phone="13912345678")
     UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "changan")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "changan")
 
     page.goto(f"{live_server.url}/registry/workers/{worker.pk}/edit/")
     assert page.input_value("#id_phone") == ""
