@@ -133,3 +133,20 @@ def test_a_registry_import_lists_every_formula_cell_and_writes_nothing(bureau_of
     assert [(e.row, e.column) for e in result.errors] == [(2, "姓名"), (3, "身份证号码")]
     assert all("是公式，不能导入" in e.reason for e in result.errors)
     assert not Worker.objects.exists()
+
+
+def test_no_module_opens_an_uploaded_workbook_around_the_bounds():
+    """Every .xlsx import goes through open_xlsx (bounds, then openpyxl), or this test names the module."""
+    import re
+    from pathlib import Path
+
+    import skillcity
+
+    root = Path(skillcity.__file__).parent
+    helper = root / "core" / "uploads.py"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path != helper and re.search(r"\bload_workbook\b", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
