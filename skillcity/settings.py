@@ -213,6 +213,17 @@ CONTENT_SECURITY_POLICY = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SKILLCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Neither setting above caps a file: every upload is bounded by SKILLCITY_UPLOAD_MAX_MB through the first
+# upload handler and skillcity.core.uploads, and an .xlsx by what it unpacks to, before it is read.
+UPLOAD_MAX_MB = env_int("SKILLCITY_UPLOAD_MAX_MB", 20, minimum=1, maximum=1024)
+XLSX_MAX_UNCOMPRESSED_MB = env_int("SKILLCITY_XLSX_MAX_UNCOMPRESSED_MB", 100, minimum=1, maximum=4096)
+XLSX_MAX_SHARED_STRINGS_MB = env_int("SKILLCITY_XLSX_MAX_SHARED_STRINGS_MB", 30, minimum=1, maximum=4096)
+XLSX_MAX_ROWS = env_int("SKILLCITY_XLSX_MAX_ROWS", 100_000, minimum=10, maximum=10_000_000)
+FILE_UPLOAD_HANDLERS = [
+    "skillcity.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Public objections to grants on notice (skillcity.grants.objections): per address within the window,
 # anonymous ones per notice per day, and the largest request body accepted.

@@ -27,8 +27,10 @@ from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
+from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Industry, Organisation
 
 router = Router(tags=["alliances"])
@@ -421,7 +423,11 @@ def register_member(
     business_licence: File[UploadedFile | None] = None,
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
-    licence = UploadedDocument.from_django(business_licence) if business_licence is not None else None
+    licence = (
+        UploadedDocument.from_django(business_licence, field="business_licence", label="营业执照")
+        if business_licence is not None
+        else None
+    )
     return 201, services.member_register(
         alliance=alliance, data=data.dict(), actor=request.user, business_licence=licence
     )
@@ -444,12 +450,13 @@ def set_lead(request: HttpRequest, pk: int, member_pk: int) -> Any:
 
 @router.get("/{pk}/members/{member_pk}/annex1", summary="A member's Annex 1 values")
 def get_annex1(request: HttpRequest, pk: int, member_pk: int) -> Any:
-    alliance, membership = _member(request, pk, member_pk)
+    _alliance, membership = _member(request, pk, member_pk)
     o = membership.organisation
     values = {name: getattr(o, name) for name in ANNEX1_FIELDS}
-    if not selectors.can_fill_annex1(request.user, alliance, membership) and not getattr(
-        request.user, "sees_personal_data", False
-    ):
+    # The mobile in full only to a role whose work needs it, audited; a PUT without it keeps it.
+    if getattr(request.user, "sees_personal_data", False) and o.mobile:
+        audit_personal_data_view(actor=request.user, target=o, field="mobile")
+    else:
         values["mobile"] = o.mobile_masked
     return {
         "membership_id": membership.pk,
@@ -478,13 +485,17 @@ def put_annex1(request: HttpRequest, pk: int, member_pk: int, payload: Annex1In)
 def upload_annex1(request: HttpRequest, pk: int, member_pk: int, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
-    return services.member_annex1_upload(membership=membership, content=file.read(), actor=request.user)
+    return services.member_annex1_upload(
+        membership=membership, content=read_upload(file, label="登记表"), actor=request.user
+    )
 
 
 @router.get("/{pk}/members/{member_pk}/annex1.xlsx", summary="Annex 1 in the official layout")
 def download_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     _alliance, membership = _member(request, pk, member_pk)
-    return xlsx_response(annex1_download(membership), f"annex1-{membership.organisation.uscc}.xlsx")
+    return xlsx_response(
+        annex1_download(membership, viewer=request.user), f"annex1-{membership.organisation.uscc}.xlsx"
+    )
 
 
 class DocumentKindForm(Schema):
@@ -499,7 +510,10 @@ def upload_document(
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     return 201, services.document_upload(
-        alliance=alliance, kind=data.kind, upload=UploadedDocument.from_django(file), actor=request.user
+        alliance=alliance,
+        kind=data.kind,
+        upload=UploadedDocument.from_django(file, label="材料文件"),
+        actor=request.user,
     )
 
 
@@ -580,7 +594,8 @@ def put_annex3(request: HttpRequest, pk: int, period: str, payload: ReportLinesI
 def upload_annex3(request: HttpRequest, pk: int, period: str, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
-    return _report_out(services.report_annex3_upload(report=report, content=file.read(), actor=request.user))
+    content = read_upload(file, label="工作进展情况表")
+    return _report_out(services.report_annex3_upload(report=report, content=content, actor=request.user))
 
 
 @router.post(

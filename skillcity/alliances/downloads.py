@@ -8,6 +8,7 @@ the period.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from skillcity.alliances.excel.annex2 import annex2_workbook, annex3_workbook
 from skillcity.alliances.models import Alliance, HalfYearReport, Membership
 from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.selectors import memberships_of
+from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.periods import HalfYear
 
 
@@ -24,9 +26,14 @@ def _policy_note(period: HalfYear, version_id: str = "") -> str:
     return f"适用政策：{label_for_period(period, version_id)}"
 
 
-def annex1_download(membership: Membership) -> bytes:
+def annex1_download(membership: Membership, *, viewer: Any = None) -> bytes:
+    """Annex 1 as .xlsx: the contact mobile in full only to a role whose work needs it, and that full
+    view is audited (PIPL); masked for everyone else."""
     filled = timezone.localdate(membership.annex1_filled_at) if membership.annex1_filled_at else None
-    return annex1_workbook(membership, filled_on=filled)
+    full = bool(getattr(viewer, "sees_personal_data", False)) and bool(membership.organisation.mobile)
+    if full:
+        audit_personal_data_view(actor=viewer, target=membership.organisation, field="mobile")
+    return annex1_workbook(membership, filled_on=filled, full_mobile=full)
 
 
 def annex2_data(alliance: Alliance, report: HalfYearReport | None) -> dict:

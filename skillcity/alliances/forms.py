@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skillcity.alliances.annexes import ANNEX1_FIELDS
 from skillcity.alliances.models import DocumentKind
+from skillcity.core.uploads import UploadField
 from skillcity.registry.forms import RegistryForm
 from skillcity.registry.models import Industry, Organisation, OrganisationCategory, Town
 
@@ -48,7 +49,7 @@ class RegisterMemberForm(StyledForm):
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
     contact_person = forms.CharField(label=_("联系人"), max_length=50, required=False)
     office_phone = forms.CharField(label=_("办公电话"), max_length=20, required=False)
-    business_licence = forms.FileField(
+    business_licence = UploadField(
         label=_("营业执照或法人登记证"), required=False, help_text=_("系统中已登记的单位无需上传")
     )
 
@@ -113,7 +114,7 @@ class DocumentForm(StyledForm):
             (DocumentKind.OTHER.value, DocumentKind.OTHER.label),
         ],
     )
-    file = forms.FileField(label=_("文件"))
+    file = UploadField(label=_("文件"))
 
 
 class ReasonForm(StyledForm):

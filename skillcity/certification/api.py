@@ -15,9 +15,9 @@ from ninja.files import UploadedFile
 from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.models import Candidate, Certificate, Evaluator, Session
 from skillcity.core.access import acting_user, get_for
-from skillcity.core.audit import audit_personal_data_view
-from skillcity.core.errors import DomainError, NotFound
-from skillcity.registry.models import Occupation, Organisation, Worker
+from skillcity.core.errors import DomainError
+from skillcity.core.uploads import read_upload
+from skillcity.registry.models import Occupation, Organisation
 
 router = Router(tags=["certification"])
 
@@ -314,9 +314,7 @@ class CandidateIn(Schema):
 @router.post("/sessions/{pk}/candidates", response={201: CandidateOut})
 def add_candidate(request: HttpRequest, pk: int, payload: CandidateIn) -> Any:
     session = _session(request, pk)
-    worker = Worker.objects.filter(pk=payload.worker_id).first()
-    if worker is None:
-        raise NotFound("劳动者不存在")
+    worker = selectors.candidate_worker(session, pk=payload.worker_id, message="劳动者不存在")
     candidate = services.candidate_add(
         session=session,
         worker=worker,
@@ -358,7 +356,10 @@ class ImportOut(Schema):
 def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
     session = _session(request, pk)
     result = imports.results_import(
-        session=session, filename=file.name or "results.xlsx", content=file.read(), actor=acting_user(request)
+        session=session,
+        filename=file.name or "results.xlsx",
+        content=read_upload(file, label="成绩文件"),
+        actor=acting_user(request),
     )
     body = {"imported": result.created, "errors": [vars(e) for e in result.errors]}
     return (200 if result.ok else 400), body
@@ -400,11 +401,10 @@ def get_certificate(request: HttpRequest, pk: int) -> Any:
 @router.get("/certificates/{pk}/pdf", summary="The certificate PDF (shows the full ID number)")
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate(request, pk)
-    user = acting_user(request)
-    if user.worker_id != certificate.worker_id:
-        audit_personal_data_view(actor=user, target=certificate, field="certificate_pdf")
     response = HttpResponse(
-        pdf.certificate_pdf(certificate, verify_url=pdf.verify_url_for(request)),
+        pdf.certificate_pdf_download(
+            certificate, actor=acting_user(request), verify_url=pdf.verify_url_for(request)
+        ),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'

@@ -6,18 +6,17 @@ session, found by ID number; the name must match the registry (a guard against a
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook
 
 from skillcity.certification import services
 from skillcity.certification.models import Candidate, Session
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import Conflict, DomainError
-from skillcity.registry.imports import ImportResult, RowError, read_rows
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
 
 COLUMNS = {
     "身份证号码": "id_number",
@@ -28,7 +27,7 @@ COLUMNS = {
 
 
 def template_workbook(session: Session | None = None) -> bytes:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "成绩"
@@ -36,9 +35,28 @@ def template_workbook(session: Session | None = None) -> bytes:
     if session is not None:
         for candidate in session.candidates.select_related("worker").order_by("id"):
             sheet.append([candidate.worker.id_number, candidate.worker.name, None, None])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
+
+
+@transaction.atomic
+def results_template_download(*, session: Session, actor: Any) -> bytes:
+    """The template for the evaluator to fill. It carries each candidate's full ID number, because the
+    import matches rows by it (a name is not unique); so only the session's evaluator may download
+    it, and each download is recorded as a full view of those candidates' numbers (PIPL)."""
+    services.require_evaluator_actor(actor, session.evaluator)
+    workers = list(session.candidates.order_by("id").values_list("worker_id", flat=True))
+    audit_record(
+        actor=actor,
+        action="personal_data.view",
+        target=session,
+        after={
+            "field": "id_number",
+            "document": "results_template",
+            "count": len(workers),
+            "workers": workers,
+        },
+    )
+    return template_workbook(session)
 
 
 def _text(value: Any) -> str:
@@ -50,7 +68,10 @@ def results_import(*, session: Session, filename: str, content: bytes, actor: An
     """Validate every row first; write only when all are good (then the whole file in one transaction)."""
     services.require_evaluator_actor(actor, session.evaluator)
     session = Session.objects.select_for_update().get(pk=session.pk)
-    rows = list(read_rows(filename, content))
+    try:
+        rows = list(read_rows(filename, content))
+    except FormulaCells as error:
+        return ImportResult(errors=error.errors)
     if not rows:
         return ImportResult(errors=[RowError(1, "", "文件为空")])
     header = [_text(cell) for cell in rows[0]]

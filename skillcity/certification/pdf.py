@@ -7,6 +7,7 @@ lookup and the QR payload show it masked.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from django.http import HttpRequest
@@ -20,6 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from skillcity.certification.models import Certificate
+from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.env import env_str
 
 FONT = "STSong-Light"
@@ -127,3 +129,10 @@ def verify_url_for(request: HttpRequest) -> str:
     base = env_str("SKILLCITY_PUBLIC_URL", "").rstrip("/")
     path = reverse("certification:verify")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
+
+
+def certificate_pdf_download(certificate: Certificate, *, actor: Any, verify_url: str) -> bytes:
+    """The PDF shows the full ID number: every download is a full view and is recorded (PIPL), the
+    holder's own included, so that the record of who saw a number is complete."""
+    audit_personal_data_view(actor=actor, target=certificate, field="certificate_pdf")
+    return certificate_pdf(certificate, verify_url=verify_url)

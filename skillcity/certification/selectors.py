@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from skillcity.certification import signing
-from skillcity.certification.models import Candidate, Certificate, Evaluator, Session
+from skillcity.certification.models import Candidate, Certificate, Evaluator, EvaluatorKind, Session
 from skillcity.core.access import visible_to
-from skillcity.core.errors import DomainError
+from skillcity.core.errors import DomainError, NotFound
+from skillcity.registry.models import Worker
 
 # Public lookups per client address per minute: enough for a person checking a stack of certificates,
 # too few to enumerate numbers (the 6-digit serial alone has a million values per prefix).
@@ -34,6 +35,26 @@ def session_list(user: Any, *, evaluator: Evaluator | None = None) -> QuerySet[S
 
 def candidate_list(session: Session) -> QuerySet[Candidate]:
     return session.candidates.select_related("worker", "certificate").order_by("id")
+
+
+def candidate_workers(session: Session) -> QuerySet[Worker]:
+    """The workers this session's evaluator may take as candidates: an enterprise its own employees
+    only (D002: 企业自主评价 is of the enterprise's staff), any other evaluator anyone registered."""
+    workers = Worker.objects.all()
+    if session.evaluator.kind == EvaluatorKind.ENTERPRISE:
+        workers = workers.filter(employer_id=session.evaluator.organisation_id)
+    return workers
+
+
+def candidate_worker(session: Session, *, message: Any, pk: Any = None, id_number: str = "") -> Worker:
+    """The worker to add to `session`, found by ID (API) or ID number (page). A worker the evaluator
+    may not take is answered exactly as one that does not exist: the answer must not tell an
+    enterprise who else is registered, nor their name."""
+    workers = candidate_workers(session)
+    worker = workers.filter(pk=pk).first() if pk is not None else workers.filter(id_number=id_number).first()
+    if worker is None:
+        raise NotFound(message)
+    return worker
 
 
 def certificate_list(user: Any, *, q: str = "", evaluator: Evaluator | None = None) -> QuerySet[Certificate]:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skillcity.certification import numbering, signing
+from skillcity.certification import numbering, selectors, signing
 from skillcity.certification.models import (
     LEVEL_NAMES,
     PASS_MARK,
@@ -34,7 +34,7 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.audit import audit_record, snapshot
-from skillcity.core.errors import Conflict, DomainError, PermissionDenied
+from skillcity.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from skillcity.core.masking import mask_id_number
 from skillcity.registry.models import Occupation, Organisation, SkillRecord, Worker
 from skillcity.registry.services import skill_record_add
@@ -291,6 +291,8 @@ def candidate_check(*, session: Session, worker: Worker, exceptional_grounds: st
     """Why this worker may not sit this session, or nothing."""
     evaluator = session.evaluator
     if evaluator.kind == EvaluatorKind.ENTERPRISE and worker.employer_id != evaluator.organisation_id:
+        # Reached at issue, for a candidate of the session who has since changed employer (adding a
+        # non-employee is refused earlier, as a worker that does not exist).
         raise DomainError(
             "not_employee",
             _("企业自主评价只能评价本企业职工：%(w)s不是“%(e)s”的职工")
@@ -301,9 +303,8 @@ def candidate_check(*, session: Session, worker: Worker, exceptional_grounds: st
     if held is not None and held <= session.level:
         raise DomainError(
             "already_holds_level",
-            _("%(w)s已持有职业“%(o)s”%(h)s证书，不能再参加%(v)s认定")
+            _("该劳动者已持有职业“%(o)s”%(h)s证书，不能再参加%(v)s认定")
             % {
-                "w": worker.name,
                 "o": session.occupation.name,
                 "h": _level_name(held),
                 "v": _level_name(session.level),
@@ -315,12 +316,13 @@ def candidate_check(*, session: Session, worker: Worker, exceptional_grounds: st
         if held != needed:
             raise DomainError(
                 "promotion_step",
-                _("晋级%(v)s须持有职业“%(o)s”%(n)s证书；%(w)s当前持有：%(h)s。如符合破格条件，请填写破格依据")
+                _(
+                    "晋级%(v)s须持有职业“%(o)s”%(n)s证书；该劳动者当前持有：%(h)s。如符合破格条件，请填写破格依据"
+                )
                 % {
                     "v": _level_name(session.level),
                     "o": session.occupation.name,
                     "n": _level_name(needed),
-                    "w": worker.name,
                     "h": _level_name(held) if held else _("无"),
                 },
                 {"worker": _("不符合逐级晋升条件")},
@@ -351,8 +353,12 @@ def candidate_add(
         raise DomainError(
             "grounds_not_promotion", _("破格只适用于晋级"), {"exceptional_grounds": _("定级不适用")}
         )
+    if not selectors.candidate_workers(session).filter(pk=worker.pk).exists():
+        # A worker the evaluator may not take is answered as one that does not exist: no name, no
+        # hint that the ID is registered.
+        raise NotFound(_("劳动者不存在"))
     if Candidate.objects.filter(session=session, worker=worker).exists():
-        raise Conflict("candidate_exists", _("%(w)s已在该考核批次中") % {"w": worker.name})
+        raise Conflict("candidate_exists", _("该劳动者已在该考核批次中"))
     candidate_check(session=session, worker=worker, exceptional_grounds=exceptional_grounds)
     candidate = Candidate.objects.create(
         session=session,

@@ -26,9 +26,9 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, NotFound
-from skillcity.registry.models import Occupation, SkillLevel, Worker
+from skillcity.core.uploads import read_upload
+from skillcity.registry.models import Occupation, SkillLevel
 
 OFFICER_ROLES = ("bureau_officer", "town_officer")
 
@@ -137,11 +137,9 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate(request, pk)
-    user = acting_user(request)
-    if user.worker_id != certificate.worker_id:
-        # The PDF shows the full ID number: a full view by anyone but the holder is recorded (PIPL).
-        audit_personal_data_view(actor=user, target=certificate, field="certificate_pdf")
-    content = pdf.certificate_pdf(certificate, verify_url=pdf.verify_url_for(request))
+    content = pdf.certificate_pdf_download(
+        certificate, actor=acting_user(request), verify_url=pdf.verify_url_for(request)
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
@@ -355,9 +353,13 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     id_number = request.POST.get("id_number", "").strip().upper()
     try:
-        worker = Worker.objects.filter(id_number=id_number).first()
-        if worker is None:
-            raise NotFound(_("没有身份证号码为该号码的劳动者登记"))
+        worker = selectors.candidate_worker(
+            session,
+            id_number=id_number,
+            message=_("本企业登记的职工中没有该身份证号码")
+            if session.evaluator.kind == EvaluatorKind.ENTERPRISE
+            else _("没有身份证号码为该号码的劳动者登记"),
+        )
         services.candidate_add(
             session=session,
             worker=worker,
@@ -391,9 +393,8 @@ def result_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def results_template(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    services.require_evaluator_actor(acting_user(request), session.evaluator)
     response = HttpResponse(
-        imports.template_workbook(session),
+        imports.results_template_download(session=session, actor=acting_user(request)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-results.xlsx"'
@@ -410,7 +411,10 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certification:session_detail", pk)
     try:
         result = imports.results_import(
-            session=session, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+            session=session,
+            filename=upload.name or "",
+            content=read_upload(upload, label=_("成绩文件")),
+            actor=acting_user(request),
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))

@@ -17,6 +17,7 @@ from skillcity.core.access import can_write
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from skillcity.core.money import round_fen, to_decimal
+from skillcity.core.uploads import check_upload_size
 from skillcity.grants import flows, objections, outcomes
 from skillcity.grants.models import (
     OBJECTION_TEXT_MAX,
@@ -32,7 +33,6 @@ from skillcity.grants.models import (
 )
 
 S = ApplicationState
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
 def _today() -> datetime.date:
@@ -186,8 +186,9 @@ def evidence_add(*, application: Application, actor: Any, upload: UploadedFile) 
         raise PermissionDenied(_("只有申请人可以上传证明材料"))
     if app.state not in (S.DRAFT, S.RETURNED):
         raise _refuse_state(app, _("上传材料"))
-    if upload.size is None or upload.size == 0 or upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError("bad_file", _("文件为空或超过20MB"), {"file": _("文件为空或超过20MB")})
+    check_upload_size(upload, field="evidence", label=_("证明材料"))
+    if not upload.size:
+        raise DomainError("bad_file", _("证明材料是空文件"), {"evidence": _("空文件")})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, client_address, require_role
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection, PublicNotice
 from skillcity.policy import views as policy_views
@@ -407,11 +407,9 @@ def objections_dismiss_spam(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def payments_xlsx(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     user = acting_user(request)
     require_role(user, "bureau_officer")
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "拨付清单"
@@ -432,10 +430,8 @@ def payments_xlsx(request: HttpRequest) -> HttpResponse:
                 p.paid_at.strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="payments.xlsx"'
     return response

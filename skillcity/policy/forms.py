@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skillcity.core.uploads import UploadField
 from skillcity.policy import params as P
 from skillcity.policy.engine import Rule
 from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
@@ -180,7 +181,7 @@ class SimulationForm(forms.Form):
         choices=(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    cases = forms.FileField(
+    cases = UploadField(
         label=gettext_lazy("案例 CSV"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),

@@ -41,6 +41,26 @@ class RegistryForm(forms.Form):
         return {name: self.data.get(name, "") for name in self.fields if name in self.data}
 
 
+def keep_stored_number(form: forms.Form, name: str, masked: str) -> None:
+    """Never render a stored full phone number into a form's value= (that would be an unaudited full
+    view): the field starts empty and shows the masked number; left empty, the number is kept."""
+    field = form.fields[name]
+    field.widget.attrs["placeholder"] = (
+        _("%(masked)s（留空则保持不变）") % {"masked": masked} if masked else ""
+    )
+    field.help_text = (
+        _("已登记 %(masked)s；留空则保持原号码，填写则替换") % {"masked": masked} if masked else ""
+    )
+    form.initial.pop(name, None)
+
+
+def drop_blank(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """`data` without `name` when it was left empty (see keep_stored_number)."""
+    if not str(data.get(name) or "").strip():
+        data.pop(name, None)
+    return data
+
+
 class WorkerForm(RegistryForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(

@@ -14,12 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import DomainError
 from skillcity.core.masking import mask_id_number, mask_phone
+from skillcity.core.spreadsheets import new_workbook, table_workbook, workbook_bytes
+from skillcity.core.uploads import formula_cells, open_xlsx
 from skillcity.registry.models import STAFF_COUNT_FIELDS, Organisation, SkillRecord, Worker
 from skillcity.registry.validation import Cleaned, ReferenceCache, clean_organisation, clean_worker
 
@@ -108,13 +110,15 @@ def read_rows(filename: str, content: bytes) -> Iterator[list[Any]]:
     """Rows of the first sheet (.xlsx) or of the CSV (UTF-8 with/without BOM, or GB18030 from Chinese Excel)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:
-            raise DomainError(
-                "invalid_file", "无法读取该 .xlsx 文件", {"file": "文件损坏或不是 .xlsx"}
-            ) from None
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        workbook = open_xlsx(content, unreadable="无法读取该 .xlsx 文件", reason="文件损坏或不是 .xlsx")
+        sheet = workbook.worksheets[0]
+        formulas = formula_cells(sheet.iter_rows())
+        if formulas:
+            header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            raise FormulaCells(
+                [RowError(row, _column_name(header, column), FORMULA_REASON) for row, column in formulas]
+            )
+        for row in sheet.iter_rows(values_only=True):
             yield list(row)
         return
     if name.endswith(".csv"):
@@ -131,6 +135,24 @@ def read_rows(filename: str, content: bytes) -> Iterator[list[Any]]:
         yield from csv.reader(io.StringIO(text))
         return
     raise DomainError("invalid_file", "只支持 .xlsx 或 .csv 文件", {"file": "文件类型不支持"})
+
+
+FORMULA_REASON = "是公式，不能导入；请改为直接填写数值或文字"
+
+
+class FormulaCells(DomainError):
+    """An .xlsx with formula cells: imports take what a person typed, never a formula (nor its cached
+    result, which another program may not have computed). Every such cell is listed as a row error."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("formula_cells", f"表格中有 {len(errors)} 个公式单元格，未导入任何数据")
+        self.errors = errors
+
+
+def _column_name(header: tuple[Any, ...] | list[Any], column: int) -> str:
+    """A column as the reader sees it: its header text, else its letter."""
+    text = str(header[column - 1] or "").strip() if column <= len(header) else ""
+    return text or get_column_letter(column)
 
 
 def _header_map(header: list[Any], columns: dict[str, str]) -> tuple[dict[int, str], list[RowError]]:
@@ -158,7 +180,10 @@ def run_import(*, kind: str, filename: str, content: bytes, actor: Any) -> Impor
     """Validate every row; write all of them in one transaction, or none."""
     columns = _columns(kind)
     rows = read_rows(filename, content)
-    header = next(rows, None)
+    try:
+        header = next(rows, None)
+    except FormulaCells as error:
+        return ImportResult(errors=error.errors)
     if header is None:
         return ImportResult(errors=[RowError(1, "", "文件为空")])
     mapping, errors = _header_map(header, columns)
@@ -250,27 +275,18 @@ def _write(kind: str, rows: list[Cleaned], actor: Any, filename: str) -> int:
 def template_workbook(kind: str) -> bytes:
     """An empty import template with the right headers and one sample row."""
     columns = _columns(kind)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "导入模板"
     sheet.append(list(columns.values()))
     sheet.append(SAMPLES[kind])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def export_workbook(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return table_workbook(title, header, rows)
 
 
 def worker_export_rows(workers: Iterable[Worker], *, full: bool) -> Iterator[list[Any]]:

@@ -16,8 +16,16 @@ from django.views.decorators.http import require_POST
 from skillcity.core.access import acting_user, can_write, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.errors import DomainError, PermissionDenied
+from skillcity.core.uploads import read_upload
 from skillcity.registry import imports, selectors, services
-from skillcity.registry.forms import OrganisationForm, SkillRecordForm, WorkerForm, organisation_initial
+from skillcity.registry.forms import (
+    OrganisationForm,
+    SkillRecordForm,
+    WorkerForm,
+    drop_blank,
+    keep_stored_number,
+    organisation_initial,
+)
 from skillcity.registry.models import (
     Industry,
     Occupation,
@@ -187,13 +195,13 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "name": worker.name,
         "id_number": worker.id_number_masked,
-        "phone": worker.phone,
         "town": worker.town.code,
         "employer": worker.employer.uscc if worker.employer else "",
     }
     form = WorkerForm(request.POST or None, initial=initial, town_locked=lock, editing=True)
+    keep_stored_number(form, "phone", worker.phone_masked)
     if request.method == "POST" and form.is_valid():
-        data = form.payload()
+        data = drop_blank(form.payload(), "phone")
         data.pop("id_number", None)
         if lock is not None:
             data["town"] = lock.code
@@ -305,8 +313,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, initial=organisation_initial(organisation), town_locked=lock, editing=True
     )
+    keep_stored_number(form, "mobile", organisation.mobile_masked)
     if request.method == "POST" and form.is_valid():
-        data = form.payload()
+        data = drop_blank(form.payload(), "mobile")
         data.pop("uscc", None)
         if lock is not None:
             data["town"] = lock.code
@@ -345,7 +354,10 @@ def import_records(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             try:
                 result = imports.run_import(
-                    kind=kind, filename=upload.name or "", content=upload.read(), actor=acting_user(request)
+                    kind=kind,
+                    filename=upload.name or "",
+                    content=read_upload(upload, label=_("导入文件")),
+                    actor=acting_user(request),
                 )
             except DomainError as error:
                 messages.error(request, str(error.message))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 import pydantic
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation
 from skillcity.training import selectors, services, statements
 from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
@@ -327,7 +328,8 @@ def shortage_catalog_import(
 ) -> tuple[int, dict[str, int]]:
     user = acting_user(request)
     require_role(user, "bureau_officer")
-    count = services.shortage_catalog_import(year=year, file=cast(BinaryIO, file), actor=user)
+    content = read_upload(file, label="目录文件")
+    count = services.shortage_catalog_import(year=year, file=content, actor=user)
     return 201, {"year": year, "occupations": count}
 
 

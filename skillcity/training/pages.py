@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, BinaryIO, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
+from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Town
 from skillcity.training import selectors, services, statements
 from skillcity.training.models import (
@@ -209,7 +210,8 @@ def shortage_catalog(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise DomainError("no_file", _("请选择 .xlsx 文件"), {"file": _("请选择文件")})
             year = _int(request.POST.get("year"), "year") or 0
-            count = services.shortage_catalog_import(year=year, file=cast(BinaryIO, upload), actor=user)
+            content = read_upload(upload, label=_("目录文件"))
+            count = services.shortage_catalog_import(year=year, file=content, actor=user)
             messages.success(request, _("已导入 %(y)s 年目录 %(n)s 个工种") % {"y": year, "n": count})
             return redirect(f"{request.path}?year={year}")
         except DomainError as exc:

@@ -10,11 +10,11 @@ import io
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from skillcity.core.masking import mask_id_number
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.training.models import Settlement, SettlementLine
 
 TITLE = "项目制培训及技能提升补贴结算单"
@@ -56,7 +56,7 @@ def _heading(settlement: Settlement) -> list[str]:
 
 
 def statement_xlsx(settlement: Settlement) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = settlement.period
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
@@ -81,9 +81,7 @@ def statement_xlsx(settlement: Settlement) -> bytes:
     sheet.cell(row=total_row + 2, column=1, value=f"制表日期：{timezone.localdate().isoformat()}")
     for col, width in enumerate([6, 10, 22, 28, 12, 14, 10, 14], start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def statement_pdf(settlement: Settlement) -> bytes:

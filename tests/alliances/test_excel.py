@@ -359,3 +359,41 @@ def test_an_annex1_of_another_organisation_is_refused(
             actor=member_user,
         )
     assert "表格属于另一单位" in error.value.fields["C14"][0]
+
+
+# --- formulas ---------------------------------------------------------------------------------------
+
+
+def test_it_writes_member_fields_that_look_like_formulas_as_text(
+    make_alliance, initiator_user, lead_enterprise, research_institute
+):
+    from tests.exports import AT, HYPERLINK, PLUS, assert_text_not_formula
+
+    Organisation.objects.filter(pk=lead_enterprise.pk).update(name=PLUS, contact_person=HYPERLINK)
+    Organisation.objects.filter(pk=research_institute.pk).update(name=AT)
+    alliance = make_alliance()
+    report = services.report_create(
+        alliance=alliance, period=HalfYear(2024, 1), actor=initiator_user, on=TODAY
+    )
+    lead = Membership.objects.get(alliance=alliance, organisation=lead_enterprise)
+    assert_text_not_formula(annex1_download(lead), HYPERLINK)
+    assert_text_not_formula(annex2_download(alliance, None), AT)
+    assert_text_not_formula(annex2_download(alliance, report), AT)
+    assert_text_not_formula(annex3_download(report), AT)
+
+
+def test_an_annex_upload_with_formula_cells_lists_every_one_and_writes_nothing(
+    report, initiator_user, enterprise
+):
+    sheet = _sheet(annex3_download(report))
+    row = _member_row(sheet, enterprise.name)
+    sheet[f"C{row}"] = "=10*6"
+    sheet[f"G{row}"] = "=C1"
+    with pytest.raises(DomainError) as error:
+        services.report_annex3_upload(report=report, content=_save(sheet), actor=initiator_user)
+    assert error.value.code == "invalid_upload"
+    assert error.value.fields == {
+        f"C{row}": ["单元格：是公式，请改为直接填写数值"],
+        f"G{row}": ["单元格：是公式，请改为直接填写数值"],
+    }
+    assert ReportLine.objects.get(report=report, organisation=enterprise).trained == 40

@@ -20,11 +20,7 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
     other = WorkerFactory(town=humen, name="黄虎门")
     UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "changan")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "changan")
 
     # Another town's worker: refused, without saying whether the record exists.
     response = page.goto(f"{live_server.url}/registry/workers/{other.pk}/")
@@ -63,9 +59,35 @@ def test_a_town_officer_is_scoped_sees_masked_ids_and_gets_every_import_error(li
     both_widths(page, "worker-list")
 
 
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
 def both_widths(page, name: str) -> None:
     """Screenshots at desktop and phone (375px) width, for a person to look at."""
     screenshot(page, f"{name}-desktop")
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, f"{name}-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_worker_edit_page_never_holds_the_full_phone(live_server, page):
+    changan = TownFactory(name="长安镇")
+    worker = WorkerFactory(town=changan, name="陈长安", phone="13912345678")
+    UserFactory(username="changan", role=Role.TOWN_OFFICER, town=changan)
+    log_in(page, live_server, "changan")
+
+    page.goto(f"{live_server.url}/registry/workers/{worker.pk}/edit/")
+    assert page.input_value("#id_phone") == ""
+    assert page.get_attribute("#id_phone", "placeholder") == "139****5678（留空则保持不变）"
+    assert "13912345678" not in page.content()
+    both_widths(page, "worker-edit-phone-masked")
+    page.fill("#id_name", "陈长安二")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/registry/workers/{worker.pk}/")
+    worker.refresh_from_db()
+    assert worker.name == "陈长安二" and worker.phone == "13912345678"

@@ -186,3 +186,28 @@ def test_a_worker_lists_only_their_own_certificates(
     )
     numbers = [c["number"] for c in client.get(f"{API}/certificates", **_bearer(worker_user)).json()]
     assert numbers == [certificate.number]
+
+
+def test_adding_another_enterprises_worker_answers_as_a_worker_that_does_not_exist(
+    client, evaluator, lathe, enterprise_user, humen_worker
+):
+    from tests.certification.conftest import make_session
+
+    session = make_session(evaluator, lathe, enterprise_user)
+    headers = _bearer(enterprise_user)
+    url = f"{API}/sessions/{session.pk}/candidates"
+    other = client.post(url, {"worker_id": humen_worker.pk}, content_type="application/json", **headers)
+    missing = client.post(url, {"worker_id": 99_999_999}, content_type="application/json", **headers)
+    assert other.status_code == missing.status_code == 404
+    assert other.json() == missing.json()
+    assert humen_worker.name not in other.content.decode()
+
+
+def test_the_holders_own_api_pdf_download_is_audited(client, certificate, worker_user):
+    from skillcity.core.models import AuditEvent
+
+    response = client.get(f"{API}/certificates/{certificate.pk}/pdf", **_bearer(worker_user))
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(
+        action="personal_data.view", target_id=str(certificate.pk), actor=worker_user
+    ).exists()

@@ -116,7 +116,9 @@ def test_an_enterprise_evaluator_certifies_its_own_employees_only(
     session = make_session(evaluator, lathe, enterprise_user)
     with pytest.raises(DomainError) as err:
         services.candidate_add(session=session, worker=humen_worker, actor=enterprise_user)
-    assert err.value.code == "not_employee" and humen_worker.name in err.value.message
+    # Answered as a worker that does not exist: the enterprise learns nothing of another's staff.
+    assert err.value.code == "not_found" and err.value.status == 404
+    assert humen_worker.name not in str(err.value.message)
 
 
 def test_another_organisations_user_cannot_act_for_the_evaluator(evaluator, lathe, humen):

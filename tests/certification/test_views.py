@@ -44,13 +44,15 @@ def test_the_public_key_page_serves_pem(client, certificate):
     assert response["X-Key-Id"] == certificate.key_id
 
 
-def test_the_worker_sees_their_certificates_and_downloads_the_pdf(client, certificate, worker_user):
+def test_the_worker_downloads_their_own_pdf_and_the_full_view_is_audited(client, certificate, worker_user):
     client.force_login(worker_user)
     html = client.get(reverse("certification:home")).content.decode()
     assert certificate.number in html
     response = client.get(reverse("certification:certificate_pdf", args=[certificate.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert not AuditEvent.objects.filter(action="personal_data.view").exists()  # their own
+    # The PDF shows the full ID number: the holder's own download is a full view too.
+    event = AuditEvent.objects.get(action="personal_data.view", target_id=str(certificate.pk))
+    assert event.actor_id == worker_user.pk and event.after == {"field": "certificate_pdf"}
 
 
 def test_another_worker_cannot_open_the_certificate(client, certificate, humen_worker):
@@ -172,3 +174,15 @@ def test_another_organisation_cannot_open_or_change_a_session(
     client.post(reverse("certification:certificates_issue", args=[session.pk]), {"issued_on": "2024-06-01"})
     candidate.refresh_from_db()
     assert candidate.result == "pending" and not hasattr(candidate, "certificate")
+
+
+def test_the_session_page_answers_another_enterprises_worker_as_unregistered(
+    client, evaluator, lathe, enterprise_user, humen_worker
+):
+    session = make_session(evaluator, lathe, enterprise_user)
+    client.force_login(enterprise_user)
+    url = reverse("certification:candidate_add", args=[session.pk])
+    other = client.post(url, {"id_number": humen_worker.id_number}, follow=True).content.decode()
+    unknown = client.post(url, {"id_number": "441900199001010011"}, follow=True).content.decode()
+    assert "本企业登记的职工中没有该身份证号码" in other and "本企业登记的职工中没有该身份证号码" in unknown
+    assert humen_worker.name not in other

@@ -192,3 +192,18 @@ def test_the_apply_and_bureau_pages_render_for_their_roles_only(
     assert _client(changan_officer).get("/grants/apply/").status_code == 403
     assert "资金" in _client(bureau_officer).get("/grants/bureau/").content.decode()
     assert _client(enterprise_user).get("/grants/bureau/").status_code == 403
+
+
+def test_it_writes_payment_list_names_that_look_like_formulas_as_text(
+    enterprise_user, changan_officer, bureau_officer, finance_officer
+):
+    from tests.exports import HYPERLINK, assert_text_not_formula
+
+    enterprise_user.organisation.name = HYPERLINK
+    enterprise_user.organisation.save(update_fields=["name"])
+    app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
+    app = services.application_approve(application=app, actor=bureau_officer, today=AFTER_NOTICE)
+    services.payment_make(application=app, actor=finance_officer, idempotency_key="=1+1")
+    response = _client(bureau_officer).get("/grants/payments.xlsx")
+    assert response.status_code == 200
+    assert_text_not_formula(response.content, HYPERLINK, "=1+1")

@@ -4,21 +4,13 @@ import io
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from skillcity.core.models import AuditEvent
 from skillcity.registry import imports
 from skillcity.registry.models import Organisation, SkillRecord, Worker
+from tests.exports import xlsx_bytes as xlsx
 from tests.factories import make_resident_id, make_uscc
-
-
-def xlsx(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def csv_bytes(rows, encoding="utf-8"):

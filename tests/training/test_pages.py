@@ -171,3 +171,29 @@ def test_the_settlement_statement_downloads_as_xlsx_and_pdf_with_masked_ids(
     assert outsider.get(f"/api/v1/training/settlements/{settlement.pk}/statement.pdf").status_code == 404
     c.post(f"/training/settlements/{settlement.pk}/approve/")
     assert Settlement.objects.get().status == "approved"
+
+
+def test_it_writes_statement_names_that_look_like_formulas_as_text(bureau_officer, lathe, changan):
+    from skillcity.core.periods import HalfYear
+    from tests.exports import CALC, HYPERLINK, PLUS, assert_text_not_formula
+
+    provider = OrganisationFactory(
+        town=changan, category=OrganisationCategory.TRAINING_INSTITUTION, name=PLUS
+    )
+    project = services.project_create(provider=provider, name="@培训项目", occupation=lathe, level=None,
+        per_person_standard=Decimal("2500"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 6, 30), actor="t")  # fmt: skip
+    klass = services.class_create(project=project, name="一班", start_date=project.start_date, end_date=project.end_date, actor="t")  # fmt: skip
+    for name in (HYPERLINK, CALC):
+        e = services.enrolment_create(training_class=klass, worker=WorkerFactory(town=changan, name=name),
+                                      enrolled_on=datetime.date(2025, 1, 2), actor="t")  # fmt: skip
+        services.enrolment_complete(enrolment=e, completed_on=datetime.date(2025, 3, 1), passed=True,
+                                    assessment_score=None, certified_level=None, actor="t")  # fmt: skip
+    settlement = services.settlement_run(provider=provider, period=HalfYear.parse("2025H1"))
+    for url in (
+        f"/training/settlements/{settlement.pk}/statement.xlsx",
+        f"/api/v1/training/settlements/{settlement.pk}/statement.xlsx",
+    ):
+        response = _login(bureau_officer).get(url)
+        assert response.status_code == 200
+        assert_text_not_formula(response.content, HYPERLINK, CALC, "@培训项目")

@@ -54,7 +54,11 @@ USCC_CELL = "C14"
 assert set(CELLS) == set(ANNEX1_FIELDS)
 
 
-def annex1_workbook(membership: Membership, *, filled_on: datetime.date | None = None) -> bytes:
+def annex1_workbook(
+    membership: Membership, *, filled_on: datetime.date | None = None, full_mobile: bool = False
+) -> bytes:
+    """The form as D000 lays it out. The contact mobile is masked unless `full_mobile` (the caller
+    audits that full view); a masked mobile uploaded back leaves the stored one unchanged."""
     o = membership.organisation
     workbook, sheet = new_sheet("附件1")
     widths(sheet, [11, 12, 9, 9, 9, 10, 9, 9, 9, 9, 10, 11])
@@ -95,7 +99,7 @@ def annex1_workbook(membership: Membership, *, filled_on: datetime.date | None =
     put(sheet, "A9", "办公电话", merge_to="B9")
     put(sheet, "C9", o.office_phone, merge_to="E9")
     put(sheet, "F9", "手机")
-    put(sheet, "G9", o.mobile, merge_to="H9")
+    put(sheet, "G9", o.mobile if full_mobile else o.mobile_masked, merge_to="H9")
     put(sheet, "I9", "传真", merge_to="J9")
     put(sheet, "K9", o.fax, merge_to="L9")
     put(sheet, "A10", "职工总数（人）", merge_to="A11", font=BOLD_FONT)
@@ -135,6 +139,9 @@ def annex1_read(content: bytes, membership: Membership) -> dict[str, Any]:
             )
         )
     data = {name: cell_text(sheet[cell].value) for name, (cell, _label) in CELLS.items()}
+    if "*" in data.get("mobile", ""):
+        # The download shows the mobile masked: a masked value back means "unchanged".
+        del data["mobile"]
     cleaned = clean_organisation(data, refs=ReferenceCache(), instance=membership.organisation, partial=True)
     for name, reason in cleaned.errors.items():
         cell, label = CELLS.get(name, ("", name))

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from skillcity.core.errors import DomainError
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
+from skillcity.core.uploads import formula_cells, open_xlsx
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -26,7 +27,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def new_sheet(title: str) -> tuple[Workbook, Worksheet]:
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title
@@ -74,9 +75,7 @@ def date_line(day: datetime.date | None) -> str:
 
 
 def save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 @dataclass(frozen=True)
@@ -111,15 +110,14 @@ def upload_error(errors: list[CellError]) -> DomainError:
 
 
 def open_sheet(content: bytes, *, title: str) -> Worksheet:
-    """The form's sheet, after checking the file is an .xlsx holding the expected form."""
-    try:
-        workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except Exception:
-        raise DomainError(
-            "invalid_file",
-            "无法读取该文件，请上传从本平台下载并填写的 .xlsx 表格",
-            {"file": "文件损坏或不是 .xlsx"},
-        ) from None
+    """The form's sheet, after checking the file is an .xlsx within the upload bounds, holding the
+    expected form and no formula cells (the form takes figures, not formulas)."""
+    workbook = open_xlsx(
+        content,
+        read_only=False,
+        unreadable="无法读取该文件，请上传从本平台下载并填写的 .xlsx 表格",
+        reason="文件损坏或不是 .xlsx",
+    )
     sheet = workbook.worksheets[0]
     found = any(
         title in str(sheet.cell(row=r, column=c).value or "") for r in range(1, 4) for c in range(1, 4)
@@ -127,6 +125,14 @@ def open_sheet(content: bytes, *, title: str) -> Worksheet:
     if not found:
         raise DomainError(
             "invalid_file", f"该文件不是《{title}》，请使用本平台下载的表格", {"file": f"找不到表头“{title}”"}
+        )
+    formulas = formula_cells(sheet.iter_rows())
+    if formulas:
+        raise upload_error(
+            [
+                CellError(f"{get_column_letter(column)}{row}", "单元格", "是公式，请改为直接填写数值")
+                for row, column in formulas
+            ]
         )
     return sheet
 

@@ -15,6 +15,7 @@ from skillcity.alliances.models import Alliance, AllianceDocument, AllianceStatu
 from skillcity.alliances.services.common import record_event
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError
+from skillcity.core.uploads import read_upload, upload_max_bytes
 from skillcity.registry.models import Organisation
 
 # Extension → (content type, leading bytes the file must start with, or b"" for no check).
@@ -36,8 +37,9 @@ class UploadedDocument:
     content: bytes
 
     @classmethod
-    def from_django(cls, upload: Any) -> UploadedDocument:
-        return cls(name=str(upload.name), content=upload.read())
+    def from_django(cls, upload: Any, *, field: str = "file", label: str = "文件") -> UploadedDocument:
+        """The upload's bytes, refused unread when it is over the upload limit."""
+        return cls(name=str(upload.name), content=read_upload(upload, field=field, label=label))
 
 
 def _check(upload: UploadedDocument, field: str) -> tuple[str, str]:
@@ -51,8 +53,14 @@ def _check(upload: UploadedDocument, field: str) -> tuple[str, str]:
         )
     if not upload.content:
         raise DomainError("invalid_file", f"文件“{name}”是空文件", {field: "空文件"})
-    if len(upload.content) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        raise DomainError("invalid_file", f"文件“{name}”过大", {field: "文件过大"})
+    if len(upload.content) > upload_max_bytes():
+        message = f"文件超过 {settings.UPLOAD_MAX_MB} MB 上限"
+        raise DomainError(
+            "upload_too_large",
+            f"文件“{name}”超过 {settings.UPLOAD_MAX_MB} MB 上限",
+            {field: message},
+            status=413,
+        )
     content_type, magic = ALLOWED_TYPES[suffix]
     if magic and not upload.content.startswith(magic):
         raise DomainError("invalid_file", f"文件“{name}”的内容与扩展名不符", {field: "内容与扩展名不符"})

@@ -22,6 +22,8 @@ from skillcity.alliances.forms import Annex1Form, DocumentForm, RegisterMemberFo
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import run, xlsx_response
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.uploads import read_upload
+from skillcity.registry.forms import drop_blank, keep_stored_number
 from skillcity.registry.models import Organisation, OrganisationCategory
 
 
@@ -55,7 +57,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                     alliance=alliance,
                     data=register_form.payload(),
                     actor=request.user,
-                    business_licence=UploadedDocument.from_django(upload) if upload else None,
+                    business_licence=UploadedDocument.from_django(
+                        upload, field="business_licence", label=_("营业执照")
+                    )
+                    if upload
+                    else None,
                 )
             except DomainError as error:
                 register_form.apply_error(error)
@@ -123,7 +129,10 @@ def member_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     can_fill = selectors.can_fill_annex1(request.user, alliance, membership)
     organisation = membership.organisation
     initial = {name: getattr(organisation, name) for name in ANNEX1_FIELDS}
+    initial["mobile"] = organisation.mobile_masked  # shown to those who may not fill it
     form = Annex1Form(request.POST or None, initial=initial)
+    if can_fill:
+        keep_stored_number(form, "mobile", organisation.mobile_masked)
     upload_errors: list[tuple[str, str]] = []
     if request.method == "POST":
         membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
@@ -131,10 +140,10 @@ def member_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
             if "file" in request.FILES:
                 upload = cast(UploadedFile, request.FILES["file"])
                 services.member_annex1_upload(
-                    membership=membership, content=upload.read(), actor=request.user
+                    membership=membership, content=read_upload(upload, label=_("登记表")), actor=request.user
                 )
             elif form.is_valid():
-                data = {name: request.POST.get(name, "") for name in ANNEX1_FIELDS}
+                data = drop_blank({name: request.POST.get(name, "") for name in ANNEX1_FIELDS}, "mobile")
                 services.member_annex1_update(membership=membership, data=data, actor=request.user)
             else:
                 raise DomainError("invalid", _("输入有误，请检查标出的字段"))
@@ -170,7 +179,8 @@ def member_annex1_xlsx(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk)
     return xlsx_response(
-        annex1_download(membership), f"附件1-成员单位登记表-{membership.organisation.name}.xlsx"
+        annex1_download(membership, viewer=request.user),
+        f"附件1-成员单位登记表-{membership.organisation.name}.xlsx",
     )
 
 
@@ -182,7 +192,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择材料类别和文件"))
         return redirect("alliances:alliance_detail", pk=pk)
-    upload = UploadedDocument.from_django(form.cleaned_data["file"])
+    upload = UploadedDocument.from_django(form.cleaned_data["file"], label=_("材料文件"))
     kind = form.cleaned_data["kind"]
     return run(
         request,

@@ -23,6 +23,7 @@ from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.views.common import run, xlsx_response
 from skillcity.core.errors import DomainError
 from skillcity.core.periods import HalfYear
+from skillcity.core.uploads import read_upload
 
 
 def _report_url(pk: int, period: Any) -> str:
@@ -112,7 +113,9 @@ def report_upload(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     try:
         if upload is None:
             raise DomainError("invalid", _("请选择要上传的 .xlsx 文件"), {"file": _("必填")})
-        services.report_annex3_upload(report=report, content=upload.read(), actor=request.user)
+        services.report_annex3_upload(
+            report=report, content=read_upload(upload, label=_("工作进展情况表")), actor=request.user
+        )
     except DomainError as error:
         context = _report_context(request, alliance, report)
         context["upload_errors"] = [
