@@ -19,7 +19,7 @@ from typing import Any
 from skillcity.core.errors import DomainError
 from skillcity.core.money import money_str, round_fen
 from skillcity.policy import params as P
-from skillcity.policy.facts import Fact, FactErrors, validate_facts
+from skillcity.policy.facts import Fact, FactErrors, parse_iso_date, validate_facts
 
 BASES = ("fixed", "floor", "cap", "range", "matched", "case_by_case", "none")
 RULE_MODULES = ("training", "education", "competitions", "platforms", "certification", "talents")
@@ -327,10 +327,8 @@ def get_rule(rule_id: Any) -> Rule:
 
 
 def parse_date(value: Any, field: str = "date") -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value))
+        return parse_iso_date(value)
     except ValueError:
         raise BadFacts(
             "bad_date", f"{field}：“{value}”不是有效日期（YYYY-MM-DD）", {field: "日期格式应为 YYYY-MM-DD"}

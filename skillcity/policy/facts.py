@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
+import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from skillcity.core.money import MONEY_MAX
 
 # Kinds of fact. "money" is yuan (a decimal string, an integer, or a JSON number with at most 2 decimals).
 BOOL, INT, MONEY, DATE, CHOICE, CHOICES, LEVEL = "bool", "int", "money", "date", "choice", "choices", "level"
@@ -50,29 +53,63 @@ class FactErrors(Exception):
         self.errors = errors
 
 
-def _money(value: Any) -> Decimal:
+# Money as text: digits, optionally a point and decimals; no sign, exponent or thousands separator, so
+# "1,000", "1e3" and "-0" are refused (the batch path reads text with this same function).
+MONEY_TEXT = re.compile(r"[0-9]+(\.[0-9]+)?")
+# Dates only as ISO YYYY-MM-DD: Python's date.fromisoformat also takes 20240501 and 2024-W18-3.
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MONEY_TOO_LARGE = f"金额不能超过 {MONEY_MAX:,} 元"
+
+
+def parse_money(value: Any) -> Decimal:
+    """A money fact as Decimal yuan: exact to the fen, 0 to MONEY_MAX; anything else is refused."""
     if isinstance(value, bool):
         raise ValueError("应为金额（数字或数字字符串），不能是布尔值")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError("应为有限的金额")
-        value = repr(value)  # the shortest decimal that reads back as this float: 12.3, not 12.2999…
+        if value < 0 or math.copysign(1.0, value) < 0:  # -0.0 too
+            raise ValueError("金额不能为负数")
+        value = Decimal(repr(value))  # the shortest decimal that reads back as this float: 12.3, not 12.2999…
     if isinstance(value, int):
         result = Decimal(value)
-    elif isinstance(value, str | Decimal):
-        try:
-            result = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError(f"“{value}”不是金额") from None
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("-"):
+            raise ValueError("金额不能为负数")
+        if not MONEY_TEXT.fullmatch(text):
+            raise ValueError(f"“{value}”不是金额（应写作数字，如 1234.50，不带千位分隔符）")
+        result = Decimal(text)
     else:
         raise ValueError("应为金额（数字或数字字符串）")
     if not result.is_finite():
         raise ValueError("应为有限的金额")
-    if result < 0:
+    if result.is_signed():
         raise ValueError("金额不能为负数")
+    # Compare before quantizing: quantize raises InvalidOperation past the context's precision (1e30).
+    if result > MONEY_MAX:
+        raise ValueError(MONEY_TOO_LARGE)
     if result != result.quantize(Decimal("0.01")):
         raise ValueError("金额最多两位小数（到分）")
-    return result
+    return result + 0  # a plain non-negative Decimal (no "-0")
+
+
+def parse_iso_date(value: Any) -> datetime.date:
+    """A date written YYYY-MM-DD (or a date); ValueError with the Chinese message otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("应为日期 YYYY-MM-DD")
+    if DATE_TEXT.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"“{value}”不是有效日期（YYYY-MM-DD）")
 
 
 def _convert(fact: Fact, value: Any) -> Any:
@@ -91,16 +128,9 @@ def _convert(fact: Fact, value: Any) -> Any:
             raise ValueError(f"不能大于 {high}")
         return value
     if fact.kind == MONEY:
-        return _money(value)
+        return parse_money(value)
     if fact.kind == DATE:
-        if isinstance(value, datetime.date):
-            return value
-        if not isinstance(value, str):
-            raise ValueError("应为日期 YYYY-MM-DD")
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"“{value}”不是有效日期（YYYY-MM-DD）") from None
+        return parse_iso_date(value)
     if fact.kind == TEXT:
         if not isinstance(value, str) or not value.strip():
             raise ValueError("应为非空文本")
