@@ -514,9 +514,10 @@ def evaluate_table(
         in_force = in_force | present
     result = VECTORISED[rule_id](v)
     good = pl.col("in_force") & pl.col("error").is_null()
-    # A row whose date cannot be read is that row's error (in force is unknown: counted as bad input).
+    # Facts before validity, as one case at a time: a row with an error is refused as bad input
+    # (in_force true, as the row-by-row path reports a BadFacts), whatever its date.
     frame = frame.with_columns(
-        pl.when(pl.col("__date_error").is_not_null()).then(True).otherwise(in_force).alias("in_force")
+        pl.when(pl.col("error").is_not_null()).then(True).otherwise(in_force).alias("in_force")
     )
     frame = frame.with_columns(
         [
@@ -533,15 +534,15 @@ def evaluate_table(
 
 def _date_column(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
     """The event date of each row and its error: text is read by the one-at-a-time date parser."""
-    dtype = frame.schema["date"]
+    dtype, col = frame.schema["date"], pl.col("date")
+    missing = pl.when(col.is_null()).then(pl.lit("缺少日期"))
     if dtype == pl.Date:
-        return pl.col("date"), NULL_S
+        return col, missing.otherwise(None)
     if isinstance(dtype, pl.Datetime):
-        return pl.col("date").dt.date(), NULL_S
+        return col.dt.date(), missing.otherwise(None)
     if dtype == pl.Utf8:
-        return read_values(
-            pl.col("date"), frame.get_column("date").unique().to_list(), parse_iso_date, pl.Date
-        )
+        day, error = read_values(col, frame.get_column("date").unique().to_list(), parse_iso_date, pl.Date)
+        return day, missing.otherwise(error)
     raise E.BadFacts("bad_date", f"date 列应为日期，不能是 {dtype}", {"date": "应为日期列"})
 
 
@@ -554,8 +555,11 @@ def _row_by_row(
 ) -> pl.DataFrame:
     rows: dict[str, list[Any]] = {k: [] for k in OUT}
     fact_names = [f.name for f in rule.facts]
-    for record in frame.select([*fact_names, "__date", "__date_error"]).iter_rows(named=True):
-        day, date_error = record.pop("__date"), record.pop("__date_error")
+    raw_date = pl.col("date") if "date" in frame.columns else pl.col("__date")
+    for record in frame.select(
+        [*fact_names, "__date", raw_date.alias("__raw_date"), "__date_error"]
+    ).iter_rows(named=True):
+        day, raw, date_error = record.pop("__date"), record.pop("__raw_date"), record.pop("__date_error")
         facts = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in record.items() if v is not None}
         for k, val in list(facts.items()):
             if isinstance(val, datetime.date):
@@ -563,9 +567,8 @@ def _row_by_row(
             elif isinstance(val, tuple):
                 facts[k] = list(val)
         try:
-            if date_error is not None:
-                raise E.BadFacts("bad_date", date_error, {"date": date_error})
-            o = E.evaluate(rule.id, day, facts, parameter_set=ps)
+            # A date that cannot be read goes in as written: the engine names it with the facts.
+            o = E.evaluate(rule.id, day if date_error is None else str(raw), facts, parameter_set=ps)
         except E.NotInForce:
             values: list[Any] = [False, None, None, None, None, None, None, None]
         except E.BadFacts as exc:

@@ -37,17 +37,14 @@ ZERO = Decimal("0")
     ),
     optional=("CRT-ENT.total_cap",),
     payee="enterprise",
+    check=lambda f: (
+        {"year_new_certificates_level2_or_higher": "不能大于 year_new_certificates"}
+        if f["year_new_certificates_level2_or_higher"] > f["year_new_certificates"]
+        else {}
+    ),
     summary="备案5万；题库2–10万；紧缺工种认定2–10万；年度新增1000人次且技师以上100人次10万；省备案社会评价组织50万；2023年起合计最高85万。",
 )
 def crt_ent(c: Case) -> Outcome:
-    if c["year_new_certificates_level2_or_higher"] > c["year_new_certificates"]:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“year_new_certificates_level2_or_higher”不能大于年度新增持证人次",
-            {"year_new_certificates_level2_or_higher": "不能大于 year_new_certificates"},
-        )
     components: list[dict[str, Any]] = []
 
     def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:

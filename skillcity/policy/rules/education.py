@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from skillcity.policy.engine import Case, Outcome, rule
 from skillcity.policy.facts import BOOL, CHOICE, DATE, INT, MONEY, Fact
@@ -15,6 +16,13 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def demo_major_check(facts: dict[str, Any]) -> dict[str, str]:
+    enrolled = facts["students_year1"] + facts["students_year2"] + facts["students_year3"]
+    if facts["excluded_hs_advanced"] > enrolled:
+        return {"excluded_hs_advanced": f"不能大于一至三年级学生总数 {enrolled}"}
+    return {}
 
 
 @rule(
@@ -29,6 +37,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         Fact("excluded_hs_advanced", INT, "其中招收高中阶段毕业生的高级工班及以上学生数", minimum=0),
     ),
     requires=("EDU-DEMO-MAJOR.per_student",),
+    check=demo_major_check,
     payee="school",
     summary="按入选专业一至三年级全日制在校生数（不含招收高中毕业生的高级工班及以上）每人200元，每年给予。",
 )
@@ -39,14 +48,6 @@ def edu_demo_major(c: Case) -> Outcome:
     if not c["major_is_demonstration"]:
         return c.not_eligible("该专业未入选示范性专业。")
     enrolled = c["students_year1"] + c["students_year2"] + c["students_year3"]
-    if c["excluded_hs_advanced"] > enrolled:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“excluded_hs_advanced”不能大于一至三年级学生总数",
-            {"excluded_hs_advanced": f"不能大于一至三年级学生总数 {enrolled}"},
-        )
     counted = enrolled - c["excluded_hs_advanced"]
     amount = per * Decimal(counted)
     c.step("计入人数 = 一、二、三年级学生数 − 招收高中毕业生的高级工班及以上学生数", result=counted)

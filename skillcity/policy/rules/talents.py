@@ -134,18 +134,13 @@ def tal_card(c: Case) -> Outcome:
         Fact("skilled_winners", INT, "其中技能人才人数", minimum=0),
     ),
     requires=("TAL-HONOUR-SHARE.min_percent",),
+    check=lambda f: (
+        {"skilled_winners": "不能大于 winners_total"} if f["skilled_winners"] > f["winners_total"] else {}
+    ),
     summary="市级“五一劳动奖章”“三八红旗手”等评选获得者中，技能人才比例不低于20%。",
 )
 def tal_honour_share(c: Case) -> Outcome:
     total, skilled = c["winners_total"], c["skilled_winners"]
-    if skilled > total:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“skilled_winners”不能大于评选获得者总数",
-            {"skilled_winners": "不能大于 winners_total"},
-        )
     needed = c.value("TAL-HONOUR-SHARE.min_percent")
     met = skilled * 100 >= needed * total
     share = round_fen(Decimal(skilled) * 100 / Decimal(total))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from skillcity.core.money import round_fen
 from skillcity.policy.engine import Case, Outcome, rule
@@ -43,6 +44,15 @@ def trn_project(c: Case) -> Outcome:
     return c.cap(amount, cap)
 
 
+def upskill_level_check(facts: dict[str, Any]) -> dict[str, str]:
+    """The level belongs to skill-level certificates, and only to them."""
+    if facts["certificate_kind"] == "skill_level" and facts["level"] is None:
+        return {"level": "缺少此事实（职业技能等级证书须给出等级 1–5）"}
+    if facts["certificate_kind"] != "skill_level" and facts["level"] is not None:
+        return {"level": "此证书类别不分等级"}
+    return {}
+
+
 def upskill_base_parameter(kind: str, level: int | None) -> str:
     return f"TRN-UPSKILL.level{level}" if kind == "skill_level" else f"TRN-UPSKILL.{kind}"
 
@@ -69,17 +79,10 @@ def upskill_base_parameter(kind: str, level: int | None) -> str:
     ),
     payee="worker",
     summary="取得证书按级别给予补贴；紧缺急需工种且高级工及以上上浮30%。",
+    check=upskill_level_check,
 )
 def trn_upskill(c: Case) -> Outcome:
-    from skillcity.policy.engine import BadFacts
-
     kind, level = c["certificate_kind"], c["level"]
-    if kind == "skill_level" and level is None:
-        raise BadFacts(
-            "bad_facts", "事实“level”缺少：职业技能等级证书须给出等级 1–5", {"level": "缺少此事实"}
-        )
-    if kind != "skill_level" and level is not None:
-        raise BadFacts("bad_facts", "事实“level”只适用于职业技能等级证书", {"level": "此证书类别不分等级"})
     base_name = upskill_base_parameter(kind, level)
     base = c.value(base_name)
     label = LEVEL_NAMES[level] if level else dict(CERTIFICATE_KINDS)[kind]
