@@ -218,8 +218,9 @@ def test_the_command_prints_tables_and_json(tmp_path):
     [
         (["--set", "NOPE.cap=1"], "NOPE.cap"),
         (["--set", "TRN-PROJECT.cap=abc"], "TRN-PROJECT.cap"),
-        (["--set", "TRN-PROJECT.cap"], "PARAMETER=VALUE"),
+        (["--set", "TRN-PROJECT.cap"], "应写作 参数=值"),
         (["--from", "2024-02-30"], "--from"),
+        (["--from", "20240101"], "不是有效日期"),
         (["--cases", "/nonexistent/cases.csv"], "找不到案例文件"),
         (["--source", "nope"], "nope"),
     ],
