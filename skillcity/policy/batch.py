@@ -513,6 +513,19 @@ def evaluate_table(
             present = present & v.param_present(name)
         in_force = in_force | present
     result = VECTORISED[rule_id](v)
+    # A zero amount is not eligible, as on the Decimal path (Case._outcome): one meaning in every rule.
+    committed = pl.coalesce(result["amount_fen"], result["max_fen"])
+    zero = (
+        result["eligible"].fill_null(False)
+        & ~result["basis"].is_in(["none", "case_by_case"])
+        & (committed == 0).fill_null(False)
+    )
+    result = {
+        key: pl.when(zero)
+        .then(pl.lit(False) if key == "eligible" else pl.lit("none") if key == "basis" else None)
+        .otherwise(expr)
+        for key, expr in result.items()
+    }
     good = pl.col("in_force") & pl.col("error").is_null()
     # Facts before validity, as one case at a time: a row with an error is refused as bad input
     # (in_force true, as the row-by-row path reports a BadFacts), whatever its date.

@@ -88,6 +88,11 @@ class Outcome:
         return self.amount if self.amount is not None else (self.max or Decimal("0.00"))
 
 
+def yuan(value: Decimal | int) -> str:
+    """Money in reasons and trace steps: yuan with two decimals ("36000.00", never "36000.0" or "0.006")."""
+    return str(round_fen(Decimal(value)))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -109,11 +114,18 @@ class Rule:
     # The rule is in force on a date when every parameter of at least one group has a version then.
     requires: tuple[tuple[str, ...], ...]
     optional: tuple[str, ...]
-    payee: str | None
+    # Who an eligible outcome names as payee: one party, or (TRN-PAYEE) one of several decided per case;
+    # empty for a rule that pays nobody (a lookup, a check). `policy list` shows both.
+    payees: tuple[str, ...]
     summary: str
     fn: Callable[[Case], Outcome]
     # Cross-checks between facts (`level` only for skill-level certificates …): {fact: problem}.
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None
+
+    @property
+    def payee(self) -> str | None:
+        """The payee when it does not depend on the case."""
+        return self.payees[0] if len(self.payees) == 1 else None
 
     def parameter_names(self) -> list[str]:
         names = [n for group in self.requires for n in group] + list(self.optional)
@@ -152,6 +164,7 @@ class Rule:
             "area": self.area,
             "summary": self.summary,
             "payee": self.payee,
+            "payees": list(self.payees),
             "validity": self.validity(ps),
             "sources": self.sources(ps),
             "facts": [f.as_dict() for f in self.facts],
@@ -183,7 +196,7 @@ def rule(
     facts: tuple[Fact, ...] = (),
     requires: tuple[str, ...] | tuple[tuple[str, ...], ...],
     optional: tuple[str, ...] = (),
-    payee: str | None = None,
+    payee: str | tuple[str, ...] | None = None,
     summary: str = "",
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
 ) -> Callable[[Callable[[Case], Outcome]], Callable[[Case], Outcome]]:
@@ -197,7 +210,8 @@ def rule(
         area = fn.__module__.rsplit(".", 1)[-1]
         if rule_id in RULES:
             raise RuntimeError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, title, area, facts, groups, optional, payee, summary, fn, check)
+        payees = (payee,) if isinstance(payee, str) else tuple(payee or ())
+        RULES[rule_id] = Rule(rule_id, title, area, facts, groups, optional, payees, summary, fn, check)
         return fn
 
     return register
@@ -261,6 +275,16 @@ class Case:
         def fen(x: Decimal | None) -> Decimal | None:
             return None if x is None else round_fen(x)
 
+        if eligible and basis not in ("none", "case_by_case"):
+            committed = kw.get("amount") if kw.get("amount") is not None else kw.get("max")
+            if committed is not None and round_fen(committed) == 0:
+                # One meaning of a zero amount in every rule (docs/policy-engine.md §3): nothing to grant
+                # is not eligible, never "eligible, 0.00".
+                self.reason("金额为 0.00 元，没有可给予的金额，不符合条件。")
+                return self._outcome(False, "none")
+        payee = kw.get("payee", self.rule.payee) if eligible else None
+        if eligible and payee not in self.rule.payees and (payee is not None or self.rule.payees):
+            raise RuntimeError(f"{self.rule.id}: payee {payee!r} is not one of {self.rule.payees}")
         # A refusal that used no parameter still cites the clauses of the rule in force on the date.
         sources = _dedupe_sources(self._used) or _dedupe_sources(
             v for n in self.rule.parameter_names() if (v := self._ps[n].version_on(self.date)) is not None
@@ -273,7 +297,7 @@ class Case:
             amount=fen(kw.get("amount")),
             min=fen(kw.get("min")),
             max=fen(kw.get("max")),
-            payee=kw.get("payee", self.rule.payee) if eligible else kw.get("payee"),
+            payee=payee,
             reasons=self.reasons,
             trace=self.trace,
             sources=sources,
@@ -308,7 +332,7 @@ class Case:
 
     def no_money(self, eligible: bool, *, payee: str | None = None) -> Outcome:
         """A rule that decides eligibility or looks something up, and grants no money."""
-        return self._outcome(eligible, "none", payee=payee)
+        return self._outcome(eligible, "none", **({"payee": payee} if payee else {}))
 
 
 def load_rules() -> dict[str, Rule]:

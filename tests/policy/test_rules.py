@@ -71,7 +71,7 @@ CASES: list[tuple[str, datetime.date, dict[str, Any], dict[str, Any]]] = [
     ("EDU-MAJOR-BUILD", Y24, {"industry_fit": "strategic_emerging", "requested": "100", "already_funded": True}, {"eligible": False}),
     ("EDU-BASE", Y24, {"recognised": True}, {"amount": "1000000.00"}),
     ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "40000"}, {"amount": "36000.00"}),
-    ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "140000"}, {"amount": "0.00"}),
+    ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "140000"}, {"eligible": False, "basis": "none", "amount": None}),
     ("EDU-UPGRADE", Y24, {"achievement": "national_title"}, {"basis": "case_by_case", "amount": None}),
     ("EDU-EQUIV", Y24, {"class_type": "advanced"}, {"equivalent": "大专", "basis": "none"}),
     # CMP

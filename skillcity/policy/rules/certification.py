@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from skillcity.core.money import round_fen
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, INT, MONEY, Fact
 
 ZERO = Decimal("0")
@@ -151,18 +151,22 @@ def crt_ent(c: Case) -> Outcome:
         cap = c.value("CRT-ENT.total_cap")
         remaining = max(cap - c["already_received"], ZERO)
         c.step(
-            f"合计上限 − 已获得 {c['already_received']} 元", parameter="CRT-ENT.total_cap", result=remaining
+            f"合计上限 − 已获得 {yuan(c['already_received'])} 元",
+            parameter="CRT-ENT.total_cap",
+            result=remaining,
         )
         if remaining == 0:
-            c.reason(f"已获得 {c['already_received']} 元，达到每家企业合计最高 {cap} 元，不再给予。")
+            c.reason(
+                f"已获得 {yuan(c['already_received'])} 元，达到每家企业合计最高 {yuan(cap)} 元，不再给予。"
+            )
             return c.no_money(False)
         if high_sum > remaining:
             c.reason(
-                f"各项合计超过剩余额度 {remaining} 元（合计最高 {cap} 元，已获得 {c['already_received']} 元），按剩余额度封顶。"
+                f"各项合计超过剩余额度 {yuan(remaining)} 元（合计最高 {yuan(cap)} 元，已获得 {yuan(c['already_received'])} 元），按剩余额度封顶。"
             )
         low, high_sum = min(low, remaining), min(high_sum, remaining)
     if not has_range:
-        c.reason(f"本次奖补合计 {high_sum} 元。")
+        c.reason(f"本次奖补合计 {yuan(high_sum)} 元。")
         return c.fixed(high_sum)
-    c.reason(f"本次奖补在 {low}–{high_sum} 元之间，由审核人按区间项目核定。")
+    c.reason(f"本次奖补在 {yuan(low)}–{yuan(high_sum)} 元之间，由审核人按区间项目核定。")
     return c.range(low, high_sum)
