@@ -309,8 +309,10 @@ class Case:
         self.reason(reason)
         return self._outcome(False, "none")
 
-    def fixed(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
-        return self._outcome(True, "fixed", amount=amount, **({"payee": payee} if payee else {}))
+    def fixed(self, amount: Decimal, *, payee: str | None = None, bounds: bool = False) -> Outcome:
+        """`bounds`: give min and max too, equal to the amount (CRT-ENT: its total always has bounds)."""
+        extra: dict[str, Any] = {"min": amount, "max": amount} if bounds else {}
+        return self._outcome(True, "fixed", amount=amount, **extra, **({"payee": payee} if payee else {}))
 
     def matched(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
         return self._outcome(True, "matched", amount=amount, **({"payee": payee} if payee else {}))
@@ -319,10 +321,18 @@ class Case:
         """At least `amount`; the standard amount is the floor, a decision may grant more."""
         return self._outcome(True, "floor", amount=amount, min=amount, **({"payee": payee} if payee else {}))
 
-    def cap(self, amount: Decimal | None, maximum: Decimal, *, payee: str | None = None) -> Outcome:
-        """Up to `maximum`; `amount` is the capped claim (None when nothing was claimed)."""
-        extra = {"payee": payee} if payee else {}
-        return self._outcome(True, "cap", amount=amount, max=maximum, **extra)
+    def cap(
+        self,
+        amount: Decimal | None,
+        maximum: Decimal,
+        *,
+        payee: str | None = None,
+        low: Decimal | None = None,
+    ) -> Outcome:
+        """Up to `maximum`; `amount` is the capped claim (None when nothing was claimed); `low` the least
+        a decision may grant where the rule has one (CRT-ENT's range components under the total cap)."""
+        extra: dict[str, Any] = {"payee": payee} if payee else {}
+        return self._outcome(True, "cap", amount=amount, min=low, max=maximum, **extra)
 
     def range(self, low: Decimal, high: Decimal, *, payee: str | None = None) -> Outcome:
         return self._outcome(True, "range", min=low, max=high, **({"payee": payee} if payee else {}))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from skillcity.policy.batch import evaluate_table, vectorised
 from skillcity.policy.engine import BadFacts, NotInForce, evaluate, get_rule
-from skillcity.policy.facts import BOOL, CHOICE, DATE, INT, LEVEL, MONEY
+from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY
 
 DATES = st.dates(datetime.date(2021, 1, 1), datetime.date(2026, 6, 30))
 # Money around the thresholds that matter (3000, 0, caps), in fen steps, as decimal strings.
@@ -51,6 +51,8 @@ def fact_strategy(rule_id: str, *, bad: bool = False) -> st.SearchStrategy[dict[
             s = DATES.map(datetime.date.isoformat)
         elif f.kind == CHOICE:
             s = st.sampled_from([c for c, _ in f.choices])
+        elif f.kind == CHOICES:
+            s = st.lists(st.sampled_from([c for c, _ in f.choices]), max_size=2)
         else:
             raise AssertionError(f.kind)
         fields[f.name] = s.map(lambda x: x) if f.required or not f.nullable else st.one_of(st.none(), s)
@@ -105,6 +107,7 @@ def table_rows(
             LEVEL: pl.Int64,
             INT: pl.Int64,
             DATE: pl.Utf8,
+            CHOICES: pl.List(pl.Utf8),
         }.get(f.kind, pl.Utf8)
     out = evaluate_table(rule_id, pl.DataFrame(data, schema=schema))
     rows = []

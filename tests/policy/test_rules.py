@@ -169,7 +169,8 @@ def test_crt_ent_components_and_total_cap_with_already_received() -> None:
     ]  # fmt: skip
     assert (everything["basis"], everything["min"], everything["max"]) == ("range", "690000.00", "850000.00")
     capped = crt(filed_and_certifying=True, provincial_social_org=True, already_received="500000")
-    assert (capped["basis"], capped["amount"]) == ("fixed", "350000.00")
+    # The cap trims 550,000 to what is left: the basis says so.
+    assert (capped["basis"], capped["amount"], capped["min"], capped["max"]) == ("cap", *["350000.00"] * 3)
     exhausted = crt(filed_and_certifying=True, already_received="850000")
     assert exhausted["eligible"] is False
 

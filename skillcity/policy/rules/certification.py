@@ -7,9 +7,17 @@ from typing import Any
 
 from skillcity.core.money import round_fen
 from skillcity.policy.engine import Case, Outcome, rule, yuan
-from skillcity.policy.facts import BOOL, INT, MONEY, Fact
+from skillcity.policy.facts import BOOL, CHOICES, INT, MONEY, Fact
 
 ZERO = Decimal("0")
+# D002 第21条: filing, question bank, shortage certification and the social-organisation award are
+# "一次性" — once per enterprise, whatever the year; the annual volume award is once per qualifying year.
+ONE_TIME = (
+    ("filing", "备案并开展认定"),
+    ("qbank", "题（卷）库"),
+    ("shortage", "紧缺急需职业（工种）认定"),
+    ("social_org", "省备案社会培训评价组织"),
+)
 
 
 @rule(
@@ -23,6 +31,15 @@ ZERO = Decimal("0")
         Fact("year_new_certificates_level2_or_higher", INT, "其中技师及以上等级持证人次", minimum=0),
         Fact("provincial_social_org", BOOL, "通过省厅备案成为社会培训评价组织的龙头企业"),
         Fact("already_received", MONEY, "已获得的认定奖补金额（元）"),
+        Fact(
+            "one_time_received",
+            CHOICES,
+            "此前已获得的一次性奖补项目",
+            required=False,
+            nullable=True,
+            choices=ONE_TIME,
+            help="由平台的支付记录给出（补贴申报）",
+        ),
     ),
     requires=(
         "CRT-ENT.filing",
@@ -47,7 +64,12 @@ ZERO = Decimal("0")
 def crt_ent(c: Case) -> Outcome:
     components: list[dict[str, Any]] = []
 
+    received = set(c["one_time_received"] or ())
+
     def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:
+        code = cid.removeprefix("CRT-ENT-").lower().replace("-", "_")
+        if ok and code in received:
+            ok, why = False, f"{why}，但此前已获得（一次性奖补，每家企业一次）"
         entry = {"id": cid, "title": title, "eligible": ok, "basis": basis if ok else "none", "reason": why}
         if ok and basis == "fixed":
             entry.update(amount=round_fen(low), min=None, max=None)
@@ -161,12 +183,20 @@ def crt_ent(c: Case) -> Outcome:
             )
             return c.no_money(False)
         if high_sum > remaining:
+            # The cap trims the total: the basis says so (cap), with the bounds left.
             c.reason(
-                f"各项合计超过剩余额度 {yuan(remaining)} 元（合计最高 {yuan(cap)} 元，已获得 {yuan(c['already_received'])} 元），按剩余额度封顶。"
+                f"各项合计 {yuan(high_sum)} 元超过剩余额度 {yuan(remaining)} 元（合计最高 {yuan(cap)} 元，"
+                f"已获得 {yuan(c['already_received'])} 元），按剩余额度封顶。"
             )
-        low, high_sum = min(low, remaining), min(high_sum, remaining)
+            low = min(low, remaining)
+            if has_range:
+                c.reason(f"本次奖补在 {yuan(low)}–{yuan(remaining)} 元之间，由审核人按区间项目核定。")
+                return c.cap(None, remaining, low=low)
+            c.reason(f"本次奖补 {yuan(remaining)} 元（封顶）。")
+            return c.cap(remaining, remaining, low=remaining)
     if not has_range:
         c.reason(f"本次奖补合计 {yuan(high_sum)} 元。")
-        return c.fixed(high_sum)
+        # Every component fixed: min and max are the amount, so the bounds are always given.
+        return c.fixed(high_sum, bounds=True)
     c.reason(f"本次奖补在 {yuan(low)}–{yuan(high_sum)} 元之间，由审核人按区间项目核定。")
     return c.range(low, high_sum)

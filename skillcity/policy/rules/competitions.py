@@ -104,8 +104,9 @@ def cmp_team(c: Case) -> Outcome:
     title="集训补贴",
     facts=(LEVEL_FACT,),
     requires=("CMP-CAMP.min", "CMP-CAMP.max"),
+    optional=("CMP-CAMP.trainee_monthly_allowance",),
     payee="unit",
-    summary="承担省级以上竞赛集训的单位每项目5–8万元；东莞选手按月发放集训补贴（金额未定）。",
+    summary="承担省级以上竞赛集训的单位每项目5–8万元；东莞选手按月发放集训补贴（文件未定金额，演示值）。",
 )
 def cmp_camp(c: Case) -> Outcome:
     level = c["competition_level"]
@@ -114,9 +115,19 @@ def cmp_camp(c: Case) -> Outcome:
     low, high = c.value("CMP-CAMP.min"), c.value("CMP-CAMP.max")
     c.step("每个项目集训补贴下限", parameter="CMP-CAMP.min", result=low)
     c.step("每个项目集训补贴上限", parameter="CMP-CAMP.max", result=high)
-    c.reason(
-        f"承担{LEVEL_NAMES[level]}竞赛集训，每个项目补贴 {yuan(low)}–{yuan(high)} 元；参加集训的东莞选手另按月发放集训补贴（文件未定金额）。"
-    )
+    c.reason(f"承担{LEVEL_NAMES[level]}竞赛集训，每个项目补贴 {yuan(low)}–{yuan(high)} 元。")
+    if c.has("CMP-CAMP.trainee_monthly_allowance"):
+        # Paid to each Dongguan trainee, monthly: shown beside the unit's range, not part of it.
+        monthly = c.value("CMP-CAMP.trainee_monthly_allowance")
+        c.step(
+            "参加集训的东莞市选手按月发放集训补贴",
+            parameter="CMP-CAMP.trainee_monthly_allowance",
+            result=monthly,
+        )
+        c.extra["trainee_monthly_allowance"] = yuan(monthly)
+        c.reason(
+            f"参加集训的东莞市选手另按月发放集训补贴，每人每月 {yuan(monthly)} 元（文件未定金额，演示值）。"
+        )
     return c.range(low, high)
 
 
@@ -131,7 +142,7 @@ MATCH_LEVELS = tuple((code, name) for code, name in LEVELS if code.startswith(("
         Fact("contest_prize_money", MONEY, "竞赛发放的奖金（元，没有填0）"),
     ),
     requires=("CMP-MATCH.ratio", "CMP-MATCH.no_prize_national", "CMP-MATCH.no_prize_provincial"),
-    optional=("CMP-MATCH.cap",),
+    optional=("CMP-MATCH.cap", "CMP-MATCH.coach_share"),
     payee="player",
     summary="有竞赛奖金的1:1配套；没有的按赛事级别奖励；2023年起获奖选手及教练团队最高75万元。",
 )
@@ -153,12 +164,23 @@ def cmp_match(c: Case) -> Outcome:
         c.step("没有竞赛奖金：按赛事级别奖励", parameter=name, result=amount)
         c.reason(f"{LEVEL_NAMES[level]}竞赛获奖且没有竞赛奖金，按赛事级别奖励 {yuan(amount)} 元。")
         basis = "fixed"
-    if c.has("CMP-MATCH.cap"):
-        cap = c.value("CMP-MATCH.cap")
+    cap = c.value("CMP-MATCH.cap") if c.has("CMP-MATCH.cap") else None
+    if cap is not None:
         if amount > cap:
             amount = cap
             c.reason(f"超过获奖选手及其教练团队奖金奖励上限，按 {yuan(cap)} 元。")
         c.step("奖金奖励上限", parameter="CMP-MATCH.cap", result=amount)
+    if c.has("CMP-MATCH.coach_share"):
+        # Coaches and base staff: a share of their player's award (the share is a demo value); from 2023
+        # the player and the coaching team together stay within D003's cap.
+        share = c.value("CMP-MATCH.coach_share")
+        coaches = amount * share if cap is None else min(amount * share, cap - amount)
+        c.step("教练及训练基地工作人员：选手奖金 × 比例", parameter="CMP-MATCH.coach_share", result=coaches)
+        c.extra["coach_share"] = {"ratio": str(share), "amount": yuan(coaches)}
+        c.reason(
+            f"教练及训练基地工作人员另按选手奖金的 {share * 100:.0f}% 奖励，共 {yuan(coaches)} 元"
+            "（文件未定比例，演示值）。"
+        )
     return c.matched(amount) if basis == "matched" else c.fixed(amount)
 
 
