@@ -35,6 +35,7 @@ def _one_time_paid(applicant: Any) -> list[str]:
     """CRT-ENT's one-time components (D002 第21条 "一次性") this enterprise was paid for, in any year: the
     components its paid applications' outcomes granted."""
     from skillcity.grants.models import Payment
+    from skillcity.policy.rules.certification import ONE_TIME, component_code
     from skillcity.registry.models import Organisation
 
     if not isinstance(applicant, Organisation):
@@ -44,11 +45,8 @@ def _one_time_paid(applicant: Any) -> list[str]:
     for outcome in outcomes.values_list("application__outcome", flat=True):
         for component in (outcome or {}).get("components", []):
             if component.get("eligible"):
-                granted.add(str(component.get("id", "")).removeprefix("CRT-ENT-").lower().replace("-", "_"))
-    return sorted(granted & ONE_TIME_COMPONENTS)
-
-
-ONE_TIME_COMPONENTS = {"filing", "qbank", "shortage", "social_org"}
+                granted.add(component_code(str(component.get("id", ""))))
+    return sorted(granted & {code for code, _label in ONE_TIME})
 
 
 def crt_ent_already_received(applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:

@@ -20,6 +20,11 @@ ONE_TIME = (
 )
 
 
+def component_code(component_id: str) -> str:
+    """ "CRT-ENT-SOCIAL-ORG" → "social_org": a component's code among `ONE_TIME` (and "volume")."""
+    return component_id.removeprefix("CRT-ENT-").lower().replace("-", "_")
+
+
 @rule(
     "CRT-ENT",
     title="企业职业技能等级认定奖补",
@@ -67,8 +72,7 @@ def crt_ent(c: Case) -> Outcome:
     received = set(c["one_time_received"] or ())
 
     def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:
-        code = cid.removeprefix("CRT-ENT-").lower().replace("-", "_")
-        if ok and code in received:
+        if ok and component_code(cid) in received:
             ok, why = False, f"{why}，但此前已获得（一次性奖补，每家企业一次）"
         entry = {"id": cid, "title": title, "eligible": ok, "basis": basis if ok else "none", "reason": why}
         if ok and basis == "fixed":
