@@ -461,8 +461,8 @@ def _validation(df: pl.DataFrame, rule: E.Rule) -> pl.Expr:
             problems.append(pl.when((col < 1) | (col > 5)).then(pl.lit(f"{spec.name}: 应为 1–5")))
         if spec.kind == INT and spec.minimum is not None:
             problems.append(pl.when(col < spec.minimum).then(pl.lit(f"{spec.name}: 不能小于 {spec.minimum}")))
-        if spec.kind == INT and spec.maximum is not None:
-            problems.append(pl.when(col > spec.maximum).then(pl.lit(f"{spec.name}: 不能大于 {spec.maximum}")))
+        if spec.kind == INT:
+            problems.append(pl.when(col > spec.upper).then(pl.lit(f"{spec.name}: 不能大于 {spec.upper}")))
     if rule.id == "TRN-UPSKILL":  # the level belongs to skill-level certificates only
         kind, level = pl.col("__f_certificate_kind"), pl.col("__f_level")
         problems.append(pl.when((kind == "skill_level") & level.is_null()).then(pl.lit("level: 缺少此事实")))

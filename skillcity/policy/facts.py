@@ -21,6 +21,11 @@ BOOL, INT, MONEY, DATE, CHOICE, CHOICES, LEVEL = "bool", "int", "money", "date",
 TEXT, TEXTS = "text", "texts"
 
 
+# A count (students, trainees, certificates, a rank, months) without its own maximum: a sane ceiling, so
+# that 10^30 students is bad input and not an amount no Decimal context can round.
+COUNT_MAX = 1_000_000
+
+
 @dataclasses.dataclass(frozen=True)
 class Fact:
     name: str
@@ -33,6 +38,15 @@ class Fact:
     maximum: int | None = None
     help: str = ""
 
+    @property
+    def upper(self) -> int | None:
+        """The largest value an int or level fact takes."""
+        if self.kind == LEVEL:
+            return 5
+        if self.kind == INT:
+            return self.maximum if self.maximum is not None else COUNT_MAX
+        return self.maximum
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -42,7 +56,7 @@ class Fact:
             "nullable": self.nullable,
             "choices": [{"value": c, "label": label} for c, label in self.choices] or None,
             "minimum": self.minimum,
-            "maximum": self.maximum,
+            "maximum": self.upper,
             "help": self.help,
         }
 
@@ -121,7 +135,7 @@ def _convert(fact: Fact, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError("应为整数")
         low = 1 if fact.kind == LEVEL else fact.minimum
-        high = 5 if fact.kind == LEVEL else fact.maximum
+        high = fact.upper
         if low is not None and value < low:
             raise ValueError(f"不能小于 {low}")
         if high is not None and value > high:

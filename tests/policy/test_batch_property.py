@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from skillcity.policy.batch import evaluate_table, vectorised
 from skillcity.policy.engine import BadFacts, NotInForce, evaluate, get_rule
-from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY
+from skillcity.policy.facts import BOOL, CHOICE, CHOICES, COUNT_MAX, DATE, INT, LEVEL, MONEY
 
 DATES = st.dates(datetime.date(2021, 1, 1), datetime.date(2026, 6, 30))
 # Money around the thresholds that matter (3000, 0, caps), in fen steps, as decimal strings.
@@ -45,6 +45,8 @@ def fact_strategy(rule_id: str, *, bad: bool = False) -> st.SearchStrategy[dict[
             s = MONEY_ST
         elif f.kind == LEVEL:
             s = st.integers(1, 5)
+        elif f.kind == INT and bad:
+            s = st.one_of(st.integers(f.minimum or 0, 30), st.sampled_from([COUNT_MAX + 1, 2**62]))
         elif f.kind == INT:
             s = st.integers(f.minimum or 0, 30)
         elif f.kind == DATE:
@@ -158,10 +160,12 @@ def test_vectorised_equals_one_at_a_time(rule_id: str) -> None:
     check()
 
 
-BAD_INPUT_RULES = [r for r in PROPERTY_RULES if any(f.kind in (MONEY, DATE) for f in get_rule(r).facts)]
+BAD_INPUT_RULES = [r for r in PROPERTY_RULES if any(f.kind in (MONEY, DATE, INT) for f in get_rule(r).facts)]
 
 
-@pytest.mark.parametrize("rule_id", [*BAD_INPUT_RULES, "EDU-INTL-CLASS", "TAL-LEADING-EMPLOYER", "CRT-ENT"])
+@pytest.mark.parametrize(
+    "rule_id", [*BAD_INPUT_RULES, "EDU-INTL-CLASS", "TAL-LEADING-EMPLOYER", "CRT-ENT", "TRN-SUBBASE-COURSE"]
+)
 def test_both_paths_refuse_the_same_bad_input_naming_the_same_facts(rule_id: str) -> None:
     """Bad money and dates (and bad event dates) are refused row by row exactly as one case at a time."""
     facts = fact_strategy(rule_id, bad=True)

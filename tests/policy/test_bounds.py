@@ -153,3 +153,16 @@ def test_a_bad_event_date_is_that_rows_error_in_the_batch():
         "EDU-BASE", pl.DataFrame({"date": ["20240501", "2024-05-01"], "recognised": [True, True]})
     )
     assert rows["error"][0].startswith("date: ") and rows["error"][1] is None
+
+
+@pytest.mark.parametrize("count", [10**30, 1_000_001])
+def test_it_refuses_a_head_count_past_a_sane_maximum_naming_the_fact(count, tmp_path: Path):
+    facts = {"school_is_private": True, "major_is_demonstration": True, "students_year1": count,
+             "students_year2": 0, "students_year3": 0, "excluded_hs_advanced": 0}  # fmt: skip
+    with pytest.raises(BadFacts) as err:
+        evaluate("EDU-DEMO-MAJOR", "2024-05-01", facts)
+    assert err.value.fields == {"students_year1": "不能大于 1000000"}
+    done = run_cli(
+        "eval", "EDU-DEMO-MAJOR", "--date", "2024-05-01", "--facts", json.dumps(facts), tmp_path=tmp_path
+    )
+    assert done.returncode == 2 and "students_year1" in done.stderr and "Traceback" not in done.stderr
