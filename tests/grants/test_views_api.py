@@ -192,3 +192,18 @@ def test_the_apply_and_bureau_pages_render_for_their_roles_only(
     assert _client(changan_officer).get("/grants/apply/").status_code == 403
     assert "资金" in _client(bureau_officer).get("/grants/bureau/").content.decode()
     assert _client(enterprise_user).get("/grants/bureau/").status_code == 403
+
+
+def test_the_bureau_sees_a_policy_funds_years_and_clause(bureau_officer):
+    services.fund_from_policy(
+        actor=bureau_officer,
+        programme="EDU-BASE",
+        parameter="EDU-BASE.fund",
+        name="高水平校企合作基地专项资金",
+    )
+    page = _client(bureau_officer).get("/grants/bureau/").content.decode()
+    assert "2022–2025" in page and "依据：D003 §二(一)" in page
+    funds = _api(bureau_officer)("get", "/funds").json()
+    assert [(f["year"], f["last_year"], f["source"], f["total"]) for f in funds] == [
+        (2022, 2025, "D003 §二(一)", "25000000.00")
+    ]
