@@ -305,6 +305,8 @@ def funds(request: HttpRequest) -> Any:
         {
             "programme": r["fund"].programme,
             "year": r["fund"].year,
+            "last_year": r["fund"].last_year,
+            "source": r["fund"].source,
             "name": r["fund"].name,
             **{k: money_str(r[k]) for k in ("total", "committed", "spent", "remaining")},
         }

@@ -14,7 +14,6 @@ from django.db import transaction
 from skillcity.core.errors import DomainError
 
 FUNDS = [
-    ("EDU-BASE", 2023, "校企合作高技能人才培养基地经费", Decimal("25000000")),
     ("CMP-HOST", 2023, "职业技能竞赛承办经费", Decimal("3000000")),
     ("PLT-STUDIO", 2023, "技能大师工作室资助", Decimal("5000000")),
     ("CRT-ENT", 2023, "企业技能等级认定补贴", Decimal("10000000")),
@@ -70,15 +69,19 @@ def demo_grants(seed: int, stdout: Any) -> None:
     from skillcity.accounts.models import User
     from skillcity.grants import services
     from skillcity.grants.flows import FINANCE_GROUP
-    from skillcity.grants.models import Application, Fund
+    from skillcity.grants.models import Application
 
     bureau = User.objects.filter(username="bureau").first()
     applicant = User.objects.filter(username="enterprise").first()
     if bureau is None or applicant is None or applicant.organisation is None:
         stdout.write("grants: demo accounts missing, skipped\n")
         return
+    # D003 §二(一): one 25,000,000 special fund for every EDU-BASE base, from the engine's parameter.
+    services.fund_from_policy(
+        actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="高水平校企合作基地专项资金"
+    )
     for programme, year, name, total in FUNDS:
-        if not Fund.objects.filter(programme=programme, year=year).exists():
+        if not services.funds_covering(programme, year, year).exists():
             services.fund_create(actor=bureau, programme=programme, year=year, name=name, total=total)
     bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the demo bureau also pays
     if Application.objects.exists():

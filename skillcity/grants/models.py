@@ -135,22 +135,33 @@ class ApplicationEvent(models.Model):
 
 
 class Fund(models.Model):
-    """A programme's budget for one year, e.g. the EDU-BASE 25,000,000 of D003."""
+    """A programme's budget: for one year, or for several (`last_year`), like D003's 25,000,000 special
+    fund for every EDU-BASE base, which covers all the years of the rule."""
 
     programme = models.CharField(_("项目（政策条目）"), max_length=40)
     year = models.PositiveSmallIntegerField(_("年度"))
+    last_year = models.PositiveSmallIntegerField(_("截止年度"), null=True, blank=True)
     name = models.CharField(_("名称"), max_length=200)
     total = models.DecimalField(_("预算总额"), max_digits=16, decimal_places=2)
+    # The clause that sets the budget, e.g. "D003 §二(一)"; empty for a budget the bureau set itself.
+    source = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["programme", "year"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "year"], name="grants_fund_unique_programme_year"),
             models.CheckConstraint(condition=Q(total__gte=0), name="grants_fund_total_non_negative"),
+            models.CheckConstraint(
+                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("year")),
+                name="grants_fund_years_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.year}）"
+        years = (
+            f"{self.year}–{self.last_year}" if self.last_year and self.last_year != self.year else self.year
+        )
+        return f"{self.name}（{years}）"
 
     def balances(self) -> dict[str, Decimal]:
         sums = {

@@ -1,6 +1,7 @@
 """Facts the grants ledger itself knows: what an applicant was already paid under a capped rule.
 
-CRT-ENT's total cap (850,000 per enterprise, D003) and TAL-LEADING-EMPLOYER's yearly cap (1,000,000 per
+CRT-ENT's one-time components (filing, question bank, shortage certification, social organisation) are
+granted once per enterprise, in 2022 as later: which were paid comes from the payments. CRT-ENT's total cap (850,000 per enterprise, D003) and TAL-LEADING-EMPLOYER's yearly cap (1,000,000 per
 unit per year, D002 item 25) are reduced by what was already paid; the applicant does not type it.
 """
 
@@ -30,8 +31,29 @@ def _paid(applicant: Any, rule_id: str, year: int | None = None) -> str:
     return str(total.quantize(Decimal("0.01")))
 
 
+def _one_time_paid(applicant: Any) -> list[str]:
+    """CRT-ENT's one-time components (D002 第21条 "一次性") this enterprise was paid for, in any year: the
+    components its paid applications' outcomes granted."""
+    from skillcity.grants.models import Payment
+    from skillcity.policy.rules.certification import ONE_TIME, component_code
+    from skillcity.registry.models import Organisation
+
+    if not isinstance(applicant, Organisation):
+        return []
+    granted: set[str] = set()
+    outcomes = Payment.objects.filter(application__rule_id="CRT-ENT", application__organisation=applicant)
+    for outcome in outcomes.values_list("application__outcome", flat=True):
+        for component in (outcome or {}).get("components", []):
+            if component.get("eligible"):
+                granted.add(component_code(str(component.get("id", ""))))
+    return sorted(granted & {code for code, _label in ONE_TIME})
+
+
 def crt_ent_already_received(applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:
-    return {"already_received": (_paid(applicant, "CRT-ENT"), PROVENANCE)}
+    return {
+        "already_received": (_paid(applicant, "CRT-ENT"), PROVENANCE),
+        "one_time_received": (_one_time_paid(applicant), PROVENANCE),
+    }
 
 
 def employer_already_received(applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:

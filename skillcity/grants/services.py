@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -499,8 +500,17 @@ def objections_dismiss_as_spam(*, ids: list[int], actor: Any, reason: str) -> li
     return dismissed
 
 
+def funds_covering(programme: str, first: int, last: int) -> Any:
+    """The programme's funds whose years meet [first, last]."""
+    single = Q(last_year__isnull=True, year__gte=first, year__lte=last)
+    span = Q(last_year__isnull=False, year__lte=last, last_year__gte=first)
+    return Fund.objects.filter(single | span, programme=programme)
+
+
 def fund_for(app: Application) -> Fund | None:
-    return Fund.objects.filter(programme=app.rule_id, year=app.event_date.year).first()
+    """The budget an approval draws on: the programme's fund covering the event's year."""
+    year = app.event_date.year
+    return funds_covering(app.rule_id, year, year).order_by("year").first()
 
 
 @transaction.atomic
@@ -637,16 +647,51 @@ def _payment_make(*, application: Application, actor: Any, key: str) -> Payment:
 
 
 @transaction.atomic
-def fund_create(*, actor: Any, programme: str, year: int, name: str, total: Decimal) -> Fund:
+def fund_create(
+    *,
+    actor: Any,
+    programme: str,
+    year: int,
+    name: str,
+    total: Decimal,
+    last_year: int | None = None,
+    source: str = "",
+) -> Fund:
+    """A budget for one year, or for `year`–`last_year`; no two budgets of a programme share a year."""
     _require_bureau(actor)
     total = round_fen(to_decimal(total, field="total"))
     if total < 0:
         raise DomainError("bad_total", _("预算总额不能为负"), {"total": _("不能为负")})
-    if Fund.objects.filter(programme=programme, year=year).exists():
+    if last_year is not None and last_year < year:
+        raise DomainError("bad_years", _("截止年度不能早于起始年度"), {"last_year": _("不能早于起始年度")})
+    if funds_covering(programme, year, last_year or year).exists():
         raise Conflict("fund_exists", _("%(p)s 的 %(y)s 年度资金已存在") % {"p": programme, "y": year})
-    fund = Fund.objects.create(programme=programme, year=year, name=name, total=total)
+    fund = Fund.objects.create(
+        programme=programme, year=year, last_year=last_year, name=name, total=total, source=source
+    )
     audit_record(actor=actor, action="grants.fund.create", target=fund, after=snapshot(fund))
     return fund
+
+
+def fund_from_policy(*, actor: Any, programme: str, parameter: str, name: str) -> Fund | None:
+    """The budget a policy document sets (a parameter of the engine, e.g. EDU-BASE.fund), as the fund the
+    approvals of `programme` draw on, cited to its clause; None when such a fund already exists."""
+    from skillcity.policy import params as P
+
+    version = P.parameters()[parameter].versions[-1]
+    first = version.effective_from.year
+    last = version.effective_to.year if version.effective_to else first
+    if funds_covering(programme, first, last).exists():
+        return None
+    return fund_create(
+        actor=actor,
+        programme=programme,
+        year=first,
+        last_year=last,
+        name=name,
+        total=version.value,
+        source=f"{version.document} {version.clause}",
+    )
 
 
 __all__ = ["can_write"]

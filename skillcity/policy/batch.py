@@ -21,9 +21,20 @@ from typing import Any
 
 import polars as pl
 
+from skillcity.core.money import MONEY_MAX
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
-from skillcity.policy.facts import BOOL, CHOICE, DATE, INT, LEVEL, MONEY
+from skillcity.policy.facts import (
+    BOOL,
+    CHOICE,
+    DATE,
+    INT,
+    LEVEL,
+    MONEY,
+    MONEY_TOO_LARGE,
+    parse_iso_date,
+    parse_money,
+)
 
 OUT = ("in_force", "eligible", "basis", "amount_fen", "min_fen", "max_fen", "payee", "error")
 NULL_I = pl.lit(None, dtype=pl.Int64)
@@ -343,8 +354,41 @@ def _cmp_title(v: V) -> Result:
 # ---- the table ------------------------------------------------------------------------------------
 
 
-def _fact_column(df: pl.DataFrame, rule: E.Rule, fact_name: str) -> pl.Expr:
-    """The fact column converted to the vectorised type (money → Int64 fen); refuses floats and bad types."""
+def read_values(
+    col: pl.Expr, values: list[Any], parse: Callable[[Any], Any], dtype: Any
+) -> tuple[pl.Expr, pl.Expr]:
+    """Each distinct value of `col` read by the one-at-a-time parser: (value column, error column).
+
+    The same function reads a value on both paths, so the batch refuses exactly what one case at a time
+    refuses, with the same message; a table has few distinct amounts and dates, so this stays fast.
+    """
+    keys: list[Any] = []
+    parsed: list[Any] = []
+    errors: list[str | None] = []
+    for raw in values:
+        if raw is None:
+            continue
+        keys.append(raw)
+        try:
+            parsed.append(parse(raw))
+            errors.append(None)
+        except ValueError as exc:
+            parsed.append(None)
+            errors.append(str(exc))
+    if not keys:
+        return pl.lit(None, dtype=dtype), NULL_S
+    value = col.replace_strict(keys, parsed, default=None, return_dtype=dtype)
+    error = col.replace_strict(keys, errors, default=None, return_dtype=pl.Utf8)
+    return value, error
+
+
+def _money_fen(raw: Any) -> int:
+    return int(parse_money(raw) * 100)
+
+
+def _fact_column(df: pl.DataFrame, rule: E.Rule, fact_name: str) -> tuple[pl.Expr, pl.Expr]:
+    """The fact column converted to the vectorised type (money → Int64 fen), and a per-row error (null when
+    the value is fine). A column of the wrong type (float money, text where a number belongs) is refused."""
     spec = next(f for f in rule.facts if f.name == fact_name)
     dtype = df.schema[fact_name]
     col = pl.col(fact_name)
@@ -354,44 +398,58 @@ def _fact_column(df: pl.DataFrame, rule: E.Rule, fact_name: str) -> pl.Expr:
 
     if dtype == pl.Null:  # a column with no values at all (an optional fact nobody gave)
         target = {MONEY: pl.Int64, INT: pl.Int64, LEVEL: pl.Int64, BOOL: pl.Boolean, DATE: pl.Date}
-        return col.cast(target.get(spec.kind, pl.Utf8))
+        return col.cast(target.get(spec.kind, pl.Utf8)), NULL_S
     if spec.kind == MONEY:
         if dtype.is_integer():
-            return col.cast(pl.Int64) * 100
-        if isinstance(dtype, pl.Decimal):
-            return (col.cast(pl.Decimal(38, 2)) * 100).cast(pl.Int64)
-        if dtype == pl.Utf8:
-            return (col.str.strip_chars().cast(pl.Decimal(38, 2), strict=False) * 100).cast(pl.Int64)
+            # Compared in the column's own type: a value of 9.2 × 10^16 yuan or more must not overflow fen.
+            too_large = col > int(MONEY_MAX)
+            error = (
+                pl.when(col < 0).then(pl.lit("金额不能为负数")).when(too_large).then(pl.lit(MONEY_TOO_LARGE))
+            )
+            fen = pl.when((col >= 0) & ~too_large).then(col.cast(pl.Int64, strict=False) * 100)
+            return fen.otherwise(None), error.otherwise(None)
+        if isinstance(dtype, pl.Decimal) or dtype == pl.Utf8:
+            text = col.cast(pl.Utf8)
+            values = df.get_column(fact_name).cast(pl.Utf8).unique().to_list()
+            return read_values(text, values, _money_fen, pl.Int64)
         raise bad(f"应为整数、Decimal 或数字字符串的金额列，不能是 {dtype}（浮点数不精确）")
     if spec.kind in (INT, LEVEL):
         if not dtype.is_integer():
             raise bad(f"应为整数列，不能是 {dtype}")
-        return col.cast(pl.Int64)
+        return col.cast(pl.Int64, strict=False), NULL_S
     if spec.kind == BOOL:
         if dtype != pl.Boolean:
             raise bad(f"应为布尔列，不能是 {dtype}")
-        return col
+        return col, NULL_S
     if spec.kind == DATE:
         if dtype == pl.Date:
-            return col
+            return col, NULL_S
         if dtype == pl.Utf8:
-            return col.str.to_date("%Y-%m-%d", strict=False)
+            return read_values(col, df.get_column(fact_name).unique().to_list(), parse_iso_date, pl.Date)
         raise bad(f"应为日期列，不能是 {dtype}")
     if spec.kind == CHOICE:
         if dtype not in (pl.Utf8, pl.Categorical):
             raise bad(f"应为文本列，不能是 {dtype}")
-        return col.cast(pl.Utf8)
-    return col
+        return col.cast(pl.Utf8), NULL_S
+    return col, NULL_S
 
 
 def _validation(df: pl.DataFrame, rule: E.Rule) -> pl.Expr:
-    """A per-row error message (null when the row is fine): missing facts, values out of range."""
-    problems: list[pl.Expr] = []
+    """A per-row error message (null when the row is fine): missing facts, values that cannot be read
+    (with the one-at-a-time message), values out of range."""
+    problems: list[pl.Expr] = [
+        pl.when(pl.col("__date_error").is_not_null()).then(pl.lit("date: ") + pl.col("__date_error"))
+    ]
     for spec in rule.facts:
-        raw, col = pl.col(spec.name), pl.col(f"__f_{spec.name}")
+        raw, col, read = pl.col(spec.name), pl.col(f"__f_{spec.name}"), pl.col(f"__e_{spec.name}")
         if spec.required and not spec.nullable:
             problems.append(pl.when(raw.is_null()).then(pl.lit(f"{spec.name}: 缺少此事实")))
-        problems.append(pl.when(raw.is_not_null() & col.is_null()).then(pl.lit(f"{spec.name}: 无法识别的值")))
+        problems.append(pl.when(read.is_not_null()).then(pl.lit(f"{spec.name}: ") + read))
+        problems.append(
+            pl.when(raw.is_not_null() & col.is_null() & read.is_null()).then(
+                pl.lit(f"{spec.name}: 无法识别的值")
+            )
+        )
         if spec.kind == CHOICE:
             codes = [c for c, _ in spec.choices]
             problems.append(
@@ -403,16 +461,14 @@ def _validation(df: pl.DataFrame, rule: E.Rule) -> pl.Expr:
             problems.append(pl.when((col < 1) | (col > 5)).then(pl.lit(f"{spec.name}: 应为 1–5")))
         if spec.kind == INT and spec.minimum is not None:
             problems.append(pl.when(col < spec.minimum).then(pl.lit(f"{spec.name}: 不能小于 {spec.minimum}")))
-        if spec.kind == MONEY:
-            problems.append(pl.when(col < 0).then(pl.lit(f"{spec.name}: 金额不能为负数")))
+        if spec.kind == INT:
+            problems.append(pl.when(col > spec.upper).then(pl.lit(f"{spec.name}: 不能大于 {spec.upper}")))
     if rule.id == "TRN-UPSKILL":  # the level belongs to skill-level certificates only
         kind, level = pl.col("__f_certificate_kind"), pl.col("__f_level")
         problems.append(pl.when((kind == "skill_level") & level.is_null()).then(pl.lit("level: 缺少此事实")))
         problems.append(
             pl.when((kind != "skill_level") & level.is_not_null()).then(pl.lit("level: 此证书类别不分等级"))
         )
-    if not problems:
-        return NULL_S
     return pl.concat_str(problems, separator="; ", ignore_nulls=True).replace("", None)
 
 
@@ -435,15 +491,19 @@ def evaluate_table(
     for f in rule.facts:  # optional facts absent from the table are null
         if f.name not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(f.name))
-    date_expr = (
-        pl.lit(date)
-        if date is not None
-        else (pl.col("date").str.to_date("%Y-%m-%d") if frame.schema["date"] == pl.Utf8 else pl.col("date"))
-    )
-    frame = frame.with_columns(date_expr.cast(pl.Date).alias("__date"))
+    if date is not None:
+        frame = frame.with_columns(pl.lit(date, dtype=pl.Date).alias("__date"), NULL_S.alias("__date_error"))
+    else:
+        frame = frame.with_columns(
+            [e.alias(n) for n, e in zip(("__date", "__date_error"), _date_column(frame), strict=True)]
+        )
     if rule_id not in VECTORISED:
         return _row_by_row(rule, df, frame, ps)
-    frame = frame.with_columns([_fact_column(frame, rule, f.name).alias(f"__f_{f.name}") for f in rule.facts])
+    converted = {f.name: _fact_column(frame, rule, f.name) for f in rule.facts}
+    frame = frame.with_columns(
+        [value.alias(f"__f_{name}") for name, (value, _e) in converted.items()]
+        + [error.alias(f"__e_{name}") for name, (_v, error) in converted.items()]
+    )
     frame = frame.with_columns(_validation(frame, rule).alias("error"))
     v = V(rule, ps)
     in_force: pl.Expr = pl.lit(False)
@@ -453,8 +513,25 @@ def evaluate_table(
             present = present & v.param_present(name)
         in_force = in_force | present
     result = VECTORISED[rule_id](v)
+    # A zero amount is not eligible, as on the Decimal path (Case._outcome): one meaning in every rule.
+    committed = pl.coalesce(result["amount_fen"], result["max_fen"])
+    zero = (
+        result["eligible"].fill_null(False)
+        & ~result["basis"].is_in(["none", "case_by_case"])
+        & (committed == 0).fill_null(False)
+    )
+    result = {
+        key: pl.when(zero)
+        .then(pl.lit(False) if key == "eligible" else pl.lit("none") if key == "basis" else None)
+        .otherwise(expr)
+        for key, expr in result.items()
+    }
     good = pl.col("in_force") & pl.col("error").is_null()
-    frame = frame.with_columns(in_force.alias("in_force"))
+    # Facts before validity, as one case at a time: a row with an error is refused as bad input
+    # (in_force true, as the row-by-row path reports a BadFacts), whatever its date.
+    frame = frame.with_columns(
+        pl.when(pl.col("error").is_not_null()).then(True).otherwise(in_force).alias("in_force")
+    )
     frame = frame.with_columns(
         [
             pl.when(good).then(result["eligible"].cast(pl.Boolean)).otherwise(None).alias("eligible"),
@@ -468,6 +545,20 @@ def evaluate_table(
     return frame.select([*df.columns, *OUT])
 
 
+def _date_column(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """The event date of each row and its error: text is read by the one-at-a-time date parser."""
+    dtype, col = frame.schema["date"], pl.col("date")
+    missing = pl.when(col.is_null()).then(pl.lit("缺少日期"))
+    if dtype == pl.Date:
+        return col, missing.otherwise(None)
+    if isinstance(dtype, pl.Datetime):
+        return col.dt.date(), missing.otherwise(None)
+    if dtype == pl.Utf8:
+        day, error = read_values(col, frame.get_column("date").unique().to_list(), parse_iso_date, pl.Date)
+        return day, missing.otherwise(error)
+    raise E.BadFacts("bad_date", f"date 列应为日期，不能是 {dtype}", {"date": "应为日期列"})
+
+
 def _fen(value: Decimal | None) -> int | None:
     return None if value is None else int(value * 100)
 
@@ -477,8 +568,11 @@ def _row_by_row(
 ) -> pl.DataFrame:
     rows: dict[str, list[Any]] = {k: [] for k in OUT}
     fact_names = [f.name for f in rule.facts]
-    for record in frame.select([*fact_names, "__date"]).iter_rows(named=True):
-        day = record.pop("__date")
+    raw_date = pl.col("date") if "date" in frame.columns else pl.col("__date")
+    for record in frame.select(
+        [*fact_names, "__date", raw_date.alias("__raw_date"), "__date_error"]
+    ).iter_rows(named=True):
+        day, raw, date_error = record.pop("__date"), record.pop("__raw_date"), record.pop("__date_error")
         facts = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in record.items() if v is not None}
         for k, val in list(facts.items()):
             if isinstance(val, datetime.date):
@@ -486,7 +580,8 @@ def _row_by_row(
             elif isinstance(val, tuple):
                 facts[k] = list(val)
         try:
-            o = E.evaluate(rule.id, day, facts, parameter_set=ps)
+            # A date that cannot be read goes in as written: the engine names it with the facts.
+            o = E.evaluate(rule.id, day if date_error is None else str(raw), facts, parameter_set=ps)
         except E.NotInForce:
             values: list[Any] = [False, None, None, None, None, None, None, None]
         except E.BadFacts as exc:

@@ -19,7 +19,7 @@ from typing import Any
 from skillcity.core.errors import DomainError
 from skillcity.core.money import money_str, round_fen
 from skillcity.policy import params as P
-from skillcity.policy.facts import Fact, FactErrors, validate_facts
+from skillcity.policy.facts import Fact, FactErrors, parse_iso_date, validate_facts
 
 BASES = ("fixed", "floor", "cap", "range", "matched", "case_by_case", "none")
 RULE_MODULES = ("training", "education", "competitions", "platforms", "certification", "talents")
@@ -88,6 +88,11 @@ class Outcome:
         return self.amount if self.amount is not None else (self.max or Decimal("0.00"))
 
 
+def yuan(value: Decimal | int) -> str:
+    """Money in reasons and trace steps: yuan with two decimals ("36000.00", never "36000.0" or "0.006")."""
+    return str(round_fen(Decimal(value)))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -109,9 +114,18 @@ class Rule:
     # The rule is in force on a date when every parameter of at least one group has a version then.
     requires: tuple[tuple[str, ...], ...]
     optional: tuple[str, ...]
-    payee: str | None
+    # Who an eligible outcome names as payee: one party, or (TRN-PAYEE) one of several decided per case;
+    # empty for a rule that pays nobody (a lookup, a check). `policy list` shows both.
+    payees: tuple[str, ...]
     summary: str
     fn: Callable[[Case], Outcome]
+    # Cross-checks between facts (`level` only for skill-level certificates …): {fact: problem}.
+    check: Callable[[dict[str, Any]], dict[str, str]] | None = None
+
+    @property
+    def payee(self) -> str | None:
+        """The payee when it does not depend on the case."""
+        return self.payees[0] if len(self.payees) == 1 else None
 
     def parameter_names(self) -> list[str]:
         names = [n for group in self.requires for n in group] + list(self.optional)
@@ -150,6 +164,7 @@ class Rule:
             "area": self.area,
             "summary": self.summary,
             "payee": self.payee,
+            "payees": list(self.payees),
             "validity": self.validity(ps),
             "sources": self.sources(ps),
             "facts": [f.as_dict() for f in self.facts],
@@ -181,8 +196,9 @@ def rule(
     facts: tuple[Fact, ...] = (),
     requires: tuple[str, ...] | tuple[tuple[str, ...], ...],
     optional: tuple[str, ...] = (),
-    payee: str | None = None,
+    payee: str | tuple[str, ...] | None = None,
     summary: str = "",
+    check: Callable[[dict[str, Any]], dict[str, str]] | None = None,
 ) -> Callable[[Callable[[Case], Outcome]], Callable[[Case], Outcome]]:
     """Register a rule function under its catalog ID."""
     # `requires` is one group of parameter names, or several alternative groups.
@@ -194,7 +210,8 @@ def rule(
         area = fn.__module__.rsplit(".", 1)[-1]
         if rule_id in RULES:
             raise RuntimeError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, title, area, facts, groups, optional, payee, summary, fn)
+        payees = (payee,) if isinstance(payee, str) else tuple(payee or ())
+        RULES[rule_id] = Rule(rule_id, title, area, facts, groups, optional, payees, summary, fn, check)
         return fn
 
     return register
@@ -258,6 +275,16 @@ class Case:
         def fen(x: Decimal | None) -> Decimal | None:
             return None if x is None else round_fen(x)
 
+        if eligible and basis not in ("none", "case_by_case"):
+            committed = kw.get("amount") if kw.get("amount") is not None else kw.get("max")
+            if committed is not None and round_fen(committed) == 0:
+                # One meaning of a zero amount in every rule (docs/policy-engine.md §3): nothing to grant
+                # is not eligible, never "eligible, 0.00".
+                self.reason("金额为 0.00 元，没有可给予的金额，不符合条件。")
+                return self._outcome(False, "none")
+        payee = kw.get("payee", self.rule.payee) if eligible else None
+        if eligible and payee not in self.rule.payees and (payee is not None or self.rule.payees):
+            raise RuntimeError(f"{self.rule.id}: payee {payee!r} is not one of {self.rule.payees}")
         # A refusal that used no parameter still cites the clauses of the rule in force on the date.
         sources = _dedupe_sources(self._used) or _dedupe_sources(
             v for n in self.rule.parameter_names() if (v := self._ps[n].version_on(self.date)) is not None
@@ -270,7 +297,7 @@ class Case:
             amount=fen(kw.get("amount")),
             min=fen(kw.get("min")),
             max=fen(kw.get("max")),
-            payee=kw.get("payee", self.rule.payee) if eligible else kw.get("payee"),
+            payee=payee,
             reasons=self.reasons,
             trace=self.trace,
             sources=sources,
@@ -282,8 +309,10 @@ class Case:
         self.reason(reason)
         return self._outcome(False, "none")
 
-    def fixed(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
-        return self._outcome(True, "fixed", amount=amount, **({"payee": payee} if payee else {}))
+    def fixed(self, amount: Decimal, *, payee: str | None = None, bounds: bool = False) -> Outcome:
+        """`bounds`: give min and max too, equal to the amount (CRT-ENT: its total always has bounds)."""
+        extra: dict[str, Any] = {"min": amount, "max": amount} if bounds else {}
+        return self._outcome(True, "fixed", amount=amount, **extra, **({"payee": payee} if payee else {}))
 
     def matched(self, amount: Decimal, *, payee: str | None = None) -> Outcome:
         return self._outcome(True, "matched", amount=amount, **({"payee": payee} if payee else {}))
@@ -292,10 +321,18 @@ class Case:
         """At least `amount`; the standard amount is the floor, a decision may grant more."""
         return self._outcome(True, "floor", amount=amount, min=amount, **({"payee": payee} if payee else {}))
 
-    def cap(self, amount: Decimal | None, maximum: Decimal, *, payee: str | None = None) -> Outcome:
-        """Up to `maximum`; `amount` is the capped claim (None when nothing was claimed)."""
-        extra = {"payee": payee} if payee else {}
-        return self._outcome(True, "cap", amount=amount, max=maximum, **extra)
+    def cap(
+        self,
+        amount: Decimal | None,
+        maximum: Decimal,
+        *,
+        payee: str | None = None,
+        low: Decimal | None = None,
+    ) -> Outcome:
+        """Up to `maximum`; `amount` is the capped claim (None when nothing was claimed); `low` the least
+        a decision may grant where the rule has one (CRT-ENT's range components under the total cap)."""
+        extra: dict[str, Any] = {"payee": payee} if payee else {}
+        return self._outcome(True, "cap", amount=amount, min=low, max=maximum, **extra)
 
     def range(self, low: Decimal, high: Decimal, *, payee: str | None = None) -> Outcome:
         return self._outcome(True, "range", min=low, max=high, **({"payee": payee} if payee else {}))
@@ -305,7 +342,7 @@ class Case:
 
     def no_money(self, eligible: bool, *, payee: str | None = None) -> Outcome:
         """A rule that decides eligibility or looks something up, and grants no money."""
-        return self._outcome(eligible, "none", payee=payee)
+        return self._outcome(eligible, "none", **({"payee": payee} if payee else {}))
 
 
 def load_rules() -> dict[str, Rule]:
@@ -327,10 +364,8 @@ def get_rule(rule_id: Any) -> Rule:
 
 
 def parse_date(value: Any, field: str = "date") -> datetime.date:
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value))
+        return parse_iso_date(value)
     except ValueError:
         raise BadFacts(
             "bad_date", f"{field}：“{value}”不是有效日期（YYYY-MM-DD）", {field: "日期格式应为 YYYY-MM-DD"}
@@ -346,26 +381,40 @@ def evaluate(
 ) -> Outcome:
     """Evaluate one case. Raises BadFacts (422) for bad input and NotInForce (409) for a date outside the rule."""
     the_rule = get_rule(rule_id)
-    day = parse_date(date)
+    # Every problem at once, by name: the date and the facts (so the batch, which reads each column on
+    # its own, names the same ones).
+    errors: dict[str, str] = {}
+    day: datetime.date | None = None
+    try:
+        day = parse_date(date)
+    except BadFacts as exc:
+        errors.update(exc.fields)
     if isinstance(facts, Mapping) and "event_date" in facts:
         # The catalog (§1) names the event date among some rules' facts; the contract passes it as the
         # date. Accept it in the facts when it agrees, refuse it when it contradicts.
-        if parse_date(facts["event_date"], "event_date") != day:
+        if day is not None and parse_date(facts["event_date"], "event_date") != day:
             raise BadFacts(
                 "bad_facts",
                 f"事实“event_date”与评估日期 {day.isoformat()} 不一致",
                 {"event_date": f"应与评估日期 {day.isoformat()} 相同"},
             )
         facts = {k: v for k, v in facts.items() if k != "event_date"}
+    valid: dict[str, Any] = {}
     try:
         valid = validate_facts(the_rule.facts, facts)
     except FactErrors as exc:
-        first = next(iter(exc.errors))
+        errors.update(exc.errors)
+    if not errors and the_rule.check is not None:
+        # The rule's own cross-checks of its facts, before its validity, as every fact check.
+        errors.update(the_rule.check(valid))
+    if errors:
+        first = next(iter(errors))
+        if day is None and len(errors) == 1:
+            raise BadFacts("bad_date", f"{first}：“{date}”不是有效日期（YYYY-MM-DD）", errors)
         raise BadFacts(
-            "bad_facts",
-            f"事实“{first}”{exc.errors[first]}" + ("等" if len(exc.errors) > 1 else ""),
-            exc.errors,
-        ) from None
+            "bad_facts", f"事实“{first}”{errors[first]}" + ("等" if len(errors) > 1 else ""), errors
+        )
+    assert day is not None
     ps = parameter_set or P.parameters()
     if not _in_force(the_rule, day, ps):
         raise NotInForce(the_rule.id, day, the_rule.validity(ps))

@@ -28,7 +28,7 @@ from skillcity.core.errors import DomainError
 from skillcity.policy import batch
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
-from skillcity.policy.facts import BOOL, CHOICES, DATE, INT, LEVEL, MONEY, TEXTS
+from skillcity.policy.facts import BOOL, CHOICES, DATE, INT, LEVEL, MONEY, TEXTS, parse_iso_date
 
 UNKNOWN_TOWN = "（未填镇街）"
 TRUE_WORDS = {"true", "1", "yes", "y", "t", "是"}
@@ -151,19 +151,21 @@ class SimulationResult:
 
 
 def _as_date_column(df: pl.DataFrame) -> pl.DataFrame:
+    """The `date` column as dates, and `__date_error` for a cell that is not a date (that case's error;
+    the other cases go on)."""
     dtype = df.schema["date"]
     if dtype == pl.Date:
-        return df
-    if dtype == pl.Datetime:
-        return df.with_columns(pl.col("date").dt.date())
+        return df.with_columns(pl.lit(None, dtype=pl.Utf8).alias("__date_error"))
+    if isinstance(dtype, pl.Datetime):
+        return df.with_columns(pl.col("date").dt.date(), pl.lit(None, dtype=pl.Utf8).alias("__date_error"))
     if dtype == pl.Utf8:
-        parsed = df.with_columns(pl.col("date").str.strip_chars().str.to_date("%Y-%m-%d", strict=False))
-        bad = df.filter(parsed["date"].is_null() & df["date"].is_not_null())
-        if bad.height:
-            raise SimulationError(
-                "bad_date", f"date 列有无效日期：“{bad['date'][0]}”（应为 YYYY-MM-DD）", {"date": "日期无效"}
-            )
-        return parsed
+        text = pl.col("date").str.strip_chars()
+        values = df.select(text.unique()).to_series().to_list()
+        day, error = batch.read_values(text, values, parse_iso_date, pl.Date)
+        return df.with_columns(
+            day.alias("date"),
+            pl.when(text.is_null()).then(pl.lit("缺少日期")).otherwise(error).alias("__date_error"),
+        )
     raise SimulationError("bad_date", f"date 列应为日期，不能是 {dtype}", {"date": "应为日期列"})
 
 
@@ -171,7 +173,9 @@ def _typed_facts(df: pl.DataFrame, rule: E.Rule) -> tuple[pl.DataFrame, pl.Expr]
     """The rule's fact columns in the types batch expects (CSV cells arrive as text), and a per-row
     message for cells that could not be read."""
     columns: list[pl.Expr] = []
-    problems: list[pl.Expr] = []
+    problems: list[pl.Expr] = [
+        pl.when(pl.col("__date_error").is_not_null()).then(pl.lit("date: ") + pl.col("__date_error"))
+    ]
     for fact in rule.facts:
         if fact.name not in df.columns or df.schema[fact.name] == pl.Null:
             target: Any = {BOOL: pl.Boolean, INT: pl.Int64, LEVEL: pl.Int64}.get(fact.kind, pl.Utf8)
@@ -197,9 +201,7 @@ def _typed_facts(df: pl.DataFrame, rule: E.Rule) -> tuple[pl.DataFrame, pl.Expr]
                 converted = text.cast(pl.Int64, strict=False)
             elif fact.kind in (CHOICES, TEXTS):
                 converted = text.str.split(LIST_SEPARATOR).list.eval(pl.element().str.strip_chars())
-            elif fact.kind == MONEY:
-                converted = text.str.replace_all(",", "")
-            else:
+            else:  # money and dates are read by batch with the one-at-a-time parsers
                 converted = text
             problems.append(
                 pl.when(text.is_not_null() & converted.is_null()).then(pl.lit(f"{fact.name}: 无法识别的值"))
@@ -215,11 +217,7 @@ def _typed_facts(df: pl.DataFrame, rule: E.Rule) -> tuple[pl.DataFrame, pl.Expr]
             converted = col.dt.to_string("%Y-%m-%d") if rule.id not in batch.VECTORISED else col
         columns.append((converted if converted is not None else col).alias(fact.name))
     frame = df.select([pl.col("date"), pl.col("__row"), *columns])
-    problem = (
-        pl.concat_str(problems, separator="; ", ignore_nulls=True).replace("", None)
-        if problems
-        else pl.lit(None, dtype=pl.Utf8)
-    )
+    problem = pl.concat_str(problems, separator="; ", ignore_nulls=True).replace("", None)
     row_problems = df.select(pl.col("__row"), problem.alias("__read_error"))
     return frame.join(row_problems, on="__row"), problem
 
@@ -320,7 +318,7 @@ def simulate(
     table = table.with_columns(
         pl.col("rule").cast(pl.Utf8).str.strip_chars(),
         pl.col("town").cast(pl.Utf8).fill_null(UNKNOWN_TOWN),
-    ).filter(pl.col("date").is_between(date_from, date_to))
+    ).filter(pl.col("date").is_between(date_from, date_to) | pl.col("__date_error").is_not_null())
     unknown = sorted({r for r in table["rule"].unique().to_list() if r not in rules}, key=str)
     if unknown:
         raise SimulationError(

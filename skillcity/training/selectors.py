@@ -71,3 +71,15 @@ def worker_by_id_number(raw: str) -> Any:
     if worker is None:
         raise DomainError("unknown_worker", "登记库中没有该身份证号码的劳动者", {"id_number": "未登记"})
     return worker
+
+
+def settlement_refused(*, settlement: Settlement) -> list[dict[str, Any]]:
+    """The enrolments the policy engine refused in this settlement (enrolment_id, rule, error)."""
+    from skillcity.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(
+        action="settlement.rows_refused",
+        target_type=Settlement._meta.label_lower,
+        target_id=str(settlement.pk),
+    ).order_by("id")
+    return [row for event in events for row in (event.after or {}).get("refused", [])]

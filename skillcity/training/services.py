@@ -674,7 +674,16 @@ def _settlement_chunk_write(
         },
         schema_overrides={"certified_level": pl.Int64},
     )
-    lines = evaluate_enrolments(frame)
+    lines, errors = evaluate_enrolments(frame)
+    if errors.height:
+        # Refused by the policy engine (bad stored facts): no line, and said where the bureau sees it,
+        # in the same transaction as the chunk; the rest of the settlement goes on.
+        audit_record(
+            actor="system",
+            action="settlement.rows_refused",
+            target=settlement,
+            after={"refused": errors.to_dicts()},
+        )
     table = SettlementLine._meta.db_table
     sql = (
         f"INSERT INTO {table} (settlement_id, enrolment_id, worker_id_ref, rule, payee, amount) "

@@ -78,3 +78,19 @@ def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
     assert page.inner_text("#state") == "已拨付"
     app.refresh_from_db()
     assert app.payment.amount == 400000
+
+
+def test_the_bureau_page_shows_the_edu_base_special_fund_with_its_years_and_clause(live_server, page):
+    from skillcity.grants import services
+
+    bureau = UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
+    services.fund_from_policy(
+        actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="高水平校企合作基地专项资金"
+    )
+    login(page, live_server.url, "bureau")
+    for width in (1366, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/grants/bureau/")
+        row = page.inner_text("#funds tbody")
+        assert "2022–2025" in row and "依据：D003 §二(一)" in row
+        screenshot(page, f"grants-bureau-fund-{width}")

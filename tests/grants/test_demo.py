@@ -29,7 +29,9 @@ def test_the_demo_step_applies_under_every_rule_in_several_states_across_towns_a
     WorkerFactory(town=humen, highest_level=2)  # a technician for TAL-CARD
     out = io.StringIO()
     demo_grants(1, out)
-    assert Fund.objects.get(programme="EDU-BASE", year=2023).total == 25000000
+    # D003 §二(一)'s special fund: one budget for the bases of every year of EDU-BASE, cited.
+    fund = Fund.objects.get(programme="EDU-BASE")
+    assert (fund.year, fund.last_year, fund.total, fund.source) == (2022, 2025, 25000000, "D003 §二(一)")
     states = set(Application.objects.values_list("state", flat=True))
     wanted = {"draft", "in_review", "returned", "rejected", "reviewed", "in_notice", "approved", "paid"}
     assert wanted <= states, out.getvalue()

@@ -103,3 +103,45 @@ def test_crt_ent_takes_the_amount_already_paid_from_the_ledger(enterprise_user):
     page = _client(enterprise_user).get("/grants/apply/?rule=CRT-ENT").content.decode()
     assert 'name="already_received"' not in page  # not asked: it comes from the payments
     assert "平台支付记录" in page
+
+
+CRT_FACTS = {
+    "filed_and_certifying": True, "qbank_filed": False, "shortage_certification": False,
+    "year_new_certificates": 10, "year_new_certificates_level2_or_higher": 1, "provincial_social_org": True,
+}  # fmt: skip
+
+
+def test_crt_ent_one_time_components_are_granted_once_per_enterprise_even_in_2022(
+    enterprise_user, bureau_officer
+):
+    """D002 第21条 "一次性": a 2022 enterprise paid for filing and the social-organisation award gets
+    neither again in 2022 (before D003's total cap), decided from the platform's payment records."""
+    from skillcity.grants.flows import provided_facts
+    from skillcity.grants.models import Payment
+    from skillcity.policy.engine import evaluate
+
+    organisation = enterprise_user.organisation
+    day = datetime.date(2022, 6, 1)
+    first = evaluate("CRT-ENT", day, {**CRT_FACTS, "already_received": "0"})
+    assert first.amount == Decimal("550000.00")
+    paid = Application.objects.create(
+        rule_id="CRT-ENT", organisation=organisation, town=organisation.town, event_date=day,
+        facts=CRT_FACTS, outcome=outcomes._plain(first.as_dict()), state="paid", created_by=enterprise_user,
+    )  # fmt: skip
+    Payment.objects.create(
+        application=paid, amount=Decimal("550000"), idempotency_key="k", paid_by=bureau_officer
+    )
+    later = datetime.date(2022, 9, 1)
+    provided = provided_facts("CRT-ENT", organisation, later)
+    assert provided["one_time_received"] == (["filing", "social_org"], "平台支付记录（补贴申报）")
+    ledger = {
+        k: provided[k][0] for k in ("already_received", "one_time_received")
+    }  # the grants ledger's facts
+    again = evaluate("CRT-ENT", later, {**CRT_FACTS, **ledger})
+    assert not again.eligible
+    components = {c["id"]: c for c in again.extra["components"]}
+    assert (
+        not components["CRT-ENT-FILING"]["eligible"]
+        and "此前已获得" in components["CRT-ENT-FILING"]["reason"]
+    )
+    assert not components["CRT-ENT-SOCIAL-ORG"]["eligible"]

@@ -330,3 +330,21 @@ def test_facts_from_a_provider_override_what_the_applicant_typed(enterprise_user
     )
     assert app.facts["competition_level"] == "city_class1"
     assert app.fact_sources == {"competition_level": "竞赛记录"}
+
+
+def test_the_edu_base_special_fund_is_the_budget_every_years_approval_draws_on(bureau_officer):
+    """D003 §二(一): 25,000,000 for the bases, whatever the year; D002 第4条: 1,000,000 per base."""
+    from skillcity.core.errors import Conflict
+    from skillcity.grants.models import Application
+    from skillcity.grants.services import fund_for, fund_from_policy
+
+    bureau = bureau_officer
+    fund = fund_from_policy(actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="专项资金")
+    assert fund is not None and (fund.year, fund.last_year, fund.total) == (2022, 2025, Decimal("25000000"))
+    assert fund_from_policy(actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="x") is None
+    for year in (2022, 2023, 2025):
+        app = Application(rule_id="EDU-BASE", event_date=datetime.date(year, 6, 1))
+        assert fund_for(app) == fund
+    assert fund_for(Application(rule_id="EDU-BASE", event_date=datetime.date(2026, 1, 1))) is None
+    with pytest.raises(Conflict):  # a second budget for a year the fund already covers
+        services.fund_create(actor=bureau, programme="EDU-BASE", year=2024, name="y", total=Decimal("1"))

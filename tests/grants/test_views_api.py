@@ -207,3 +207,18 @@ def test_it_writes_payment_list_names_that_look_like_formulas_as_text(
     response = _client(bureau_officer).get("/grants/payments.xlsx")
     assert response.status_code == 200
     assert_text_not_formula(response.content, HYPERLINK, "=1+1")
+
+
+def test_the_bureau_sees_a_policy_funds_years_and_clause(bureau_officer):
+    services.fund_from_policy(
+        actor=bureau_officer,
+        programme="EDU-BASE",
+        parameter="EDU-BASE.fund",
+        name="高水平校企合作基地专项资金",
+    )
+    page = _client(bureau_officer).get("/grants/bureau/").content.decode()
+    assert "2022–2025" in page and "依据：D003 §二(一)" in page
+    funds = _api(bureau_officer)("get", "/funds").json()
+    assert [(f["year"], f["last_year"], f["source"], f["total"]) for f in funds] == [
+        (2022, 2025, "D003 §二(一)", "25000000.00")
+    ]

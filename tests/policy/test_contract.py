@@ -67,6 +67,17 @@ def test_cli_reads_facts_from_a_file(tmp_path: Path) -> None:
     assert err.value.returncode == 2
 
 
+def test_the_two_file_and_json_errors_speak_chinese(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as err:
+        call_command(
+            "policy", "eval", "TRN-UPSKILL", "--date", "2023-01-01", "--facts", f"@{tmp_path / 'nope.json'}"
+        )
+    assert "无法读取（文件不存在）" in str(err.value) and "cannot" not in str(err.value)
+    with pytest.raises(CommandError) as err:
+        call_command("policy", "eval", "TRN-UPSKILL", "--date", "2023-01-01", "--facts", "{not json")
+    assert "不是有效的 JSON（第 1 行第 2 列" in str(err.value) and "not valid" not in str(err.value)
+
+
 def test_cli_list_prints_every_rule_as_json() -> None:
     out = io.StringIO()
     call_command("policy", "list", stdout=out)

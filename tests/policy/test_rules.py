@@ -71,7 +71,7 @@ CASES: list[tuple[str, datetime.date, dict[str, Any], dict[str, Any]]] = [
     ("EDU-MAJOR-BUILD", Y24, {"industry_fit": "strategic_emerging", "requested": "100", "already_funded": True}, {"eligible": False}),
     ("EDU-BASE", Y24, {"recognised": True}, {"amount": "1000000.00"}),
     ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "40000"}, {"amount": "36000.00"}),
-    ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "140000"}, {"amount": "0.00"}),
+    ("EDU-SOCIAL-TRAINING", Y24, {"income": "100000", "costs": "140000"}, {"eligible": False, "basis": "none", "amount": None}),
     ("EDU-UPGRADE", Y24, {"achievement": "national_title"}, {"basis": "case_by_case", "amount": None}),
     ("EDU-EQUIV", Y24, {"class_type": "advanced"}, {"equivalent": "大专", "basis": "none"}),
     # CMP
@@ -169,7 +169,8 @@ def test_crt_ent_components_and_total_cap_with_already_received() -> None:
     ]  # fmt: skip
     assert (everything["basis"], everything["min"], everything["max"]) == ("range", "690000.00", "850000.00")
     capped = crt(filed_and_certifying=True, provincial_social_org=True, already_received="500000")
-    assert (capped["basis"], capped["amount"]) == ("fixed", "350000.00")
+    # The cap trims 550,000 to what is left: the basis says so.
+    assert (capped["basis"], capped["amount"], capped["min"], capped["max"]) == ("cap", *["350000.00"] * 3)
     exhausted = crt(filed_and_certifying=True, already_received="850000")
     assert exhausted["eligible"] is False
 

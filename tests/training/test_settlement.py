@@ -208,3 +208,65 @@ def test_a_full_project_refuses_more_enrolments(institution, lathe):
     with pytest.raises(DomainError) as error:
         services.enrolment_create(training_class=klass, worker=WorkerFactory(), enrolled_on=TODAY, actor="t")
     assert error.value.code == "project_full"
+
+
+def test_the_engine_refusing_an_enrolment_is_that_enrolments_error_and_the_rest_is_settled():
+    import polars as pl
+
+    from skillcity.training.subsidy import evaluate_enrolments
+
+    frame = pl.DataFrame(
+        {
+            "enrolment_id": [1, 2, 3],
+            "worker_id": [11, 12, 13],
+            "date": [datetime.date(2025, 5, 31)] * 3,
+            # a standard stored before input was bounded: past the ceiling, and with a third decimal
+            "project_standard": ["1.000000000000000000000000E+25", "2500.005", "2500.00"],
+            "completed": [True] * 3,
+            "certified_level": [None, None, 4],
+            "in_shortage_catalog": [False] * 3,
+            "provider_is_enterprise": [False] * 3,
+            "trainee_is_provider_employee": [False] * 3,
+        },
+        schema_overrides={"certified_level": pl.Int64},
+    )
+    lines, errors = evaluate_enrolments(frame)
+    assert lines.select("enrolment_id", "rule", "amount_fen").rows() == [
+        (3, "TRN-PROJECT", 250000),
+        (3, "TRN-UPSKILL", 150000),
+    ]
+    assert errors["enrolment_id"].to_list() == [1, 2] and set(errors["rule"]) == {"TRN-PROJECT"}
+    assert all(e.startswith("project_standard: ") for e in errors["error"])
+
+
+def test_a_refused_enrolment_is_recorded_with_its_chunk_and_listed_by_the_settle_command(
+    training_class, institution
+):
+    from django.core.management import call_command
+
+    from skillcity.training.selectors import settlement_refused
+
+    settlement = Settlement.objects.create(provider=institution, period=str(H1))
+    day = datetime.date(2025, 5, 31)
+    first, second = _complete_many(training_class, 2)
+    # What the chunk reads from the database, with a standard the engine refuses (a third decimal).
+    rows = [
+        (first.pk, first.worker_id, day, None, False, Decimal("2500.005"), None),
+        (second.pk, second.worker_id, day, None, False, Decimal("2500"), None),
+    ]
+    services._settlement_chunk_write(
+        settlement=settlement, rows=rows, shortage=set(), provider_is_enterprise=False
+    )
+    assert list(SettlementLine.objects.values_list("enrolment_id", "amount")) == [
+        (second.pk, Decimal("2500.00"))
+    ]
+    assert settlement_refused(settlement=settlement) == [
+        {
+            "enrolment_id": first.pk,
+            "rule": "TRN-PROJECT",
+            "error": "project_standard: 金额最多两位小数（到分）",
+        }
+    ]
+    out = io.StringIO()
+    call_command("settle", "--provider", str(institution.pk), "--period", str(H1), stdout=out)
+    assert f"报名 {first.pk} TRN-PROJECT：project_standard" in out.getvalue()

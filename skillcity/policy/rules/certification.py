@@ -6,10 +6,23 @@ from decimal import Decimal
 from typing import Any
 
 from skillcity.core.money import round_fen
-from skillcity.policy.engine import Case, Outcome, rule
-from skillcity.policy.facts import BOOL, INT, MONEY, Fact
+from skillcity.policy.engine import Case, Outcome, rule, yuan
+from skillcity.policy.facts import BOOL, CHOICES, INT, MONEY, Fact
 
 ZERO = Decimal("0")
+# D002 第21条: filing, question bank, shortage certification and the social-organisation award are
+# "一次性" — once per enterprise, whatever the year; the annual volume award is once per qualifying year.
+ONE_TIME = (
+    ("filing", "备案并开展认定"),
+    ("qbank", "题（卷）库"),
+    ("shortage", "紧缺急需职业（工种）认定"),
+    ("social_org", "省备案社会培训评价组织"),
+)
+
+
+def component_code(component_id: str) -> str:
+    """ "CRT-ENT-SOCIAL-ORG" → "social_org": a component's code among `ONE_TIME` (and "volume")."""
+    return component_id.removeprefix("CRT-ENT-").lower().replace("-", "_")
 
 
 @rule(
@@ -23,6 +36,15 @@ ZERO = Decimal("0")
         Fact("year_new_certificates_level2_or_higher", INT, "其中技师及以上等级持证人次", minimum=0),
         Fact("provincial_social_org", BOOL, "通过省厅备案成为社会培训评价组织的龙头企业"),
         Fact("already_received", MONEY, "已获得的认定奖补金额（元）"),
+        Fact(
+            "one_time_received",
+            CHOICES,
+            "此前已获得的一次性奖补项目",
+            required=False,
+            nullable=True,
+            choices=ONE_TIME,
+            help="由平台的支付记录给出（补贴申报）",
+        ),
     ),
     requires=(
         "CRT-ENT.filing",
@@ -37,20 +59,21 @@ ZERO = Decimal("0")
     ),
     optional=("CRT-ENT.total_cap",),
     payee="enterprise",
+    check=lambda f: (
+        {"year_new_certificates_level2_or_higher": "不能大于 year_new_certificates"}
+        if f["year_new_certificates_level2_or_higher"] > f["year_new_certificates"]
+        else {}
+    ),
     summary="备案5万；题库2–10万；紧缺工种认定2–10万；年度新增1000人次且技师以上100人次10万；省备案社会评价组织50万；2023年起合计最高85万。",
 )
 def crt_ent(c: Case) -> Outcome:
-    if c["year_new_certificates_level2_or_higher"] > c["year_new_certificates"]:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“year_new_certificates_level2_or_higher”不能大于年度新增持证人次",
-            {"year_new_certificates_level2_or_higher": "不能大于 year_new_certificates"},
-        )
     components: list[dict[str, Any]] = []
 
+    received = set(c["one_time_received"] or ())
+
     def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:
+        if ok and component_code(cid) in received:
+            ok, why = False, f"{why}，但此前已获得（一次性奖补，每家企业一次）"
         entry = {"id": cid, "title": title, "eligible": ok, "basis": basis if ok else "none", "reason": why}
         if ok and basis == "fixed":
             entry.update(amount=round_fen(low), min=None, max=None)
@@ -154,18 +177,30 @@ def crt_ent(c: Case) -> Outcome:
         cap = c.value("CRT-ENT.total_cap")
         remaining = max(cap - c["already_received"], ZERO)
         c.step(
-            f"合计上限 − 已获得 {c['already_received']} 元", parameter="CRT-ENT.total_cap", result=remaining
+            f"合计上限 − 已获得 {yuan(c['already_received'])} 元",
+            parameter="CRT-ENT.total_cap",
+            result=remaining,
         )
         if remaining == 0:
-            c.reason(f"已获得 {c['already_received']} 元，达到每家企业合计最高 {cap} 元，不再给予。")
+            c.reason(
+                f"已获得 {yuan(c['already_received'])} 元，达到每家企业合计最高 {yuan(cap)} 元，不再给予。"
+            )
             return c.no_money(False)
         if high_sum > remaining:
+            # The cap trims the total: the basis says so (cap), with the bounds left.
             c.reason(
-                f"各项合计超过剩余额度 {remaining} 元（合计最高 {cap} 元，已获得 {c['already_received']} 元），按剩余额度封顶。"
+                f"各项合计 {yuan(high_sum)} 元超过剩余额度 {yuan(remaining)} 元（合计最高 {yuan(cap)} 元，"
+                f"已获得 {yuan(c['already_received'])} 元），按剩余额度封顶。"
             )
-        low, high_sum = min(low, remaining), min(high_sum, remaining)
+            low = min(low, remaining)
+            if has_range:
+                c.reason(f"本次奖补在 {yuan(low)}–{yuan(remaining)} 元之间，由审核人按区间项目核定。")
+                return c.cap(None, remaining, low=low)
+            c.reason(f"本次奖补 {yuan(remaining)} 元（封顶）。")
+            return c.cap(remaining, remaining, low=remaining)
     if not has_range:
-        c.reason(f"本次奖补合计 {high_sum} 元。")
-        return c.fixed(high_sum)
-    c.reason(f"本次奖补在 {low}–{high_sum} 元之间，由审核人按区间项目核定。")
+        c.reason(f"本次奖补合计 {yuan(high_sum)} 元。")
+        # Every component fixed: min and max are the amount, so the bounds are always given.
+        return c.fixed(high_sum, bounds=True)
+    c.reason(f"本次奖补在 {yuan(low)}–{yuan(high_sum)} 元之间，由审核人按区间项目核定。")
     return c.range(low, high_sum)

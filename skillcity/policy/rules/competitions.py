@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import CHOICE, INT, MONEY, Fact
 
 LEVELS = (
@@ -44,7 +44,7 @@ def cmp_host(c: Case) -> Outcome:
         name = f"CMP-HOST.{level}"
         floor = c.value(name)
         c.step(f"{LEVEL_NAMES[level]}竞赛每个项目补助下限", parameter=name, result=floor)
-        c.reason(f"承办{LEVEL_NAMES[level]}竞赛，每个项目补助不低于 {floor} 元。")
+        c.reason(f"承办{LEVEL_NAMES[level]}竞赛，每个项目补助不低于 {yuan(floor)} 元。")
         return c.floor(floor)
     if level in ("national_class1", "national_class2"):
         c.step("国家级竞赛一事一议", parameter="CMP-HOST.national_case_by_case", result="case_by_case")
@@ -69,7 +69,7 @@ def cmp_prize_city(c: Case) -> Outcome:
     name = f"CMP-PRIZE-CITY.{c['award']}"
     floor = c.value(name)
     c.step("按奖项取奖金下限", parameter=name, result=floor)
-    c.reason(f"市级一类竞赛{dict(AWARDS)[c['award']]}，奖金不低于 {floor} 元。")
+    c.reason(f"市级一类竞赛{dict(AWARDS)[c['award']]}，奖金不低于 {yuan(floor)} 元。")
     return c.floor(floor)
 
 
@@ -88,12 +88,14 @@ def cmp_team(c: Case) -> Outcome:
     if c.has("CMP-TEAM.cap"):
         cap = c.value("CMP-TEAM.cap")
         c.step("选手选拔、训练和参赛补贴上限", parameter="CMP-TEAM.cap", result=cap)
-        c.reason(f"组队参加{LEVEL_NAMES[level]}竞赛，补贴最高 {cap} 元，按实际核定。")
+        c.reason(f"组队参加{LEVEL_NAMES[level]}竞赛，补贴最高 {yuan(cap)} 元，按实际核定。")
         return c.cap(None, cap)
     low, high = c.value("CMP-TEAM.min"), c.value("CMP-TEAM.max")
     c.step("每个参赛项目补贴下限", parameter="CMP-TEAM.min", result=low)
     c.step("每个参赛项目补贴上限", parameter="CMP-TEAM.max", result=high)
-    c.reason(f"组队参加{LEVEL_NAMES[level]}竞赛，每个参赛项目补贴 {low}–{high} 元，由审核人在区间内核定。")
+    c.reason(
+        f"组队参加{LEVEL_NAMES[level]}竞赛，每个参赛项目补贴 {yuan(low)}–{yuan(high)} 元，由审核人在区间内核定。"
+    )
     return c.range(low, high)
 
 
@@ -102,8 +104,9 @@ def cmp_team(c: Case) -> Outcome:
     title="集训补贴",
     facts=(LEVEL_FACT,),
     requires=("CMP-CAMP.min", "CMP-CAMP.max"),
+    optional=("CMP-CAMP.trainee_monthly_allowance",),
     payee="unit",
-    summary="承担省级以上竞赛集训的单位每项目5–8万元；东莞选手按月发放集训补贴（金额未定）。",
+    summary="承担省级以上竞赛集训的单位每项目5–8万元；东莞选手按月发放集训补贴（文件未定金额，演示值）。",
 )
 def cmp_camp(c: Case) -> Outcome:
     level = c["competition_level"]
@@ -112,9 +115,19 @@ def cmp_camp(c: Case) -> Outcome:
     low, high = c.value("CMP-CAMP.min"), c.value("CMP-CAMP.max")
     c.step("每个项目集训补贴下限", parameter="CMP-CAMP.min", result=low)
     c.step("每个项目集训补贴上限", parameter="CMP-CAMP.max", result=high)
-    c.reason(
-        f"承担{LEVEL_NAMES[level]}竞赛集训，每个项目补贴 {low}–{high} 元；参加集训的东莞选手另按月发放集训补贴（文件未定金额）。"
-    )
+    c.reason(f"承担{LEVEL_NAMES[level]}竞赛集训，每个项目补贴 {yuan(low)}–{yuan(high)} 元。")
+    if c.has("CMP-CAMP.trainee_monthly_allowance"):
+        # Paid to each Dongguan trainee, monthly: shown beside the unit's range, not part of it.
+        monthly = c.value("CMP-CAMP.trainee_monthly_allowance")
+        c.step(
+            "参加集训的东莞市选手按月发放集训补贴",
+            parameter="CMP-CAMP.trainee_monthly_allowance",
+            result=monthly,
+        )
+        c.extra["trainee_monthly_allowance"] = yuan(monthly)
+        c.reason(
+            f"参加集训的东莞市选手另按月发放集训补贴，每人每月 {yuan(monthly)} 元（文件未定金额，演示值）。"
+        )
     return c.range(low, high)
 
 
@@ -129,7 +142,7 @@ MATCH_LEVELS = tuple((code, name) for code, name in LEVELS if code.startswith(("
         Fact("contest_prize_money", MONEY, "竞赛发放的奖金（元，没有填0）"),
     ),
     requires=("CMP-MATCH.ratio", "CMP-MATCH.no_prize_national", "CMP-MATCH.no_prize_provincial"),
-    optional=("CMP-MATCH.cap",),
+    optional=("CMP-MATCH.cap", "CMP-MATCH.coach_share"),
     payee="player",
     summary="有竞赛奖金的1:1配套；没有的按赛事级别奖励；2023年起获奖选手及教练团队最高75万元。",
 )
@@ -139,7 +152,9 @@ def cmp_match(c: Case) -> Outcome:
         ratio = c.value("CMP-MATCH.ratio")
         amount = prize * ratio
         c.step("竞赛奖金 × 配套比例", parameter="CMP-MATCH.ratio", result=amount)
-        c.reason(f"{LEVEL_NAMES[level]}竞赛获奖，竞赛奖金 {prize} 元，按 1:{ratio} 配套 {amount} 元。")
+        c.reason(
+            f"{LEVEL_NAMES[level]}竞赛获奖，竞赛奖金 {yuan(prize)} 元，按 1:{ratio} 配套 {yuan(amount)} 元。"
+        )
         basis = "matched"
     else:
         name = (
@@ -147,14 +162,25 @@ def cmp_match(c: Case) -> Outcome:
         )
         amount = c.value(name)
         c.step("没有竞赛奖金：按赛事级别奖励", parameter=name, result=amount)
-        c.reason(f"{LEVEL_NAMES[level]}竞赛获奖且没有竞赛奖金，按赛事级别奖励 {amount} 元。")
+        c.reason(f"{LEVEL_NAMES[level]}竞赛获奖且没有竞赛奖金，按赛事级别奖励 {yuan(amount)} 元。")
         basis = "fixed"
-    if c.has("CMP-MATCH.cap"):
-        cap = c.value("CMP-MATCH.cap")
+    cap = c.value("CMP-MATCH.cap") if c.has("CMP-MATCH.cap") else None
+    if cap is not None:
         if amount > cap:
             amount = cap
-            c.reason(f"超过获奖选手及其教练团队奖金奖励上限，按 {cap} 元。")
+            c.reason(f"超过获奖选手及其教练团队奖金奖励上限，按 {yuan(cap)} 元。")
         c.step("奖金奖励上限", parameter="CMP-MATCH.cap", result=amount)
+    if c.has("CMP-MATCH.coach_share"):
+        # Coaches and base staff: a share of their player's award (the share is a demo value); from 2023
+        # the player and the coaching team together stay within D003's cap.
+        share = c.value("CMP-MATCH.coach_share")
+        coaches = amount * share if cap is None else min(amount * share, cap - amount)
+        c.step("教练及训练基地工作人员：选手奖金 × 比例", parameter="CMP-MATCH.coach_share", result=coaches)
+        c.extra["coach_share"] = {"ratio": str(share), "amount": yuan(coaches)}
+        c.reason(
+            f"教练及训练基地工作人员另按选手奖金的 {share * 100:.0f}% 奖励，共 {yuan(coaches)} 元"
+            "（文件未定比例，演示值）。"
+        )
     return c.matched(amount) if basis == "matched" else c.fixed(amount)
 
 
@@ -180,12 +206,14 @@ def cmp_worldskills(c: Case) -> Outcome:
         ratio = c.value("CMP-WORLDSKILLS.ratio")
         amount = prize * ratio
         c.step("竞赛奖金 × 配套比例", parameter="CMP-WORLDSKILLS.ratio", result=amount)
-        c.reason(f"世赛{dict(MEDALS)[medal]}，竞赛奖金 {prize} 元，按 1:{ratio} 配套 {amount} 元。")
+        c.reason(
+            f"世赛{dict(MEDALS)[medal]}，竞赛奖金 {yuan(prize)} 元，按 1:{ratio} 配套 {yuan(amount)} 元。"
+        )
         return c.matched(amount)
     name = f"CMP-WORLDSKILLS.{medal}"
     amount = c.value(name)
     c.step("没有竞赛奖金：按奖牌奖励", parameter=name, result=amount)
-    c.reason(f"世赛{dict(MEDALS)[medal]}，没有竞赛奖金，奖励 {amount} 元。")
+    c.reason(f"世赛{dict(MEDALS)[medal]}，没有竞赛奖金，奖励 {yuan(amount)} 元。")
     return c.fixed(amount)
 
 
@@ -204,7 +232,7 @@ def cmp_worldskills_coach(c: Case) -> Outcome:
     ratio = c.value("CMP-WORLDSKILLS-COACH.ratio")
     amount = total * ratio
     c.step("选手奖金总额 × 比例", parameter="CMP-WORLDSKILLS-COACH.ratio", result=amount)
-    c.reason(f"所带选手奖金总额 {total} 元 × {ratio} = {amount} 元。")
+    c.reason(f"所带选手奖金总额 {yuan(total)} 元 × {ratio} = {yuan(amount)} 元。")
     return c.matched(amount)
 
 
@@ -223,7 +251,9 @@ def cmp_ws_base(c: Case) -> Outcome:
     name = f"CMP-WS-BASE.{c['selection_level']}"
     amount = c.value(name)
     c.step("按选拔集训级别取定额", parameter=name, result=amount)
-    c.reason(f"完成世赛{dict(WS_BASE_LEVELS)[c['selection_level']]}选拔集训任务，每个项目补贴 {amount} 元。")
+    c.reason(
+        f"完成世赛{dict(WS_BASE_LEVELS)[c['selection_level']]}选拔集训任务，每个项目补贴 {yuan(amount)} 元。"
+    )
     return c.fixed(amount)
 
 
@@ -240,6 +270,7 @@ def cmp_ws_base(c: Case) -> Outcome:
         Fact("rank", INT, "名次", minimum=1),
     ),
     requires=("CMP-TITLE.per_contest",),
+    payee="player",
     summary="市级竞赛优胜选手按规定授予“东莞市技术能手”称号；获奖和成绩合格者可颁发或晋升相应等级。",
 )
 def cmp_title(c: Case) -> Outcome:
@@ -254,4 +285,4 @@ def cmp_title(c: Case) -> Outcome:
     c.extra["title"] = "dongguan_technical_expert"
     c.reason(f"市级竞赛第 {c['rank']} 名，可按规定授予“东莞市技术能手”称号，并可颁发或晋升相应职业技能等级。")
     c.reason("称号可用于申请人才入户、申购“三限房”、申领东莞优才卡等（D002第11条）。")
-    return c.no_money(True, payee="player")
+    return c.no_money(True)

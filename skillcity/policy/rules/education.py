@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, DATE, INT, MONEY, Fact
 
 
@@ -15,6 +16,13 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def demo_major_check(facts: dict[str, Any]) -> dict[str, str]:
+    enrolled = facts["students_year1"] + facts["students_year2"] + facts["students_year3"]
+    if facts["excluded_hs_advanced"] > enrolled:
+        return {"excluded_hs_advanced": f"不能大于一至三年级学生总数 {enrolled}"}
+    return {}
 
 
 @rule(
@@ -29,6 +37,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         Fact("excluded_hs_advanced", INT, "其中招收高中阶段毕业生的高级工班及以上学生数", minimum=0),
     ),
     requires=("EDU-DEMO-MAJOR.per_student",),
+    check=demo_major_check,
     payee="school",
     summary="按入选专业一至三年级全日制在校生数（不含招收高中毕业生的高级工班及以上）每人200元，每年给予。",
 )
@@ -39,19 +48,11 @@ def edu_demo_major(c: Case) -> Outcome:
     if not c["major_is_demonstration"]:
         return c.not_eligible("该专业未入选示范性专业。")
     enrolled = c["students_year1"] + c["students_year2"] + c["students_year3"]
-    if c["excluded_hs_advanced"] > enrolled:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“excluded_hs_advanced”不能大于一至三年级学生总数",
-            {"excluded_hs_advanced": f"不能大于一至三年级学生总数 {enrolled}"},
-        )
     counted = enrolled - c["excluded_hs_advanced"]
     amount = per * Decimal(counted)
     c.step("计入人数 = 一、二、三年级学生数 − 招收高中毕业生的高级工班及以上学生数", result=counted)
     c.step("计入人数 × 每人标准", parameter="EDU-DEMO-MAJOR.per_student", result=amount)
-    c.reason(f"计入学生 {counted} 人 × {per} 元 = {amount} 元（每年）。")
+    c.reason(f"计入学生 {counted} 人 × {yuan(per)} 元 = {yuan(amount)} 元（每年）。")
     return c.fixed(amount)
 
 
@@ -78,20 +79,20 @@ def edu_intl_class(c: Case) -> Outcome:
         amount = min(c["actual_cost"], ceiling)
         c.step("实际所需费用与上限取低", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=amount)
         c.reason(
-            f"按实际所需费用 {c['actual_cost']} 元申请，上限 {students} 人 × {per} 元 = {ceiling} 元，补贴 {amount} 元。"
+            f"按实际所需费用 {yuan(c['actual_cost'])} 元申请，上限 {students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元，补贴 {yuan(amount)} 元。"
         )
         return c.cap(amount, ceiling)
     if on_cost:
         # Catalog §2: without an actual cost the amount is students × 5000 (the cap itself).
         c.step("未填实际费用：按人数 × 标准", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=ceiling)
         c.reason(
-            f"未提供实际所需费用；按 {students} 人 × {per} 元 = {ceiling} 元（上限），核定时按实际费用取低。"
+            f"未提供实际所需费用；按 {students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元（上限），核定时按实际费用取低。"
         )
         return c.cap(ceiling, ceiling)
     c.step("按人数定额（D002 标准，当时无实际费用上限规定）", parameter="EDU-INTL-CLASS.cap_on_actual_cost")
     if c["actual_cost"] is not None:
         c.reason("该日期适用 D002 按人数定额的规定，实际费用不影响金额。")
-    c.reason(f"{students} 人 × {per} 元 = {ceiling} 元。")
+    c.reason(f"{students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元。")
     return c.fixed(ceiling)
 
 
@@ -108,7 +109,7 @@ def edu_intl_cert(c: Case) -> Outcome:
     if not c["obtained_international_certificate"]:
         return c.not_eligible("尚未考取国际职业技能证书。")
     c.step("每人考证补贴", parameter="EDU-INTL-CERT.per_student", result=amount)
-    c.reason(f"考取国际职业技能证书，补贴学生 {amount} 元。")
+    c.reason(f"考取国际职业技能证书，补贴学生 {yuan(amount)} 元。")
     return c.fixed(amount)
 
 
@@ -143,7 +144,7 @@ def edu_major_build(c: Case) -> Outcome:
     amount = min(c["requested"], cap)
     c.step("申请金额与上限取低", parameter=name, result=amount)
     c.reason(
-        f"{dict(INDUSTRY_FIT)[fit]}，一次性最高 {cap} 元；申请 {c['requested']} 元，可给予 {amount} 元。"
+        f"{dict(INDUSTRY_FIT)[fit]}，一次性最高 {yuan(cap)} 元；申请 {yuan(c['requested'])} 元，可给予 {yuan(amount)} 元。"
     )
     return c.cap(amount, cap)
 
@@ -199,7 +200,7 @@ def edu_grad_retention(c: Case) -> Outcome:
     if failures:
         return c.not_eligible("不符合条件：" + "；".join(failures) + "。")
     c.step("每名毕业生奖励院校", parameter="EDU-GRAD-RETENTION.per_graduate", result=amount)
-    c.reason(f"毕业后{years}年内在本市同一企业就业并连续参保 {insured} 个月，奖励院校 {amount} 元。")
+    c.reason(f"毕业后{years}年内在本市同一企业就业并连续参保 {insured} 个月，奖励院校 {yuan(amount)} 元。")
     return c.fixed(amount)
 
 
@@ -208,15 +209,20 @@ def edu_grad_retention(c: Case) -> Outcome:
     title="市级高水平校企合作基地经费",
     facts=(Fact("recognised", BOOL, "已认定为市级高水平校企合作基地"),),
     requires=("EDU-BASE.per_base",),
+    optional=("EDU-BASE.fund",),
     payee="school_enterprise_base",
-    summary="每个认定的基地100万元，受2500万元专项资金余额约束（申请流程检查预算）。",
+    summary="每个认定的基地100万元（D002第4条），受2500万元专项资金余额约束（D003，申请流程检查预算）。",
 )
 def edu_base(c: Case) -> Outcome:
     amount = c.value("EDU-BASE.per_base")
     if not c["recognised"]:
         return c.not_eligible("尚未认定为市级高水平校企合作基地。")
     c.step("每个基地经费", parameter="EDU-BASE.per_base", result=amount)
-    c.reason(f"认定的市级高水平校企合作基地给予 {amount} 元经费；审批时不得超出专项资金余额。")
+    c.reason(f"认定的市级高水平校企合作基地给予 {yuan(amount)} 元经费。")
+    if c.has("EDU-BASE.fund"):
+        fund = c.value("EDU-BASE.fund")
+        c.step("专项资金总额：核准时由补贴申报检查余额", parameter="EDU-BASE.fund", result=fund)
+        c.reason(f"全部基地共用 {yuan(fund)} 元专项资金，核准时不得超出其余额。")
     return c.fixed(amount)
 
 
@@ -238,7 +244,7 @@ def edu_social_training(c: Case) -> Outcome:
     amount = net * share
     c.step("结余 × 提取比例", parameter="EDU-SOCIAL-TRAINING.performance_share", result=amount)
     c.reason(
-        f"结余 {net} 元 × {share} = 最多 {amount} 元可用于补充绩效工资，在核定的绩效工资总量之外单列管理。"
+        f"结余 {yuan(net)} 元 × {share} = 最多 {yuan(amount)} 元可用于补充绩效工资，在核定的绩效工资总量之外单列管理。"
     )
     return c.cap(amount, amount)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, INT, MONEY, Fact
 
 RECOGNITION = (("new_city", "新设市级工作室"), ("provincial", "获评省级"), ("national", "获评国家级"))
@@ -31,14 +31,16 @@ def plt_studio(c: Case) -> Outcome:
             result=amount if amount is not None else cap,
         )
         if requested is None:
-            c.reason(f"新设市级技能大师工作室，补贴最高 {cap} 元，按核定金额给予。")
+            c.reason(f"新设市级技能大师工作室，补贴最高 {yuan(cap)} 元，按核定金额给予。")
         else:
-            c.reason(f"新设市级技能大师工作室，申请 {requested} 元，上限 {cap} 元，可给予 {amount} 元。")
+            c.reason(
+                f"新设市级技能大师工作室，申请 {yuan(requested)} 元，上限 {yuan(cap)} 元，可给予 {yuan(min(requested, cap))} 元。"
+            )
         return c.cap(amount, cap)
     name = f"PLT-STUDIO.{kind}"
     amount = c.value(name)
     c.step("获评更高级别工作室一次性奖励", parameter=name, result=amount)
-    c.reason(f"工作室{dict(RECOGNITION)[kind]}技能大师工作室，一次性奖励 {amount} 元。")
+    c.reason(f"工作室{dict(RECOGNITION)[kind]}技能大师工作室，一次性奖励 {yuan(amount)} 元。")
     return c.fixed(amount)
 
 
@@ -56,12 +58,16 @@ def plt_standard(c: Case) -> Outcome:
         cap = c.value("PLT-STANDARD.cap")
         amount = min(requested, cap)
         c.step("申请金额与每个标准上限取低", parameter="PLT-STANDARD.cap", result=amount)
-        c.reason(f"每开发认定一个标准最高 {cap} 元；申请 {requested} 元，可给予 {amount} 元。")
+        c.reason(
+            f"每开发认定一个标准最高 {yuan(cap)} 元；申请 {yuan(requested)} 元，可给予 {yuan(amount)} 元。"
+        )
         return c.cap(amount, cap)
     low, high = c.value("PLT-STANDARD.min"), c.value("PLT-STANDARD.max")
     c.step("开发经费区间下限", parameter="PLT-STANDARD.min", result=low)
     c.step("开发经费区间上限", parameter="PLT-STANDARD.max", result=high)
-    c.reason(f"每开发认定一个标准给予 {low}–{high} 元，由审核人在区间内核定（申请 {requested} 元）。")
+    c.reason(
+        f"每开发认定一个标准给予 {yuan(low)}–{yuan(high)} 元，由审核人在区间内核定（申请 {yuan(requested)} 元）。"
+    )
     return c.range(low, high)
 
 

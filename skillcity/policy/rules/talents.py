@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from skillcity.core.money import round_fen
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import CHOICE, CHOICES, INT, LEVEL, MONEY, Fact
 
 TITLES = (
@@ -48,7 +48,7 @@ def tal_leading(c: Case) -> Outcome:
         c.step(f"{label}下限", parameter=f"TAL-LEADING.{key}_min", result=low)
         c.step(f"{label}上限", parameter=f"TAL-LEADING.{key}_max", result=high)
         ranges[key] = {"min": str(round_fen(low)), "max": str(round_fen(high))}
-        c.reason(f"{label}：{low}–{high} 元，由认定时核定。")
+        c.reason(f"{label}：{yuan(low)}–{yuan(high)} 元，由认定时核定。")
     c.extra["ranges"] = ranges
     return c.range(
         Decimal(ranges["living"]["min"]) + Decimal(ranges["home_purchase"]["min"]),
@@ -73,12 +73,12 @@ def tal_leading_employer(c: Case) -> Outcome:
     c.step("本年度剩余额度 = 每年上限 − 已获得", parameter="TAL-LEADING-EMPLOYER.cap", result=remaining)
     if remaining == 0:
         return c.not_eligible(
-            f"本单位本年度已获得 {c['already_received_this_year']} 元，达到每年最高 {cap} 元。"
+            f"本单位本年度已获得 {yuan(c['already_received_this_year'])} 元，达到每年最高 {yuan(cap)} 元。"
         )
     amount = min(c["requested"], remaining)
     c.step("申请金额与剩余额度取低", result=amount)
     c.reason(
-        f"每个单位每年最高 {cap} 元，本年度剩余 {remaining} 元；申请 {c['requested']} 元，可给予 {amount} 元。"
+        f"每个单位每年最高 {yuan(cap)} 元，本年度剩余 {yuan(remaining)} 元；申请 {yuan(c['requested'])} 元，可给予 {yuan(amount)} 元。"
     )
     return c.cap(amount, remaining)
 
@@ -134,18 +134,13 @@ def tal_card(c: Case) -> Outcome:
         Fact("skilled_winners", INT, "其中技能人才人数", minimum=0),
     ),
     requires=("TAL-HONOUR-SHARE.min_percent",),
+    check=lambda f: (
+        {"skilled_winners": "不能大于 winners_total"} if f["skilled_winners"] > f["winners_total"] else {}
+    ),
     summary="市级“五一劳动奖章”“三八红旗手”等评选获得者中，技能人才比例不低于20%。",
 )
 def tal_honour_share(c: Case) -> Outcome:
     total, skilled = c["winners_total"], c["skilled_winners"]
-    if skilled > total:
-        from skillcity.policy.engine import BadFacts
-
-        raise BadFacts(
-            "bad_facts",
-            "事实“skilled_winners”不能大于评选获得者总数",
-            {"skilled_winners": "不能大于 winners_total"},
-        )
     needed = c.value("TAL-HONOUR-SHARE.min_percent")
     met = skilled * 100 >= needed * total
     share = round_fen(Decimal(skilled) * 100 / Decimal(total))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from skillcity.core.money import round_fen
-from skillcity.policy.engine import Case, Outcome, rule
+from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
 
 LEVEL_NAMES = {1: "一级/高级技师", 2: "二级/技师", 3: "三级/高级工", 4: "四级/中级工", 5: "五级/初级工"}
@@ -36,11 +37,20 @@ def trn_project(c: Case) -> Outcome:
     c.step("项目标准与每人每项目上限取低", parameter="TRN-PROJECT.cap", result=amount)
     if c["project_standard"] > cap:
         c.reason(
-            f"项目标准 {c['project_standard']} 元超过每人每项目上限 {cap} 元，按上限 {cap} 元补贴培训单位。"
+            f"项目标准 {yuan(c['project_standard'])} 元超过每人每项目上限 {yuan(cap)} 元，按上限 {yuan(cap)} 元补贴培训单位。"
         )
     else:
-        c.reason(f"学员完成项目，按项目标准 {amount} 元补贴培训单位（上限 {cap} 元）。")
+        c.reason(f"学员完成项目，按项目标准 {yuan(amount)} 元补贴培训单位（上限 {yuan(cap)} 元）。")
     return c.cap(amount, cap)
+
+
+def upskill_level_check(facts: dict[str, Any]) -> dict[str, str]:
+    """The level belongs to skill-level certificates, and only to them."""
+    if facts["certificate_kind"] == "skill_level" and facts["level"] is None:
+        return {"level": "缺少此事实（职业技能等级证书须给出等级 1–5）"}
+    if facts["certificate_kind"] != "skill_level" and facts["level"] is not None:
+        return {"level": "此证书类别不分等级"}
+    return {}
 
 
 def upskill_base_parameter(kind: str, level: int | None) -> str:
@@ -69,17 +79,10 @@ def upskill_base_parameter(kind: str, level: int | None) -> str:
     ),
     payee="worker",
     summary="取得证书按级别给予补贴；紧缺急需工种且高级工及以上上浮30%。",
+    check=upskill_level_check,
 )
 def trn_upskill(c: Case) -> Outcome:
-    from skillcity.policy.engine import BadFacts
-
     kind, level = c["certificate_kind"], c["level"]
-    if kind == "skill_level" and level is None:
-        raise BadFacts(
-            "bad_facts", "事实“level”缺少：职业技能等级证书须给出等级 1–5", {"level": "缺少此事实"}
-        )
-    if kind != "skill_level" and level is not None:
-        raise BadFacts("bad_facts", "事实“level”只适用于职业技能等级证书", {"level": "此证书类别不分等级"})
     base_name = upskill_base_parameter(kind, level)
     base = c.value(base_name)
     label = LEVEL_NAMES[level] if level else dict(CERTIFICATE_KINDS)[kind]
@@ -90,16 +93,16 @@ def trn_upskill(c: Case) -> Outcome:
         amount = round_fen(base * uplift)
         c.step("紧缺急需工种且高级工及以上，上浮", parameter="TRN-UPSKILL.shortage_uplift", result=amount)
         c.reason(
-            f"取得{label}证书，基准额 {base} 元；工种在紧缺急需目录内且为高级工及以上，上浮至 {amount} 元。"
+            f"取得{label}证书，基准额 {yuan(base)} 元；工种在紧缺急需目录内且为高级工及以上，上浮至 {yuan(amount)} 元。"
         )
         return c.fixed(amount)
     if c["in_shortage_catalog"]:
         c.step(
             "紧缺急需工种，但等级低于高级工或非等级证书，不上浮", parameter="TRN-UPSKILL.shortage_max_level"
         )
-        c.reason(f"取得{label}证书，补贴 {base} 元；紧缺工种上浮只适用于高级工（三级）及以上。")
+        c.reason(f"取得{label}证书，补贴 {yuan(base)} 元；紧缺工种上浮只适用于高级工（三级）及以上。")
     else:
-        c.reason(f"取得{label}证书，补贴 {base} 元。")
+        c.reason(f"取得{label}证书，补贴 {yuan(base)} 元。")
     return c.fixed(base)
 
 
@@ -116,6 +119,7 @@ def trn_upskill(c: Case) -> Outcome:
         Fact("trainee_is_provider_employee", BOOL, "学员是该主体的在职职工"),
     ),
     requires=("TRN-PAYEE.employer_trains_own_staff",),
+    payee=("enterprise", "worker"),
     summary="企业面向职工的培训评价，资金直补企业；机构面向社会人员的培训评价，资金补贴到个人。",
 )
 def trn_payee(c: Case) -> Outcome:
@@ -167,7 +171,7 @@ def trn_voucher(c: Case) -> Outcome:
     amount = min(c["course_cost"], face)
     c.step("课程费用与培训券面值取低", parameter="TRN-VOUCHER.face_value", result=amount)
     c.reason(
-        f"培训券面值 {face} 元，课程费用 {c['course_cost']} 元，抵扣 {amount} 元，结业后与培训机构结算。"
+        f"培训券面值 {yuan(face)} 元，课程费用 {yuan(c['course_cost'])} 元，抵扣 {yuan(amount)} 元，结业后与培训机构结算。"
     )
     return c.cap(amount, face)
 
@@ -214,5 +218,7 @@ def trn_subbase_course(c: Case) -> Outcome:
         return c.not_eligible("学员人数为0，没有可支付的课程购买费用。")
     amount = per * Decimal(c["trainees"])
     c.step(f"{c['course_category']}类课程每人标准 × 学员人数", parameter=name, result=amount)
-    c.reason(f"{c['course_category']}类课程通过验收，每人 {per} 元 × {c['trainees']} 人 = {amount} 元。")
+    c.reason(
+        f"{c['course_category']}类课程通过验收，每人 {yuan(per)} 元 × {c['trainees']} 人 = {yuan(amount)} 元。"
+    )
     return c.fixed(amount)

@@ -20,15 +20,30 @@ def read_facts(text: str) -> Any:
     where = "--facts"
     if text.startswith("@"):
         path = Path(text[1:])
-        where = f"--facts file {path}"
+        where = f"--facts 文件 {path}"
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"{where}: cannot read ({exc.strerror})", returncode=2) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"{where}：无法读取（{_why(exc)}）", returncode=2) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CommandError(f"{where}: not valid JSON ({exc})", returncode=2) from None
+        raise CommandError(
+            f"{where}：不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）", returncode=2
+        ) from None
+
+
+def _why(exc: Exception) -> str:
+    """Why a file cannot be read, in Chinese (the OS's own text is English)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹"
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    return "读取出错"
 
 
 class Command(BaseCommand):

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcity.policy import simulate as S
+from skillcity.policy.facts import parse_iso_date
 
 
 def parse_set(items: list[str]) -> dict[str, str]:
@@ -21,18 +22,16 @@ def parse_set(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise CommandError(
-                f"--set {item!r}: write PARAMETER=VALUE, e.g. TRN-PROJECT.cap=2500", returncode=2
-            )
+            raise CommandError(f"--set {item!r}：应写作 参数=值，例如 TRN-PROJECT.cap=2500", returncode=2)
         overrides[name.strip()] = value.strip()
     return overrides
 
 
 def parse_day(value: str, option: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError:
-        raise CommandError(f"{option} {value!r}: not a date (YYYY-MM-DD)", returncode=2) from None
+        raise CommandError(f"{option} “{value}”不是有效日期（YYYY-MM-DD）", returncode=2) from None
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcity.core.periods import HalfYear
 from skillcity.registry.models import Organisation
-from skillcity.training import services
+from skillcity.training import selectors, services
 
 
 class Command(BaseCommand):
@@ -44,3 +44,5 @@ class Command(BaseCommand):
             f"{provider.name} {period}: {settlement.line_count} lines, total {settlement.total_amount}, "
             f"status {settlement.status}"
         )
+        for row in selectors.settlement_refused(settlement=settlement):
+            self.stdout.write(f"  ! 报名 {row['enrolment_id']} {row['rule']}：{row['error']}")
