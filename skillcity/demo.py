@@ -73,13 +73,14 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     return accounts
 
 
-def demo_build(*, seed: int, stdout: Any) -> list[DemoAccount]:
+def demo_build(*, seed: int, stdout: Any, size: int | None = None) -> list[DemoAccount]:
+    """The demo city (`size` workers; the demo scale's 20,000 by default), then each demo step."""
     from skillcity.registry.generate import generate_city
     from skillcity.registry.models import Worker
 
     if not Worker.objects.exists():
         stdout.write("Building the demo city (first start only)…")
-        generate_city(seed=seed, scale="demo", progress=True)
+        generate_city(seed=seed, scale="demo", progress=True, workers=size)
     accounts = demo_accounts_ensure()
     for name, step in DEMO_STEPS:
         stdout.write(f"Demo data: {name}")
