@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -73,18 +73,20 @@ def tick(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every job due in its current period that no scheduler has enqueued yet; the names."""
     now = timezone.localtime(now)
     fired = []
+    table = ScheduledRun._meta.db_table
     for job in PERIODIC_JOBS.values():
         period = PERIODS[job.period].key(now)
-        if ScheduledRun.objects.filter(job=job.name, period=period).exists():
-            continue
-        try:
-            with transaction.atomic():
-                run = ScheduledRun.objects.create(job=job.name, period=period)
-                result = import_string(job.task).enqueue(*job.arguments(now))
-                run.task_id = str(result.id)
-                run.save(update_fields=["task_id"])
-        except IntegrityError:
-            continue  # another scheduler fired it first
-        log.info("scheduled %s for %s (task %s)", job.name, period, run.task_id)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The unique (job, period) decides which scheduler fires: the others insert nothing.
+            cursor.execute(
+                f"INSERT INTO {table} (job, period, task_id, enqueued_at) VALUES (%s, %s, '', %s) "
+                "ON CONFLICT (job, period) DO NOTHING",
+                [job.name, period, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            if cursor.rowcount != 1:
+                continue
+            result = import_string(job.task).enqueue(*job.arguments(now))
+            ScheduledRun.objects.filter(job=job.name, period=period).update(task_id=str(result.id))
+        log.info("scheduled %s for %s (task %s)", job.name, period, result.id)
         fired.append(job.name)
     return fired

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -55,7 +57,18 @@ def _log_in(client: httpx.Client, username: str) -> None:
 def test_the_what_if_simulation_answers_on_the_served_demo(tmp_path):
     port = free_port("127.0.0.1", 18950)
     server = subprocess.Popen(
-        [*skillcity_command(), "demo", "--size", "2000", "--port", str(port), "--workers", "1", "--threads", "2"],
+        [
+            *skillcity_command(),
+            "demo",
+            "--size",
+            "2000",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+        ],
         env=_sqlite_env(tmp_path / "data"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -86,6 +99,32 @@ def test_the_what_if_simulation_answers_on_the_served_demo(tmp_path):
             )
         assert answer.status_code == 200
         assert "TRN-PROJECT" in answer.text
+        # The worker and the scheduler came with the server: the periodic jobs were enqueued and run.
+        worker_pid = _wait_for_the_scheduled_expiry(tmp_path / "data" / "skillcity.sqlite3")
+        # Stopping the server stops them.
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        with pytest.raises(ProcessLookupError):
+            os.kill(worker_pid, 0)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def _wait_for_the_scheduled_expiry(database: Path, seconds: float = 180) -> int:
+    """The process id of the worker that ran the scheduled voucher expiry, once it has run."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with sqlite3.connect(database, timeout=30) as db:
+            runs = {job for (job,) in db.execute("SELECT job FROM jobs_scheduledrun")}
+            done = db.execute(
+                "SELECT worker_ids FROM django_tasks_database_dbtaskresult "
+                "WHERE task_path = 'skillcity.training.tasks.vouchers_expire_task' AND status = 'SUCCESSFUL'"
+            ).fetchall()
+        if done:
+            assert {"training.vouchers_expire", "alliances.reminders"} <= runs
+            worker_id = json.loads(done[0][0])[-1]
+            return int(worker_id.split("-")[-2])
+        assert time.monotonic() < deadline, f"the scheduled voucher expiry did not run (fired: {runs})"
+        time.sleep(1)
