@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     name = "skillcity.jobs"
     label = "jobs"
-    verbose_name = "后台作业"
+    verbose_name = _("后台作业")
 
     def ready(self) -> None:
         from skillcity.jobs.schedule import PeriodicJob, register_periodic_job

@@ -40,6 +40,17 @@ def _run_the_worker_until_the_queue_is_empty() -> None:
     ).run()
 
 
+def _voucher_for_the_year(worker: Worker, year: int):
+    return voucher_batch_issue(
+        name=f"{year} 年培训券",
+        face_value=Decimal("800"),
+        valid_from=datetime.date(year, 1, 1),
+        valid_to=datetime.date(year, 12, 31),
+        workers=Worker.objects.filter(pk=worker.pk),
+        actor="test",
+    )
+
+
 def test_the_registry_table_holds_the_periodic_jobs_with_their_reasons():
     assert {"training.vouchers_expire", "alliances.reminders"} <= set(PERIODIC_JOBS)
     for job in PERIODIC_JOBS.values():
@@ -48,22 +59,7 @@ def test_the_registry_table_holds_the_periodic_jobs_with_their_reasons():
 
 def test_a_2025_voucher_past_its_validity_is_expired_by_the_scheduled_job(transactional_db):
     worker = WorkerFactory()
-    batch = voucher_batch_issue(
-        name="2025 年培训券",
-        face_value=Decimal("800"),
-        valid_from=datetime.date(2025, 1, 1),
-        valid_to=datetime.date(2025, 12, 31),
-        workers=Worker.objects.filter(pk=worker.pk),
-        actor="test",
-    )
-    still_valid = voucher_batch_issue(
-        name="2026 年培训券",
-        face_value=Decimal("800"),
-        valid_from=datetime.date(2026, 1, 1),
-        valid_to=datetime.date(2026, 12, 31),
-        workers=Worker.objects.filter(pk=worker.pk),
-        actor="test",
-    )
+    batch, still_valid = (_voucher_for_the_year(worker, year) for year in (2025, 2026))
     assert batch.vouchers.get().state == VoucherState.ISSUED
 
     assert "training.vouchers_expire" in tick(DECEMBER_2026)
