@@ -143,14 +143,16 @@ class Postgres:
         self.dir = Path(tempfile.mkdtemp(prefix="skillcity-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
-        # PostgreSQL refuses to run as root: run it as the 'postgres' system user then.
+        # PostgreSQL refuses to run as root: run it as the 'postgres' system user then. Its commands
+        # run from this folder (the user's own), not from the caller's: a clone inside a folder only
+        # root may enter (mode 0700, as `mktemp -d` makes) is no folder 'postgres' may change back to.
         self.prefix: list[str] = []
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
             self.prefix = ["runuser", "-u", "postgres", "--"]
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self.prefix, *args], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([*self.prefix, *args], check=True, stdout=subprocess.DEVNULL, cwd=self.dir)
 
     def start(self) -> str:
         self._run(
@@ -187,6 +189,7 @@ class Postgres:
             [*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"],
             check=False,
             stdout=subprocess.DEVNULL,
+            cwd=self.dir,
         )
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -16,6 +16,7 @@ import os
 import platform
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +25,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
-os.environ.setdefault("SKILLCITY_DATA_DIR", "/tmp/skillcity-bench-policy")
+if "SKILLCITY_DATA_DIR" not in os.environ:
+    os.environ["SKILLCITY_DATA_DIR"] = tempfile.mkdtemp(prefix="skillcity-bench-policy-")
 
 import django
 

@@ -227,6 +227,7 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
                 str(SKILLCITY),
                 "serve",
                 "--no-migrate",
+                "--no-worker",  # the web server alone, as measured before the embedded worker
                 "--host",
                 "127.0.0.1",
                 "--port",

@@ -6,11 +6,12 @@ idempotent (run on every `skillcity demo` start, doing nothing the second time).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 DEMO_PASSWORD = "skillcity2026"
 DEMO_TOWNS = ("长安镇", "虎门镇")
@@ -73,13 +74,18 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     return accounts
 
 
-def demo_build(*, seed: int, stdout: Any) -> list[DemoAccount]:
+def demo_build(*, seed: int, stdout: Any, size: int | None = None) -> list[DemoAccount]:
+    """The demo city (`size` workers; the demo scale's 20,000 by default), then each demo step."""
     from skillcity.registry.generate import generate_city
     from skillcity.registry.models import Worker
 
     if not Worker.objects.exists():
         stdout.write("Building the demo city (first start only)…")
-        generate_city(seed=seed, scale="demo", progress=True)
+        # On SQLite the build goes into a fresh file moved into place when complete (`skillcity demo`);
+        # elsewhere the city is one transaction, so a build stopped half-way leaves nothing behind.
+        atomic = transaction.atomic() if connection.vendor != "sqlite" else contextlib.nullcontext()
+        with atomic:
+            generate_city(seed=seed, scale="demo", progress=True, workers=size)
     accounts = demo_accounts_ensure()
     for name, step in DEMO_STEPS:
         stdout.write(f"Demo data: {name}")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "csp",
     "skillcity.core",
+    "skillcity.jobs",
     "skillcity.accounts",
     "skillcity.registry",
     "skillcity.policy",
@@ -139,6 +140,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # pytest-django would otherwise take it for a file database and name one per xdist worker).
     _db.setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DATABASES = {"default": _db}
+# A thread per process copies SQLite's WAL back (skillcity/core/sqlite_backend); the demo build turns
+# it off for the fresh file it builds alone.
+SQLITE_CHECKPOINTER = env_bool("SKILLCITY_SQLITE_CHECKPOINTER", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

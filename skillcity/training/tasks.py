@@ -1,4 +1,4 @@
-"""Background jobs (django-tasks, database backend): run by `skillcity db_worker`."""
+"""Background jobs (django-tasks, database backend): run by `skillcity worker`."""
 
 from __future__ import annotations
 

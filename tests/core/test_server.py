@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from skillcity.core.server import free_port
+from tests.console import skillcity_command
 
 pytestmark = pytest.mark.slow
 
@@ -22,9 +23,8 @@ def test_the_server_serves_pages_static_files_and_the_api(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SKILLCITY_DATA_DIR=str(tmp_path), SKILLCITY_DEBUG="0")
     port = free_port("127.0.0.1", 18900)
-    skillcity = Path(sys.executable).with_name("skillcity")
     server = subprocess.Popen(
-        [str(skillcity), "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
+        [*skillcity_command(), "serve", "--port", str(port), "--workers", "1", "--threads", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -17,10 +17,10 @@ from django.core.management.base import CommandError
 
 from skillcity.policy import params as P
 from skillcity.policy import simulate as S
+from tests.console import skillcity_command
 from tests.factories import WorkerFactory
 
 Y2024 = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
-SKILLCITY = Path("/work/main/.venv/bin/skillcity")
 
 
 def _cases() -> pl.DataFrame:
@@ -242,13 +242,13 @@ def test_the_console_command_exits_0_and_2(tmp_path):
     env = {**os.environ, "SKILLCITY_DATA_DIR": str(tmp_path / "data")}
     common = ["--from", "2024-01-01", "--to", "2024-12-31", "--cases", str(path)]
     ok = subprocess.run(
-        [str(SKILLCITY), "simulate", "--set", "TRN-PROJECT.cap=2500", *common, "--json"],
+        [*skillcity_command(), "simulate", "--set", "TRN-PROJECT.cap=2500", *common, "--json"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["total"]["difference"] == "-800.00"
     bad = subprocess.run(
-        [str(SKILLCITY), "simulate", "--set", "TRN-PROJECT.ceiling=2500", *common],
+        [*skillcity_command(), "simulate", "--set", "TRN-PROJECT.ceiling=2500", *common],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert bad.returncode == 2

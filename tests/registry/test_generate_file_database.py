@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+
+from tests.console import skillcity_command
 
 pytestmark = pytest.mark.slow
 
@@ -19,8 +20,7 @@ pytestmark = pytest.mark.slow
 def test_generate_loads_a_file_database_with_the_checkpointer_running(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SKILLCITY_DATA_DIR=str(tmp_path), SKILLCITY_DEBUG="0")
-    skillcity = str(Path(sys.executable).with_name("skillcity"))
-    subprocess.run([skillcity, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*skillcity_command(), "migrate", "-v0"], env=env, check=True)
     # One process: migrate's connection starts a checkpointer, then the bulk load leaves WAL.
     script = (
         "import django, os, threading\n"

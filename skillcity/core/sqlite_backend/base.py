@@ -17,14 +17,16 @@ whichever commit happens to cross SQLite's 1,000-page mark.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.backends.sqlite3 import base
 from django.db.backends.sqlite3.operations import DatabaseOperations as BaseOperations
 
@@ -55,7 +57,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 self._writer_lock_held = False
             path = f"{self.settings_dict['NAME']}.writer-lock"
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            Checkpointer.ensure(str(self.settings_dict["NAME"]))
+            if settings.SQLITE_CHECKPOINTER:  # off while the demo builds its fresh file alone
+                Checkpointer.ensure(str(self.settings_dict["NAME"]))
             # A fallback only: the checkpointer keeps the WAL far below this.
             connection.execute(f"PRAGMA wal_autocheckpoint={Checkpointer.FALLBACK_PAGES}")
         return connection
@@ -152,6 +155,21 @@ class Checkpointer(threading.Thread):
             cls._running.clear()
         for checkpointer in running:
             checkpointer.stop()
+
+    @classmethod
+    @contextlib.contextmanager
+    def paused(cls, path: str) -> Iterator[None]:
+        """This process's checkpointer of `path` stopped for the block (a bulk load that needs the
+        database alone to leave WAL: SQLite gives no busy wait to that lock), started again after."""
+        with cls._lock:
+            found = cls._running.pop((os.getpid(), path), None)
+        if found is not None:
+            found.stop()
+        try:
+            yield
+        finally:
+            if found is not None:
+                cls.ensure(path)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from skillcity.core.sqlite_backend.base import Checkpointer
 from skillcity.registry.generate.city import (
     EXTRA_RECORD_COLUMNS,
     RECORD_COLUMNS,
@@ -262,6 +263,14 @@ def bulk_load_pragmas() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
+    # Leaving WAL needs the database alone, and SQLite does not wait for that lock (no busy timeout
+    # applies): this process's checkpointer stays out of the file until the load is back in WAL.
+    with Checkpointer.paused(str(connection.settings_dict["NAME"])), _sqlite_bulk_load():
+        yield
+
+
+@contextlib.contextmanager
+def _sqlite_bulk_load() -> Iterator[None]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.execute("PRAGMA synchronous=OFF")

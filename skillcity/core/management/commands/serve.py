@@ -1,14 +1,14 @@
-"""skillcity serve — migrate and serve the platform with Granian."""
+"""skillcity serve — migrate and serve the platform with Granian, with the background worker beside it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
-from skillcity.core.env import env_int, env_str
+from skillcity.core.env import env_bool, env_int, env_str
+from skillcity.core.processes import background_worker, run_console
 from skillcity.core.server import free_port, run_server
 from skillcity.core.sqlite_backend.base import Checkpointer
 
@@ -23,6 +23,13 @@ def add_server_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument("--workers", type=int, default=env_int("SKILLCITY_WORKERS", 2, minimum=1))
     parser.add_argument("--threads", type=int, default=env_int("SKILLCITY_THREADS", 4, minimum=1))
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        default=not env_bool("SKILLCITY_EMBEDDED_WORKER", True),
+        help="do not start `skillcity worker` (background tasks and the scheduler) beside the server: "
+        "production runs it on its own machine",
+    )
 
 
 def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | None = None) -> None:
@@ -33,16 +40,22 @@ def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | Non
     )
     for line in banner or []:
         command.stdout.write(line)
+    if not options["no_worker"]:
+        command.stdout.write(
+            "Background tasks and periodic jobs: `skillcity worker`, started beside the server"
+        )
     command.stdout.flush()
-    # The workers are forked from this process: they open their own connections (and SQLite
-    # checkpointers); this one's, from migrating or building demo data, are closed first.
+    # Granian forks the workers from this process, which therefore starts no threads (polars' pool,
+    # SQLite checkpointers) before: migrating and the demo build ran in child processes. Anything
+    # this process opened anyway is closed first.
     connections.close_all()
     Checkpointer.stop_all()
-    run_server(host=options["host"], port=port, workers=options["workers"], threads=options["threads"])
+    with background_worker(not options["no_worker"]):
+        run_server(host=options["host"], port=port, workers=options["workers"], threads=options["threads"])
 
 
 class Command(BaseCommand):
-    help = "Apply migrations and serve the platform (Granian)."
+    help = "Apply migrations and serve the platform (Granian), with `skillcity worker` beside it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_server_arguments(parser)
@@ -50,5 +63,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
-            call_command("migrate", interactive=False, verbosity=0)
+            run_console("migrate", "--verbosity", "0")
         serve(self, options)
