@@ -77,7 +77,9 @@ def test_a_2025_voucher_past_its_validity_is_expired_by_the_scheduled_job(transa
 def test_the_scheduler_fires_a_job_once_per_period_even_when_run_twice(db):
     first = tick(DECEMBER_2026)
     assert "training.vouchers_expire" in first
-    assert tick(DECEMBER_2026 + datetime.timedelta(hours=10)) == []  # the same day: nothing again
+    later_that_day = tick(DECEMBER_2026 + datetime.timedelta(hours=10))
+    # The same day: no daily job again (hourly ones fire in their new hour).
+    assert [n for n in later_that_day if PERIODIC_JOBS[n].period == "daily"] == []
     assert DBTaskResult.objects.filter(task_path=EXPIRY).count() == 1
     # The next day fires again, once.
     assert "training.vouchers_expire" in tick(DECEMBER_2026 + datetime.timedelta(days=1))
@@ -87,6 +89,26 @@ def test_the_scheduler_fires_a_job_once_per_period_even_when_run_twice(db):
         .order_by("period")
         .values_list("period", flat=True)
     ) == ["2026-12-02", "2026-12-03"]
+
+
+def test_the_hourly_job_seals_the_audit_chain_into_the_anchor(transactional_db):
+    from django.db import transaction
+
+    from skillcity.core.audit import audit_record
+    from skillcity.core.audit_anchor import anchors_read
+    from skillcity.core.audit_key import audit_key
+
+    with transaction.atomic():
+        audit_record(actor="test", action="test.write", target=None, after={"n": 1})
+    assert "core.audit_seal" in tick(DECEMBER_2026)
+    _run_the_worker_until_the_queue_is_empty()
+
+    run = ScheduledRun.objects.get(job="core.audit_seal")
+    assert run.period == "2026-12-02T09"
+    result = DBTaskResult.objects.get(id=run.task_id)
+    assert result.status == "SUCCESSFUL"
+    head = anchors_read(audit_key(create=False)).anchors[-1]
+    assert result.return_value == f"sealed {head.seq}"
 
 
 @pytest.mark.slow
