@@ -27,8 +27,10 @@ from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
+from skillcity.core.bounds import Headcount, Id, IsoDate
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
+from skillcity.core.schemas import InputSchema
 from skillcity.registry.models import Industry, Organisation
 
 router = Router(tags=["alliances"])
@@ -95,28 +97,28 @@ class AllianceRowOut(Schema):
     flags: list[str]
 
 
-class AllianceIn(Schema):
+class AllianceIn(InputSchema):
     name: str
     industry: str = Field(description="industry code or name")
     description: str = ""
 
 
-class AlliancePatch(Schema):
+class AlliancePatch(InputSchema):
     name: str | None = None
     industry: str | None = None
     description: str | None = None
 
 
-class MemberIn(Schema):
-    organisation_id: int
-    joined_on: datetime.date | None = None
+class MemberIn(InputSchema):
+    organisation_id: Id
+    joined_on: IsoDate | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
-class Annex1In(Schema):
+class Annex1In(InputSchema):
     address: str | None = None
     postcode: str | None = None
     email: str | None = None
@@ -125,44 +127,44 @@ class Annex1In(Schema):
     office_phone: str | None = None
     mobile: str | None = None
     fax: str | None = None
-    total_staff: int | None = None
-    managers: int | None = None
-    title_senior: int | None = None
-    title_intermediate: int | None = None
-    title_junior: int | None = None
-    level1_count: int | None = None
-    level2_count: int | None = None
-    level3_count: int | None = None
-    level4_count: int | None = None
-    level5_count: int | None = None
-    special_ability_count: int | None = None
-    general_workers: int | None = None
+    total_staff: Headcount | None = None
+    managers: Headcount | None = None
+    title_senior: Headcount | None = None
+    title_intermediate: Headcount | None = None
+    title_junior: Headcount | None = None
+    level1_count: Headcount | None = None
+    level2_count: Headcount | None = None
+    level3_count: Headcount | None = None
+    level4_count: Headcount | None = None
+    level5_count: Headcount | None = None
+    special_ability_count: Headcount | None = None
+    general_workers: Headcount | None = None
     profile: str | None = None
 
 
-class ReportLineIn(Schema):
-    organisation_id: int
-    trained: int = 0
-    trained_general: int = 0
-    trained_level1: int = 0
-    trained_level2: int = 0
-    trained_level3: int = 0
-    trained_level4: int = 0
-    trained_level5: int = 0
-    trained_special_ability: int = 0
-    new_occupations: int = 0
-    new_special_abilities: int = 0
+class ReportLineIn(InputSchema):
+    organisation_id: Id
+    trained: Headcount = 0
+    trained_general: Headcount = 0
+    trained_level1: Headcount = 0
+    trained_level2: Headcount = 0
+    trained_level3: Headcount = 0
+    trained_level4: Headcount = 0
+    trained_level5: Headcount = 0
+    trained_special_ability: Headcount = 0
+    new_occupations: Headcount = 0
+    new_special_abilities: Headcount = 0
 
 
-class ReportLinesIn(Schema):
+class ReportLinesIn(InputSchema):
     lines: list[ReportLineIn]
 
 
-class ReportCreateIn(Schema):
+class ReportCreateIn(InputSchema):
     period: str = Field(description="half year like 2024H1")
 
 
-class ReportSubmitIn(Schema):
+class ReportSubmitIn(InputSchema):
     contact_person: str
     contact_phone: str
     year_end_summary: str = ""
@@ -201,7 +203,7 @@ class PeriodStateOut(Schema):
 class ListQuery(Schema):
     q: str = ""
     status: str = ""
-    industry: int | None = None
+    industry: Id | None = None
     overdue_only: bool = False
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
+from skillcity.core.bounds import parse_headcount
 from skillcity.core.validators import parse_resident_id, validate_phone, validate_uscc
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -75,10 +76,10 @@ def _count(cleaned: Cleaned, data: Mapping[str, Any], name: str) -> None:
     if text == "":
         cleaned.values[name] = 0
         return
-    if not re.fullmatch(r"\d{1,7}", text):
-        cleaned.fail(name, "应为不小于0的整数")
-        return
-    cleaned.values[name] = int(text)
+    try:
+        cleaned.values[name] = parse_headcount(text)
+    except ValueError as exc:
+        cleaned.fail(name, str(exc))
 
 
 def check_staff_counts(values: Mapping[str, int]) -> dict[str, str]:
