@@ -14,10 +14,26 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.bounds import (
+    Capacity,
+    IsoDate,
+    Level,
+    Score,
+    Year,
+    column_money_max,
+    money_type,
+)
 from skillcity.core.errors import DomainError
+from skillcity.core.schemas import InputSchema
 from skillcity.registry.models import Occupation
 from skillcity.training import selectors, services, statements
-from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
+from skillcity.training.models import (
+    Settlement,
+    ShortageCatalogEntry,
+    TrainingClass,
+    TrainingProject,
+    VoucherBatch,
+)
 
 router = Router(tags=["training"])
 
@@ -72,7 +88,7 @@ class SettlementOut(Schema):
     total_amount: Decimal
 
 
-class PayIn(Schema):
+class PayIn(InputSchema):
     idempotency_key: str
 
 
@@ -156,14 +172,14 @@ def settlement_pay(request: HttpRequest, settlement_id: int, body: PayIn) -> Set
 # ---- projects, classes, rosters (providers) ---------------------------------------------------------
 
 
-class ProjectIn(Schema):
+class ProjectIn(InputSchema):
     name: str
     occupation_code: str
-    level: int | None = None
-    per_person_standard: Decimal
-    capacity: int
-    start_date: datetime.date
-    end_date: datetime.date
+    level: Level | None = None
+    per_person_standard: money_type(column_money_max(TrainingProject._meta.get_field("per_person_standard")))  # type: ignore[valid-type]
+    capacity: Capacity
+    start_date: IsoDate
+    end_date: IsoDate
 
 
 class ProjectOut(Schema):
@@ -178,10 +194,10 @@ class ProjectOut(Schema):
     town: str
 
 
-class ClassIn(Schema):
+class ClassIn(InputSchema):
     name: str
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: IsoDate
+    end_date: IsoDate
 
 
 class ClassOut(Schema):
@@ -192,15 +208,15 @@ class ClassOut(Schema):
     end_date: datetime.date
 
 
-class EnrolIn(Schema):
+class EnrolIn(InputSchema):
     id_number: str
 
 
-class CompleteIn(Schema):
-    completed_on: datetime.date
+class CompleteIn(InputSchema):
+    completed_on: IsoDate
     passed: bool
-    assessment_score: Decimal | None = None
-    certified_level: int | None = None
+    assessment_score: Score | None = None
+    certified_level: Level | None = None
 
 
 def _project_out(p: Any) -> dict[str, object]:
@@ -308,7 +324,7 @@ class CatalogEntryOut(Schema):
 
 
 @router.get("/shortage-catalog", response=list[CatalogEntryOut])
-def shortage_catalog(request: HttpRequest, year: int | None = None) -> list[dict[str, object]]:
+def shortage_catalog(request: HttpRequest, year: Year | None = None) -> list[dict[str, object]]:
     user = acting_user(request)
     require_role(user, "bureau_officer", "town_officer")
     entries = ShortageCatalogEntry.objects.select_related("occupation").order_by("-year", "occupation__code")
@@ -323,7 +339,7 @@ def shortage_catalog(request: HttpRequest, year: int | None = None) -> list[dict
 
 @router.post("/shortage-catalog/{year}", response={201: dict})
 def shortage_catalog_import(
-    request: HttpRequest, year: int, file: File[UploadedFile]
+    request: HttpRequest, year: Year, file: File[UploadedFile]
 ) -> tuple[int, dict[str, int]]:
     user = acting_user(request)
     require_role(user, "bureau_officer")
@@ -331,14 +347,14 @@ def shortage_catalog_import(
     return 201, {"year": year, "occupations": count}
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     name: str
-    face_value: Decimal
-    valid_from: datetime.date
-    valid_to: datetime.date
+    face_value: money_type(column_money_max(VoucherBatch._meta.get_field("face_value")))  # type: ignore[valid-type]
+    valid_from: IsoDate
+    valid_to: IsoDate
     town_code: str | None = None
     occupation_code: str | None = None
-    level: int | None = None
+    level: Level | None = None
 
 
 @router.post("/voucher-batches", response={201: dict})
