@@ -12,6 +12,7 @@ from skillcity.accounts.models import ApiToken
 from skillcity.accounts.services import token_create, token_revoke
 from skillcity.core.access import acting_user
 from skillcity.core.errors import Conflict, NotFound
+from skillcity.core.schemas import InputSchema
 
 router = Router(tags=["accounts"])
 
@@ -37,7 +38,7 @@ class TokenCreated(TokenOut):
     token: str
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str
 
 

@@ -16,7 +16,9 @@ from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.models import Candidate, Certificate, Evaluator, Session
 from skillcity.core.access import acting_user, get_for
 from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.bounds import Id, IsoDate, Level, Limit
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.schemas import InputSchema
 from skillcity.registry.models import Occupation, Organisation, Worker
 
 router = Router(tags=["certification"])
@@ -62,7 +64,7 @@ def verify(request: HttpRequest, number: str = "", name: str = "") -> Any:
     return selectors.verify_by_number(number=number, name=name).as_dict()
 
 
-class QrIn(Schema):
+class QrIn(InputSchema):
     qr: str = Field(max_length=4000, description="the scanned QR string (payload.signature) or the whole URL")
 
 
@@ -119,14 +121,14 @@ class EvaluatorOut(Schema):
         return list(obj.scopes.select_related("occupation"))
 
 
-class ScopeIn(Schema):
+class ScopeIn(InputSchema):
     occupation: str = Field(description="occupation code")
-    highest_level: int = Field(ge=1, le=5)
-    lowest_level: int = Field(ge=1, le=5)
+    highest_level: Level
+    lowest_level: Level
 
 
-class EvaluatorIn(Schema):
-    organisation_id: int
+class EvaluatorIn(InputSchema):
+    organisation_id: Id
     kind: str
     scope: list[ScopeIn]
     provincial: bool = False
@@ -161,7 +163,7 @@ def file_evaluator(request: HttpRequest, payload: EvaluatorIn) -> Any:
     return 201, evaluator
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     decision: str = Field(description="approve | return | reject")
     note: str = ""
 
@@ -175,7 +177,7 @@ def review_evaluator(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
     )
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
@@ -221,12 +223,12 @@ class SessionOut(Schema):
     state: str
 
 
-class SessionIn(Schema):
-    evaluator_id: int
+class SessionIn(InputSchema):
+    evaluator_id: Id
     occupation: str
-    level: int
+    level: Level
     kind: str = Field(description="grading | promotion")
-    date: datetime.date
+    date: IsoDate
     site: str
     direction: str = ""
 
@@ -271,7 +273,7 @@ class SessionDetailOut(SessionOut):
 
 
 @router.get("/sessions", response=list[SessionOut])
-def list_sessions(request: HttpRequest, evaluator_id: int | None = None) -> Any:
+def list_sessions(request: HttpRequest, evaluator_id: Id | None = None) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), evaluator_id) if evaluator_id else None
     return selectors.session_list(user, evaluator=evaluator)[:500]
@@ -305,8 +307,8 @@ def get_session(request: HttpRequest, pk: int) -> Any:
     return _session(request, pk)
 
 
-class CandidateIn(Schema):
-    worker_id: int
+class CandidateIn(InputSchema):
+    worker_id: Id
     exceptional_grounds: str = ""
     exceptional_note: str = ""
 
@@ -327,7 +329,7 @@ def add_candidate(request: HttpRequest, pk: int, payload: CandidateIn) -> Any:
     return 201, candidate
 
 
-class ResultIn(Schema):
+class ResultIn(InputSchema):
     theory_score: str
     practical_score: str
 
@@ -364,8 +366,8 @@ def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> A
     return (200 if result.ok else 400), body
 
 
-class IssueIn(Schema):
-    issued_on: datetime.date | None = None
+class IssueIn(InputSchema):
+    issued_on: IsoDate | None = None
 
 
 @router.post("/sessions/{pk}/issue", response={201: list[CertificateOut]})
@@ -381,11 +383,11 @@ def issue_certificates(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
 
 @router.get("/certificates", response=list[CertificateOut])
 def list_certificates(
-    request: HttpRequest, q: str = "", evaluator_id: int | None = None, limit: int = 100
+    request: HttpRequest, q: str = "", evaluator_id: Id | None = None, limit: Limit = 100
 ) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), evaluator_id) if evaluator_id else None
-    return selectors.certificate_list(user, q=q, evaluator=evaluator)[: max(1, min(limit, 500))]
+    return selectors.certificate_list(user, q=q, evaluator=evaluator)[:limit]
 
 
 def _certificate(request: HttpRequest, pk: int) -> Certificate:

@@ -136,6 +136,15 @@ def parse_optional_id(raw: Any) -> int | None:
     return None if not text else parse_int(text, low=1, high=ID_MAX)
 
 
+def by_id(model: Any, raw: Any) -> Any:
+    """The record a form's select names by id (`<option value="12">`), or None for anything else."""
+    try:
+        pk = parse_optional_id(raw)
+    except ValueError:
+        return None
+    return None if pk is None else model.objects.filter(pk=pk).first()
+
+
 # --- API types (Ninja / pydantic) ----------------------------------------------------------------
 
 

@@ -3,8 +3,6 @@ header), lists and the funds report. Lookups through selectors/core.access, writ
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,43 +10,45 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 
 from skillcity.core.access import acting_user, require_role
+from skillcity.core.bounds import IsoDate, Money, WorkingDays
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
+from skillcity.core.schemas import InputSchema
 from skillcity.grants import outcomes, selectors, services
 from skillcity.grants.models import Application, Objection, PublicNotice
 
 router = Router(tags=["grants"])
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     rule_id: str
-    event_date: datetime.date
+    event_date: IsoDate
     facts: dict[str, Any] = {}
-    requested_amount: Decimal | None = None
+    requested_amount: Money | None = None
 
 
-class PreviewIn(Schema):
+class PreviewIn(InputSchema):
     rule_id: str
-    event_date: datetime.date
+    event_date: IsoDate
     facts: dict[str, Any] = {}
 
 
-class DecisionIn(Schema):
-    amount: Decimal | None = None
+class DecisionIn(InputSchema):
+    amount: Money | None = None
     reason: str = ""
 
 
-class NoticeIn(Schema):
-    start: datetime.date | None = None
-    working_days: int | None = None
+class NoticeIn(InputSchema):
+    start: IsoDate | None = None
+    working_days: WorkingDays | None = None
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(InputSchema):
     text: str
     contact: str = ""
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     resolution: str
     upheld: bool
 
