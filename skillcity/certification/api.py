@@ -169,7 +169,7 @@ class ReviewIn(InputSchema):
 
 
 @router.post("/evaluators/{pk}/review", response=EvaluatorOut)
-def review_evaluator(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
+def review_evaluator(request: HttpRequest, pk: Id, payload: ReviewIn) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), pk)
     return services.evaluator_review(
@@ -182,7 +182,7 @@ class ReasonIn(InputSchema):
 
 
 @router.post("/evaluators/{pk}/suspend", response=EvaluatorOut)
-def suspend_evaluator(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def suspend_evaluator(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), pk)
     return services.evaluator_suspend(evaluator=evaluator, reason=payload.reason, actor=user)
@@ -296,14 +296,14 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Any:
     return 201, session
 
 
-def _session(request: HttpRequest, pk: int) -> Session:
+def _session(request: HttpRequest, pk: Id) -> Session:
     return get_for(
         acting_user(request), Session.objects.select_related("evaluator__organisation", "occupation"), pk
     )
 
 
 @router.get("/sessions/{pk}", response=SessionDetailOut)
-def get_session(request: HttpRequest, pk: int) -> Any:
+def get_session(request: HttpRequest, pk: Id) -> Any:
     return _session(request, pk)
 
 
@@ -314,7 +314,7 @@ class CandidateIn(InputSchema):
 
 
 @router.post("/sessions/{pk}/candidates", response={201: CandidateOut})
-def add_candidate(request: HttpRequest, pk: int, payload: CandidateIn) -> Any:
+def add_candidate(request: HttpRequest, pk: Id, payload: CandidateIn) -> Any:
     session = _session(request, pk)
     worker = Worker.objects.filter(pk=payload.worker_id).first()
     if worker is None:
@@ -335,7 +335,7 @@ class ResultIn(InputSchema):
 
 
 @router.post("/candidates/{pk}/result", response=CandidateOut)
-def record_result(request: HttpRequest, pk: int, payload: ResultIn) -> Any:
+def record_result(request: HttpRequest, pk: Id, payload: ResultIn) -> Any:
     candidate = get_for(acting_user(request), Candidate.objects.select_related("session__evaluator"), pk)
     return services.result_record(
         candidate=candidate,
@@ -357,7 +357,7 @@ class ImportOut(Schema):
 
 
 @router.post("/sessions/{pk}/results-import", response={200: ImportOut, 400: ImportOut})
-def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+def import_results(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> Any:
     session = _session(request, pk)
     result = imports.results_import(
         session=session, filename=file.name or "results.xlsx", content=file.read(), actor=acting_user(request)
@@ -371,7 +371,7 @@ class IssueIn(InputSchema):
 
 
 @router.post("/sessions/{pk}/issue", response={201: list[CertificateOut]})
-def issue_certificates(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
+def issue_certificates(request: HttpRequest, pk: Id, payload: IssueIn) -> Any:
     session = _session(request, pk)
     return 201, services.certificates_issue(
         session=session, actor=acting_user(request), issued_on=payload.issued_on
@@ -390,17 +390,17 @@ def list_certificates(
     return selectors.certificate_list(user, q=q, evaluator=evaluator)[:limit]
 
 
-def _certificate(request: HttpRequest, pk: int) -> Certificate:
+def _certificate(request: HttpRequest, pk: Id) -> Certificate:
     return get_for(acting_user(request), selectors.certificate_list(acting_user(request)), pk)
 
 
 @router.get("/certificates/{pk}", response=CertificateOut)
-def get_certificate(request: HttpRequest, pk: int) -> Any:
+def get_certificate(request: HttpRequest, pk: Id) -> Any:
     return _certificate(request, pk)
 
 
 @router.get("/certificates/{pk}/pdf", summary="The certificate PDF (shows the full ID number)")
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, pk: Id) -> HttpResponse:
     certificate = _certificate(request, pk)
     user = acting_user(request)
     if user.worker_id != certificate.worker_id:
@@ -414,7 +414,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post("/certificates/{pk}/revoke", response=CertificateOut)
-def revoke_certificate(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def revoke_certificate(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     certificate = _certificate(request, pk)
     return services.certificate_revoke(
         certificate=certificate, reason=payload.reason, actor=acting_user(request)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Schema
 
 from skillcity.core.access import acting_user, require_role
-from skillcity.core.bounds import IsoDate, Money, WorkingDays
+from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
 from skillcity.core.schemas import InputSchema
@@ -125,11 +125,11 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Any:
 
 
 @router.get("/applications/{pk}")
-def get_application(request: HttpRequest, pk: int) -> Any:
+def get_application(request: HttpRequest, pk: Id) -> Any:
     return _app_out(selectors.application_for(acting_user(request), pk), events=True)
 
 
-def _act(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
+def _act(request: HttpRequest, pk: Id, fn: Any, **kwargs: Any) -> Any:
     user = acting_user(request)
     app = selectors.application_for(user, pk)
     result = fn(application=app, actor=user, **kwargs)
@@ -138,48 +138,48 @@ def _act(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
 
 
 @router.post("/applications/{pk}/submit")
-def submit(request: HttpRequest, pk: int) -> Any:
+def submit(request: HttpRequest, pk: Id) -> Any:
     return _app_out(_act(request, pk, services.application_submit)[1])
 
 
 @router.post("/applications/{pk}/withdraw")
-def withdraw(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def withdraw(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_withdraw, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/pass")
-def review_pass(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_pass(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(
         _act(request, pk, services.application_review_pass, amount=body.amount, reason=body.reason)[1]
     )
 
 
 @router.post("/applications/{pk}/return")
-def review_return(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_return(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_return, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/reject")
-def review_reject(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_reject(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_reject, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/notice")
-def start_notice(request: HttpRequest, pk: int, body: NoticeIn) -> Any:
+def start_notice(request: HttpRequest, pk: Id, body: NoticeIn) -> Any:
     return _app_out(
         _act(request, pk, services.notice_start, start=body.start, working_days=body.working_days)[1]
     )
 
 
 @router.post("/applications/{pk}/approve")
-def approve(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def approve(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(
         _act(request, pk, services.application_approve, amount=body.amount, reason=body.reason)[1]
     )
 
 
 @router.post("/applications/{pk}/pay")
-def pay(request: HttpRequest, pk: int, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
+def pay(request: HttpRequest, pk: Id, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
     payment, app = _act(request, pk, services.payment_make, idempotency_key=idempotency_key)
     return {"payment": payment.pk, "amount": money_str(payment.amount), "application": _app_out(app)}
 
@@ -201,7 +201,7 @@ def list_notices(request: HttpRequest) -> Any:
 
 
 @router.post("/notices/{pk}/objections", auth=None, response={201: dict})
-def lodge_objection(request: HttpRequest, pk: int, body: ObjectionIn) -> Any:
+def lodge_objection(request: HttpRequest, pk: Id, body: ObjectionIn) -> Any:
     notice = PublicNotice.objects.filter(pk=pk).first()
     if notice is None:
         raise NotFound(_("公示不存在"))
@@ -212,7 +212,7 @@ def lodge_objection(request: HttpRequest, pk: int, body: ObjectionIn) -> Any:
 
 
 @router.post("/objections/{pk}/resolve")
-def resolve_objection(request: HttpRequest, pk: int, body: ResolveIn) -> Any:
+def resolve_objection(request: HttpRequest, pk: Id, body: ResolveIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     objection = Objection.objects.filter(pk=pk).first()

@@ -146,7 +146,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @router.get("/organisations/{pk}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, pk: int) -> Any:
+def get_organisation(request: HttpRequest, pk: Id) -> Any:
     return get_for(acting_user(request), Organisation.objects.select_related("town", "industry"), pk)
 
 
@@ -227,7 +227,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 
 
 @router.patch("/organisations/{pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch) -> Any:
+def update_organisation(request: HttpRequest, pk: Id, payload: OrganisationPatch) -> Any:
     organisation = get_for(acting_user(request), Organisation.objects.all(), pk, write=True)
     data = _own_town_only(request, payload.dict(exclude_none=True))
     return services.organisation_update(organisation=organisation, data=data, actor=acting_user(request))
@@ -253,7 +253,7 @@ def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
 
 
 @router.get("/workers/{pk}", response=WorkerOut)
-def get_worker(request: HttpRequest, pk: int) -> Any:
+def get_worker(request: HttpRequest, pk: Id) -> Any:
     return get_for(acting_user(request), Worker.objects.select_related("town"), pk)
 
 
@@ -280,7 +280,7 @@ def create_worker(request: HttpRequest, payload: WorkerIn) -> Any:
 
 
 @router.patch("/workers/{pk}", response=WorkerOut)
-def update_worker(request: HttpRequest, pk: int, payload: WorkerPatch) -> Any:
+def update_worker(request: HttpRequest, pk: Id, payload: WorkerPatch) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
     data = _own_town_only(request, payload.dict(exclude_none=True))
     return services.worker_update(worker=worker, data=data, actor=acting_user(request))
@@ -292,7 +292,7 @@ class RevealOut(Schema):
 
 
 @router.post("/workers/{pk}/reveal", response=RevealOut, summary="Full ID number and phone (audited)")
-def reveal_worker(request: HttpRequest, pk: int) -> Any:
+def reveal_worker(request: HttpRequest, pk: Id) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk)
     if not getattr(acting_user(request), "sees_personal_data", False):
         raise PermissionDenied("您的角色无权查看完整个人信息")
@@ -325,13 +325,13 @@ class SkillRecordIn(InputSchema):
 
 
 @router.get("/workers/{pk}/records", response=list[SkillRecordOut], summary="A worker's skill records")
-def list_skill_records(request: HttpRequest, pk: int) -> Any:
+def list_skill_records(request: HttpRequest, pk: Id) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk)
     return worker.skill_records.select_related("occupation").order_by("obtained_on", "id")
 
 
 @router.post("/workers/{pk}/records", response={201: SkillRecordOut}, summary="Add a skill record")
-def add_skill_record(request: HttpRequest, pk: int, payload: SkillRecordIn) -> Any:
+def add_skill_record(request: HttpRequest, pk: Id, payload: SkillRecordIn) -> Any:
     _require_officer(request)
     worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
     occupation = None

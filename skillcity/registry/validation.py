@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from skillcity.core.bounds import parse_headcount
+from skillcity.core.bounds import by_id, parse_headcount
 from skillcity.core.validators import parse_resident_id, validate_phone, validate_uscc
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -255,8 +255,8 @@ def clean_worker(
             employer = (employers or {}).get(text) if employers is not None else None
             if employer is None and employers is None:
                 employer = Organisation.objects.filter(uscc=text.upper()).first()
-                if employer is None and text.isdigit():
-                    employer = Organisation.objects.filter(pk=int(text)).first()
+                if employer is None:
+                    employer = by_id(Organisation, text)
             if employer is None:
                 cleaned.fail("employer", f"未找到统一社会信用代码为“{text}”的单位")
             else:

@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.bounds import (
     Capacity,
+    Id,
     IsoDate,
     Level,
     Score,
@@ -51,7 +52,7 @@ class VoucherOut(Schema):
 class RedeemIn(pydantic.BaseModel):
     code: str
     idempotency_key: str
-    enrolment_id: int | None = None
+    enrolment_id: Id | None = None
 
 
 class RedemptionOut(pydantic.BaseModel):
@@ -154,7 +155,7 @@ def settlements(request: HttpRequest) -> list[Settlement]:
 
 
 @router.post("/settlements/{settlement_id}/approve", response=SettlementOut)
-def settlement_approve(request: HttpRequest, settlement_id: int) -> Settlement:
+def settlement_approve(request: HttpRequest, settlement_id: Id) -> Settlement:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
@@ -162,7 +163,7 @@ def settlement_approve(request: HttpRequest, settlement_id: int) -> Settlement:
 
 
 @router.post("/settlements/{settlement_id}/pay", response=SettlementOut)
-def settlement_pay(request: HttpRequest, settlement_id: int, body: PayIn) -> Settlement:
+def settlement_pay(request: HttpRequest, settlement_id: Id, body: PayIn) -> Settlement:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
@@ -270,7 +271,7 @@ def project_create(request: HttpRequest, body: ProjectIn) -> tuple[int, dict[str
 
 
 @router.post("/projects/{project_id}/classes", response={201: ClassOut})
-def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[int, object]:
+def class_create(request: HttpRequest, project_id: Id, body: ClassIn) -> tuple[int, object]:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), project_id, write=True)
     klass = services.class_create(
@@ -280,7 +281,7 @@ def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[
 
 
 @router.post("/classes/{class_id}/enrolments", response={201: EnrolmentOut})
-def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict[str, object]]:
+def enrol(request: HttpRequest, class_id: Id, body: EnrolIn) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     klass = get_for(user, TrainingClass.objects.select_related("project"), class_id, write=True)
     worker = selectors.worker_by_id_number(body.id_number)
@@ -291,7 +292,7 @@ def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict
 
 
 @router.post("/enrolments/{enrolment_id}/sign-in", response={201: dict})
-def sign_in(request: HttpRequest, enrolment_id: int) -> tuple[int, dict[str, object]]:
+def sign_in(request: HttpRequest, enrolment_id: Id) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
     attendance = services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
@@ -299,7 +300,7 @@ def sign_in(request: HttpRequest, enrolment_id: int) -> tuple[int, dict[str, obj
 
 
 @router.post("/enrolments/{enrolment_id}/complete", response=EnrolmentOut)
-def complete(request: HttpRequest, enrolment_id: int, body: CompleteIn) -> dict[str, object]:
+def complete(request: HttpRequest, enrolment_id: Id, body: CompleteIn) -> dict[str, object]:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
     enrolment = services.enrolment_complete(
@@ -381,7 +382,7 @@ def voucher_batch_issue(request: HttpRequest, body: IssueIn) -> tuple[int, dict[
 
 
 @router.get("/settlements/{settlement_id}/statement.xlsx")
-def settlement_statement_xlsx(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_statement_xlsx(request: HttpRequest, settlement_id: Id) -> HttpResponse:
     """The settlement statement as .xlsx (ID numbers masked)."""
     user = acting_user(request)
     settlement = get_for(user, selectors.settlements_for(user), settlement_id)
@@ -396,7 +397,7 @@ def settlement_statement_xlsx(request: HttpRequest, settlement_id: int) -> HttpR
 
 
 @router.get("/settlements/{settlement_id}/statement.pdf")
-def settlement_statement_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_statement_pdf(request: HttpRequest, settlement_id: Id) -> HttpResponse:
     """The settlement statement as PDF (ID numbers masked)."""
     user = acting_user(request)
     settlement = get_for(user, selectors.settlements_for(user), settlement_id)

@@ -1,0 +1,103 @@
+"""Schemathesis over the whole OpenAPI schema, as the bureau, a worker and an anonymous caller: every
+operation gets generated requests, valid (positive) and invalid (negative), and none may answer 5xx.
+
+The city is the demo's (`skillcity demo`'s personas and data), served in-process through the WSGI
+application. Generation is derandomised and bounded in examples per operation, so a run is the same
+run each time; the figures it prints are those bench/RESULTS.md records (issue 12, Tests).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+# Examples per operation, role and mode; SKILLCITY_FUZZ_EXAMPLES raises it for a longer run.
+EXAMPLES = int(os.environ.get("SKILLCITY_FUZZ_EXAMPLES", "4"))
+SCHEMA_PATH = "/api/v1/openapi.json"
+
+
+@dataclass
+class Tally:
+    operations: set[str] = field(default_factory=set)
+    requests: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    server_errors: list[str] = field(default_factory=list)
+
+
+def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], tally: Tally) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        response = case.call(headers=headers)
+        tally.requests += 1
+        tally.statuses[response.status_code] += 1
+        if response.status_code >= 500:
+            tally.server_errors.append(
+                f"{response.status_code} {case.operation.label} {mode.value}: {case.as_curl_command(headers=headers)}"
+            )
+
+    try:
+        run()
+    except Unsatisfiable:  # an operation with nothing to make invalid (no parameters, no body)
+        assert mode is GenerationMode.NEGATIVE
+
+
+def _token(username: str) -> str:
+    from skillcity.accounts.models import User
+    from skillcity.accounts.services import token_create
+
+    return token_create(user=User.objects.get(username=username), name="fuzz", actor="fuzz")[1]
+
+
+@pytest.fixture
+def demo_city(transactional_db, reference_data, settings):
+    from skillcity.demo import demo_build
+
+    settings.ALLOWED_HOSTS = ["*"]
+    demo_build(seed=7, stdout=io.StringIO())
+
+
+def test_no_generated_request_makes_the_api_answer_a_server_error(demo_city, capsys):
+    from django.core.wsgi import get_wsgi_application
+
+    schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application())
+    callers = {
+        "bureau": {"Authorization": f"Bearer {_token('bureau')}"},
+        "worker": {"Authorization": f"Bearer {_token('worker')}"},
+        "anonymous": {},
+    }
+    tallies: dict[str, Tally] = {}
+    for role, headers in callers.items():
+        tally = tallies[role] = Tally()
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            tally.operations.add(operation.label)
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                _fuzz(operation, mode, headers, tally)
+    with capsys.disabled():
+        for role, t in tallies.items():
+            print(
+                f"\nschemathesis {role}: {len(t.operations)} operations, {t.requests} requests, "
+                f"{sum(n for s, n in t.statuses.items() if s >= 500)} 5xx; statuses {dict(sorted(t.statuses.items()))}"
+            )
+    errors = [line for t in tallies.values() for line in t.server_errors]
+    assert not errors, "\n".join(errors[:30])
+    assert all(t.requests > len(t.operations) for t in tallies.values())
