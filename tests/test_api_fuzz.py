@@ -23,8 +23,11 @@ from schemathesis import GenerationMode
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Examples per operation, role and mode; SKILLCITY_FUZZ_EXAMPLES raises it for a longer run.
-EXAMPLES = int(os.environ.get("SKILLCITY_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("SKILLCITY_FUZZ_EXAMPLES", "3"))
 SCHEMA_PATH = "/api/v1/openapi.json"
+# Revoking a token by a generated id revokes the caller's own token sooner or later, and every later
+# request is then 401: the rest of the run would test nothing. tests/accounts covers revocation.
+SKIPPED = {"POST /api/v1/accounts/tokens/{pk}/revoke"}
 
 
 @dataclass
@@ -89,6 +92,8 @@ def test_no_generated_request_makes_the_api_answer_a_server_error(demo_city, cap
         tally = tallies[role] = Tally()
         for result in schema.get_all_operations():
             operation = result.ok()
+            if operation.label in SKIPPED:
+                continue
             tally.operations.add(operation.label)
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 _fuzz(operation, mode, headers, tally)

@@ -192,3 +192,15 @@ def test_the_organisation_form_names_a_head_count_out_of_bounds_by_its_label(
 def test_the_error_messages_are_chinese_and_name_the_limit(bureau_officer):
     body = _token_client(bureau_officer).get("/api/v1/registry/workers", {"page": "0"}).json()
     assert body == {"code": "invalid", "message": "输入有误：page", "fields": {"page": ["不能小于 1"]}}
+
+
+def test_a_nul_character_in_a_filter_or_a_body_is_refused_not_a_server_error(bureau_officer, changan_worker):
+    """PostgreSQL cannot hold NUL in text: it once answered 500 there."""
+    api = _token_client(bureau_officer)
+    response = api.get("/api/v1/registry/workers?q=%00")
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    patched = _patch(api, f"/api/v1/registry/workers/{changan_worker.pk}", '{"name": "a\\u0000b"}')
+    assert patched.status_code == 422
+    assert Worker.objects.get(pk=changan_worker.pk).name == changan_worker.name
+    page = _page_client(bureau_officer).get("/registry/workers/?q=a%00")
+    assert page.status_code == 400 and "空字符" in page.content.decode()
