@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ SKIPPED = {"POST /api/v1/accounts/tokens/{pk}/revoke"}
 class Tally:
     operations: set[str] = field(default_factory=set)
     requests: int = 0
+    seconds_in_requests: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     server_errors: list[str] = field(default_factory=list)
 
@@ -49,7 +51,9 @@ def _fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str], tally: 
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case: Any) -> None:
+        started = time.perf_counter()
         response = case.call(headers=headers)
+        tally.seconds_in_requests += time.perf_counter() - started
         tally.requests += 1
         tally.statuses[response.status_code] += 1
         if response.status_code >= 500:
@@ -101,7 +105,8 @@ def test_no_generated_request_makes_the_api_answer_a_server_error(demo_city, cap
         for role, t in tallies.items():
             print(
                 f"\nschemathesis {role}: {len(t.operations)} operations, {t.requests} requests, "
-                f"{sum(n for s, n in t.statuses.items() if s >= 500)} 5xx; statuses {dict(sorted(t.statuses.items()))}"
+                f"{sum(n for s, n in t.statuses.items() if s >= 500)} 5xx, {t.seconds_in_requests:.1f} s in requests; "
+                f"statuses {dict(sorted(t.statuses.items()))}"
             )
     errors = [line for t in tallies.values() for line in t.server_errors]
     assert not errors, "\n".join(errors[:30])
