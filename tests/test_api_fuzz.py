@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
@@ -114,3 +115,44 @@ def test_no_generated_request_makes_the_api_answer_a_server_error(demo_city, cap
     errors = [line for t in tallies.values() for line in t.server_errors]
     assert not errors, "\n".join(errors[:30])
     assert all(t.requests > len(t.operations) for t in tallies.values())
+
+
+# Values at and past every bound, for the sweep below: what random generation reaches only by luck.
+EDGE_INTEGERS = [0, -1, 2**63, 10**20, -(10**20), "x", "1e3", "²"]
+EDGE_STRINGS = ["x", "none", "-1", "99999999999999999999", "1e308", "2024-W18-3", "\u00a0", "长" * 300]
+
+
+def test_every_parameter_at_and_past_its_bounds_is_answered_without_a_server_error(demo_city, capsys):
+    """Each query and path parameter of every operation, one at a time, set to the edge values
+    (the others as valid as a number 1 makes them): deterministic where generation is random."""
+    from django.test import Client
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {_token('bureau')}", raise_request_exception=False)
+    spec = client.get(SCHEMA_PATH).json()
+    failures, sent = [], 0
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if f"{method.upper()} {path}" in SKIPPED:
+                continue
+            parameters = [p for p in operation.get("parameters", []) if p["in"] in ("query", "path")]
+            for parameter in parameters:
+                kinds = {s.get("type") for s in [parameter["schema"], *parameter["schema"].get("anyOf", [])]}
+                values = EDGE_INTEGERS if kinds & {"integer", "number"} else EDGE_STRINGS
+                for value in values:
+                    url = path
+                    for other in (p for p in parameters if p["in"] == "path"):
+                        url = url.replace("{" + other["name"] + "}", str(value if other is parameter else 1))
+                    query = {parameter["name"]: value} if parameter["in"] == "query" else {}
+                    if method == "get":
+                        response = client.get(url, query)
+                    else:
+                        response = client.generic(
+                            method.upper(), f"{url}?{urlencode(query)}", "{}", content_type="application/json"
+                        )
+                    sent += 1
+                    if response.status_code >= 500:
+                        failures.append(f"{response.status_code} {method.upper()} {url} {query}")
+    with capsys.disabled():
+        print(f"\nedge sweep as the bureau: {sent} requests, {len(failures)} 5xx")
+    assert sent > 300
+    assert not failures, "\n".join(failures[:30])
