@@ -67,12 +67,60 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+# pydantic's error types in Chinese, with their limits (skillcity.core.bounds sets them); custom
+# errors (bounds' own parsers) carry their Chinese message already.
+_MESSAGES = {
+    "missing": "必填",
+    "extra_forbidden": "不能在此提交或修改",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "decimal_max_places": "最多 {decimal_places} 位小数",
+    "decimal_max_digits": "数字位数过多（最多 {max_digits} 位）",
+    "decimal_whole_digits": "整数部分位数过多",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "int_parsing_size": "整数过大",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "date_parsing": "日期应为 YYYY-MM-DD 格式",
+    "date_from_datetime_parsing": "日期应为 YYYY-MM-DD 格式",
+    "date_from_datetime_inexact": "日期应为 YYYY-MM-DD 格式",
+    "date_type": "日期应为 YYYY-MM-DD 格式",
+    "literal_error": "应为以下之一：{expected}",
+    "enum": "应为以下之一：{expected}",
+    "list_type": "应为列表",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "json_invalid": "不是有效的 JSON",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = _MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", "invalid"))
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
-        fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "invalid")))
+        fields.setdefault(".".join(loc) or "__all__", []).append(_message(error))
     names = "、".join(fields)
     return error_response(request, 422, "invalid", f"输入有误：{names}", fields)
 

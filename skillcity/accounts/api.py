@@ -11,7 +11,9 @@ from ninja import Router, Schema
 from skillcity.accounts.models import ApiToken
 from skillcity.accounts.services import token_create, token_revoke
 from skillcity.core.access import acting_user
+from skillcity.core.bounds import Id
 from skillcity.core.errors import Conflict, NotFound
+from skillcity.core.schemas import InputSchema
 
 router = Router(tags=["accounts"])
 
@@ -37,7 +39,7 @@ class TokenCreated(TokenOut):
     token: str
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str
 
 
@@ -58,7 +60,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.post("/tokens/{pk}/revoke", response=TokenOut)
-def revoke_token(request: HttpRequest, pk: int) -> Any:
+def revoke_token(request: HttpRequest, pk: Id) -> Any:
     token = ApiToken.objects.filter(pk=pk, user=acting_user(request)).first()
     if token is None:
         raise NotFound("令牌不存在")

@@ -8,7 +8,6 @@ pages, the API and the .xlsx downloads.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -19,6 +18,7 @@ from skillcity.alliances.models import (
     Membership,
     ReportLine,
 )
+from skillcity.core.bounds import parse_headcount
 from skillcity.core.periods import HalfYear
 from skillcity.registry.models import STAFF_COUNT_FIELDS, OrganisationCategory
 
@@ -169,15 +169,13 @@ def clean_annex3_values(raw: Mapping[str, Any]) -> tuple[dict[str, int], dict[st
     errors: dict[str, str] = {}
     for name in ANNEX3_ENTERED_FIELDS:
         value = raw.get(name, 0)
-        if isinstance(value, float) and value.is_integer():  # spreadsheets hand numbers over as floats
-            value = int(value)
-        text = "" if value is None else str(value).strip()
-        if text == "":
+        if value is None or str(value).strip() == "":
             values[name] = 0
-        elif isinstance(value, bool) or not re.fullmatch(r"\d{1,7}", text):
-            errors[name] = "应为不小于0的整数"
-        else:
-            values[name] = int(text)
+            continue
+        try:
+            values[name] = parse_headcount(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
     if not errors:
         levels = sum(values[n] for n in ANNEX3_LEVEL_FIELDS)
         if levels > values["trained"]:

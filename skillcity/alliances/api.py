@@ -28,8 +28,10 @@ from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.bounds import Headcount, Id, IsoDate
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
+from skillcity.core.schemas import InputSchema
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Industry, Organisation
 
@@ -97,28 +99,28 @@ class AllianceRowOut(Schema):
     flags: list[str]
 
 
-class AllianceIn(Schema):
+class AllianceIn(InputSchema):
     name: str
     industry: str = Field(description="industry code or name")
     description: str = ""
 
 
-class AlliancePatch(Schema):
+class AlliancePatch(InputSchema):
     name: str | None = None
     industry: str | None = None
     description: str | None = None
 
 
-class MemberIn(Schema):
-    organisation_id: int
-    joined_on: datetime.date | None = None
+class MemberIn(InputSchema):
+    organisation_id: Id
+    joined_on: IsoDate | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
-class Annex1In(Schema):
+class Annex1In(InputSchema):
     address: str | None = None
     postcode: str | None = None
     email: str | None = None
@@ -127,44 +129,44 @@ class Annex1In(Schema):
     office_phone: str | None = None
     mobile: str | None = None
     fax: str | None = None
-    total_staff: int | None = None
-    managers: int | None = None
-    title_senior: int | None = None
-    title_intermediate: int | None = None
-    title_junior: int | None = None
-    level1_count: int | None = None
-    level2_count: int | None = None
-    level3_count: int | None = None
-    level4_count: int | None = None
-    level5_count: int | None = None
-    special_ability_count: int | None = None
-    general_workers: int | None = None
+    total_staff: Headcount | None = None
+    managers: Headcount | None = None
+    title_senior: Headcount | None = None
+    title_intermediate: Headcount | None = None
+    title_junior: Headcount | None = None
+    level1_count: Headcount | None = None
+    level2_count: Headcount | None = None
+    level3_count: Headcount | None = None
+    level4_count: Headcount | None = None
+    level5_count: Headcount | None = None
+    special_ability_count: Headcount | None = None
+    general_workers: Headcount | None = None
     profile: str | None = None
 
 
-class ReportLineIn(Schema):
-    organisation_id: int
-    trained: int = 0
-    trained_general: int = 0
-    trained_level1: int = 0
-    trained_level2: int = 0
-    trained_level3: int = 0
-    trained_level4: int = 0
-    trained_level5: int = 0
-    trained_special_ability: int = 0
-    new_occupations: int = 0
-    new_special_abilities: int = 0
+class ReportLineIn(InputSchema):
+    organisation_id: Id
+    trained: Headcount = 0
+    trained_general: Headcount = 0
+    trained_level1: Headcount = 0
+    trained_level2: Headcount = 0
+    trained_level3: Headcount = 0
+    trained_level4: Headcount = 0
+    trained_level5: Headcount = 0
+    trained_special_ability: Headcount = 0
+    new_occupations: Headcount = 0
+    new_special_abilities: Headcount = 0
 
 
-class ReportLinesIn(Schema):
+class ReportLinesIn(InputSchema):
     lines: list[ReportLineIn]
 
 
-class ReportCreateIn(Schema):
+class ReportCreateIn(InputSchema):
     period: str = Field(description="half year like 2024H1")
 
 
-class ReportSubmitIn(Schema):
+class ReportSubmitIn(InputSchema):
     contact_person: str
     contact_phone: str
     year_end_summary: str = ""
@@ -203,7 +205,7 @@ class PeriodStateOut(Schema):
 class ListQuery(Schema):
     q: str = ""
     status: str = ""
-    industry: int | None = None
+    industry: Id | None = None
     overdue_only: bool = False
 
 
@@ -247,7 +249,7 @@ def _report_out(report: HalfYearReport) -> dict[str, Any]:
 
 
 def _member(
-    request: HttpRequest, pk: int, member_pk: int, *, write: bool = False
+    request: HttpRequest, pk: Id, member_pk: Id, *, write: bool = False
 ) -> tuple[Alliance, Membership]:
     alliance = selectors.alliance_get_for(request.user, pk, write=write)
     return alliance, selectors.membership_get_for(request.user, alliance, member_pk)
@@ -330,12 +332,12 @@ def get_statistics(request: HttpRequest) -> Any:
 
 
 @router.get("/{pk}", response=AllianceDetailOut)
-def get_alliance(request: HttpRequest, pk: int) -> Any:
+def get_alliance(request: HttpRequest, pk: Id) -> Any:
     return _detail(selectors.alliance_get_for(request.user, pk))
 
 
 @router.patch("/{pk}", response=AllianceDetailOut)
-def update_alliance(request: HttpRequest, pk: int, payload: AlliancePatch) -> Any:
+def update_alliance(request: HttpRequest, pk: Id, payload: AlliancePatch) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     alliance = services.alliance_update(
         alliance=alliance,
@@ -348,7 +350,7 @@ def update_alliance(request: HttpRequest, pk: int, payload: AlliancePatch) -> An
 
 
 @router.get("/{pk}/history", summary="The alliance's history, newest first")
-def get_history(request: HttpRequest, pk: int) -> Any:
+def get_history(request: HttpRequest, pk: Id) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     return [
         {"at": e.at, "actor": e.actor_label, "action": e.action, "message": e.message}
@@ -361,25 +363,25 @@ def get_history(request: HttpRequest, pk: int) -> Any:
     response=AllianceDetailOut,
     summary="File (备案) with the bureau; 400 lists every missing item",
 )
-def file_alliance(request: HttpRequest, pk: int) -> Any:
+def file_alliance(request: HttpRequest, pk: Id) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     return _detail(services.alliance_file(alliance=alliance, actor=request.user))
 
 
 @router.post("/{pk}/accept", response=AllianceDetailOut)
-def accept_alliance(request: HttpRequest, pk: int) -> Any:
+def accept_alliance(request: HttpRequest, pk: Id) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     return _detail(services.alliance_accept(alliance=alliance, actor=request.user))
 
 
 @router.post("/{pk}/return", response=AllianceDetailOut)
-def return_alliance(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def return_alliance(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     return _detail(services.alliance_return(alliance=alliance, actor=request.user, reason=payload.reason))
 
 
 @router.post("/{pk}/dissolve", response=AllianceDetailOut)
-def dissolve_alliance(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def dissolve_alliance(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     if not (selectors.is_bureau(request.user) or selectors.is_initiator_user(request.user, alliance)):
         raise PermissionDenied("只有市人社局或联盟发起单位可以解散联盟")
@@ -390,7 +392,7 @@ def dissolve_alliance(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
 
 
 @router.post("/{pk}/members", response={201: MemberOut}, summary="Add an organisation the registry holds")
-def add_member(request: HttpRequest, pk: int, payload: MemberIn) -> Any:
+def add_member(request: HttpRequest, pk: Id, payload: MemberIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
@@ -418,7 +420,7 @@ class RegisterForm(Schema):
 )
 def register_member(
     request: HttpRequest,
-    pk: int,
+    pk: Id,
     data: Form[RegisterForm],
     business_licence: File[UploadedFile | None] = None,
 ) -> Any:
@@ -434,7 +436,7 @@ def register_member(
 
 
 @router.delete("/{pk}/members/{member_pk}", response={204: None})
-def remove_member(request: HttpRequest, pk: int, member_pk: int) -> Any:
+def remove_member(request: HttpRequest, pk: Id, member_pk: Id) -> Any:
     _alliance, membership = _member(request, pk, member_pk, write=True)
     services.member_remove(membership=membership, actor=request.user)
     return 204, None
@@ -443,13 +445,13 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> Any:
 @router.post(
     "/{pk}/members/{member_pk}/lead", response=MemberOut, summary="Name this member the lead enterprise"
 )
-def set_lead(request: HttpRequest, pk: int, member_pk: int) -> Any:
+def set_lead(request: HttpRequest, pk: Id, member_pk: Id) -> Any:
     _alliance, membership = _member(request, pk, member_pk, write=True)
     return services.member_set_lead(membership=membership, actor=request.user)
 
 
 @router.get("/{pk}/members/{member_pk}/annex1", summary="A member's Annex 1 values")
-def get_annex1(request: HttpRequest, pk: int, member_pk: int) -> Any:
+def get_annex1(request: HttpRequest, pk: Id, member_pk: Id) -> Any:
     _alliance, membership = _member(request, pk, member_pk)
     o = membership.organisation
     values = {name: getattr(o, name) for name in ANNEX1_FIELDS}
@@ -469,7 +471,7 @@ def get_annex1(request: HttpRequest, pk: int, member_pk: int) -> Any:
 
 
 @router.put("/{pk}/members/{member_pk}/annex1", response=MemberOut, summary="Fill a member's Annex 1")
-def put_annex1(request: HttpRequest, pk: int, member_pk: int, payload: Annex1In) -> Any:
+def put_annex1(request: HttpRequest, pk: Id, member_pk: Id, payload: Annex1In) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
     return services.member_annex1_update(
@@ -482,7 +484,7 @@ def put_annex1(request: HttpRequest, pk: int, member_pk: int, payload: Annex1In)
     response=MemberOut,
     summary="Upload a filled Annex 1 .xlsx; 400 lists every bad cell and nothing is written",
 )
-def upload_annex1(request: HttpRequest, pk: int, member_pk: int, file: File[UploadedFile]) -> Any:
+def upload_annex1(request: HttpRequest, pk: Id, member_pk: Id, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
     return services.member_annex1_upload(
@@ -491,7 +493,7 @@ def upload_annex1(request: HttpRequest, pk: int, member_pk: int, file: File[Uplo
 
 
 @router.get("/{pk}/members/{member_pk}/annex1.xlsx", summary="Annex 1 in the official layout")
-def download_annex1(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def download_annex1(request: HttpRequest, pk: Id, member_pk: Id) -> HttpResponse:
     _alliance, membership = _member(request, pk, member_pk)
     return xlsx_response(
         annex1_download(membership, viewer=request.user), f"annex1-{membership.organisation.uscc}.xlsx"
@@ -506,7 +508,7 @@ class DocumentKindForm(Schema):
     "/{pk}/documents", response={201: DocumentOut}, summary="Upload the charter, agreement or other material"
 )
 def upload_document(
-    request: HttpRequest, pk: int, data: Form[DocumentKindForm], file: File[UploadedFile]
+    request: HttpRequest, pk: Id, data: Form[DocumentKindForm], file: File[UploadedFile]
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     return 201, services.document_upload(
@@ -518,7 +520,7 @@ def upload_document(
 
 
 @router.get("/{pk}/documents/{document_pk}", summary="Download a stored document (access-checked)")
-def download_document(request: HttpRequest, pk: int, document_pk: int) -> Any:
+def download_document(request: HttpRequest, pk: Id, document_pk: Id) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     document = alliance.documents.filter(pk=document_pk).first()
     if document is None:
@@ -534,7 +536,7 @@ def download_document(request: HttpRequest, pk: int, document_pk: int) -> Any:
 
 
 @router.get("/{pk}/annex2", summary="Annex 2 from the members' current data, as JSON")
-def get_current_annex2(request: HttpRequest, pk: int) -> Any:
+def get_current_annex2(request: HttpRequest, pk: Id) -> Any:
     return annex2_data(selectors.alliance_get_for(request.user, pk), None)
 
 
@@ -544,7 +546,7 @@ def get_current_annex2(request: HttpRequest, pk: int) -> Any:
 @router.get(
     "/{pk}/reports", response=list[PeriodStateOut], summary="Every reportable half year with its flags"
 )
-def list_reports(request: HttpRequest, pk: int) -> Any:
+def list_reports(request: HttpRequest, pk: Id) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     return [
         {
@@ -561,14 +563,14 @@ def list_reports(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/{pk}/reports", response={201: ReportOut})
-def create_report(request: HttpRequest, pk: int, payload: ReportCreateIn) -> Any:
+def create_report(request: HttpRequest, pk: Id, payload: ReportCreateIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = services.report_create(alliance=alliance, period=_period(payload.period), actor=request.user)
     return 201, _report_out(report)
 
 
 @router.get("/{pk}/reports/{period}", response=ReportOut)
-def get_report(request: HttpRequest, pk: int, period: str) -> Any:
+def get_report(request: HttpRequest, pk: Id, period: str) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     return _report_out(selectors.report_get_for(request.user, alliance, period))
 
@@ -576,7 +578,7 @@ def get_report(request: HttpRequest, pk: int, period: str) -> Any:
 @router.put(
     "/{pk}/reports/{period}/annex3", response=ReportOut, summary="Annex 3 figures (all lines or none)"
 )
-def put_annex3(request: HttpRequest, pk: int, period: str, payload: ReportLinesIn) -> Any:
+def put_annex3(request: HttpRequest, pk: Id, period: str, payload: ReportLinesIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
     return _report_out(
@@ -591,7 +593,7 @@ def put_annex3(request: HttpRequest, pk: int, period: str, payload: ReportLinesI
     response=ReportOut,
     summary="Upload a filled Annex 3 .xlsx; 400 lists every bad cell and nothing is written",
 )
-def upload_annex3(request: HttpRequest, pk: int, period: str, file: File[UploadedFile]) -> Any:
+def upload_annex3(request: HttpRequest, pk: Id, period: str, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
     content = read_upload(file, label="工作进展情况表")
@@ -601,7 +603,7 @@ def upload_annex3(request: HttpRequest, pk: int, period: str, file: File[Uploade
 @router.post(
     "/{pk}/reports/{period}/submit", response=ReportOut, summary="Submit (Annex 2 is frozen as a snapshot)"
 )
-def submit_report(request: HttpRequest, pk: int, period: str, payload: ReportSubmitIn) -> Any:
+def submit_report(request: HttpRequest, pk: Id, period: str, payload: ReportSubmitIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
     if payload.lines is not None:
@@ -619,14 +621,14 @@ def submit_report(request: HttpRequest, pk: int, period: str, payload: ReportSub
 
 
 @router.post("/{pk}/reports/{period}/accept", response=ReportOut)
-def accept_report(request: HttpRequest, pk: int, period: str) -> Any:
+def accept_report(request: HttpRequest, pk: Id, period: str) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return _report_out(services.report_accept(report=report, actor=request.user))
 
 
 @router.post("/{pk}/reports/{period}/return", response=ReportOut)
-def return_report(request: HttpRequest, pk: int, period: str, payload: ReasonIn) -> Any:
+def return_report(request: HttpRequest, pk: Id, period: str, payload: ReasonIn) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return _report_out(services.report_return(report=report, actor=request.user, reason=payload.reason))
@@ -635,7 +637,7 @@ def return_report(request: HttpRequest, pk: int, period: str, payload: ReasonIn)
 @router.get(
     "/{pk}/reports/{period}/annex2", summary="The report's Annex 2 as JSON (its snapshot once submitted)"
 )
-def get_annex2(request: HttpRequest, pk: int, period: str) -> Any:
+def get_annex2(request: HttpRequest, pk: Id, period: str) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return {
@@ -647,14 +649,14 @@ def get_annex2(request: HttpRequest, pk: int, period: str) -> Any:
 
 
 @router.get("/{pk}/reports/{period}/annex2.xlsx", summary="Annex 2 in the official layout")
-def download_annex2(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+def download_annex2(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return xlsx_response(annex2_download(alliance, report), f"annex2-{alliance.pk}-{report.period}.xlsx")
 
 
 @router.get("/{pk}/reports/{period}/annex3.xlsx", summary="Annex 3 in the official layout")
-def download_annex3(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+def download_annex3(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return xlsx_response(annex3_download(report), f"annex3-{alliance.pk}-{report.period}.xlsx")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skillcity.alliances.annexes import ANNEX1_FIELDS
 from skillcity.alliances.models import DocumentKind
+from skillcity.core.bounds import headcount_field
 from skillcity.core.uploads import UploadField
 from skillcity.registry.forms import RegistryForm
 from skillcity.registry.models import Industry, Organisation, OrganisationCategory, Town
@@ -96,10 +97,9 @@ class Annex1Form(StyledForm):
                     widget=forms.TextInput(attrs={"class": "form-control"}),
                 )
             else:
-                field = forms.IntegerField(
-                    label=_ANNEX1_LABELS[name],
+                field = headcount_field(
+                    _ANNEX1_LABELS[name],
                     required=False,
-                    min_value=0,
                     widget=forms.NumberInput(attrs={"class": "form-control", "min": 0}),
                 )
             self.fields[name] = field

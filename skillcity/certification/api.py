@@ -15,7 +15,9 @@ from ninja.files import UploadedFile
 from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.models import Candidate, Certificate, Evaluator, Session
 from skillcity.core.access import acting_user, get_for
+from skillcity.core.bounds import Id, IsoDate, Level, Limit
 from skillcity.core.errors import DomainError
+from skillcity.core.schemas import InputSchema
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Organisation
 
@@ -62,7 +64,7 @@ def verify(request: HttpRequest, number: str = "", name: str = "") -> Any:
     return selectors.verify_by_number(number=number, name=name).as_dict()
 
 
-class QrIn(Schema):
+class QrIn(InputSchema):
     qr: str = Field(max_length=4000, description="the scanned QR string (payload.signature) or the whole URL")
 
 
@@ -119,14 +121,14 @@ class EvaluatorOut(Schema):
         return list(obj.scopes.select_related("occupation"))
 
 
-class ScopeIn(Schema):
+class ScopeIn(InputSchema):
     occupation: str = Field(description="occupation code")
-    highest_level: int = Field(ge=1, le=5)
-    lowest_level: int = Field(ge=1, le=5)
+    highest_level: Level
+    lowest_level: Level
 
 
-class EvaluatorIn(Schema):
-    organisation_id: int
+class EvaluatorIn(InputSchema):
+    organisation_id: Id
     kind: str
     scope: list[ScopeIn]
     provincial: bool = False
@@ -161,13 +163,13 @@ def file_evaluator(request: HttpRequest, payload: EvaluatorIn) -> Any:
     return 201, evaluator
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     decision: str = Field(description="approve | return | reject")
     note: str = ""
 
 
 @router.post("/evaluators/{pk}/review", response=EvaluatorOut)
-def review_evaluator(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
+def review_evaluator(request: HttpRequest, pk: Id, payload: ReviewIn) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), pk)
     return services.evaluator_review(
@@ -175,12 +177,12 @@ def review_evaluator(request: HttpRequest, pk: int, payload: ReviewIn) -> Any:
     )
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
 @router.post("/evaluators/{pk}/suspend", response=EvaluatorOut)
-def suspend_evaluator(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def suspend_evaluator(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), pk)
     return services.evaluator_suspend(evaluator=evaluator, reason=payload.reason, actor=user)
@@ -221,12 +223,12 @@ class SessionOut(Schema):
     state: str
 
 
-class SessionIn(Schema):
-    evaluator_id: int
+class SessionIn(InputSchema):
+    evaluator_id: Id
     occupation: str
-    level: int
+    level: Level
     kind: str = Field(description="grading | promotion")
-    date: datetime.date
+    date: IsoDate
     site: str
     direction: str = ""
 
@@ -271,7 +273,7 @@ class SessionDetailOut(SessionOut):
 
 
 @router.get("/sessions", response=list[SessionOut])
-def list_sessions(request: HttpRequest, evaluator_id: int | None = None) -> Any:
+def list_sessions(request: HttpRequest, evaluator_id: Id | None = None) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), evaluator_id) if evaluator_id else None
     return selectors.session_list(user, evaluator=evaluator)[:500]
@@ -294,25 +296,25 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Any:
     return 201, session
 
 
-def _session(request: HttpRequest, pk: int) -> Session:
+def _session(request: HttpRequest, pk: Id) -> Session:
     return get_for(
         acting_user(request), Session.objects.select_related("evaluator__organisation", "occupation"), pk
     )
 
 
 @router.get("/sessions/{pk}", response=SessionDetailOut)
-def get_session(request: HttpRequest, pk: int) -> Any:
+def get_session(request: HttpRequest, pk: Id) -> Any:
     return _session(request, pk)
 
 
-class CandidateIn(Schema):
-    worker_id: int
+class CandidateIn(InputSchema):
+    worker_id: Id
     exceptional_grounds: str = ""
     exceptional_note: str = ""
 
 
 @router.post("/sessions/{pk}/candidates", response={201: CandidateOut})
-def add_candidate(request: HttpRequest, pk: int, payload: CandidateIn) -> Any:
+def add_candidate(request: HttpRequest, pk: Id, payload: CandidateIn) -> Any:
     session = _session(request, pk)
     worker = selectors.candidate_worker(session, pk=payload.worker_id, message="劳动者不存在")
     candidate = services.candidate_add(
@@ -325,13 +327,13 @@ def add_candidate(request: HttpRequest, pk: int, payload: CandidateIn) -> Any:
     return 201, candidate
 
 
-class ResultIn(Schema):
+class ResultIn(InputSchema):
     theory_score: str
     practical_score: str
 
 
 @router.post("/candidates/{pk}/result", response=CandidateOut)
-def record_result(request: HttpRequest, pk: int, payload: ResultIn) -> Any:
+def record_result(request: HttpRequest, pk: Id, payload: ResultIn) -> Any:
     candidate = get_for(acting_user(request), Candidate.objects.select_related("session__evaluator"), pk)
     return services.result_record(
         candidate=candidate,
@@ -353,7 +355,7 @@ class ImportOut(Schema):
 
 
 @router.post("/sessions/{pk}/results-import", response={200: ImportOut, 400: ImportOut})
-def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
+def import_results(request: HttpRequest, pk: Id, file: File[UploadedFile]) -> Any:
     session = _session(request, pk)
     result = imports.results_import(
         session=session,
@@ -365,12 +367,12 @@ def import_results(request: HttpRequest, pk: int, file: File[UploadedFile]) -> A
     return (200 if result.ok else 400), body
 
 
-class IssueIn(Schema):
-    issued_on: datetime.date | None = None
+class IssueIn(InputSchema):
+    issued_on: IsoDate | None = None
 
 
 @router.post("/sessions/{pk}/issue", response={201: list[CertificateOut]})
-def issue_certificates(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
+def issue_certificates(request: HttpRequest, pk: Id, payload: IssueIn) -> Any:
     session = _session(request, pk)
     return 201, services.certificates_issue(
         session=session, actor=acting_user(request), issued_on=payload.issued_on
@@ -382,24 +384,24 @@ def issue_certificates(request: HttpRequest, pk: int, payload: IssueIn) -> Any:
 
 @router.get("/certificates", response=list[CertificateOut])
 def list_certificates(
-    request: HttpRequest, q: str = "", evaluator_id: int | None = None, limit: int = 100
+    request: HttpRequest, q: str = "", evaluator_id: Id | None = None, limit: Limit = 100
 ) -> Any:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.all(), evaluator_id) if evaluator_id else None
-    return selectors.certificate_list(user, q=q, evaluator=evaluator)[: max(1, min(limit, 500))]
+    return selectors.certificate_list(user, q=q, evaluator=evaluator)[:limit]
 
 
-def _certificate(request: HttpRequest, pk: int) -> Certificate:
+def _certificate(request: HttpRequest, pk: Id) -> Certificate:
     return get_for(acting_user(request), selectors.certificate_list(acting_user(request)), pk)
 
 
 @router.get("/certificates/{pk}", response=CertificateOut)
-def get_certificate(request: HttpRequest, pk: int) -> Any:
+def get_certificate(request: HttpRequest, pk: Id) -> Any:
     return _certificate(request, pk)
 
 
 @router.get("/certificates/{pk}/pdf", summary="The certificate PDF (shows the full ID number)")
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: HttpRequest, pk: Id) -> HttpResponse:
     certificate = _certificate(request, pk)
     response = HttpResponse(
         pdf.certificate_pdf_download(
@@ -412,7 +414,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @router.post("/certificates/{pk}/revoke", response=CertificateOut)
-def revoke_certificate(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def revoke_certificate(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     certificate = _certificate(request, pk)
     return services.certificate_revoke(
         certificate=certificate, reason=payload.reason, actor=acting_user(request)

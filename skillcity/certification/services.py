@@ -34,6 +34,7 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.audit import audit_record, snapshot
+from skillcity.core.bounds import SCORE_MAX, SCORE_PLACES
 from skillcity.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from skillcity.core.masking import mask_id_number
 from skillcity.registry.models import Occupation, Organisation, SkillRecord, Worker
@@ -378,9 +379,9 @@ def parse_score(value: Any, field: str) -> Decimal:
         score = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError("score_invalid", _("成绩应为数字"), {field: _("应为0-100的数字")}) from None
-    if not score.is_finite() or score < 0 or score > 100:
+    if not score.is_finite() or score < 0 or score > SCORE_MAX:
         raise DomainError("score_invalid", _("成绩应在0-100之间"), {field: _("应为0-100的数字")})
-    if score != score.quantize(Decimal("0.1")):
+    if score != score.quantize(Decimal(1).scaleb(-SCORE_PLACES)):
         raise DomainError("score_invalid", _("成绩最多保留一位小数"), {field: _("最多一位小数")})
     return score
 

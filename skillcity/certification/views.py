@@ -26,6 +26,8 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.bounds import by_id as _by_id
+from skillcity.core.bounds import parse_iso_date, parse_level
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, SkillLevel
@@ -190,9 +192,10 @@ def _parse_scope(request: HttpRequest) -> list[services.ScopeLine]:
         occupation = Occupation.objects.filter(code=code.strip()).first()
         if occupation is None:
             raise DomainError("unknown_occupation", _("未知职业编码：%(c)s") % {"c": code}, {"scope": code})
-        if not (high.isdigit() and low.isdigit()):
-            raise DomainError("scope_levels_invalid", _("请选择等级范围"), {"scope": code})
-        lines.append((occupation, int(high), int(low)))
+        try:
+            lines.append((occupation, parse_level(high), parse_level(low)))
+        except ValueError:
+            raise DomainError("scope_levels_invalid", _("请选择等级范围"), {"scope": code}) from None
     return lines
 
 
@@ -285,19 +288,18 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.select_related("organisation"), pk)
     try:
-        occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
+        occupation = _by_id(Occupation, request.POST.get("occupation"))
         if occupation is None:
             raise DomainError("invalid", _("请选择职业（工种）"), {"occupation": _("必填")})
         level = request.POST.get("level", "")
-        date_text = request.POST.get("date", "")
         try:
-            date = datetime.date.fromisoformat(date_text)
-        except ValueError:
-            raise DomainError("invalid", _("考核日期格式应为 YYYY-MM-DD"), {"date": _("日期无效")}) from None
+            date = parse_iso_date(request.POST.get("date", ""))
+        except ValueError as exc:
+            raise DomainError("invalid", _("考核日期：%(e)s") % {"e": exc}, {"date": str(exc)}) from None
         session = services.session_create(
             evaluator=evaluator,
             occupation=occupation,
-            level=int(level) if level.isdigit() else 0,
+            level=int(level) if level in ("1", "2", "3", "4", "5") else 0,
             kind=request.POST.get("kind", ""),
             date=date,
             site=request.POST.get("site", ""),
@@ -432,9 +434,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     try:
-        issued_on = datetime.date.fromisoformat(
-            request.POST.get("issued_on", "") or datetime.date.today().isoformat()
-        )
+        issued_on = parse_iso_date(request.POST.get("issued_on", "") or datetime.date.today().isoformat())
         issued = services.certificates_issue(session=session, actor=acting_user(request), issued_on=issued_on)
         messages.success(request, _("已发放 %(n)d 本证书") % {"n": len(issued)})
     except ValueError:

@@ -7,6 +7,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from skillcity.core.bounds import YEAR_MAX, YEAR_MIN
+
 
 @dataclass(frozen=True, order=True)
 class HalfYear:
@@ -22,6 +24,8 @@ class HalfYear:
         m = re.fullmatch(r"(\d{4})-?H([12])", text.strip().upper())
         if not m:
             raise ValueError(f"{text!r} is not a half year like 2024H1")
+        if not YEAR_MIN <= int(m.group(1)) <= YEAR_MAX:  # 0000H1 has no dates; 9999H2 none after it
+            raise ValueError(f"{text!r}: the year must be from {YEAR_MIN} to {YEAR_MAX}")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod

@@ -3,8 +3,6 @@ header), lists and the funds report. Lookups through selectors/core.access, writ
 
 from __future__ import annotations
 
-import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,8 +11,10 @@ from ninja import Field, Header, Query, Router, Schema
 from ninja.decorators import decorate_view
 
 from skillcity.core.access import acting_user, client_address, require_role
+from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
+from skillcity.core.schemas import InputSchema
 from skillcity.grants import objections, outcomes, selectors, services
 from skillcity.grants.models import (
     OBJECTION_CONTACT_MAX,
@@ -28,37 +28,37 @@ from skillcity.grants.models import (
 router = Router(tags=["grants"])
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     rule_id: str
-    event_date: datetime.date
+    event_date: IsoDate
     facts: dict[str, Any] = {}
-    requested_amount: Decimal | None = None
+    requested_amount: Money | None = None
 
 
-class PreviewIn(Schema):
+class PreviewIn(InputSchema):
     rule_id: str
-    event_date: datetime.date
+    event_date: IsoDate
     facts: dict[str, Any] = {}
 
 
-class DecisionIn(Schema):
-    amount: Decimal | None = None
+class DecisionIn(InputSchema):
+    amount: Money | None = None
     reason: str = ""
 
 
-class NoticeIn(Schema):
-    start: datetime.date | None = None
-    working_days: int | None = None
+class NoticeIn(InputSchema):
+    start: IsoDate | None = None
+    working_days: WorkingDays | None = None
 
 
-class ObjectionIn(Schema):
+class ObjectionIn(InputSchema):
     # The bounds are checked by the service too (pages use it), with the same messages.
     text: str = Field(..., description=f"异议内容，至多 {OBJECTION_TEXT_MAX} 字")
     contact: str = Field("", description=f"联系方式，至多 {OBJECTION_CONTACT_MAX} 字；未登录时必填")
 
 
-class SpamDismissIn(Schema):
-    ids: list[int] = Field(..., description=f"要驳回的异议编号，一次至多 {services.OBJECTION_BULK_MAX} 条")
+class SpamDismissIn(InputSchema):
+    ids: list[Id] = Field(..., description=f"要驳回的异议编号，一次至多 {services.OBJECTION_BULK_MAX} 条")
     reason: str
 
 
@@ -94,7 +94,7 @@ def _body_bounded(run: Any) -> Any:
     return wrapper
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     resolution: str
     upheld: bool
 
@@ -171,11 +171,11 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Any:
 
 
 @router.get("/applications/{pk}")
-def get_application(request: HttpRequest, pk: int) -> Any:
+def get_application(request: HttpRequest, pk: Id) -> Any:
     return _app_out(selectors.application_for(acting_user(request), pk), events=True)
 
 
-def _act(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
+def _act(request: HttpRequest, pk: Id, fn: Any, **kwargs: Any) -> Any:
     user = acting_user(request)
     app = selectors.application_for(user, pk)
     result = fn(application=app, actor=user, **kwargs)
@@ -184,48 +184,48 @@ def _act(request: HttpRequest, pk: int, fn: Any, **kwargs: Any) -> Any:
 
 
 @router.post("/applications/{pk}/submit")
-def submit(request: HttpRequest, pk: int) -> Any:
+def submit(request: HttpRequest, pk: Id) -> Any:
     return _app_out(_act(request, pk, services.application_submit)[1])
 
 
 @router.post("/applications/{pk}/withdraw")
-def withdraw(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def withdraw(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_withdraw, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/pass")
-def review_pass(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_pass(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(
         _act(request, pk, services.application_review_pass, amount=body.amount, reason=body.reason)[1]
     )
 
 
 @router.post("/applications/{pk}/return")
-def review_return(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_return(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_return, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/reject")
-def review_reject(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def review_reject(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(_act(request, pk, services.application_reject, reason=body.reason)[1])
 
 
 @router.post("/applications/{pk}/notice")
-def start_notice(request: HttpRequest, pk: int, body: NoticeIn) -> Any:
+def start_notice(request: HttpRequest, pk: Id, body: NoticeIn) -> Any:
     return _app_out(
         _act(request, pk, services.notice_start, start=body.start, working_days=body.working_days)[1]
     )
 
 
 @router.post("/applications/{pk}/approve")
-def approve(request: HttpRequest, pk: int, body: DecisionIn) -> Any:
+def approve(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     return _app_out(
         _act(request, pk, services.application_approve, amount=body.amount, reason=body.reason)[1]
     )
 
 
 @router.post("/applications/{pk}/pay")
-def pay(request: HttpRequest, pk: int, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
+def pay(request: HttpRequest, pk: Id, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
     payment, app = _act(request, pk, services.payment_make, idempotency_key=idempotency_key)
     return {"payment": payment.pk, "amount": money_str(payment.amount), "application": _app_out(app)}
 
@@ -248,7 +248,7 @@ def list_notices(request: HttpRequest) -> Any:
 
 @router.post("/notices/{pk}/objections", auth=None, response={201: dict})
 @decorate_view(_body_bounded)
-def lodge_objection(request: HttpRequest, pk: int, body: ObjectionIn) -> Any:
+def lodge_objection(request: HttpRequest, pk: Id, body: ObjectionIn) -> Any:
     """Anyone may object while a notice runs; the answer carries the receipt number to quote."""
     notice = PublicNotice.objects.filter(pk=pk).first()
     if notice is None:
@@ -286,7 +286,7 @@ def dismiss_objections_as_spam(request: HttpRequest, body: SpamDismissIn) -> Any
 
 
 @router.post("/objections/{pk}/resolve")
-def resolve_objection(request: HttpRequest, pk: int, body: ResolveIn) -> Any:
+def resolve_objection(request: HttpRequest, pk: Id, body: ResolveIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     objection = Objection.objects.filter(pk=pk).first()

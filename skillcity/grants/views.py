@@ -7,7 +7,7 @@ import contextlib
 import datetime
 import json
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, client_address, require_role
+from skillcity.core.bounds import parse_iso_date, parse_money
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
@@ -36,9 +37,9 @@ def _amount(raw: str) -> Decimal | None:
     if not raw:
         return None
     try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise DomainError("bad_amount", _("金额格式不正确"), {"amount": _("格式不正确")}) from None
+        return parse_money(raw)
+    except ValueError as exc:
+        raise DomainError("bad_amount", _("金额有误：%(e)s") % {"e": exc}, {"amount": str(exc)}) from None
 
 
 def _facts(raw: str) -> dict[str, Any]:
@@ -110,7 +111,7 @@ class _ApplyInput:
         post = self.form.data
         raw_date = (post.get("event_date") or post.get("date") or "").strip()
         try:
-            event_date = datetime.date.fromisoformat(raw_date)
+            event_date = parse_iso_date(raw_date)
         except ValueError:
             raise DomainError(
                 "bad_date", _("请填写事项发生日期（YYYY-MM-DD）"), {"event_date": _("日期格式不正确")}
@@ -150,7 +151,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     event_date = suggested
     if request.method == "POST":
         with contextlib.suppress(ValueError):  # read() names the field
-            event_date = datetime.date.fromisoformat(request.POST.get("event_date", ""))
+            event_date = parse_iso_date(request.POST.get("event_date", ""))
     provided = flows.provided_facts(rule.id, _applicant(user), event_date)
     inputs = _ApplyInput(request, rule, provided)
     labels = {f.name: f.label for f in rule.facts}

@@ -4,14 +4,16 @@ through registry.services; ID numbers and phones are always masked except throug
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for
 from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.bounds import Headcount, Id, IsoDate, Level, PageNumber, PageSize
 from skillcity.core.errors import DomainError, PermissionDenied
+from skillcity.core.schemas import InputSchema
 from skillcity.registry import selectors, services
 from skillcity.registry.models import Industry, Occupation, Organisation, Town, Worker
 
@@ -95,8 +97,8 @@ class WorkerPage(Page):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=500)
+    page: PageNumber = 1
+    page_size: PageSize = 50
 
 
 def _page(queryset: Any, query: PageQuery) -> dict[str, Any]:
@@ -126,9 +128,9 @@ def list_occupations(request: HttpRequest) -> Any:
 
 class OrganisationFilters(PageQuery):
     q: str = ""
-    town: int | None = None
+    town: Id | None = None
     category: str = ""
-    industry: int | None = None
+    industry: Id | None = None
 
 
 @router.get("/organisations", response=OrganisationPage)
@@ -144,16 +146,15 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @router.get("/organisations/{pk}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, pk: int) -> Any:
+def get_organisation(request: HttpRequest, pk: Id) -> Any:
     return get_for(acting_user(request), Organisation.objects.select_related("town", "industry"), pk)
 
 
-class OrganisationIn(Schema):
-    """Values as on the form; `town` and `industry` take a code or a name."""
+class OrganisationPatch(InputSchema):
+    """Values as on the form; `town` and `industry` take a code or a name. The USCC cannot be changed."""
 
     name: str | None = None
     category: str | None = None
-    uscc: str | None = None
     town: str | None = None
     industry: str | None = None
     legal_representative: str | None = None
@@ -165,18 +166,22 @@ class OrganisationIn(Schema):
     mobile: str | None = None
     fax: str | None = None
     profile: str | None = None
-    total_staff: int | None = None
-    managers: int | None = None
-    title_senior: int | None = None
-    title_intermediate: int | None = None
-    title_junior: int | None = None
-    level1_count: int | None = None
-    level2_count: int | None = None
-    level3_count: int | None = None
-    level4_count: int | None = None
-    level5_count: int | None = None
-    special_ability_count: int | None = None
-    general_workers: int | None = None
+    total_staff: Headcount | None = None
+    managers: Headcount | None = None
+    title_senior: Headcount | None = None
+    title_intermediate: Headcount | None = None
+    title_junior: Headcount | None = None
+    level1_count: Headcount | None = None
+    level2_count: Headcount | None = None
+    level3_count: Headcount | None = None
+    level4_count: Headcount | None = None
+    level5_count: Headcount | None = None
+    special_ability_count: Headcount | None = None
+    general_workers: Headcount | None = None
+
+
+class OrganisationIn(OrganisationPatch):
+    uscc: str | None = None
 
 
 def _own_town_code(request: HttpRequest) -> str:
@@ -190,6 +195,21 @@ def _scoped_town(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     user = acting_user(request)
     if getattr(user, "role", "") == "town_officer":
         data["town"] = _own_town_code(request)  # a town officer registers in their own town only
+    return data
+
+
+def _own_town_only(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    """A town officer keeps records in their own town: another town is refused, not quietly replaced."""
+    user = acting_user(request)
+    if getattr(user, "role", "") == "town_officer" and "town" in data:
+        town = user.town
+        if town is None or str(data["town"]).strip() not in (town.code, town.name):
+            raise DomainError(
+                "invalid",
+                "town：镇街工作人员不能把记录移到其他镇街",
+                {"town": "不能改为其他镇街"},
+                status=422,
+            )
     return data
 
 
@@ -207,20 +227,17 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 
 
 @router.patch("/organisations/{pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationIn) -> Any:
+def update_organisation(request: HttpRequest, pk: Id, payload: OrganisationPatch) -> Any:
     organisation = get_for(acting_user(request), Organisation.objects.all(), pk, write=True)
-    data = payload.dict(exclude_none=True)
-    data.pop("uscc", None)
-    if getattr(acting_user(request), "role", "") == "town_officer" and "town" in data:
-        data["town"] = _own_town_code(request)
+    data = _own_town_only(request, payload.dict(exclude_none=True))
     return services.organisation_update(organisation=organisation, data=data, actor=acting_user(request))
 
 
 class WorkerFilters(PageQuery):
     q: str = ""
-    town: int | None = None
-    level: str = ""
-    employer: int | None = None
+    town: Id | None = None
+    level: Literal["", "1", "2", "3", "4", "5", "none"] = ""
+    employer: Id | None = None
 
 
 @router.get("/workers", response=WorkerPage)
@@ -236,17 +253,22 @@ def list_workers(request: HttpRequest, filters: Query[WorkerFilters]) -> Any:
 
 
 @router.get("/workers/{pk}", response=WorkerOut)
-def get_worker(request: HttpRequest, pk: int) -> Any:
+def get_worker(request: HttpRequest, pk: Id) -> Any:
     return get_for(acting_user(request), Worker.objects.select_related("town"), pk)
 
 
-class WorkerIn(Schema):
+class WorkerPatch(InputSchema):
+    """What may change on a registered worker: the ID number never, the level only by skill records."""
+
     name: str | None = None
-    id_number: str | None = None
     phone: str | None = None
     town: str | None = None
     employer: str | None = Field(None, description="employer USCC")
-    highest_level: int | None = None
+
+
+class WorkerIn(WorkerPatch):
+    id_number: str | None = None
+    highest_level: Level | None = None
     occupation: str | None = Field(None, description="occupation code, required with highest_level")
 
 
@@ -258,11 +280,9 @@ def create_worker(request: HttpRequest, payload: WorkerIn) -> Any:
 
 
 @router.patch("/workers/{pk}", response=WorkerOut)
-def update_worker(request: HttpRequest, pk: int, payload: WorkerIn) -> Any:
+def update_worker(request: HttpRequest, pk: Id, payload: WorkerPatch) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
-    data = payload.dict(exclude_none=True)
-    if getattr(acting_user(request), "role", "") == "town_officer" and "town" in data:
-        data["town"] = _own_town_code(request)
+    data = _own_town_only(request, payload.dict(exclude_none=True))
     return services.worker_update(worker=worker, data=data, actor=acting_user(request))
 
 
@@ -272,7 +292,7 @@ class RevealOut(Schema):
 
 
 @router.post("/workers/{pk}/reveal", response=RevealOut, summary="Full ID number and phone (audited)")
-def reveal_worker(request: HttpRequest, pk: int) -> Any:
+def reveal_worker(request: HttpRequest, pk: Id) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk)
     if not getattr(acting_user(request), "sees_personal_data", False):
         raise PermissionDenied("您的角色无权查看完整个人信息")
@@ -293,11 +313,11 @@ class SkillRecordOut(Schema):
     certificate_number: str
 
 
-class SkillRecordIn(Schema):
+class SkillRecordIn(InputSchema):
     kind: str
-    obtained_on: datetime.date
+    obtained_on: IsoDate
     occupation: str | None = Field(None, description="occupation code")
-    level: int | None = None
+    level: Level | None = None
     title_grade: str = ""
     honour: str = ""
     name: str = ""
@@ -305,13 +325,13 @@ class SkillRecordIn(Schema):
 
 
 @router.get("/workers/{pk}/records", response=list[SkillRecordOut], summary="A worker's skill records")
-def list_skill_records(request: HttpRequest, pk: int) -> Any:
+def list_skill_records(request: HttpRequest, pk: Id) -> Any:
     worker = get_for(acting_user(request), Worker.objects.all(), pk)
     return worker.skill_records.select_related("occupation").order_by("obtained_on", "id")
 
 
 @router.post("/workers/{pk}/records", response={201: SkillRecordOut}, summary="Add a skill record")
-def add_skill_record(request: HttpRequest, pk: int, payload: SkillRecordIn) -> Any:
+def add_skill_record(request: HttpRequest, pk: Id, payload: SkillRecordIn) -> Any:
     _require_officer(request)
     worker = get_for(acting_user(request), Worker.objects.all(), pk, write=True)
     occupation = None

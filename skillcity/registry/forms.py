@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from skillcity.core.bounds import IsoDateField, headcount_field
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -114,9 +115,7 @@ class OrganisationForm(RegistryForm):
             self.fields["town"].initial = town_locked.code
         self._set_choices("industry", [("", "—"), *[(i.code, i.name) for i in Industry.objects.all()]])
         for name in STAFF_COUNT_FIELDS:
-            self.fields[name] = forms.IntegerField(
-                label=_STAFF_LABELS[name], min_value=0, required=False, initial=0
-            )
+            self.fields[name] = headcount_field(_STAFF_LABELS[name], required=False, initial=0)
         self.fields["profile"] = forms.CharField(
             label=_("单位简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False
         )
@@ -163,7 +162,7 @@ class SkillRecordForm(RegistryForm):
     name = forms.CharField(
         label=_("名称"), max_length=100, required=False, help_text=_("专项职业能力、特种作业或职称的名称")
     )
-    obtained_on = forms.DateField(label=_("取得日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    obtained_on = IsoDateField(label=_("取得日期"), widget=forms.DateInput(attrs={"type": "date"}))
     certificate_number = forms.CharField(label=_("证书编号"), max_length=32, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
+from skillcity.core.bounds import by_id, parse_headcount
 from skillcity.core.validators import parse_resident_id, validate_phone, validate_uscc
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -75,10 +76,10 @@ def _count(cleaned: Cleaned, data: Mapping[str, Any], name: str) -> None:
     if text == "":
         cleaned.values[name] = 0
         return
-    if not re.fullmatch(r"\d{1,7}", text):
-        cleaned.fail(name, "应为不小于0的整数")
-        return
-    cleaned.values[name] = int(text)
+    try:
+        cleaned.values[name] = parse_headcount(text)
+    except ValueError as exc:
+        cleaned.fail(name, str(exc))
 
 
 def check_staff_counts(values: Mapping[str, int]) -> dict[str, str]:
@@ -254,8 +255,8 @@ def clean_worker(
             employer = (employers or {}).get(text) if employers is not None else None
             if employer is None and employers is None:
                 employer = Organisation.objects.filter(uscc=text.upper()).first()
-                if employer is None and text.isdigit():
-                    employer = Organisation.objects.filter(pk=int(text)).first()
+                if employer is None:
+                    employer = by_id(Organisation, text)
             if employer is None:
                 cleaned.fail("employer", f"未找到统一社会信用代码为“{text}”的单位")
             else:

@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, can_write, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.bounds import query_ids, report_ignored_filters
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.core.uploads import read_upload
 from skillcity.registry import imports, selectors, services
@@ -59,25 +62,40 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # --- workers -------------------------------------------------------------------------------------
 
 
-def _worker_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+_WORKER_FILTERS = {"town": gettext_lazy("所在镇街"), "employer": gettext_lazy("工作单位")}
+_ORGANISATION_FILTERS = {"town": gettext_lazy("所在镇街"), "industry": gettext_lazy("所属产业")}
+LEVEL_FILTERS = ("1", "2", "3", "4", "5", "none")
+
+
+def _worker_queryset(request: HttpRequest) -> tuple[Any, dict[str, str], list[str]]:
     f = _filters(request, ["q", "town", "level", "employer", "high_skilled"])
-    town = f["town"] if acting_user(request).is_bureau or acting_user(request).is_superuser else ""
-    employer = int(f["employer"]) if f["employer"].isdigit() else None
+    ids, bad = query_ids(f, _WORKER_FILTERS)
+    if f["level"] not in ("", *LEVEL_FILTERS):
+        bad.append(_("技能等级"))
+    user = acting_user(request)
     workers = selectors.worker_list(
-        acting_user(request),
+        user,
         q=f["q"],
-        town=town or None,
-        level=f["level"] if f["level"] in ("1", "2", "3", "4", "5", "none") else None,
-        employer=employer,
+        town=ids["town"] if user.is_bureau or user.is_superuser else None,
+        level=f["level"] if f["level"] in LEVEL_FILTERS else None,
+        employer=ids["employer"],
         high_skilled={"1": True, "0": False}.get(f["high_skilled"]),
     )
-    return workers, f
+    return workers, f, bad
+
+
+def _export_or_back(request: HttpRequest, bad: list[str], list_name: str) -> HttpResponse | None:
+    """An export with a filter that is not valid goes back to its list, which names the filter."""
+    if not bad:
+        return None
+    return redirect(f"{reverse(list_name)}?{request.GET.urlencode()}")
 
 
 @login_required
 def worker_list(request: HttpRequest) -> HttpResponse:
     require_role(acting_user(request), *STAFF_ROLES)
-    workers, f = _worker_queryset(request)
+    workers, f, bad = _worker_queryset(request)
+    report_ignored_filters(request, bad)
     page = Paginator(workers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -96,7 +114,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def worker_export(request: HttpRequest) -> HttpResponse:
     require_role(acting_user(request), *STAFF_ROLES)
-    workers, _f = _worker_queryset(request)
+    workers, _f, bad = _worker_queryset(request)
+    if back := _export_or_back(request, bad, "registry:worker_list"):
+        return back
     full = request.GET.get("full") == "1"
     if full:
         require_role(acting_user(request), "bureau_officer")
@@ -222,23 +242,25 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- organisations -------------------------------------------------------------------------------
 
 
-def _organisation_queryset(request: HttpRequest) -> tuple[Any, dict[str, str]]:
+def _organisation_queryset(request: HttpRequest) -> tuple[Any, dict[str, str], list[str]]:
     f = _filters(request, ["q", "town", "category", "industry"])
-    town = f["town"] if acting_user(request).is_bureau or acting_user(request).is_superuser else ""
+    ids, bad = query_ids(f, _ORGANISATION_FILTERS)
+    user = acting_user(request)
     organisations = selectors.organisation_list(
-        acting_user(request),
+        user,
         q=f["q"],
-        town=town or None,
+        town=ids["town"] if user.is_bureau or user.is_superuser else None,
         category=f["category"],
-        industry=f["industry"] or None,
+        industry=ids["industry"],
     )
-    return organisations, f
+    return organisations, f, bad
 
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     require_role(acting_user(request), *STAFF_ROLES)
-    organisations, f = _organisation_queryset(request)
+    organisations, f, bad = _organisation_queryset(request)
+    report_ignored_filters(request, bad)
     page = Paginator(organisations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -258,7 +280,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_export(request: HttpRequest) -> HttpResponse:
     require_role(acting_user(request), *STAFF_ROLES)
-    organisations, _f = _organisation_queryset(request)
+    organisations, _f, bad = _organisation_queryset(request)
+    if back := _export_or_back(request, bad, "registry:organisation_list"):
+        return back
     content = imports.export_workbook(
         "单位", imports.ORGANISATION_EXPORT_HEADER, imports.organisation_export_rows(organisations)
     )

@@ -14,11 +14,28 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.bounds import (
+    Capacity,
+    Id,
+    IsoDate,
+    Level,
+    Score,
+    Year,
+    column_money_max,
+    money_type,
+)
 from skillcity.core.errors import DomainError
+from skillcity.core.schemas import InputSchema
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation
 from skillcity.training import selectors, services, statements
-from skillcity.training.models import Settlement, ShortageCatalogEntry, TrainingClass
+from skillcity.training.models import (
+    Settlement,
+    ShortageCatalogEntry,
+    TrainingClass,
+    TrainingProject,
+    VoucherBatch,
+)
 
 router = Router(tags=["training"])
 
@@ -36,7 +53,7 @@ class VoucherOut(Schema):
 class RedeemIn(pydantic.BaseModel):
     code: str
     idempotency_key: str
-    enrolment_id: int | None = None
+    enrolment_id: Id | None = None
 
 
 class RedemptionOut(pydantic.BaseModel):
@@ -73,7 +90,7 @@ class SettlementOut(Schema):
     total_amount: Decimal
 
 
-class PayIn(Schema):
+class PayIn(InputSchema):
     idempotency_key: str
 
 
@@ -139,7 +156,7 @@ def settlements(request: HttpRequest) -> list[Settlement]:
 
 
 @router.post("/settlements/{settlement_id}/approve", response=SettlementOut)
-def settlement_approve(request: HttpRequest, settlement_id: int) -> Settlement:
+def settlement_approve(request: HttpRequest, settlement_id: Id) -> Settlement:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
@@ -147,7 +164,7 @@ def settlement_approve(request: HttpRequest, settlement_id: int) -> Settlement:
 
 
 @router.post("/settlements/{settlement_id}/pay", response=SettlementOut)
-def settlement_pay(request: HttpRequest, settlement_id: int, body: PayIn) -> Settlement:
+def settlement_pay(request: HttpRequest, settlement_id: Id, body: PayIn) -> Settlement:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
@@ -157,14 +174,14 @@ def settlement_pay(request: HttpRequest, settlement_id: int, body: PayIn) -> Set
 # ---- projects, classes, rosters (providers) ---------------------------------------------------------
 
 
-class ProjectIn(Schema):
+class ProjectIn(InputSchema):
     name: str
     occupation_code: str
-    level: int | None = None
-    per_person_standard: Decimal
-    capacity: int
-    start_date: datetime.date
-    end_date: datetime.date
+    level: Level | None = None
+    per_person_standard: money_type(column_money_max(TrainingProject._meta.get_field("per_person_standard")))  # type: ignore[valid-type]
+    capacity: Capacity
+    start_date: IsoDate
+    end_date: IsoDate
 
 
 class ProjectOut(Schema):
@@ -179,10 +196,10 @@ class ProjectOut(Schema):
     town: str
 
 
-class ClassIn(Schema):
+class ClassIn(InputSchema):
     name: str
-    start_date: datetime.date
-    end_date: datetime.date
+    start_date: IsoDate
+    end_date: IsoDate
 
 
 class ClassOut(Schema):
@@ -193,15 +210,15 @@ class ClassOut(Schema):
     end_date: datetime.date
 
 
-class EnrolIn(Schema):
+class EnrolIn(InputSchema):
     id_number: str
 
 
-class CompleteIn(Schema):
-    completed_on: datetime.date
+class CompleteIn(InputSchema):
+    completed_on: IsoDate
     passed: bool
-    assessment_score: Decimal | None = None
-    certified_level: int | None = None
+    assessment_score: Score | None = None
+    certified_level: Level | None = None
 
 
 def _project_out(p: Any) -> dict[str, object]:
@@ -255,7 +272,7 @@ def project_create(request: HttpRequest, body: ProjectIn) -> tuple[int, dict[str
 
 
 @router.post("/projects/{project_id}/classes", response={201: ClassOut})
-def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[int, object]:
+def class_create(request: HttpRequest, project_id: Id, body: ClassIn) -> tuple[int, object]:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), project_id, write=True)
     klass = services.class_create(
@@ -265,7 +282,7 @@ def class_create(request: HttpRequest, project_id: int, body: ClassIn) -> tuple[
 
 
 @router.post("/classes/{class_id}/enrolments", response={201: EnrolmentOut})
-def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict[str, object]]:
+def enrol(request: HttpRequest, class_id: Id, body: EnrolIn) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     klass = get_for(user, TrainingClass.objects.select_related("project"), class_id, write=True)
     worker = selectors.worker_by_id_number(body.id_number)
@@ -276,7 +293,7 @@ def enrol(request: HttpRequest, class_id: int, body: EnrolIn) -> tuple[int, dict
 
 
 @router.post("/enrolments/{enrolment_id}/sign-in", response={201: dict})
-def sign_in(request: HttpRequest, enrolment_id: int) -> tuple[int, dict[str, object]]:
+def sign_in(request: HttpRequest, enrolment_id: Id) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
     attendance = services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
@@ -284,7 +301,7 @@ def sign_in(request: HttpRequest, enrolment_id: int) -> tuple[int, dict[str, obj
 
 
 @router.post("/enrolments/{enrolment_id}/complete", response=EnrolmentOut)
-def complete(request: HttpRequest, enrolment_id: int, body: CompleteIn) -> dict[str, object]:
+def complete(request: HttpRequest, enrolment_id: Id, body: CompleteIn) -> dict[str, object]:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
     enrolment = services.enrolment_complete(
@@ -309,7 +326,7 @@ class CatalogEntryOut(Schema):
 
 
 @router.get("/shortage-catalog", response=list[CatalogEntryOut])
-def shortage_catalog(request: HttpRequest, year: int | None = None) -> list[dict[str, object]]:
+def shortage_catalog(request: HttpRequest, year: Year | None = None) -> list[dict[str, object]]:
     user = acting_user(request)
     require_role(user, "bureau_officer", "town_officer")
     entries = ShortageCatalogEntry.objects.select_related("occupation").order_by("-year", "occupation__code")
@@ -324,7 +341,7 @@ def shortage_catalog(request: HttpRequest, year: int | None = None) -> list[dict
 
 @router.post("/shortage-catalog/{year}", response={201: dict})
 def shortage_catalog_import(
-    request: HttpRequest, year: int, file: File[UploadedFile]
+    request: HttpRequest, year: Year, file: File[UploadedFile]
 ) -> tuple[int, dict[str, int]]:
     user = acting_user(request)
     require_role(user, "bureau_officer")
@@ -333,14 +350,14 @@ def shortage_catalog_import(
     return 201, {"year": year, "occupations": count}
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     name: str
-    face_value: Decimal
-    valid_from: datetime.date
-    valid_to: datetime.date
+    face_value: money_type(column_money_max(VoucherBatch._meta.get_field("face_value")))  # type: ignore[valid-type]
+    valid_from: IsoDate
+    valid_to: IsoDate
     town_code: str | None = None
     occupation_code: str | None = None
-    level: int | None = None
+    level: Level | None = None
 
 
 @router.post("/voucher-batches", response={201: dict})
@@ -367,7 +384,7 @@ def voucher_batch_issue(request: HttpRequest, body: IssueIn) -> tuple[int, dict[
 
 
 @router.get("/settlements/{settlement_id}/statement.xlsx")
-def settlement_statement_xlsx(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_statement_xlsx(request: HttpRequest, settlement_id: Id) -> HttpResponse:
     """The settlement statement as .xlsx (ID numbers masked)."""
     user = acting_user(request)
     settlement = get_for(user, selectors.settlements_for(user), settlement_id)
@@ -382,7 +399,7 @@ def settlement_statement_xlsx(request: HttpRequest, settlement_id: int) -> HttpR
 
 
 @router.get("/settlements/{settlement_id}/statement.pdf")
-def settlement_statement_pdf(request: HttpRequest, settlement_id: int) -> HttpResponse:
+def settlement_statement_pdf(request: HttpRequest, settlement_id: Id) -> HttpResponse:
     """The settlement statement as PDF (ID numbers masked)."""
     user = acting_user(request)
     settlement = get_for(user, selectors.settlements_for(user), settlement_id)

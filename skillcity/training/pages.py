@@ -4,11 +4,13 @@ shortage catalog, voucher issuance and use, and settlements with their statement
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.bounds import (
+    CAPACITY_MAX,
+    LEVEL_MAX,
+    LEVEL_MIN,
+    YEAR_MAX,
+    YEAR_MIN,
+    column_money_max,
+    parse_int,
+    parse_iso_date,
+    parse_money,
+    parse_score,
+    report_ignored_filters,
+)
 from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Town
@@ -26,41 +41,69 @@ from skillcity.training.models import (
     Settlement,
     ShortageCatalogEntry,
     TrainingClass,
+    TrainingProject,
     VoucherBatch,
 )
 
 OFFICERS = ("bureau_officer", "town_officer")
 
 
+# Each field's label, for messages that name it (training models' verbose names).
+_LABEL_MODELS = (TrainingProject, TrainingClass, Enrolment, VoucherBatch)
+
+
+def _label(field: str) -> str:
+    for model in _LABEL_MODELS:
+        try:
+            return str(getattr(model._meta.get_field(field), "verbose_name", field))
+        except FieldDoesNotExist:
+            continue
+    return {"occupation": _("职业（工种）"), "year": _("年度"), "file": _("文件")}.get(field, field)
+
+
+def _bounded(parse: Any, raw: Any, field: str) -> Any:
+    try:
+        return parse(raw)
+    except ValueError as exc:
+        raise DomainError("invalid", _("%(f)s有误") % {"f": _label(field)}, {field: str(exc)}) from None
+
+
 def _date(raw: str | None, field: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat((raw or "").strip())
-    except ValueError:
-        raise DomainError("bad_date", _("日期格式应为 YYYY-MM-DD"), {field: _("日期格式不正确")}) from None
+    return cast(datetime.date, _bounded(parse_iso_date, raw, field))
 
 
-def _decimal(raw: str | None, field: str) -> Decimal:
-    try:
-        value = Decimal((raw or "").strip())
-    except InvalidOperation:
-        raise DomainError("bad_amount", _("金额格式不正确"), {field: _("金额格式不正确")}) from None
-    if not value.is_finite():
-        raise DomainError("bad_amount", _("金额格式不正确"), {field: _("金额格式不正确")})
-    return value
+def _money(raw: str | None, field: str, model: Any) -> Decimal:
+    high = column_money_max(model._meta.get_field(field))
+    return cast(Decimal, _bounded(lambda v: parse_money(v, high=high), raw, field))
 
 
-def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
+def _int(raw: str | None, field: str, *, low: int, high: int, required: bool = True) -> int | None:
     text = (raw or "").strip()
     if not text and not required:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise DomainError("bad_number", _("应为整数"), {field: _("应为整数")}) from None
+    return cast(int, _bounded(lambda v: parse_int(v, low=low, high=high), text, field))
+
+
+def _level(raw: str | None, field: str) -> int | None:
+    return _int(raw, field, low=LEVEL_MIN, high=LEVEL_MAX, required=False)
+
+
+def _read(**parsers: Callable[[], Any]) -> dict[str, Any]:
+    """Every field of a form read at once, so one message names every field that is wrong."""
+    values: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse()
+        except DomainError as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise DomainError("invalid", _("请更正以下各项"), errors)
+    return values
 
 
 def _fail(request: HttpRequest, exc: DomainError) -> None:
-    details = "；".join(f"{k}：{v}" for k, v in exc.fields.items() if not isinstance(v, list | dict))
+    details = "；".join(f"{_label(k)}：{v}" for k, v in exc.fields.items() if not isinstance(v, list | dict))
     messages.error(request, f"{exc.message}" + (f"（{details}）" if details else ""))
 
 
@@ -83,12 +126,16 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 provider=user.organisation,  # type: ignore[arg-type]
                 name=p.get("name", "").strip(),
                 occupation=occupation,
-                level=_int(p.get("level"), "level", required=False),
-                per_person_standard=_decimal(p.get("per_person_standard"), "per_person_standard"),
-                capacity=_int(p.get("capacity"), "capacity") or 0,
-                start_date=_date(p.get("start_date"), "start_date"),
-                end_date=_date(p.get("end_date"), "end_date"),
                 actor=user,
+                **_read(
+                    level=lambda: _level(p.get("level"), "level"),
+                    per_person_standard=lambda: _money(
+                        p.get("per_person_standard"), "per_person_standard", TrainingProject
+                    ),
+                    capacity=lambda: _int(p.get("capacity"), "capacity", low=1, high=CAPACITY_MAX),
+                    start_date=lambda: _date(p.get("start_date"), "start_date"),
+                    end_date=lambda: _date(p.get("end_date"), "end_date"),
+                ),
             )
             messages.success(request, _("培训项目已创建"))
             return redirect("training:project_detail", pk=project.pk)
@@ -184,11 +231,15 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         score = p.get("assessment_score", "").strip()
         services.enrolment_complete(
             enrolment=enrolment,
-            completed_on=_date(p.get("completed_on") or timezone.localdate().isoformat(), "completed_on"),
             passed=p.get("passed") == "true",
-            assessment_score=_decimal(score, "assessment_score") if score else None,
-            certified_level=_int(p.get("certified_level"), "certified_level", required=False),
             actor=user,
+            **_read(
+                completed_on=lambda: _date(
+                    p.get("completed_on") or timezone.localdate().isoformat(), "completed_on"
+                ),
+                assessment_score=lambda: _bounded(parse_score, score, "assessment_score") if score else None,
+                certified_level=lambda: _level(p.get("certified_level"), "certified_level"),
+            ),
         )
         messages.success(request, _("已登记结业"))
     except DomainError as exc:
@@ -209,7 +260,7 @@ def shortage_catalog(request: HttpRequest) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 raise DomainError("no_file", _("请选择 .xlsx 文件"), {"file": _("请选择文件")})
-            year = _int(request.POST.get("year"), "year") or 0
+            year = _int(request.POST.get("year"), "year", low=YEAR_MIN, high=YEAR_MAX) or 0
             content = read_upload(upload, label=_("目录文件"))
             count = services.shortage_catalog_import(year=year, file=content, actor=user)
             messages.success(request, _("已导入 %(y)s 年目录 %(n)s 个工种") % {"y": year, "n": count})
@@ -226,7 +277,12 @@ def _shortage_context(request: HttpRequest, errors: list[Any] | None = None) -> 
     years = list(
         ShortageCatalogEntry.objects.values("year").annotate(n=Count("id"), at=Count("id")).order_by("-year")
     )
-    chosen = _int(request.GET.get("year"), "year", required=False) or (years[0]["year"] if years else None)
+    try:
+        chosen = _int(request.GET.get("year"), "year", low=YEAR_MIN, high=YEAR_MAX, required=False)
+    except DomainError:
+        report_ignored_filters(request, [_("年度")])
+        chosen = None
+    chosen = chosen or (years[0]["year"] if years else None)
     entries = (
         ShortageCatalogEntry.objects.filter(year=chosen)
         .select_related("occupation")
@@ -285,7 +341,7 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
         try:
             workers = selectors.workers_for_issue(
                 town_code=p.get("town") or None,
-                level=_int(p.get("level"), "level", required=False),
+                level=_level(p.get("level"), "level"),
                 occupation_code=p.get("occupation") or None,
             )
             occupation = Occupation.objects.filter(code=(p.get("occupation") or "").strip()).first()
@@ -295,12 +351,14 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
                 raise DomainError("no_workers", _("没有符合条件的劳动者"), {"town": _("请放宽条件")})
             batch = services.voucher_batch_issue(
                 name=p.get("name", "").strip() or _("培训券批次"),
-                face_value=_decimal(p.get("face_value"), "face_value"),
-                valid_from=_date(p.get("valid_from"), "valid_from"),
-                valid_to=_date(p.get("valid_to"), "valid_to"),
                 workers=workers,
                 occupations=[occupation] if occupation else None,
                 actor=user,
+                **_read(
+                    face_value=lambda: _money(p.get("face_value"), "face_value", VoucherBatch),
+                    valid_from=lambda: _date(p.get("valid_from"), "valid_from"),
+                    valid_to=lambda: _date(p.get("valid_to"), "valid_to"),
+                ),
             )
             messages.success(
                 request,

@@ -270,7 +270,7 @@ def test_skill_records_are_listed_and_added(client, changan_officer, changan_wor
         content_type="application/json",
         **headers,
     )
-    assert bad.status_code == 400 and "level" in bad.json()["fields"]
+    assert bad.status_code == 422 and "level" in bad.json()["fields"]
     unknown = client.post(
         url,
         {"kind": "skill_level", "level": 2, "obtained_on": "2024-03-01", "occupation": "X-0-0"},

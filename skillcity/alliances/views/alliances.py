@@ -22,6 +22,7 @@ from skillcity.alliances.forms import AllianceForm, DocumentForm, ReasonForm
 from skillcity.alliances.models import AllianceStatus, DocumentKind, Notice
 from skillcity.alliances.views.common import STAFF_ROLES, error_lines, run, xlsx_response
 from skillcity.core.access import require_role
+from skillcity.core.bounds import query_ids, report_ignored_filters
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.registry.models import Industry
 
@@ -38,11 +39,13 @@ def _can_initiate(user: Any) -> bool:
 def alliance_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *STAFF_ROLES)
     f = {name: request.GET.get(name, "").strip() for name in ("q", "status", "industry", "overdue")}
+    ids, bad = query_ids(f, {"industry": _("所属产业")})
+    report_ignored_filters(request, bad)
     rows = selectors.alliance_rows(
         request.user,
         q=f["q"],
         status=f["status"],
-        industry=int(f["industry"]) if f["industry"].isdigit() else None,
+        industry=ids["industry"],
         overdue_only=f["overdue"] == "1",
     )
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))

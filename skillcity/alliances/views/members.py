@@ -21,6 +21,7 @@ from skillcity.alliances.downloads import annex1_download
 from skillcity.alliances.forms import Annex1Form, DocumentForm, RegisterMemberForm
 from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import run, xlsx_response
+from skillcity.core.bounds import by_id
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.uploads import read_upload
 from skillcity.registry.forms import drop_blank, keep_stored_number
@@ -38,7 +39,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and "organisation" in request.POST:
         # Any organisation in the registry may join; the search below is city-wide on purpose
         # (members come from every town), and shows only names, categories and USCCs.
-        organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or 0).first()
+        organisation = by_id(Organisation, request.POST.get("organisation"))
         if organisation is None:
             raise NotFound(_("记录不存在或您无权查看"))
         try:
