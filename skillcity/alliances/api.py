@@ -33,6 +33,7 @@ from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
 from skillcity.core.schemas import InputSchema
 from skillcity.core.uploads import read_upload
+from skillcity.registry.api import OrganisationAnnex1In
 from skillcity.registry.models import Industry, Organisation
 
 router = Router(tags=["alliances"])
@@ -120,28 +121,8 @@ class ReasonIn(InputSchema):
     reason: str
 
 
-class Annex1In(InputSchema):
-    address: str | None = None
-    postcode: str | None = None
-    email: str | None = None
-    legal_representative: str | None = None
-    contact_person: str | None = None
-    office_phone: str | None = None
-    mobile: str | None = None
-    fax: str | None = None
-    total_staff: Headcount | None = None
-    managers: Headcount | None = None
-    title_senior: Headcount | None = None
-    title_intermediate: Headcount | None = None
-    title_junior: Headcount | None = None
-    level1_count: Headcount | None = None
-    level2_count: Headcount | None = None
-    level3_count: Headcount | None = None
-    level4_count: Headcount | None = None
-    level5_count: Headcount | None = None
-    special_ability_count: Headcount | None = None
-    general_workers: Headcount | None = None
-    profile: str | None = None
+# Annex 1 takes the registry organisation's own fields, with the same bounds.
+Annex1In = OrganisationAnnex1In
 
 
 class ReportLineIn(InputSchema):

@@ -150,13 +150,10 @@ def get_organisation(request: HttpRequest, pk: Id) -> Any:
     return get_for(acting_user(request), Organisation.objects.select_related("town", "industry"), pk)
 
 
-class OrganisationPatch(InputSchema):
-    """Values as on the form; `town` and `industry` take a code or a name. The USCC cannot be changed."""
+class OrganisationAnnex1In(InputSchema):
+    """An organisation's Annex 1 (登记表) values: contacts, staff counts and profile. The registry's
+    organisation PATCH and the alliance's Annex 1 take the same fields with the same bounds."""
 
-    name: str | None = None
-    category: str | None = None
-    town: str | None = None
-    industry: str | None = None
     legal_representative: str | None = None
     address: str | None = None
     postcode: str | None = None
@@ -178,6 +175,15 @@ class OrganisationPatch(InputSchema):
     level5_count: Headcount | None = None
     special_ability_count: Headcount | None = None
     general_workers: Headcount | None = None
+
+
+class OrganisationPatch(OrganisationAnnex1In):
+    """Values as on the form; `town` and `industry` take a code or a name. The USCC cannot be changed."""
+
+    name: str | None = None
+    category: str | None = None
+    town: str | None = None
+    industry: str | None = None
 
 
 class OrganisationIn(OrganisationPatch):
