@@ -155,9 +155,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # Login throttling (skillcity.accounts.services): this many failures within the window locks the
-# (normalised) username from that address for the window; LOGIN_ADDRESS_MAX_FAILURES failures for
-# any names lock the address. The state is in the database, shared by every process.
+# (normalised) username from that address for the window; LOGIN_USERNAME_MAX_FAILURES failures
+# from any addresses lock the username everywhere; LOGIN_ADDRESS_MAX_FAILURES failures for any names
+# lock the address. The state is in the database, shared by every process.
 LOGIN_MAX_FAILURES = env_int("SKILLCITY_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_USERNAME_MAX_FAILURES = env_int("SKILLCITY_LOGIN_USERNAME_MAX_FAILURES", 20, minimum=1)
 LOGIN_ADDRESS_MAX_FAILURES = env_int("SKILLCITY_LOGIN_ADDRESS_MAX_FAILURES", 50, minimum=1)
 LOGIN_LOCK_SECONDS = env_int("SKILLCITY_LOGIN_LOCK_SECONDS", 900, minimum=1)
 

@@ -184,10 +184,12 @@ def _token_rows() -> tuple[RowModel[User], RowModel[Organisation]]:
 # State lives in the database (LoginFailure rows), so every worker process and every app server sees
 # the same failures: a lock set by one process holds in all of them.
 #
-# Two keys: the normalised username together with the address (LOGIN_MAX_FAILURES: guessing one
-# account's password), and the address alone (LOGIN_ADDRESS_MAX_FAILURES: trying many names from
-# one place). A username alone is not a key: anyone could then lock any officer out by typing
-# their name five times.
+# Three keys: the normalised username together with the address (LOGIN_MAX_FAILURES: guessing one
+# account's password from one place); the normalised username from any address
+# (LOGIN_USERNAME_MAX_FAILURES, set higher: guessing one account's password from many addresses, so
+# that a change of address gives no fresh tries, while typing an officer's name five times from
+# elsewhere does not lock them out); and the address alone (LOGIN_ADDRESS_MAX_FAILURES: trying many
+# names from one place).
 
 UNKNOWN_USER_AUDIT_ACTION = "login.failure.unknown_user"
 
@@ -204,13 +206,15 @@ def _locked_until(failures: Any, limit: int) -> datetime.datetime | None:
 
 
 def login_locked_until(*, username: str, address: str) -> datetime.datetime | None:
-    """When the lock on this username (normalised) from this address, or on the address, ends."""
-    recent = LoginFailure.objects.filter(address=address, at__gte=_window_start())
+    """When the lock on this username (normalised) from this address, on this username from any
+    address, or on the address, ends."""
+    window = LoginFailure.objects.filter(at__gte=_window_start())
+    name = normalise_username(username)[:150]
+    from_here = window.filter(address=address)
     ends = [
-        _locked_until(
-            recent.filter(username=normalise_username(username)[:150]), settings.LOGIN_MAX_FAILURES
-        ),
-        _locked_until(recent, settings.LOGIN_ADDRESS_MAX_FAILURES),
+        _locked_until(from_here.filter(username=name), settings.LOGIN_MAX_FAILURES),
+        _locked_until(window.filter(username=name), settings.LOGIN_USERNAME_MAX_FAILURES),
+        _locked_until(from_here, settings.LOGIN_ADDRESS_MAX_FAILURES),
     ]
     found = [end for end in ends if end is not None]
     return max(found) if found else None
