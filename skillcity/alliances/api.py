@@ -21,6 +21,7 @@ from skillcity.alliances.downloads import (
     annex2_download,
     annex3_data,
     annex3_download,
+    report_phone_for,
 )
 from skillcity.alliances.models import ANNEX3_ENTERED_FIELDS, Alliance, HalfYearReport, Membership
 from skillcity.alliances.policy_versions import label_for_period
@@ -206,7 +207,7 @@ def _detail(alliance: Alliance) -> Alliance:
     return alliance
 
 
-def _report_out(report: HalfYearReport) -> dict[str, Any]:
+def _report_out(report: HalfYearReport, viewer: Any) -> dict[str, Any]:
     due = schedule.due_date(report.period)
     submitted = report.first_submitted_at
     return {
@@ -218,7 +219,7 @@ def _report_out(report: HalfYearReport) -> dict[str, Any]:
         "policy_version": report.policy_version,
         "policy_label": label_for_period(report.period, report.policy_version),
         "contact_person": report.contact_person,
-        "contact_phone": report.contact_phone,
+        "contact_phone": report_phone_for(report, viewer),
         "year_end_summary": report.year_end_summary,
         "first_submitted_at": submitted,
         "submitted_at": report.submitted_at,
@@ -547,13 +548,13 @@ def list_reports(request: HttpRequest, pk: Id) -> Any:
 def create_report(request: HttpRequest, pk: Id, payload: ReportCreateIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = services.report_create(alliance=alliance, period=_period(payload.period), actor=request.user)
-    return 201, _report_out(report)
+    return 201, _report_out(report, request.user)
 
 
 @router.get("/{pk}/reports/{period}", response=ReportOut)
 def get_report(request: HttpRequest, pk: Id, period: str) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
-    return _report_out(selectors.report_get_for(request.user, alliance, period))
+    return _report_out(selectors.report_get_for(request.user, alliance, period), request.user)
 
 
 @router.put(
@@ -565,7 +566,8 @@ def put_annex3(request: HttpRequest, pk: Id, period: str, payload: ReportLinesIn
     return _report_out(
         services.report_lines_update(
             report=report, lines=_lines(payload.lines), actor=request.user, source="API"
-        )
+        ),
+        request.user,
     )
 
 
@@ -578,7 +580,9 @@ def upload_annex3(request: HttpRequest, pk: Id, period: str, file: File[Uploaded
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
     content = read_upload(file, label="工作进展情况表")
-    return _report_out(services.report_annex3_upload(report=report, content=content, actor=request.user))
+    return _report_out(
+        services.report_annex3_upload(report=report, content=content, actor=request.user), request.user
+    )
 
 
 @router.post(
@@ -598,21 +602,23 @@ def submit_report(request: HttpRequest, pk: Id, period: str, payload: ReportSubm
         contact_phone=payload.contact_phone,
         year_end_summary=payload.year_end_summary,
     )
-    return _report_out(report)
+    return _report_out(report, request.user)
 
 
 @router.post("/{pk}/reports/{period}/accept", response=ReportOut)
 def accept_report(request: HttpRequest, pk: Id, period: str) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return _report_out(services.report_accept(report=report, actor=request.user))
+    return _report_out(services.report_accept(report=report, actor=request.user), request.user)
 
 
 @router.post("/{pk}/reports/{period}/return", response=ReportOut)
 def return_report(request: HttpRequest, pk: Id, period: str, payload: ReasonIn) -> Any:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return _report_out(services.report_return(report=report, actor=request.user, reason=payload.reason))
+    return _report_out(
+        services.report_return(report=report, actor=request.user, reason=payload.reason), request.user
+    )
 
 
 @router.get(
@@ -633,11 +639,11 @@ def get_annex2(request: HttpRequest, pk: Id, period: str) -> Any:
 def download_annex2(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return xlsx_response(annex2_download(alliance, report), f"annex2-{alliance.pk}-{report.period}.xlsx")
+    return xlsx_response(annex2_download(alliance, report, viewer=request.user), f"annex2-{alliance.pk}-{report.period}.xlsx")
 
 
 @router.get("/{pk}/reports/{period}/annex3.xlsx", summary="Annex 3 in the official layout")
 def download_annex3(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return xlsx_response(annex3_download(report), f"annex3-{alliance.pk}-{report.period}.xlsx")
+    return xlsx_response(annex3_download(report, viewer=request.user), f"annex3-{alliance.pk}-{report.period}.xlsx")

@@ -18,7 +18,7 @@ from skillcity.alliances.excel.annex2 import annex2_workbook, annex3_workbook
 from skillcity.alliances.models import Alliance, HalfYearReport, Membership
 from skillcity.alliances.policy_versions import label_for_period
 from skillcity.alliances.selectors import memberships_of
-from skillcity.core.audit import audit_personal_data_view
+from skillcity.core.audit import audit_personal_data_view, personal_number_for
 from skillcity.core.periods import HalfYear
 
 
@@ -45,8 +45,21 @@ def annex2_data(alliance: Alliance, report: HalfYearReport | None) -> dict:
     return annexes.annex2_compute([m for m in members if m.left_on is None])
 
 
+def report_phone_for(report: HalfYearReport, viewer: Any) -> str:
+    """The report's contact phone: in full to the initiator's own users, in full and audited to the
+    bureau and towns, masked for the other members (PIPL)."""
+    own = getattr(viewer, "organisation_id", None) == report.alliance.initiator_id
+    return personal_number_for(
+        viewer, target=report, field="contact_phone", value=report.contact_phone, own=own
+    )
+
+
 def annex2_download(
-    alliance: Alliance, report: HalfYearReport | None, *, on: datetime.date | None = None
+    alliance: Alliance,
+    report: HalfYearReport | None,
+    *,
+    viewer: Any = None,
+    on: datetime.date | None = None,
 ) -> bytes:
     on = on or timezone.localdate()
     period = report.period if report is not None else HalfYear.containing(on)
@@ -61,7 +74,7 @@ def annex2_download(
         data=annex2_data(alliance, report),
         filled_on=filled,
         contact=report.contact_person if report else "",
-        phone=report.contact_phone if report else "",
+        phone=report_phone_for(report, viewer) if report else "",
         notes=notes,
     )
 
@@ -71,13 +84,13 @@ def annex3_data(report: HalfYearReport) -> dict:
     return annexes.annex3_compute(lines, memberships_of(report.alliance))
 
 
-def annex3_download(report: HalfYearReport) -> bytes:
+def annex3_download(report: HalfYearReport, *, viewer: Any = None) -> bytes:
     return annex3_workbook(
         alliance_name=report.alliance.name,
         year=report.year,
         half=report.half,
         data=annex3_data(report),
         contact=report.contact_person,
-        phone=report.contact_phone,
+        phone=report_phone_for(report, viewer),
         notes=[_policy_note(report.period, report.policy_version)],
     )

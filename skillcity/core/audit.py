@@ -267,6 +267,22 @@ def audit_personal_data_view(*, actor: Any, target: models.Model, field: str) ->
     audit_record(actor=actor, action="personal_data.view", target=target, after={"field": field})
 
 
+def personal_number_for(
+    viewer: Any, *, target: models.Model, field: str, value: str, own: bool = False, mask: Any = None
+) -> str:
+    """A phone (or, with ``mask``, another personal number) as ``viewer`` may see it: in full to the
+    person or organisation it belongs to (``own``); in full, with a ``personal_data.view`` audit row,
+    to a role whose work needs it; masked for everyone else."""
+    if not value or own:
+        return value or ""
+    if getattr(viewer, "sees_personal_data", False):
+        audit_personal_data_view(actor=viewer, target=target, field=field)
+        return value
+    from skillcity.core.masking import mask_phone
+
+    return (mask or mask_phone)(value)
+
+
 def audit_verify(*, seal: bool = True) -> ChainReport:
     """Walk the whole chain and check it against the anchor (skillcity.core.audit_check)."""
     from skillcity.core.audit_check import chain_verify  # it builds on this module

@@ -78,7 +78,7 @@ def test_annex2_has_the_official_title_headers_and_groups(report, initiator_user
         report=report, actor=initiator_user, contact_person="王联络", contact_phone="0769-85550000"
     )
     report.refresh_from_db()
-    sheet = _sheet(annex2_download(report.alliance, report))
+    sheet = _sheet(annex2_download(report.alliance, report, viewer=initiator_user))
     assert sheet["A2"].value == "职业培训联盟基本情况表"
     assert sheet["A3"].value == f"填写单位：{report.alliance.name}"
     assert sheet["I3"].value.startswith("填报日期：")

@@ -184,7 +184,7 @@ def report_annex2_xlsx(request: HttpRequest, pk: int, period: str) -> HttpRespon
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return xlsx_response(
-        annex2_download(alliance, report),
+        annex2_download(alliance, report, viewer=request.user),
         f"附件2-职业培训联盟基本情况表-{alliance.name}-{report.period}.xlsx",
     )
 
@@ -194,5 +194,5 @@ def report_annex3_xlsx(request: HttpRequest, pk: int, period: str) -> HttpRespon
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return xlsx_response(
-        annex3_download(report), f"附件3-职业培训联盟工作进展情况表-{alliance.name}-{report.period}.xlsx"
+        annex3_download(report, viewer=request.user), f"附件3-职业培训联盟工作进展情况表-{alliance.name}-{report.period}.xlsx"
     )
