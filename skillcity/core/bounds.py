@@ -39,7 +39,7 @@ DATE_MIN, DATE_MAX = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 WORKING_DAYS_MAX = 60  # a public notice runs 5 working days by default
 LIMIT_MAX = 500  # `?limit=` on the lists that take one
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 
 
 def column_money_max(field: models.Field[Any, Any]) -> Decimal:
@@ -51,6 +51,24 @@ def column_money_max(field: models.Field[Any, Any]) -> Decimal:
 
 
 # --- text (pages, imports) -----------------------------------------------------------------------
+
+
+def text_length_errors(model: Any, values: dict[str, Any]) -> dict[str, str]:
+    """Each text value longer than its model column holds, as {field: message}: PostgreSQL refuses
+    such a value with an error at write time (SQLite keeps it), so imports and API writes check first."""
+    errors = {}
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # a value that is not a column (a reference, a computed key)
+            continue
+        limit = getattr(field, "max_length", None)
+        if limit is not None and len(value) > limit:
+            errors[name] = f"不能超过{limit}个字符"
+    return errors
+
 
 
 def parse_int(raw: Any, *, low: int, high: int) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from skillcity.core.bounds import by_id, parse_headcount
+from skillcity.core.bounds import by_id, parse_headcount, text_length_errors
 from skillcity.core.validators import parse_resident_id, validate_phone, validate_uscc
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -97,6 +97,12 @@ def check_staff_counts(values: Mapping[str, int]) -> dict[str, str]:
             f"各技能等级、专项能力与普工人数之和（{levels}）不能超过职工总数（{total}）"
         )
     return errors
+
+
+def _check_lengths(cleaned: Cleaned, model: Any) -> None:
+    for name, message in text_length_errors(model, cleaned.values).items():
+        cleaned.values.pop(name, None)
+        cleaned.fail(name, message)
 
 
 def clean_organisation(
@@ -192,6 +198,7 @@ def clean_organisation(
     }
     for name, message in check_staff_counts(counts).items():
         cleaned.fail(name, message)
+    _check_lengths(cleaned, Organisation)
     return cleaned
 
 

@@ -196,3 +196,17 @@ def test_the_command_refuses_a_worker_account(tmp_path, worker_user):
     path.write_bytes(csv_bytes([WORKER_HEADER]))
     with pytest.raises(CommandError):
         call_command("import_records", "workers", str(path), "--as", worker_user.username)
+
+
+@pytest.mark.django_db
+def test_text_longer_than_its_column_is_a_row_error_naming_the_column(bureau_officer, changan):
+    """PostgreSQL refuses an over-long value at write time (a 500); the import names it first."""
+    header = [*list(imports.ORGANISATION_COLUMNS.values())[:5], "法定代表人", "地址", "联系人"]
+    content = xlsx(
+        [header, ["东莞市乙公司", "企业", make_uscc(), "长安镇", "", "张" * 51, "路" * 201, "李" * 51]]
+    )
+    result = imports.run_import(kind="organisations", filename="o.xlsx", content=content, actor=bureau_officer)
+    assert not result.ok
+    assert {(e.row, e.column) for e in result.errors} == {(2, "法定代表人"), (2, "地址"), (2, "联系人")}
+    assert {e.reason for e in result.errors} == {"不能超过50个字符", "不能超过200个字符"}
+    assert not Organisation.objects.filter(name="东莞市乙公司").exists()
