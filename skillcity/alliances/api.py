@@ -639,11 +639,15 @@ def get_annex2(request: HttpRequest, pk: Id, period: str) -> Any:
 def download_annex2(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return xlsx_response(annex2_download(alliance, report, viewer=request.user), f"annex2-{alliance.pk}-{report.period}.xlsx")
+    return xlsx_response(
+        annex2_download(alliance, report, viewer=request.user), f"annex2-{alliance.pk}-{report.period}.xlsx"
+    )
 
 
 @router.get("/{pk}/reports/{period}/annex3.xlsx", summary="Annex 3 in the official layout")
 def download_annex3(request: HttpRequest, pk: Id, period: str) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    return xlsx_response(annex3_download(report, viewer=request.user), f"annex3-{alliance.pk}-{report.period}.xlsx")
+    return xlsx_response(
+        annex3_download(report, viewer=request.user), f"annex3-{alliance.pk}-{report.period}.xlsx"
+    )

@@ -70,7 +70,6 @@ def text_length_errors(model: Any, values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-
 def parse_int(raw: Any, *, low: int, high: int) -> int:
     """An integer typed or read from a cell, within [low, high]; ValueError says what is wrong (Chinese)."""
     if isinstance(raw, bool):
@@ -146,6 +145,33 @@ def parse_iso_date(raw: Any) -> datetime.date:
     if not DATE_MIN <= value <= DATE_MAX:
         raise ValueError(f"日期应在 {DATE_MIN.isoformat()} 到 {DATE_MAX.isoformat()} 之间")
     return value
+
+
+# --- command-line options (argparse `type=`): a bad value exits 2 with the usage, as argparse does --
+
+
+def option_date(raw: str) -> datetime.date:
+    """`--date 2026-07-31`: ISO only, within DATE_MIN..DATE_MAX."""
+    import argparse
+
+    try:
+        return parse_iso_date(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{raw!r}: {exc}") from None
+
+
+def option_int(low: int, high: int) -> Any:
+    """An argparse type for a whole number within [low, high]."""
+    import argparse
+
+    def parse(raw: str) -> int:
+        try:
+            return parse_int(raw, low=low, high=high)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{raw!r}: {exc}") from None
+
+    parse.__name__ = "整数"
+    return parse
 
 
 def parse_optional_id(raw: Any) -> int | None:

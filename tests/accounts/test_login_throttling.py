@@ -152,7 +152,9 @@ def test_failures_for_a_real_account_are_each_audited(client, changan_officer, s
 
 
 @pytest.mark.django_db
-def test_a_new_address_gives_no_fresh_tries_past_the_username_limit(client, changan_officer, settings, strict):
+def test_a_new_address_gives_no_fresh_tries_past_the_username_limit(
+    client, changan_officer, settings, strict
+):
     """Guessing one account's password from many addresses: LOGIN_USERNAME_MAX_FAILURES failures
     from any addresses lock the (normalised) username everywhere."""
     settings.LOGIN_USERNAME_MAX_FAILURES = 6
@@ -164,8 +166,10 @@ def test_a_new_address_gives_no_fresh_tries_past_the_username_limit(client, chan
 
 
 @pytest.mark.django_db
-def test_fewer_failures_than_the_username_limit_from_elsewhere_do_not_lock(client, changan_officer, settings, strict):
+def test_fewer_failures_than_the_username_limit_from_elsewhere_do_not_lock(
+    client, changan_officer, settings, strict
+):
     settings.LOGIN_USERNAME_MAX_FAILURES = 20
-    for n in range(5):
+    for _ in range(5):
         _login(client, "changan_officer", "wrong", address="10.0.3.1")
     assert _login(client, "changan_officer", PASSWORD, address="10.0.3.2").status_code == 302

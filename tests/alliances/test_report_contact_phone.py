@@ -36,7 +36,13 @@ def _api(client, user, report) -> dict:
 
 
 def _cells(content: bytes) -> list[str]:
-    return [str(c.value) for ws in load_workbook(io.BytesIO(content)) for row in ws.iter_rows() for c in row if c.value]
+    return [
+        str(c.value)
+        for ws in load_workbook(io.BytesIO(content))
+        for row in ws.iter_rows()
+        for c in row
+        if c.value
+    ]
 
 
 def _views():

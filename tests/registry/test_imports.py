@@ -205,7 +205,9 @@ def test_text_longer_than_its_column_is_a_row_error_naming_the_column(bureau_off
     content = xlsx(
         [header, ["东莞市乙公司", "企业", make_uscc(), "长安镇", "", "张" * 51, "路" * 201, "李" * 51]]
     )
-    result = imports.run_import(kind="organisations", filename="o.xlsx", content=content, actor=bureau_officer)
+    result = imports.run_import(
+        kind="organisations", filename="o.xlsx", content=content, actor=bureau_officer
+    )
     assert not result.ok
     assert {(e.row, e.column) for e in result.errors} == {(2, "法定代表人"), (2, "地址"), (2, "联系人")}
     assert {e.reason for e in result.errors} == {"不能超过50个字符", "不能超过200个字符"}

@@ -194,5 +194,6 @@ def report_annex3_xlsx(request: HttpRequest, pk: int, period: str) -> HttpRespon
     alliance = selectors.alliance_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
     return xlsx_response(
-        annex3_download(report, viewer=request.user), f"附件3-职业培训联盟工作进展情况表-{alliance.name}-{report.period}.xlsx"
+        annex3_download(report, viewer=request.user),
+        f"附件3-职业培训联盟工作进展情况表-{alliance.name}-{report.period}.xlsx",
     )

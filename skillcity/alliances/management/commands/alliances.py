@@ -3,7 +3,6 @@ reports due within N days or overdue (idempotent per report per day); skillcity 
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,13 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from skillcity.alliances import schedule
 from skillcity.alliances.models import Alliance
 from skillcity.alliances.services import reminders_send
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date: {text!r} is not a date like 2026-07-31", returncode=2) from None
+from skillcity.core.bounds import option_date, option_int
 
 
 class Command(BaseCommand):
@@ -26,18 +19,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         remind = sub.add_parser("remind", help="record reminders for reports due within N days or overdue")
-        remind.add_argument("--date", help="the day to remind as of (default: today)")
+        remind.add_argument("--date", type=option_date, help="the day to remind as of (default: today)")
         remind.add_argument(
             "--days",
-            type=int,
+            type=option_int(0, 366),
             default=None,
             help="remind this many days before the due date (default: SKILLCITY_ALLIANCE_REMIND_DAYS)",
         )
         overdue = sub.add_parser("overdue", help="list alliances with missing half-year reports")
-        overdue.add_argument("--date", help="as of this day (default: today)")
+        overdue.add_argument("--date", type=option_date, help="as of this day (default: today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = _date(options["date"]) if options.get("date") else schedule.today()
+        on = options.get("date") or schedule.today()
         if options["action"] == "remind":
             days = options.get("days")
             if days is not None and days < 0:

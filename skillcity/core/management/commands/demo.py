@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from skillcity.core.bounds import option_int
 from skillcity.core.management.commands.serve import add_server_arguments, serve
 from skillcity.core.processes import run_console
 from skillcity.demo import DEMO_PASSWORD, demo_build
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_server_arguments(parser)
-        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--seed", type=option_int(0, 2**32 - 1), default=2026)
         parser.add_argument(
             "--size",
             type=int,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 
+from skillcity.core.bounds import option_int
 from skillcity.core.env import env_bool, env_int, env_str
 from skillcity.core.processes import background_worker, run_console
 from skillcity.core.server import free_port, run_server
@@ -21,8 +22,12 @@ def add_server_arguments(parser: CommandParser) -> None:
         default=env_int("SKILLCITY_PORT", 8000, minimum=1, maximum=65535),
         help="first port to try; the next free one is used if it is taken",
     )
-    parser.add_argument("--workers", type=int, default=env_int("SKILLCITY_WORKERS", 2, minimum=1))
-    parser.add_argument("--threads", type=int, default=env_int("SKILLCITY_THREADS", 4, minimum=1))
+    parser.add_argument(
+        "--workers", type=option_int(1, 256), default=env_int("SKILLCITY_WORKERS", 2, minimum=1)
+    )
+    parser.add_argument(
+        "--threads", type=option_int(1, 256), default=env_int("SKILLCITY_THREADS", 4, minimum=1)
+    )
     parser.add_argument(
         "--no-worker",
         action="store_true",

@@ -19,6 +19,7 @@ from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from skillcity.core.bounds import option_int
 from skillcity.core.env import env_int
 from skillcity.jobs.schedule import PERIODIC_JOBS, tick
 
@@ -70,7 +71,9 @@ class Command(BaseCommand):
             default=env_int("SKILLCITY_SCHEDULER_EVERY", 60, minimum=1, maximum=3600),
             help="seconds between the scheduler's looks at the periodic jobs (default 60)",
         )
-        parser.add_argument("--max-tasks", type=int, default=None, help="stop after this many tasks")
+        parser.add_argument(
+            "--max-tasks", type=option_int(1, 10**9), default=None, help="stop after this many tasks"
+        )
         parser.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:

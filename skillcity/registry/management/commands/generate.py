@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcity.core.bounds import option_int
 from skillcity.registry.generate import SCALES, generate_city
 from skillcity.registry.models import Worker
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, required=True)
+        parser.add_argument("--seed", type=option_int(0, 2**32 - 1), required=True)
         parser.add_argument("--scale", choices=sorted(SCALES), required=True)
         parser.add_argument("--no-progress", action="store_true")
 

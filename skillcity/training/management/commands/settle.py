@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcity.core.bounds import option_int
 from skillcity.core.periods import HalfYear
 from skillcity.registry.models import Organisation
 from skillcity.training import selectors, services
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--provider", required=True, help="培训单位 id 或统一社会信用代码")
         parser.add_argument("--period", required=True, help="半年度，如 2025H1")
-        parser.add_argument("--chunk-size", type=int, default=50_000)
+        parser.add_argument("--chunk-size", type=option_int(1, 1_000_000), default=50_000)
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务执行")
 
     def handle(self, *args: Any, **options: Any) -> None:

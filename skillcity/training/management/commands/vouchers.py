@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from skillcity.core.bounds import option_date
 from skillcity.training import services
 
 
@@ -16,16 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["expire"])
-        parser.add_argument("--today", help="按此日期判断（默认今天）")
+        parser.add_argument("--today", type=option_date, help="按此日期判断（默认今天）")
         parser.add_argument("--enqueue", action="store_true", help="交给后台任务执行")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            today = (
-                datetime.date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
-            )
-        except ValueError:
-            raise CommandError("--today must be YYYY-MM-DD", returncode=2) from None
+        today = options["today"] or timezone.localdate()
         if options["enqueue"]:
             from skillcity.training.tasks import vouchers_expire_task
 
