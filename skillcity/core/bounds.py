@@ -238,7 +238,10 @@ Money = money_type()
 
 
 class IsoDateField(forms.DateField):
-    """A date typed as YYYY-MM-DD (the browser's date input sends that), within DATE_MIN–DATE_MAX."""
+    """A date typed as YYYY-MM-DD (the browser's date input sends that), within DATE_MIN–DATE_MAX;
+    the error names the field's label."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
 
     def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
         if value in self.empty_values:
@@ -246,7 +249,8 @@ class IsoDateField(forms.DateField):
         try:
             return parse_iso_date(value)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from None
+            message = f"{self.label}：{exc}" if self.label else str(exc)
+            raise forms.ValidationError(message, code="invalid") from None
 
 
 def headcount_field(label: Any, **kwargs: Any) -> forms.IntegerField:

@@ -15,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from skillcity.core.bounds import IsoDateField
 from skillcity.core.uploads import UploadField
 from skillcity.policy import params as P
 from skillcity.policy.engine import Rule
@@ -168,11 +169,11 @@ def parameter_choices() -> list[tuple[str, str]]:
 
 
 class SimulationForm(forms.Form):
-    date_from = forms.DateField(
+    date_from = IsoDateField(
         label=gettext_lazy("开始日期"),
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
     )
-    date_to = forms.DateField(
+    date_to = IsoDateField(
         label=gettext_lazy("结束日期"),
         widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
     )

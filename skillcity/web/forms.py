@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -11,22 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from skillcity.core.bounds import IsoDateField
 from skillcity.core.models import AuditEvent
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class IsoDateField(forms.DateField):
-    """YYYY-MM-DD and nothing else (what a date input sends)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(input_formats=["%Y-%m-%d"], **kwargs)
-        self.error_messages["invalid"] = _("%(label)s须为 YYYY-MM-DD 格式的日期") % {"label": kwargs["label"]}
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        if isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value.strip()):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
 
 
 class AuditFilterForm(forms.Form):

@@ -69,8 +69,8 @@ def test_the_bureau_filters_the_log_by_a_date_range(client, bureau_officer, log)
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"date_from": "20240501"}, "date_from", "开始日期须为 YYYY-MM-DD 格式的日期"),
-        ({"date_to": "2024-W18-3"}, "date_to", "结束日期须为 YYYY-MM-DD 格式的日期"),
+        ({"date_from": "20240501"}, "date_from", "开始日期：日期应为 YYYY-MM-DD 格式"),
+        ({"date_to": "2024-W18-3"}, "date_to", "结束日期：日期应为 YYYY-MM-DD 格式"),
         ({"date_from": "2024-05-02", "date_to": "2024-05-01"}, "date_to", "结束日期不能早于开始日期"),
         ({"actor": "x" * 151}, "actor", "150"),
     ],

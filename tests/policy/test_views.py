@@ -273,3 +273,20 @@ def test_the_simulate_page_wants_a_file_for_an_upload_and_ordered_dates(bureau_o
         .content.decode()
     )
     assert 'id="error-cases"' in html and 'id="error-date_to"' in html
+
+
+@pytest.mark.parametrize("typed", ["20240101", "2024-W01-1", "2024/01/01", "２０２４-０１-０１"])
+def test_the_simulate_page_takes_iso_dates_only_and_names_the_field(bureau_officer, typed):
+    response = _client(bureau_officer).post(
+        reverse("policy:simulate"),
+        {
+            "parameter_0": "TRN-UPSKILL.level3",
+            "value_0": "2100",
+            "date_from": typed,
+            "date_to": "2024-12-31",
+            "source": "demo",
+        },
+    )
+    html = response.content.decode()
+    assert 'id="error-date_from"' in html and "开始日期：日期应为 YYYY-MM-DD 格式" in html
+    assert 'id="simulate-result"' not in html
