@@ -8,14 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
-from ninja.decorators import decorate_view
 
 from skillcity.core.access import acting_user, client_address, require_role
 from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
 from skillcity.core.schemas import InputSchema
-from skillcity.grants import objections, outcomes, selectors, services
+from skillcity.grants import outcomes, selectors, services
 from skillcity.grants.models import (
     OBJECTION_CONTACT_MAX,
     OBJECTION_TEXT_MAX,
@@ -24,6 +23,7 @@ from skillcity.grants.models import (
     ObjectionState,
     PublicNotice,
 )
+from skillcity.web.middleware import api_body_limited
 
 router = Router(tags=["grants"])
 
@@ -78,20 +78,9 @@ def _objection_out(o: Objection) -> dict[str, Any]:
     }
 
 
-def _body_bounded(run: Any) -> Any:
-    """Refuse an objection body past its limit before Django Ninja reads and parses it."""
-
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        from skillcity.api import error_response
-        from skillcity.core.errors import DomainError
-
-        try:
-            objections.objection_body_check(request)
-        except DomainError as exc:
-            return error_response(request, exc.status, exc.code, str(exc.message))
-        return run(request, *args, **kwargs)
-
-    return wrapper
+# An objection body past its limit is refused from its declared length, before anything reads it
+# (BodyLimitMiddleware, ahead of the NUL check and of Django Ninja's parsing).
+api_body_limited("lodge_objection", "OBJECTION_MAX_BODY_BYTES")
 
 
 class ResolveIn(InputSchema):
@@ -247,7 +236,6 @@ def list_notices(request: HttpRequest) -> Any:
 
 
 @router.post("/notices/{pk}/objections", auth=None, response={201: dict})
-@decorate_view(_body_bounded)
 def lodge_objection(request: HttpRequest, pk: Id, body: ObjectionIn) -> Any:
     """Anyone may object while a notice runs; the answer carries the receipt number to quote."""
     notice = PublicNotice.objects.filter(pk=pk).first()

@@ -13,13 +13,11 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.core.errors import DomainError
 from skillcity.grants.models import OBJECTION_CONTACT_MAX, OBJECTION_TEXT_MAX, Objection, PublicNotice
-from skillcity.web.middleware import request_body_check
 
 # No 0/O or 1/I/L: a receipt is read out over the telephone.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -69,8 +67,3 @@ def objection_rate_check(*, notice: PublicNotice, address: str, anonymous: bool)
             _("该公示今日收到的匿名异议已达上限，请登录后提交或致电公示所列电话"),
             status=429,
         )
-
-
-def objection_body_check(request: HttpRequest) -> None:
-    """Refuse a request body past OBJECTION_MAX_BODY_BYTES before it is read."""
-    request_body_check(request, limit=settings.OBJECTION_MAX_BODY_BYTES)

@@ -43,6 +43,25 @@ def body_limited(setting: str) -> Callable[[V], V]:
     return mark
 
 
+# API operations (Django Ninja serves many operations through one view function, so they cannot be
+# marked like a page view) by their URL's view name → the setting that bounds their body.
+_API_BODY_LIMITS: dict[str, str] = {}
+
+
+def api_body_limited(operation: str, setting: str) -> None:
+    """Bound the body of the API operation whose Django view name is `api:<operation>`."""
+    _API_BODY_LIMITS[f"api:{operation}"] = setting
+
+
+def _refusal(request: HttpRequest, status: int, code: str, message: Any) -> HttpResponse:
+    """A refusal at the edge: the API's error shape under /api/, the error page elsewhere."""
+    if request.path.startswith("/api/"):
+        from skillcity.api import error_response
+
+        return error_response(request, status, code, str(message), {"__all__": [str(message)]})
+    return render(request, "web/error.html", {"status": status, "message": message}, status=status)
+
+
 class BodyLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -54,14 +73,14 @@ class BodyLimitMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         setting = getattr(view_func, "body_limit_setting", None)
+        if setting is None and request.resolver_match is not None:
+            setting = _API_BODY_LIMITS.get(request.resolver_match.view_name)
         if setting is None:
             return None
         try:
             request_body_check(request, limit=getattr(settings, setting))
         except DomainError as exc:
-            return render(
-                request, "web/error.html", {"status": exc.status, "message": exc.message}, status=exc.status
-            )
+            return _refusal(request, exc.status, exc.code, exc.message)
         return None
 
 
@@ -112,20 +131,23 @@ class NullCharacterMiddleware:
     PostgreSQL cannot hold NUL in text, so `?q=%00` or `{"name": "\\u0000"}` reached the database
     and answered 500 there (SQLite stored it). No field of the platform means NUL: 422 in the API's
     error shape, 400 with the error page elsewhere. Uploaded files (multipart) are not looked at.
+    The check runs in process_view, after BodyLimitMiddleware's: a body past its view's limit is
+    refused from its declared length before this reads it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._carries_nul(request):
-            message = _("输入含有不允许的空字符（NUL）")
-            if request.path.startswith("/api/"):
-                from skillcity.api import error_response
-
-                return error_response(request, 422, "invalid", str(message), {"__all__": [str(message)]})
-            return render(request, "web/error.html", {"status": 400, "message": message}, status=400)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not self._carries_nul(request):
+            return None
+        message = _("输入含有不允许的空字符（NUL）")
+        return _refusal(request, 422 if request.path.startswith("/api/") else 400, "invalid", message)
 
     def _carries_nul(self, request: HttpRequest) -> bool:
         if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):

@@ -5,10 +5,12 @@ as spam with a reason and an audit row each."""
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import re
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
 from skillcity.core.models import AuditEvent
@@ -99,6 +101,48 @@ def test_a_five_megabyte_objection_is_refused_before_it_is_read(on_notice):
     response = _object(Client(), on_notice.notice.pk, text="异" * (5 * 1024 * 1024 // 3))
     assert response.status_code == 413
     assert response.json()["code"] == "body_too_large"
+    assert Objection.objects.count() == 0
+
+
+class _CountingInput(io.BytesIO):
+    """A request body that counts how much of it the server read."""
+
+    taken = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = super().readline(size)
+        self.taken += len(data)
+        return data
+
+
+@pytest.mark.parametrize("nul", [False, True])
+def test_a_five_megabyte_api_objection_is_refused_without_reading_a_byte(on_notice, nul):
+    """Through the whole middleware stack (the NUL check reads JSON bodies): the limit is judged
+    from the declared length first, so not one byte of the 5 MB is read."""
+    body = json.dumps({"text": ("\u0000" if nul else "") + "x" * (5 * 1024 * 1024), "contact": ""}).encode()
+    stream = _CountingInput(body)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": f"/api/v1/grants/notices/{on_notice.notice.pk}/objections",
+        "QUERY_STRING": "",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "REMOTE_ADDR": "203.0.113.9",
+        "wsgi.input": stream,
+        "wsgi.url_scheme": "http",
+    }
+    statuses = []
+    chunks = WSGIHandler()(environ, lambda status, headers, *rest: statuses.append(status))
+    answer = json.loads(b"".join(chunks))
+    assert statuses[0].startswith("413") and answer["code"] == "body_too_large"
+    assert stream.taken == 0
     assert Objection.objects.count() == 0
 
 
