@@ -197,7 +197,7 @@ class ListQuery(Schema):
 def _industry(value: str) -> Industry:
     industry = Industry.objects.filter(code=value).first() or Industry.objects.filter(name=value).first()
     if industry is None:
-        raise DomainError("invalid", f"未知产业“{value}”", {"industry": "未知产业"})
+        raise DomainError("invalid", f"未知产业“{value[:30]}”", {"industry": "未知产业"})
     return industry
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from skillcity.core.access import get_for, visible_to
@@ -60,10 +60,6 @@ def payments_for(user: Any) -> QuerySet[Payment]:
 
 def funds_report() -> list[dict[str, Any]]:
     return [{"fund": fund, **fund.balances()} for fund in Fund.objects.prefetch_related("entries")]
-
-
-def notices_with_open_objections() -> QuerySet[PublicNotice]:
-    return PublicNotice.objects.filter(Q(objections__resolved_at__isnull=True)).distinct()
 
 
 def objections_in_state(state: str) -> QuerySet[Objection]:

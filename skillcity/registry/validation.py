@@ -39,6 +39,12 @@ class Cleaned:
         self.errors.setdefault(name, message)
 
 
+def _shown(text: str, limit: int = 30) -> str:
+    """A typed value quoted back in an error, cut short: a 10,000-character value must not make
+    every error list it appears in (import reports, the page) as long."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _text(raw: Any) -> str:
     if raw is None:
         return ""
@@ -150,7 +156,7 @@ def clean_organisation(
     if given("town"):
         town = refs.towns.get(_text(data.get("town")))
         if town is None:
-            cleaned.fail("town", f"未知镇街“{_text(data.get('town'))}”")
+            cleaned.fail("town", f"未知镇街“{_shown(_text(data.get('town')))}”")
         else:
             cleaned.values["town"] = town
     if given("industry"):
@@ -158,7 +164,7 @@ def clean_organisation(
         if text:
             industry = refs.industries.get(text)
             if industry is None:
-                cleaned.fail("industry", f"未知产业“{text}”")
+                cleaned.fail("industry", f"未知产业“{_shown(text)}”")
             else:
                 cleaned.values["industry"] = industry
         else:
@@ -251,7 +257,7 @@ def clean_worker(
     if given("town"):
         town = refs.towns.get(_text(data.get("town")))
         if town is None:
-            cleaned.fail("town", f"未知镇街“{_text(data.get('town'))}”")
+            cleaned.fail("town", f"未知镇街“{_shown(_text(data.get('town')))}”")
         else:
             cleaned.values["town"] = town
     if given("employer"):
@@ -265,7 +271,7 @@ def clean_worker(
                 if employer is None:
                     employer = by_id(Organisation, text)
             if employer is None:
-                cleaned.fail("employer", f"未找到统一社会信用代码为“{text}”的单位")
+                cleaned.fail("employer", f"未找到统一社会信用代码为“{_shown(text)}”的单位")
             else:
                 cleaned.values["employer"] = employer
     if given("highest_level"):
@@ -286,7 +292,7 @@ def clean_worker(
         if text:
             occupation = refs.occupations.get(text)
             if occupation is None:
-                cleaned.fail("occupation", f"未知职业编码“{text}”")
+                cleaned.fail("occupation", f"未知职业编码“{_shown(text)}”")
             else:
                 cleaned.values["occupation"] = occupation
         elif cleaned.values.get("highest_level") and instance is None:

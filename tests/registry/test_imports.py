@@ -212,3 +212,11 @@ def test_text_longer_than_its_column_is_a_row_error_naming_the_column(bureau_off
     assert {(e.row, e.column) for e in result.errors} == {(2, "法定代表人"), (2, "地址"), (2, "联系人")}
     assert {e.reason for e in result.errors} == {"不能超过50个字符", "不能超过200个字符"}
     assert not Organisation.objects.filter(name="东莞市乙公司").exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_value_is_quoted_back_cut_short(bureau_officer, changan):
+    content = "姓名,身份证号码,所在镇街\n陈小明,{},{}\n".format(make_resident_id(), "镇" * 5000).encode()
+    result = imports.run_import(kind="workers", filename="w.csv", content=content, actor=bureau_officer)
+    (error,) = result.errors
+    assert error.column == "所在镇街" and error.reason == "未知镇街“" + "镇" * 30 + "…”"
