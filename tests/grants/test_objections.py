@@ -26,7 +26,7 @@ RECEIPT = re.compile(r"^\d{8}-[A-HJ-NP-Z2-9]{6}$")
 @pytest.fixture
 def on_notice(enterprise_user, changan_officer, bureau_officer, monkeypatch):
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2024, 4, 2))
+    monkeypatch.setattr(services.common, "_today", lambda: datetime.date(2024, 4, 2))
     return app
 
 

@@ -181,7 +181,7 @@ def test_it_refuses_approval_with_an_unresolved_objection(
     enterprise_user, changan_officer, bureau_officer, monkeypatch
 ):
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2024, 4, 2))
+    monkeypatch.setattr(services.common, "_today", lambda: datetime.date(2024, 4, 2))
     objection = services.objection_lodge(
         notice=app.notice, actor=None, text="该赛事未举办", contact="13800000000"
     )
@@ -199,7 +199,7 @@ def test_it_rejects_when_an_objection_is_upheld(
     enterprise_user, changan_officer, bureau_officer, monkeypatch
 ):
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2024, 4, 2))
+    monkeypatch.setattr(services.common, "_today", lambda: datetime.date(2024, 4, 2))
     objection = services.objection_lodge(notice=app.notice, actor=enterprise_user, text="重复申报")
     services.objection_resolve(objection=objection, actor=bureau_officer, resolution="属实", upheld=True)
     app.refresh_from_db()
@@ -212,11 +212,11 @@ def test_it_refuses_an_anonymous_objection_without_contact_and_after_the_notice(
     enterprise_user, changan_officer, bureau_officer, monkeypatch
 ):
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
-    monkeypatch.setattr(services, "_today", lambda: datetime.date(2024, 4, 2))
+    monkeypatch.setattr(services.common, "_today", lambda: datetime.date(2024, 4, 2))
     with pytest.raises(DomainError) as err:
         services.objection_lodge(notice=app.notice, actor=None, text="有问题")
     assert err.value.code == "contact_required"
-    monkeypatch.setattr(services, "_today", lambda: AFTER_NOTICE)
+    monkeypatch.setattr(services.common, "_today", lambda: AFTER_NOTICE)
     with pytest.raises(DomainError) as err:
         services.objection_lodge(notice=app.notice, actor=None, text="有问题", contact="x")
     assert err.value.code == "notice_closed"
