@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from skillcity.core.errors import DomainError
 from skillcity.grants import flows
 from skillcity.grants import services as grants
 from skillcity.grants.models import Fund
@@ -87,7 +88,7 @@ def test_the_organisation_is_told_of_approval_and_payment(
 
 def test_a_refused_transition_tells_no_one(enterprise_user, bureau_officer, finance_officer):
     app = submitted(enterprise_user)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         grants.payment_make(application=app, actor=finance_officer, idempotency_key="k")
     assert not Notification.objects.exists()
 
