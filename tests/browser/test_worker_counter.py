@@ -12,18 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 
 from skillcity.accounts.models import Role
 from skillcity.certification import services as certification
 from skillcity.certification.models import EvaluatorKind
-from skillcity.notifications import services as notifications
-from skillcity.notifications.models import NotificationKind
 from skillcity.registry.models import OrganisationCategory, Worker
 from skillcity.training import services as training
 from skillcity.training.codes import voucher_code_display
 from skillcity.training.models import Voucher, VoucherState
 from tests.browser.conftest import login, screenshot
 from tests.factories import OccupationFactory, OrganisationFactory, TownFactory, UserFactory, WorkerFactory
+from tests.grants.conftest import fake_engine  # noqa: F401  (the engine's outcomes stand-in)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -178,27 +178,43 @@ def test_the_counter_redeems_a_typed_code_and_undoes_it(live_server, browser, ci
         assert live.state == VoucherState.ISSUED  # usable again: the phone pass redeems it anew
 
 
-def test_the_worker_is_notified_and_sees_it_on_a_phone(live_server, browser, city):
+def test_the_worker_is_notified_of_an_approval_and_a_payment_on_a_phone(live_server, browser, city):
+    from skillcity.grants import flows
+    from skillcity.grants import services as grants
+    from skillcity.grants.models import Fund
+
     learner = city["learner"]
-    for kind, amount in (
-        (NotificationKind.APPLICATION_APPROVED, "3000.00"),
-        (NotificationKind.APPLICATION_PAID, "3000.00"),
-    ):
-        notifications.notifications_send(
-            users=[learner],
-            kind=kind,
-            key=f"grant:1:{kind}",
-            params={"rule": "TAL-CARD-FLOOR", "id": 1, "amount": amount, "reason": ""},
-            url="/",
-        )
+    bureau = UserFactory(role=Role.BUREAU_OFFICER)
+    town = UserFactory(role=Role.TOWN_OFFICER, town=city["worker"].town)
+    finance = UserFactory(role=Role.BUREAU_OFFICER)
+    finance.groups.add(Group.objects.get_or_create(name=flows.FINANCE_GROUP)[0])
+    Fund.objects.create(programme="TRN-UPSKILL", year=2024, name="技能提升", total=Decimal("100000"))
+    app = grants.application_create(
+        actor=learner, rule_id="TRN-UPSKILL", event_date=datetime.date(2024, 3, 1), facts={}
+    )
+    app = grants.application_submit(application=app, actor=learner)
+    for stage in flows.stages_for("TRN-UPSKILL"):
+        reviewer = town if stage.role == "town_officer" else bureau
+        app = grants.application_review_pass(application=app, actor=reviewer)
+    grants.notice_start(application=app, actor=bureau, start=datetime.date(2024, 4, 1))
+    app.refresh_from_db()
+    app = grants.application_approve(
+        application=app, actor=bureau, amount=Decimal("3000"), today=datetime.date(2024, 4, 30)
+    )
+    grants.payment_make(application=app, actor=finance, idempotency_key="pay-1")
+
     phone = browser.new_context(**PHONE).new_page()
     login(phone, live_server.url, "learner")
+    assert phone.locator("[data-testid=home-application] [data-state=paid]").inner_text() == "已拨付"
     phone.click("button.navbar-toggler")
     assert phone.inner_text("[data-testid=notification-count]").startswith("2")
     phone.click("[data-testid=notification-bell]")
     items = phone.locator("[data-testid=notification]")
     assert items.count() == 2
-    assert "已拨付 3000.00 元" in phone.content()
+    page = phone.content()
+    assert (
+        "劳动力职业技能提升培训补贴" in page and "已拨付 3000.00 元" in page and "核定金额 3000.00 元" in page
+    )
     screenshot(phone, "notifications-375")
     items.first.locator("[data-testid=mark-read]").click()
     assert phone.locator("[data-testid=mark-read]").count() == 1
