@@ -62,7 +62,7 @@ def test_other_roles_keep_their_counts(bureau_officer):
 
 
 def test_the_worker_tables_are_card_tables_with_a_label_on_every_cell(worker_user):
-    for url in ("/", "/training/", "/certification/my/"):
+    for url in ("/", "/training/", "/certification/my/", "/grants/"):
         page = _client(worker_user).get(url).content.decode()
         assert "sc-cards" in page, url
     page = _client(worker_user).get("/").content.decode()
