@@ -178,3 +178,17 @@ def test_a_notification_reads_in_english(worker_user):
     client.cookies["django_language"] = "en"
     page = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Subsidy paid" in page
+
+
+def test_the_list_takes_a_fixed_number_of_queries(worker_user):
+    for i in range(8):
+        _notify(worker_user, f"n{i}")
+    client = _client(worker_user)
+    client.get("/notifications/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/notifications/")
+    # Session, user, unread count (bell and page), count and page: none per notification.
+    assert len(ctx.captured_queries) <= 7

@@ -182,3 +182,28 @@ def test_the_organisation_home_links_the_counter(institution_user):
 
 def test_a_worker_cannot_open_the_counter(worker_user):
     assert _client(worker_user).get("/training/counter/").status_code == 403
+
+
+def test_the_counter_page_takes_a_fixed_number_of_queries(institution_user, changan_worker, humen_worker):
+    from skillcity.registry.models import Worker
+
+    issue(Worker.objects.filter(pk__in=[changan_worker.pk, humen_worker.pk]))
+    for i, voucher in enumerate(Voucher.objects.all()):
+        services.voucher_redeem(
+            code=voucher.code,
+            provider=institution_user.organisation,
+            idempotency_key=f"q{i}",
+            actor=institution_user,
+        )
+    first = Redemption.objects.first()
+    services.redemption_reverse(redemption=first, reason="测试", actor=institution_user)
+    client = _client(institution_user)
+    client.get("/training/counter/")  # warm the session and caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/training/counter/").content.decode()
+    # Session, user, redemptions (today, history count and page), classes: none per row.
+    assert len(ctx.captured_queries) <= 7
+    assert page.count('data-testid="today-row"') == 2
