@@ -237,3 +237,55 @@ def test_the_certificates_are_cards_on_a_phone(live_server, browser, city):
     screenshot(desk, "worker-vouchers-1366")
     desk.goto(f"{live_server.url}/certification/my/")
     screenshot(desk, "certificates-1366")
+
+
+def _qr_video(code: str, path: Path) -> Path:
+    """A few frames of Y4M video of the voucher's QR on white, for Chromium's fake camera."""
+    import segno
+
+    matrix = segno.make(code, error="m", micro=False).matrix
+    width, height, module, border = 640, 480, 10, 4
+    side = (len(matrix) + 2 * border) * module
+    left, top = (width - side) // 2, (height - side) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for r, row in enumerate(matrix):
+        for c, dark in enumerate(row):
+            if not dark:
+                continue
+            for y in range(top + (r + border) * module, top + (r + border + 1) * module):
+                start = y * width + left + (c + border) * module
+                luma[start : start + module] = b"\x00" * module
+    chroma = b"\x80" * (width * height // 4)
+    frame = b"FRAME\n" + bytes(luma) + chroma + chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 10)
+    return path
+
+
+def test_the_counter_scans_a_voucher_with_the_camera(live_server, browser, city):
+    from tests.browser.conftest import CHROMIUM
+
+    live = Voucher.objects.get(batch__name="2026年职业培训券")
+    video = _qr_video(live.code, Path(tempfile.mkdtemp()) / "qr.y4m")
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        page = camera_browser.new_context(permissions=["camera"], **DESK).new_page()
+        base = live_server.url.replace("127.0.0.1", "localhost")  # a secure context: the camera is allowed
+        login(page, base, "school")
+        page.goto(f"{base}/training/counter/")
+        page.click("[data-testid=scan-start]")
+        page.wait_for_selector("[data-testid=redeemed]", timeout=20_000)
+        assert page.inner_text("[data-testid=amount]") == "¥500.00"
+        live.refresh_from_db()
+        assert live.state == VoucherState.REDEEMED
+    finally:
+        camera_browser.close()
