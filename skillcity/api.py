@@ -146,6 +146,7 @@ def _register_routers() -> None:
     from skillcity.alliances.api import router as alliances_router
     from skillcity.certification.api import router as certification_router
     from skillcity.grants.api import router as grants_router
+    from skillcity.notifications.api import router as notifications_router
     from skillcity.policy.api import router as policy_router
     from skillcity.registry.api import router as registry_router
     from skillcity.training.api import router as training_router
@@ -157,6 +158,7 @@ def _register_routers() -> None:
     api.add_router("/certification/", certification_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

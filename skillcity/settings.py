@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "skillcity.certification",
     "skillcity.grants",
     "skillcity.training",
+    "skillcity.notifications",
     "skillcity.web",
 ]
 
@@ -247,6 +248,14 @@ IMPORT_MAX_ROWS = env_int("SKILLCITY_IMPORT_MAX_ROWS", 50_000, minimum=1)
 # (D000 sets no date; 1 → 31 Jul / 31 Jan). Reminders go out this many days before the due date.
 ALLIANCE_REPORT_DUE_MONTHS = env_int("SKILLCITY_ALLIANCE_REPORT_DUE_MONTHS", 1, minimum=0, maximum=12)
 ALLIANCE_REMIND_DAYS = env_int("SKILLCITY_ALLIANCE_REMIND_DAYS", 14, minimum=0, maximum=366)
+
+# Training vouchers: a redemption can be taken back at the counter within this many minutes (0: never);
+# a worker is told this many days before a voucher of theirs expires (skillcity.notifications).
+REDEMPTION_UNDO_MINUTES = env_int("SKILLCITY_REDEMPTION_UNDO_MINUTES", 30, minimum=0, maximum=1440)
+VOUCHER_EXPIRY_NOTICE_DAYS = env_int("SKILLCITY_VOUCHER_EXPIRY_NOTICE_DAYS", 14, minimum=1, maximum=366)
+# Notifications also go out by SMS through this adapter (dotted path); the default records the messages
+# in a table (the demo and the tests send nothing). See docs/notifications.md.
+SMS_BACKEND = env_str("SKILLCITY_SMS_BACKEND", "skillcity.notifications.sms.SimulatedSmsSender")
 
 LOG_LEVEL = env_choice("SKILLCITY_LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"})
 LOGGING = {

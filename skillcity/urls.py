@@ -17,6 +17,7 @@ urlpatterns = [
     path("certification/", include("skillcity.certification.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
+    path("notifications/", include("skillcity.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -43,9 +43,15 @@ router = Router(tags=["training"])
 class VoucherOut(Schema):
     code: str
     state: str
+    # The state as of today: issued but past its validity is "expired" before the daily job runs.
+    state_now: str
     face_value: Decimal
     valid_from: datetime.date
     valid_to: datetime.date
+
+    @staticmethod
+    def resolve_state_now(obj: Any) -> str:
+        return str(obj.state_now())
 
 
 # The redemption's schemas are plain pydantic models: Django Ninja's Schema wraps every validation
@@ -120,6 +126,36 @@ def redeem(request: HttpRequest, body: RedeemIn) -> services.RedemptionReceipt:
         redeemer=services.Redeemer.acting(user.organisation, user),  # type: ignore[arg-type]
         enrolment=enrolment,
     )
+
+
+class ReverseIn(InputSchema):
+    reason: str = pydantic.Field(min_length=1, max_length=200)
+
+
+class ReversalOut(Schema):
+    redemption_id: int
+    voucher_code: str
+    voucher_state: str
+    reason: str
+    reversed_at: datetime.datetime
+
+
+@router.post("/redemptions/{id}/reverse", response=ReversalOut)
+def redemption_reverse(request: HttpRequest, id: Id, body: ReverseIn) -> dict[str, object]:
+    """Take a redemption back within SKILLCITY_REDEMPTION_UNDO_MINUTES (the provider that redeemed
+    it only; reason required). Asking again returns the same reversal."""
+    user = acting_user(request)
+    require_role(user, "organisation_user")
+    redemption = get_for(user, selectors.redemptions_for(user), id)
+    reversal = services.redemption_reverse(redemption=redemption, reason=body.reason, actor=user)
+    redemption.voucher.refresh_from_db(fields=["state"])
+    return {
+        "redemption_id": redemption.pk,
+        "voucher_code": redemption.voucher.code,
+        "voucher_state": redemption.voucher.state,
+        "reason": reversal.reason,
+        "reversed_at": reversal.reversed_at,
+    }
 
 
 @router.get("/enrolments", response=list[EnrolmentOut])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.registry.models import Occupation, Organisation, OrganisationCategory, Town, Worker
@@ -188,9 +191,24 @@ class VoucherState(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+class VoucherEventKind(models.TextChoices):
+    """What a ledger entry records: a state the voucher entered, or a redemption taken back."""
+
+    ISSUED = "issued", _("已发放")
+    REDEEMED = "redeemed", _("已核销")
+    SETTLED = "settled", _("已结算")
+    EXPIRED = "expired", _("已过期")
+    REVOKED = "revoked", _("已撤销")
+    # The redemption of its round is reversed and the voucher is usable again (training.services).
+    REVERSED = "reversed", _("核销已撤回")
+
+
 class Voucher(models.Model):
     """A training voucher on the e-SSC. `state` changes only by a conditional UPDATE in the same
-    transaction that appends its VoucherEvent; the events are the history and never change."""
+    transaction that appends its VoucherEvent; the events are the history and never change.
+
+    `state` is what the ledger last recorded. An issued voucher past its validity is shown as
+    expired (`state_now`) even before the daily expiry job has written it down."""
 
     code = models.CharField(_("券码"), max_length=20, unique=True)
     worker = models.ForeignKey(
@@ -206,9 +224,11 @@ class Voucher(models.Model):
     state = models.CharField(
         _("状态"), max_length=16, choices=VoucherState.choices, default=VoucherState.ISSUED
     )
+    # How many redemptions of this voucher were reversed: the round the next redemption belongs to.
+    reversal_count = models.PositiveSmallIntegerField(_("撤回核销次数"), default=0)
 
     TOWN_FIELD = "town"
-    ORGANISATION_FIELD = "redemption__provider"
+    ORGANISATION_FIELD = "redemptions__provider"
     WORKER_FIELD = "worker"
 
     class Meta:
@@ -220,26 +240,48 @@ class Voucher(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def state_now(self, today: datetime.date | None = None) -> str:
+        """The state as a person should see it today: issued but past its validity is expired."""
+        day = today or timezone.localdate()
+        if self.state == VoucherState.ISSUED and self.valid_to < day:
+            return VoucherState.EXPIRED.value
+        return str(self.state)
+
+    @property
+    def state_label(self) -> str:
+        return str(VoucherState(self.state_now()).label)
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state_now() == VoucherState.ISSUED and self.valid_from <= timezone.localdate()
+
 
 class VoucherEvent(models.Model):
-    # No index of its own: the unique (voucher, state) constraint below serves lookups by voucher.
+    # No index of its own: the unique (voucher, state, round) constraint serves lookups by voucher.
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="events", db_index=False)
-    state = models.CharField(max_length=16, choices=VoucherState.choices)
+    state = models.CharField(max_length=16, choices=VoucherEventKind.choices)
+    # The voucher's reversal_count when the entry was written: a reversed redemption opens a new round.
+    round = models.PositiveSmallIntegerField(default=0)
     at = models.DateTimeField(auto_now_add=True)
     actor_label = models.CharField(max_length=100, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
-        # Each state is entered at most once: the ledger itself refuses a second redemption.
-        constraints = [models.UniqueConstraint(fields=["voucher", "state"], name="trn_voucher_event_once")]
+        # Each state is entered at most once a round: the ledger itself refuses a second redemption;
+        # only a reversal (which opens the next round) makes the voucher redeemable again.
+        constraints = [
+            models.UniqueConstraint(fields=["voucher", "state", "round"], name="trn_voucher_event_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.voucher_id} {self.state}"
 
 
 class Redemption(models.Model):
-    voucher = models.OneToOneField(Voucher, on_delete=models.PROTECT, related_name="redemption")
+    # One redemption a round (unique below): a reversed one stays, and the voucher may be redeemed again.
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="redemptions", db_index=False)
+    round = models.PositiveSmallIntegerField(default=0)
     # No index of its own: the unique (provider, idempotency_key) constraint serves lookups by provider.
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
     enrolment = models.ForeignKey(
@@ -255,11 +297,35 @@ class Redemption(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["provider", "idempotency_key"], name="trn_redeem_key_once")
+            models.UniqueConstraint(fields=["provider", "idempotency_key"], name="trn_redeem_key_once"),
+            models.UniqueConstraint(fields=["voucher", "round"], name="trn_redeem_once_a_round"),
         ]
 
     def __str__(self) -> str:
         return f"{self.voucher_id} {self.idempotency_key}"
+
+
+class RedemptionReversal(models.Model):
+    """A redemption taken back at the counter within SKILLCITY_REDEMPTION_UNDO_MINUTES: a row of its
+    own beside the 'reversed' ledger entry; the redemption row itself is never changed."""
+
+    redemption = models.OneToOneField(Redemption, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.CharField(_("撤回原因"), max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=100, blank=True)
+    reversed_at = models.DateTimeField(auto_now_add=True)
+
+    ORGANISATION_FIELD = "redemption__provider"
+    TOWN_FIELD = "redemption__voucher__town"
+    WORKER_FIELD = "redemption__voucher__worker"
+
+    class Meta:
+        verbose_name = _("撤回核销")
+
+    def __str__(self) -> str:
+        return f"{self.redemption_id}"
 
 
 class CardEntry(models.Model):

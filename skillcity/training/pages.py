@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -312,8 +312,8 @@ def vouchers_use(request: HttpRequest) -> HttpResponse:
         .order_by("-issued")
     )
     by_occupation = list(
-        vouchers.filter(used, redemption__enrolment__isnull=False)
-        .values("redemption__enrolment__training_class__project__occupation__name")
+        vouchers.filter(used, redemptions__enrolment__isnull=False, redemptions__reversal__isnull=True)
+        .values(occupation=F("redemptions__enrolment__training_class__project__occupation__name"))
         .annotate(used=Count("id"))
         .order_by("-used")[:30]
     )

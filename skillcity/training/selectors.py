@@ -83,3 +83,28 @@ def settlement_refused(*, settlement: Settlement) -> list[dict[str, Any]]:
         target_id=str(settlement.pk),
     ).order_by("id")
     return [row for event in events for row in (event.after or {}).get("refused", [])]
+
+
+def redemptions_for(user: Any) -> QuerySet[Any]:
+    """Redemptions the user may see (a provider: its own), newest first, with what the counter shows."""
+    from skillcity.training.models import Redemption
+
+    return visible_to(
+        user,
+        Redemption.objects.select_related(
+            "voucher__worker", "voucher__batch", "enrolment__training_class", "reversal"
+        ),
+    ).order_by("-redeemed_at", "-id")
+
+
+def enrolment_for_redemption(*, provider_id: int, code: str) -> Any:
+    """The holder's one open enrolment at this provider, for a voucher scanned without a class chosen;
+    None when there is none or more than one (then the redemption is recorded without a class)."""
+    rows = list(
+        Enrolment.objects.filter(
+            provider_id=provider_id,
+            worker__vouchers__code=code,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+        ).select_related("training_class")[:2]
+    )
+    return rows[0] if len(rows) == 1 else None

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from skillcity.training import pages, views
+from skillcity.training import counter, pages, views
 
 app_name = "training"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("redeem/", views.redeem, name="redeem"),
+    path("redeem/", counter.counter_redeem, name="redeem"),  # the counter's form, under its first address
+    path("counter/", counter.counter, name="counter"),
+    path("counter/redeem/", counter.counter_redeem, name="counter_redeem"),
+    path("counter/redemptions/<int:pk>/undo/", counter.counter_undo, name="counter_undo"),
     path("projects/new/", pages.project_create, name="project_create"),
     path("projects/<int:pk>/", pages.project_detail, name="project_detail"),
     path("projects/<int:pk>/classes/", pages.class_create, name="class_create"),

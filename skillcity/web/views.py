@@ -22,7 +22,9 @@ from skillcity.web.forms import AuditFilterForm
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     user = request.user
-    if user.is_authenticated:
+    if user.is_authenticated and getattr(user, "role", "") == "worker" and not user.is_superuser:
+        context.update(worker_home(user))
+    elif user.is_authenticated:
         workers = visible_to(user, Worker.objects.all())
         context["worker_count"] = workers.count()
         context["high_skilled_count"] = workers.filter(highest_level__lte=3).count()
@@ -32,6 +34,42 @@ def home(request: HttpRequest) -> HttpResponse:
                 Worker.objects.values("town__name").annotate(n=Count("id")).order_by("-n")[:10]
             )
     return render(request, "web/home.html", context)
+
+
+def worker_home(user: Any) -> dict[str, Any]:
+    """What a worker sees first: their applications and where each stands, vouchers about to
+    expire, enrolments and certificates — each with a link to the page that has the rest."""
+    import datetime
+
+    from django.utils import timezone
+
+    from skillcity.certification.selectors import certificate_list
+    from skillcity.grants.selectors import applications_for
+    from skillcity.training import selectors as training
+    from skillcity.training.models import VoucherState
+    from skillcity.training.qr import voucher_cards
+
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.VOUCHER_EXPIRY_NOTICE_DAYS)
+    from skillcity.notifications.messages import rule_title
+
+    vouchers = training.vouchers_for(user)
+    applications = list(applications_for(user).order_by("-id")[:10])
+    for a in applications:
+        a.rule_title = rule_title(a.rule_id)  # type: ignore[attr-defined]
+    return {
+        "is_worker_home": True,
+        "applications": applications,
+        "expiring": voucher_cards(
+            vouchers.filter(state=VoucherState.ISSUED, valid_to__gte=today, valid_to__lte=soon).order_by(
+                "valid_to", "id"
+            )[:10]
+        ),
+        "usable_count": vouchers.filter(state=VoucherState.ISSUED, valid_to__gte=today).count(),
+        "expiry_days": settings.VOUCHER_EXPIRY_NOTICE_DAYS,
+        "enrolments": list(training.enrolments_for(user).order_by("-enrolled_on", "-id")[:10]),
+        "certificates": list(certificate_list(user).order_by("-issued_on", "-id")[:10]),
+    }
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -39,11 +39,12 @@ def test_a_provider_redeems_a_typed_code_and_the_worker_sees_it_on_a_phone(live_
     desk = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
     login(desk, base, "school")
     desk.goto(f"{base}/training/")
+    desk.click("[data-testid=open-counter]")
     desk.fill("#voucher-code", voucher_code_display(voucher.code).lower())  # typed as on the card, any case
-    desk.click("#redeem-form button[type=submit]")
+    desk.click("#counter-form button[type=submit]")
     assert "培训券核销成功" in desk.content()
     desk.fill("#voucher-code", voucher_code_display(voucher.code))  # the same voucher again: refused
-    desk.click("#redeem-form button[type=submit]")
+    desk.click("#counter-form button[type=submit]")
     assert "该培训券已核销" in desk.content()
     screenshot(desk, "training-redeem")
 

@@ -30,6 +30,7 @@ from skillcity.grants.services.common import (
     _refuse_state,
     _require_reviewer,
 )
+from skillcity.notifications.services import application_notify
 
 
 def _merge_facts(
@@ -237,6 +238,7 @@ def application_return(*, application: Application, actor: Any, reason: str) -> 
     app.save(update_fields=["state", "stage_index", "stage_due"])
     _event(app, actor=actor, action="return", from_state=S.IN_REVIEW, reason=reason, stage=stage.name)
     audit_record(actor=actor, action="grants.application.return", target=app, after={"reason": reason})
+    application_notify(application=app, event="returned", reason=reason)
     return app
 
 

@@ -28,6 +28,7 @@ from skillcity.grants.services.common import (
     _refuse_state,
     _require_bureau,
 )
+from skillcity.notifications.services import application_notify
 
 
 def funds_covering(programme: str, first: int, last: int) -> Any:
@@ -90,6 +91,7 @@ def application_approve(
     app.save(update_fields=["state", "decided_amount", "decision_reason"])
     _event(app, actor=actor, action="approve", from_state=S.IN_NOTICE, reason=reason, amount=amount)
     audit_record(actor=actor, action="grants.application.approve", target=app, after={"amount": amount})
+    application_notify(application=app, event="approved", amount=amount)
     return app
 
 
@@ -173,6 +175,7 @@ def _payment_make(*, application: Application, actor: Any, key: str) -> Payment:
     audit_record(
         actor=actor, action="grants.payment.make", target=app, after={"amount": payment.amount, "key": key}
     )
+    application_notify(application=app, event="paid", amount=payment.amount)
     return payment
 
 

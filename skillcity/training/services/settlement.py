@@ -197,6 +197,7 @@ def settlement_pay(*, settlement: Settlement, idempotency_key: str, actor: Any) 
             enrolment__completed_on__gte=period.start,
             enrolment__completed_on__lte=period.end,
             voucher__state=VoucherState.REDEEMED,
+            reversal__isnull=True,  # a redemption taken back at the counter settles nothing
         ).values_list("voucher_id", flat=True)
     )
     Voucher.objects.filter(id__in=voucher_ids, state=VoucherState.REDEEMED).update(state=VoucherState.SETTLED)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +21,12 @@ from skillcity.training.codes import voucher_code_is_valid, voucher_code_new, vo
 from skillcity.training.models import (
     Enrolment,
     Redemption,
+    RedemptionReversal,
     TrainingProject,
     Voucher,
     VoucherBatch,
     VoucherEvent,
+    VoucherEventKind,
     VoucherState,
 )
 from skillcity.training.services.common import _actor_label
@@ -181,7 +184,7 @@ def voucher_redeem_receipt(
         ).fetchone()
         if row is None:
             return _redeem_refused(code=normalised, provider_id=redeemer.provider_id, key=key, today=today)
-        voucher_id, worker_id, batch_id = row[0], row[1], row[2]
+        voucher_id, worker_id, batch_id, round_ = row[0], row[1], row[2], row[4]
         amount = convert_value(Voucher, "face_value", row[3])
         if enrolment is not None:
             _redeem_check_enrolment(worker_id, batch_id, enrolment, redeemer.provider_id)
@@ -193,6 +196,7 @@ def voucher_redeem_receipt(
                 cursor,
                 [
                     voucher_id,
+                    round_,
                     redeemer.provider_id,
                     enrolment_id,
                     key,
@@ -205,6 +209,7 @@ def voucher_redeem_receipt(
                 [
                     voucher_id,
                     VoucherState.REDEEMED.value,
+                    round_,
                     at,
                     redeemer.actor_label[:100],
                     redeemer.provider_name[:200],
@@ -233,15 +238,16 @@ def voucher_redeem_receipt(
 _CLAIM = Statement(
     "UPDATE training_voucher SET state = %s "
     "WHERE code = %s AND state = %s AND valid_from <= %s AND valid_to >= %s "
-    "RETURNING id, worker_id, batch_id, face_value"
+    "RETURNING id, worker_id, batch_id, face_value, reversal_count"
 )
 _INSERT_REDEMPTION = Statement(
     "INSERT INTO training_redemption "
-    "(voucher_id, provider_id, enrolment_id, idempotency_key, amount, redeemed_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+    "(voucher_id, round, provider_id, enrolment_id, idempotency_key, amount, redeemed_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id"
 )
 _INSERT_EVENT = Statement(
-    "INSERT INTO training_voucherevent (voucher_id, state, at, actor_label, note) VALUES (%s, %s, %s, %s, %s)"
+    "INSERT INTO training_voucherevent (voucher_id, state, round, at, actor_label, note) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
 )
 
 
@@ -315,7 +321,11 @@ def voucher_revoke(*, voucher: Voucher, reason: str, actor: Any) -> Voucher:
     if changed != 1:
         raise Conflict("voucher_not_revocable", _("只有已发放未使用的培训券可以撤销"))
     VoucherEvent.objects.create(
-        voucher=voucher, state=VoucherState.REVOKED, actor_label=_actor_label(actor), note=reason[:200]
+        voucher=voucher,
+        state=VoucherState.REVOKED,
+        round=voucher.reversal_count,
+        actor_label=_actor_label(actor),
+        note=reason[:200],
     )
     card_service().revoke(voucher_code=voucher.code)
     audit_record(
@@ -342,16 +352,19 @@ def vouchers_expire(*, today: datetime.date, actor: Any = "system", chunk_size: 
             if not ids:
                 return total
             # Conditional: a voucher redeemed meanwhile is left alone.
-            changed_ids = list(
-                Voucher.objects.filter(id__in=ids, state=VoucherState.ISSUED).values_list("id", flat=True)
+            changed = list(
+                Voucher.objects.filter(id__in=ids, state=VoucherState.ISSUED).values_list(
+                    "id", "reversal_count"
+                )
             )
+            changed_ids = [i for i, _r in changed]
             Voucher.objects.filter(id__in=changed_ids, state=VoucherState.ISSUED).update(
                 state=VoucherState.EXPIRED
             )
             VoucherEvent.objects.bulk_create(
                 [
-                    VoucherEvent(voucher_id=i, state=VoucherState.EXPIRED, actor_label=str(actor))
-                    for i in changed_ids
+                    VoucherEvent(voucher_id=i, state=VoucherState.EXPIRED, round=r, actor_label=str(actor))
+                    for i, r in changed
                 ],
                 ignore_conflicts=True,
             )
@@ -363,3 +376,69 @@ def vouchers_expire(*, today: datetime.date, actor: Any = "system", chunk_size: 
                 after={"count": len(changed_ids), "today": today},
             )
             total += len(changed_ids)
+
+
+# ---------------------------------------------------------------- taking a redemption back
+
+
+def redemption_undo_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.REDEMPTION_UNDO_MINUTES)
+
+
+@transaction.atomic
+def redemption_reverse(*, redemption: Redemption, reason: str, actor: Any) -> RedemptionReversal:
+    """Take a redemption back at the counter (the wrong card was scanned, the trainee left).
+
+    The redemption row stays as it was; a RedemptionReversal row and a 'reversed' ledger entry record
+    the undo, and the voucher is usable again in the next round (a new redemption is a new row).
+    Only within SKILLCITY_REDEMPTION_UNDO_MINUTES of the redemption and before it is settled. Asking
+    again for a redemption already reversed returns the first reversal (idempotent).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("reason_required", _("请填写撤回原因"), {"reason": _("请填写撤回原因")})
+    if len(reason) > 200:
+        raise DomainError("reason_too_long", _("撤回原因过长"), {"reason": _("不能超过 200 个字")})
+    # Lock the voucher first: a settlement payment or a second undo waits for this one.
+    voucher = Voucher.objects.select_for_update().get(pk=redemption.voucher_id)
+    redemption = Redemption.objects.get(pk=redemption.pk)
+    existing = RedemptionReversal.objects.filter(redemption=redemption).first()
+    if existing is not None:
+        return existing
+    if voucher.state == VoucherState.SETTLED or voucher.reversal_count != redemption.round:
+        raise Conflict("redemption_settled", _("该核销已结算，不能撤回"))
+    if voucher.state != VoucherState.REDEEMED:
+        raise Conflict(
+            "redemption_not_reversible",
+            _("该培训券状态为“%(s)s”，不能撤回核销") % {"s": voucher.get_state_display()},
+        )
+    now = timezone.now()
+    if now - redemption.redeemed_at > redemption_undo_window():
+        raise Conflict(
+            "undo_window_passed",
+            _("核销已超过 %(m)s 分钟，不能撤回") % {"m": settings.REDEMPTION_UNDO_MINUTES},
+        )
+    changed = Voucher.objects.filter(
+        pk=voucher.pk, state=VoucherState.REDEEMED, reversal_count=redemption.round
+    ).update(state=VoucherState.ISSUED, reversal_count=redemption.round + 1)
+    if changed != 1:  # the lock above makes this unreachable; the conditional update backs it up
+        raise Conflict("redemption_not_reversible", _("该培训券状态已变化，请刷新后重试"))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    reversal = RedemptionReversal.objects.create(
+        redemption=redemption, reason=reason, actor=user, actor_label=_actor_label(actor)[:100]
+    )
+    VoucherEvent.objects.create(
+        voucher=voucher,
+        state=VoucherEventKind.REVERSED,
+        round=redemption.round,
+        actor_label=_actor_label(actor)[:100],
+        note=reason[:200],
+    )
+    audit_record(
+        actor=actor,
+        action="voucher.redemption_reverse",
+        target=voucher,
+        before={"state": VoucherState.REDEEMED, "redemption": redemption.pk},
+        after={"state": VoucherState.ISSUED, "reason": reason, "round": redemption.round + 1},
+    )
+    return reversal

@@ -1,6 +1,6 @@
 /* SkillCity page behaviours. The Content-Security-Policy allows scripts from the platform only and
    no inline scripts or handlers, so every page's behaviour lives here, switched on by markup:
-   data-sc-autosubmit, data-sc-controls, .sc-reveal, #redeem-form. Loaded on every page (deferred). */
+   data-sc-autosubmit, data-sc-controls, .sc-reveal (the voucher counter has its own, web/counter.js). Loaded on every page (deferred). */
 (function () {
   "use strict";
 
@@ -32,35 +32,4 @@
         .catch(function () { button.textContent = button.dataset.failed || "!"; });
     });
   });
-
-  // The training counter: a fresh idempotency key per submission, and the camera where the browser
-  // has BarcodeDetector (progressive enhancement).
-  var redeem = document.getElementById("redeem-form");
-  if (redeem) {
-    redeem.addEventListener("submit", function () {
-      document.getElementById("idempotency_key").value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
-    });
-    if ("BarcodeDetector" in window && navigator.mediaDevices) {
-      var button = document.getElementById("scan");
-      button.classList.remove("d-none");
-      button.addEventListener("click", async function () {
-        var video = document.getElementById("scan-video");
-        video.classList.remove("d-none");
-        video.srcObject = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}});
-        await video.play();
-        var detector = new window.BarcodeDetector({formats: ["qr_code", "code_128"]});
-        var tick = async function () {
-          var codes = await detector.detect(video);
-          if (codes.length) {
-            document.getElementById("voucher-code").value = codes[0].rawValue;
-            video.srcObject.getTracks().forEach(function (t) { t.stop(); });
-            video.classList.add("d-none");
-            return;
-          }
-          requestAnimationFrame(tick);
-        };
-        tick();
-      });
-    }
-  }
 })();

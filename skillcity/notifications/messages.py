@@ -1,0 +1,46 @@
+"""What each kind of notification says, rendered in the reader's language when it is shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from skillcity.notifications.models import NotificationKind as K
+
+
+def rule_title(rule_id: str) -> str:
+    from skillcity.policy.engine import get_rule
+
+    try:
+        return _(get_rule(rule_id).title)
+    except Exception:  # a rule no longer in the pack: its ID is the best name left
+        return rule_id
+
+
+def notification_title(kind: str, params: dict[str, Any]) -> str:
+    titles = {
+        K.APPLICATION_RETURNED: _("补贴申请被退回修改"),
+        K.APPLICATION_APPROVED: _("补贴申请已核准"),
+        K.APPLICATION_PAID: _("补贴已拨付"),
+        K.VOUCHER_EXPIRING: _("培训券即将到期"),
+    }
+    return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
+
+
+def notification_text(kind: str, params: dict[str, Any]) -> str:
+    p = dict(params)
+    if "rule" in p:
+        p["rule"] = rule_title(str(p["rule"]))
+    if kind == K.APPLICATION_RETURNED:
+        return _("您的申请“%(rule)s”（编号 %(id)s）被退回修改，原因：%(reason)s。请修改后重新提交。") % p
+    if kind == K.APPLICATION_APPROVED:
+        return _("您的申请“%(rule)s”（编号 %(id)s）已核准，核定金额 %(amount)s 元。") % p
+    if kind == K.APPLICATION_PAID:
+        return _("您的申请“%(rule)s”（编号 %(id)s）已拨付 %(amount)s 元。") % p
+    if kind == K.VOUCHER_EXPIRING:
+        return (
+            _("您的培训券“%(batch)s”（券码 %(code)s，面值 %(amount)s 元）将于 %(date)s 到期，请尽快使用。")
+            % p
+        )
+    return ""
