@@ -1,6 +1,6 @@
 """A voucher as the worker shows it at the counter: its code, readable and as a QR code.
 
-The QR carries the voucher's code and nothing else (D-XX): the code is already unguessable (80
+The QR carries the voucher's code and nothing else (D-18): the code is already unguessable (80
 random bits) and checksummed, the counter redeems it only through the provider's own login, and a
 plain code is what a typed entry, a handheld scanner and the phone camera all read the same way.
 Unlike a certificate's QR, which must be verifiable offline by anyone, a voucher's needs no
