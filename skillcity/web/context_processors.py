@@ -81,8 +81,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def display_preferences(request: HttpRequest) -> dict[str, Any]:
-    """长辈模式 (large type): the user's saved choice when logged in, else this browser's cookie."""
+    """长辈模式 (large type): on when the user saved it, or when this browser's cookie says so — an older
+    person who switched it on before logging in keeps it after (switching off clears both)."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return {"large_type": bool(getattr(user, "large_type", False))}
-    return {"large_type": request.COOKIES.get("sc_large_type") == "1"}
+    saved = bool(user is not None and user.is_authenticated and getattr(user, "large_type", False))
+    return {"large_type": saved or request.COOKIES.get("sc_large_type") == "1"}

@@ -43,3 +43,14 @@ def test_it_never_redirects_to_another_site_and_refuses_a_get(client):
     response = client.post("/accounts/large-type/", {"large_type": "1", "next": "https://example.com/"})
     assert response["Location"] == "/"
     assert client.get("/accounts/large-type/").status_code == 405
+
+
+def test_a_visitor_who_switched_it_on_keeps_it_after_logging_in_and_can_switch_it_off(client, worker_user):
+    client.post("/accounts/large-type/", {"large_type": "1", "next": "/"})
+    client.login(username=worker_user.username, password=PASSWORD)
+    assert 'class="sc-large"' in client.get("/").content.decode()
+
+    client.post("/accounts/large-type/", {"large_type": "0", "next": "/"})
+    assert 'class="sc-large"' not in client.get("/").content.decode()
+    worker_user.refresh_from_db()
+    assert worker_user.large_type is False
