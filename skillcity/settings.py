@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "skillcity.web.context_processors.navigation",
+                "skillcity.web.context_processors.display_preferences",
             ],
         },
     },

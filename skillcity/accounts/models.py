@@ -65,6 +65,9 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("劳动者"),
     )
+    # 长辈模式: large type, larger targets and higher contrast on every page this user sees (issue 13
+    # item 13). Anonymous visitors get the same from a cookie (skillcity.web.context_processors).
+    large_type = models.BooleanField(_("长辈模式"), default=False)
 
     objects: ClassVar[SkillCityUserManager] = SkillCityUserManager()  # type: ignore[assignment]
 

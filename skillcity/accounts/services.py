@@ -77,6 +77,24 @@ def user_create(
 
 
 @transaction.atomic
+def user_set_large_type(*, user: User, large_type: bool, actor: Any) -> User:
+    """Switch 长辈模式 (large type) on or off for a user; remembered for their next visits."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.large_type != large_type:
+        before = user.large_type
+        user.large_type = large_type
+        user.save(update_fields=["large_type"])
+        audit_record(
+            actor=actor,
+            action="user.large_type",
+            target=user,
+            before={"large_type": before},
+            after={"large_type": large_type},
+        )
+    return user
+
+
+@transaction.atomic
 def token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
     """Create a token; the clear token is returned once and never stored."""
     name = (name or "").strip()

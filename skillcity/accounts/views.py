@@ -20,6 +20,7 @@ from skillcity.accounts.services import (
     login_locked_until,
     token_create,
     token_revoke,
+    user_set_large_type,
 )
 from skillcity.core.access import client_address
 from skillcity.core.errors import DomainError
@@ -46,6 +47,28 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         login_failure_record(username=username, address=address)
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+# The cookie that remembers 长辈模式 for a visitor who is not logged in (a year; not personal data).
+LARGE_TYPE_COOKIE = "sc_large_type"
+
+
+@require_POST
+def large_type_view(request: HttpRequest) -> HttpResponse:
+    """Switch 长辈模式 on or off: on the user when logged in, and in a cookie for this browser."""
+    on = request.POST.get("large_type") == "1"
+    if request.user.is_authenticated:
+        assert isinstance(request.user, User)
+        user_set_large_type(user=request.user, large_type=on, actor=request.user)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    if on:
+        response.set_cookie(LARGE_TYPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(LARGE_TYPE_COOKIE, samesite="Lax")
+    return response
 
 
 @require_POST

@@ -78,3 +78,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # A group with a single entry for this role is shown as a plain link.
     items = [i["children"][0] if "children" in i and len(i["children"]) == 1 else i for i in items]
     return {"nav_items": items, "user_role": role}
+
+
+def display_preferences(request: HttpRequest) -> dict[str, Any]:
+    """长辈模式 (large type): on when the user saved it, or when this browser's cookie says so — an older
+    person who switched it on before logging in keeps it after (switching off clears both)."""
+    user = getattr(request, "user", None)
+    saved = bool(user is not None and user.is_authenticated and getattr(user, "large_type", False))
+    return {"large_type": saved or request.COOKIES.get("sc_large_type") == "1"}

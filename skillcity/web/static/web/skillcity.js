@@ -32,4 +32,27 @@
         .catch(function () { button.textContent = button.dataset.failed || "!"; });
     });
   });
+
+  // A table wider than the window scrolls sideways inside .table-responsive: the keyboard must be able
+  // to reach it (WCAG 2.1.1), so an overflowing one becomes a focusable, named region (arrow keys scroll).
+  function scrollRegions() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) {
+          var caption = box.querySelector("caption");
+          var heading = box.previousElementSibling;
+          var name = caption ? caption.textContent : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : "");
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", (name.trim() ? name.trim() + " · " : "") + (document.body.dataset.scScrollLabel || ""));
+          box.dataset.scScroll = "1";
+        }
+      } else if (box.dataset.scScroll) {
+        ["tabindex", "role", "aria-label", "data-sc-scroll"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+  scrollRegions();
+  window.addEventListener("resize", scrollRegions);
+  document.body.addEventListener("htmx:afterSettle", scrollRegions);
 })();
