@@ -95,8 +95,8 @@ class SettlementOut(Schema):
 
 class PayIn(InputSchema):
     idempotency_key: str
-    # 国库支付凭证号 (required; its length is checked by the service and named in the error)
-    treasury_reference: str
+    # 国库支付凭证号: required — an empty or over-long one is refused by the service, naming the field.
+    treasury_reference: str = ""
 
 
 class SettlementStartIn(InputSchema):
