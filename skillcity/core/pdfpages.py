@@ -20,7 +20,7 @@ def numbered_canvas(*, header: str, font: str) -> type[canvas.Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
@@ -37,9 +37,7 @@ def numbered_canvas(*, header: str, font: str) -> type[canvas.Canvas]:
             self.saveState()
             self.setFont(font, 8)
             self.drawString(12 * mm, height - 8 * mm, header)
-            self.drawRightString(
-                width - 12 * mm, 6 * mm, f"第 {self._pageNumber} 页 / 共 {total} 页"
-            )
+            self.drawRightString(width - 12 * mm, 6 * mm, f"第 {self._pageNumber} 页 / 共 {total} 页")
             self.restoreState()
 
     return NumberedCanvas

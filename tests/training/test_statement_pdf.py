@@ -7,8 +7,8 @@ import pytest
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table
 
-from skillcity.core.periods import HalfYear
 from skillcity.core.pdfpages import keep_total_with_last_row
+from skillcity.core.periods import HalfYear
 from skillcity.training import services, statements
 from skillcity.training.models import TrainingProject
 from tests.training.test_settlement import _complete_many
@@ -49,9 +49,9 @@ def test_a_total_row_is_never_left_alone_on_a_page():
     # Room for the header and the ten rows but not the total: without the rule, the total would go
     # alone to the next page.
     plain = Table(rows, repeatRows=1, rowHeights=[10] * len(rows))
-    head, tail = plain.split(200, 11 * 10 + 5)
+    _head, tail = plain.split(200, 11 * 10 + 5)
     assert len(tail._cellvalues) == 2  # the repeated header and the total alone
     kept = Table(rows, repeatRows=1, rowHeights=[10] * len(rows))
     kept.setStyle([keep_total_with_last_row()])
-    head, tail = kept.split(200, 11 * 10 + 5)
+    _head, tail = kept.split(200, 11 * 10 + 5)
     assert [r[0] for r in tail._cellvalues] == ["序号", "9", "合计"]
