@@ -290,3 +290,8 @@ AUDIT_ANCHOR_FILE = Path(
 # A write seals the chain when the last seal in its process is older than this (seconds; 0: only
 # `skillcity audit seal`, the scheduler and `audit verify` seal).
 AUDIT_SEAL_EVERY = env_int("SKILLCITY_AUDIT_SEAL_EVERY", 60, minimum=0, maximum=86_400)
+
+# --- Background exports (docs/operator-guide.md) ---------------------------------------------------
+# A registry export of more rows than this runs as a background job with a progress bar and a download
+# link; smaller ones download at once.
+EXPORT_BACKGROUND_ROWS = env_int("SKILLCITY_EXPORT_BACKGROUND_ROWS", 5000, minimum=0, maximum=10_000_000)

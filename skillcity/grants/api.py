@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 
 from skillcity.core.access import acting_user, client_address, require_role
-from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays
+from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays, Year
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
 from skillcity.core.schemas import InputSchema
@@ -19,6 +19,7 @@ from skillcity.grants.models import (
     OBJECTION_CONTACT_MAX,
     OBJECTION_TEXT_MAX,
     Application,
+    Fund,
     Objection,
     ObjectionState,
     PublicNotice,
@@ -213,10 +214,31 @@ def approve(request: HttpRequest, pk: Id, body: DecisionIn) -> Any:
     )
 
 
+class PayIn(InputSchema):
+    # 国库支付凭证号: required (an empty one is refused naming the field), at most 64 characters.
+    treasury_reference: str = ""
+
+
 @router.post("/applications/{pk}/pay")
-def pay(request: HttpRequest, pk: Id, idempotency_key: str = Header("", alias="Idempotency-Key")) -> Any:
-    payment, app = _act(request, pk, services.payment_make, idempotency_key=idempotency_key)
-    return {"payment": payment.pk, "amount": money_str(payment.amount), "application": _app_out(app)}
+def pay(
+    request: HttpRequest,
+    pk: Id,
+    body: PayIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Any:
+    payment, app = _act(
+        request,
+        pk,
+        services.payment_make,
+        idempotency_key=idempotency_key,
+        treasury_reference=body.treasury_reference,
+    )
+    return {
+        "payment": payment.pk,
+        "amount": money_str(payment.amount),
+        "treasury_reference": payment.treasury_reference,
+        "application": _app_out(app),
+    }
 
 
 @router.get("/notices", auth=None)
@@ -287,16 +309,32 @@ def resolve_objection(request: HttpRequest, pk: Id, body: ResolveIn) -> Any:
 
 
 @router.get("/funds")
-def funds(request: HttpRequest) -> Any:
+def funds(request: HttpRequest, year: Year | None = None) -> Any:
+    """Each fund's budget, committed, paid (spent) and remaining; `year` keeps the funds covering it."""
     require_role(acting_user(request), "bureau_officer")
     return [
         {
+            "id": r["fund"].pk,
             "programme": r["fund"].programme,
+            "title": services.rule_title(r["fund"].programme),
             "year": r["fund"].year,
             "last_year": r["fund"].last_year,
             "source": r["fund"].source,
             "name": r["fund"].name,
             **{k: money_str(r[k]) for k in ("total", "committed", "spent", "remaining")},
         }
-        for r in selectors.funds_report()
+        for r in selectors.funds_report(year=year)
+    ]
+
+
+@router.get("/funds/{pk}/towns")
+def fund_towns(request: HttpRequest, pk: Id) -> Any:
+    """One fund's committed and paid by town."""
+    require_role(acting_user(request), "bureau_officer")
+    fund = Fund.objects.filter(pk=pk).first()
+    if fund is None:
+        raise NotFound(_("资金不存在"))
+    return [
+        {"town": t["town"], "committed": money_str(t["committed"]), "spent": money_str(t["spent"])}
+        for t in selectors.fund_by_town(fund)
     ]

@@ -83,6 +83,18 @@ def demo_grants(seed: int, stdout: Any) -> None:
     for programme, year, name, total in FUNDS:
         if not services.funds_covering(programme, year, year).exists():
             services.fund_create(actor=bureau, programme=programme, year=year, name=name, total=total)
+    # Every money rule's approvals are booked against a fund for its year: a demo budget for each
+    # sample that reaches approval.
+    for rule, _facts, day, target, _who in SAMPLES:
+        year = int(day[:4])
+        if target in ("approved", "paid") and not services.funds_covering(rule, year, year).exists():
+            services.fund_create(
+                actor=bureau,
+                programme=rule,
+                year=year,
+                name=f"{services.rule_title(rule)}（演示值）",
+                total=Decimal("5000000"),
+            )
     bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the demo bureau also pays
     if Application.objects.exists():
         return

@@ -277,12 +277,18 @@ class Objection(models.Model):
         return f"{self.receipt} {self.text[:40]}"
 
 
+TREASURY_REFERENCE_MAX = 64
+
+
 class Payment(models.Model):
     """The one payment of an approved application; unique per application and per key."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="payment")
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     idempotency_key = models.CharField(max_length=128, unique=True)
+    # 国库支付凭证号: the treasury's reference for the transfer, typed by finance when paying from the page
+    # or the API (blank only on payments made before it was recorded).
+    treasury_reference = models.CharField(_("国库支付凭证号"), max_length=TREASURY_REFERENCE_MAX, blank=True)
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     paid_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from skillcity.core.access import get_for, visible_to
 from skillcity.grants import flows
-from skillcity.grants.models import Application, ApplicationState, Fund, Objection, Payment, PublicNotice
+from skillcity.grants.models import (
+    Application,
+    ApplicationState,
+    Fund,
+    FundEntry,
+    Objection,
+    Payment,
+    PublicNotice,
+)
 
 
 def applications_for(
@@ -58,8 +67,43 @@ def payments_for(user: Any) -> QuerySet[Payment]:
     return visible_to(user, Payment.objects.select_related("application", "application__town", "paid_by"))
 
 
-def funds_report() -> list[dict[str, Any]]:
-    return [{"fund": fund, **fund.balances()} for fund in Fund.objects.prefetch_related("entries")]
+def funds_report(*, year: int | None = None, programme: str | None = None) -> list[dict[str, Any]]:
+    """Each fund with its budget, committed, paid (spent) and remaining, by rule (programme); `year`
+    keeps the funds covering that year."""
+    funds = Fund.objects.all()
+    if year is not None:
+        funds = funds.filter(
+            Q(last_year__isnull=True, year=year)
+            | Q(last_year__isnull=False, year__lte=year, last_year__gte=year)
+        )
+    if programme:
+        funds = funds.filter(programme=programme)
+    return [{"fund": fund, **fund.balances()} for fund in funds.prefetch_related("entries")]
+
+
+def fund_by_town(fund: Fund) -> list[dict[str, Any]]:
+    """One fund's committed and paid by the applicants' towns (the ledger's rows, grouped)."""
+    zero = Decimal("0")
+    towns: dict[str, dict[str, Any]] = {}
+    rows = (
+        FundEntry.objects.filter(fund=fund)
+        .values("application__town__name", "kind")
+        .annotate(s=Sum("amount"))
+        .order_by("application__town__name")
+    )
+    for row in rows:
+        town = towns.setdefault(
+            row["application__town__name"],
+            {"town": row["application__town__name"], "committed": zero, "spent": zero},
+        )
+        amount = row["s"] or zero
+        if row["kind"] == FundEntry.Kind.COMMITMENT:
+            town["committed"] += amount
+        elif row["kind"] == FundEntry.Kind.RELEASE:
+            town["committed"] -= amount
+        else:
+            town["spent"] += amount
+    return sorted(towns.values(), key=lambda t: -(t["committed"] + t["spent"]))
 
 
 def objections_in_state(state: str) -> QuerySet[Objection]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.grants import views
+from skillcity.grants import funds, views
 
 app_name = "grants"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("preview/", views.preview, name="preview"),
     path("bulk-pass/", views.bulk_pass, name="bulk_pass"),
+    path("funds/", funds.funds, name="funds"),
+    path("funds/new/", funds.fund_create, name="fund_create"),
+    path("funds/<int:pk>/", funds.fund_detail, name="fund_detail"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
     path("notices/", views.notices, name="notices"),

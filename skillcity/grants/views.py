@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -286,9 +287,67 @@ ACTIONS = {
         application=app, actor=user, amount=_amount(p.get("amount", "")), reason=p.get("reason", "")
     ),
     "pay": lambda app, user, p: services.payment_make(
-        application=app, actor=user, idempotency_key=p.get("idempotency_key", "")
+        application=app,
+        actor=user,
+        idempotency_key=p.get("idempotency_key", ""),
+        treasury_reference=p.get("treasury_reference", ""),
     ),
 }
+
+
+def _yuan(amount: Any) -> str:
+    return f"{amount:,.2f}" if amount is not None else ""
+
+
+def _done_message(action: str, app: Any) -> str:
+    """What was done, said plainly (never "操作成功")."""
+    app.refresh_from_db()
+    who, amount = app.applicant_name, _yuan(app.decided_amount)
+    if action == "submit":
+        return _("已提交 %(who)s 的申请，等待审核") % {"who": who}
+    if action == "withdraw":
+        return _("已撤回 %(who)s 的申请") % {"who": who}
+    if action == "pass":
+        return _("已审核通过 %(who)s 的申请") % {"who": who}
+    if action == "return":
+        return _("已将 %(who)s 的申请退回修改") % {"who": who}
+    if action == "reject":
+        return _("已对 %(who)s 的申请作出不予通过决定") % {"who": who}
+    if action == "notice":
+        notice = app.notice
+        return _("已开始公示 %(who)s 的申请，公示期 %(s)s 至 %(e)s") % {
+            "who": who,
+            "s": notice.start,
+            "e": notice.end,
+        }
+    if action == "approve":
+        return _("已核准 %(who)s %(a)s 元，并从资金预算中预留") % {"who": who, "a": amount}
+    if action == "pay":
+        return _("已向 %(who)s 拨付 %(a)s 元（国库支付凭证号 %(r)s）") % {
+            "who": who,
+            "a": amount,
+            "r": app.payment.treasury_reference,
+        }
+    return _("已办理")
+
+
+def _pay_confirm(request: HttpRequest, app: Any, error: DomainError | None = None) -> HttpResponse:
+    """Every payment is confirmed first: the recipient, the amount, the treasury reference to type."""
+    return render(
+        request,
+        "grants/pay_confirm.html",
+        {
+            "app": app,
+            "recipients": 1,
+            "total": app.decided_amount,
+            "total_display": _yuan(app.decided_amount),
+            "error": error,
+            "field_errors": error.fields if error else {},
+            "reference": request.POST.get("treasury_reference", ""),
+            "idempotency_key": request.POST.get("idempotency_key") or f"page-{app.pk}",
+        },
+        status=error.status if error else 200,
+    )
 
 
 @login_required
@@ -298,11 +357,21 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     app = selectors.application_for(user, pk)
     if action not in ACTIONS:
         raise NotFound()
+    if action == "pay" and request.POST.get("confirmed") != "1":
+        return _pay_confirm(request, app)
     try:
         ACTIONS[action](app, user, request.POST)
-        messages.success(request, _("操作成功"))
+        messages.success(request, _done_message(action, app))
     except DomainError as exc:
-        messages.error(request, str(exc.message))
+        if action == "pay" and "treasury_reference" in exc.fields:
+            return _pay_confirm(request, app, exc)
+        create_url = getattr(exc, "create_url", None)
+        if create_url:
+            messages.error(
+                request, format_html('{} <a href="{}">{}</a>', exc.message, create_url, _("新建资金"))
+            )
+        else:
+            messages.error(request, str(exc.message))
     return redirect("grants:detail", pk=pk)
 
 
@@ -415,7 +484,18 @@ def payments_xlsx(request: HttpRequest) -> HttpResponse:
     assert sheet is not None
     sheet.title = "拨付清单"
     sheet.append(
-        ["拨付编号", "申请编号", "政策条目", "申请人", "镇街", "金额（元）", "幂等键", "经办人", "拨付时间"]
+        [
+            "拨付编号",
+            "申请编号",
+            "政策条目",
+            "申请人",
+            "镇街",
+            "金额（元）",
+            "国库支付凭证号",
+            "幂等键",
+            "经办人",
+            "拨付时间",
+        ]
     )
     for p in selectors.payments_for(user):
         sheet.append(
@@ -426,6 +506,7 @@ def payments_xlsx(request: HttpRequest) -> HttpResponse:
                 p.application.applicant_name,
                 p.application.town.name,
                 p.amount,
+                p.treasury_reference,
                 p.idempotency_key,
                 p.paid_by.get_username(),
                 p.paid_at.strftime("%Y-%m-%d %H:%M"),

@@ -332,3 +332,44 @@ class SkillRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name or self.get_level_display() or ''}"
+
+
+class Export(models.Model):
+    """A large export built by the task worker: its owner, its progress, and the file (in the data folder,
+    `exports/`), which only its owner can download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    class Kind(models.TextChoices):
+        WORKERS = "workers", _("劳动者名单")
+        ORGANISATIONS = "organisations", _("单位名单")
+
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="exports", verbose_name=_("导出人")
+    )
+    kind = models.CharField(_("导出内容"), max_length=16, choices=Kind.choices)
+    # The list's filters as typed (re-applied, with the owner's own visibility, when the job runs).
+    filters = models.JSONField(default=dict, blank=True)
+    full = models.BooleanField(_("含完整身份证号"), default=False)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("导出")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)

@@ -47,8 +47,8 @@ def _town_lock(user: Any) -> Town | None:
     return user.town if getattr(user, "role", "") == "town_officer" else None
 
 
-def _filters(request: HttpRequest, names: list[str]) -> dict[str, str]:
-    return {name: request.GET.get(name, "").strip() for name in names}
+def _filters(params: Any, names: list[str]) -> dict[str, str]:
+    return {name: str(params.get(name, "")).strip() for name in names}
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -57,6 +57,16 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _background(request: HttpRequest, kind: str, full: bool) -> HttpResponse:
+    """More rows than EXPORT_BACKGROUND_ROWS: the task worker builds the file; the page shows progress."""
+    from skillcity.registry import exports
+
+    export = exports.export_request(
+        owner=acting_user(request), kind=kind, filters=request.GET.dict(), full=full
+    )
+    return redirect("registry:export_detail", pk=export.pk)
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -68,11 +78,15 @@ LEVEL_FILTERS = ("1", "2", "3", "4", "5", "none")
 
 
 def _worker_queryset(request: HttpRequest) -> tuple[Any, dict[str, str], list[str]]:
-    f = _filters(request, ["q", "town", "level", "employer", "high_skilled"])
+    return worker_queryset_for(acting_user(request), request.GET)
+
+
+def worker_queryset_for(user: Any, params: Any) -> tuple[Any, dict[str, str], list[str]]:
+    """The worker list `user` sees under the filters `params` (the page's query), with the bad filters."""
+    f = _filters(params, ["q", "town", "level", "employer", "high_skilled"])
     ids, bad = query_ids(f, _WORKER_FILTERS)
     if f["level"] not in ("", *LEVEL_FILTERS):
         bad.append(_("技能等级"))
-    user = acting_user(request)
     workers = selectors.worker_list(
         user,
         q=f["q"],
@@ -120,6 +134,9 @@ def worker_export(request: HttpRequest) -> HttpResponse:
     full = request.GET.get("full") == "1"
     if full:
         require_role(acting_user(request), "bureau_officer")
+    if workers.count() > settings.EXPORT_BACKGROUND_ROWS:
+        return _background(request, "workers", full)
+    if full:
         services.personal_data_export_record(
             actor=acting_user(request), what="workers", filters=request.GET.dict()
         )
@@ -243,9 +260,12 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisation_queryset(request: HttpRequest) -> tuple[Any, dict[str, str], list[str]]:
-    f = _filters(request, ["q", "town", "category", "industry"])
+    return organisation_queryset_for(acting_user(request), request.GET)
+
+
+def organisation_queryset_for(user: Any, params: Any) -> tuple[Any, dict[str, str], list[str]]:
+    f = _filters(params, ["q", "town", "category", "industry"])
     ids, bad = query_ids(f, _ORGANISATION_FILTERS)
-    user = acting_user(request)
     organisations = selectors.organisation_list(
         user,
         q=f["q"],
@@ -283,6 +303,8 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
     organisations, _f, bad = _organisation_queryset(request)
     if back := _export_or_back(request, bad, "registry:organisation_list"):
         return back
+    if organisations.count() > settings.EXPORT_BACKGROUND_ROWS:
+        return _background(request, "organisations", False)
     content = imports.export_workbook(
         "单位", imports.ORGANISATION_EXPORT_HEADER, imports.organisation_export_rows(organisations)
     )

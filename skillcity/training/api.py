@@ -36,6 +36,7 @@ from skillcity.training.models import (
     TrainingProject,
     VoucherBatch,
 )
+from skillcity.training.settling import settlement_period, settlement_provider_for
 
 router = Router(tags=["training"])
 
@@ -94,10 +95,20 @@ class SettlementOut(Schema):
     status: str
     line_count: int
     total_amount: Decimal
+    enrolments_total: int
+    enrolments_done: int
 
 
 class PayIn(InputSchema):
     idempotency_key: str
+    # 国库支付凭证号: required — an empty or over-long one is refused by the service, naming the field.
+    treasury_reference: str = ""
+
+
+class SettlementStartIn(InputSchema):
+    period: str
+    # The bureau names the provider; a provider settles its own.
+    provider_id: Id | None = None
 
 
 @router.get("/health", auth=None)
@@ -191,6 +202,22 @@ def settlements(request: HttpRequest) -> list[Settlement]:
     return list(selectors.settlements_for(acting_user(request))[:500])
 
 
+@router.post("/settlements", response={202: SettlementOut})
+def settlement_start(request: HttpRequest, body: SettlementStartIn) -> tuple[int, Settlement]:
+    """Start a half-year settlement as a background job; poll GET /settlements/{id} for progress."""
+    user = acting_user(request)
+    provider = settlement_provider_for(user, body.provider_id)
+    return 202, services.settlement_start(
+        provider=provider, period=settlement_period(body.period), actor=user
+    )
+
+
+@router.get("/settlements/{settlement_id}", response=SettlementOut)
+def settlement(request: HttpRequest, settlement_id: Id) -> Settlement:
+    user = acting_user(request)
+    return get_for(user, selectors.settlements_for(user), settlement_id)
+
+
 @router.post("/settlements/{settlement_id}/approve", response=SettlementOut)
 def settlement_approve(request: HttpRequest, settlement_id: Id) -> Settlement:
     user = acting_user(request)
@@ -204,7 +231,12 @@ def settlement_pay(request: HttpRequest, settlement_id: Id, body: PayIn) -> Sett
     user = acting_user(request)
     require_role(user, "bureau_officer")
     settlement = get_for(user, selectors.settlements_for(user), settlement_id, write=True)
-    return services.settlement_pay(settlement=settlement, idempotency_key=body.idempotency_key, actor=user)
+    return services.settlement_pay(
+        settlement=settlement,
+        idempotency_key=body.idempotency_key,
+        actor=user,
+        treasury_reference=body.treasury_reference,
+    )
 
 
 # ---- projects, classes, rosters (providers) ---------------------------------------------------------

@@ -81,11 +81,40 @@ def training_demo_step(seed: int, stdout: Any) -> None:
             actor="demo",
         )
     services.vouchers_expire(today=datetime.date(2025, 1, 1), actor="demo")
+    bureau = _demo_finance_officer()
     for provider in providers[:10]:
         settlement = services.settlement_run(provider=provider, period=HalfYear(2024, 1), actor="demo")
-        if settlement.line_count:
-            services.settlement_approve(settlement=settlement, actor="demo")
+        if settlement.line_count and bureau is not None:
+            # Approved and paid through grants, booked against each training rule's 2024 fund.
+            services.settlement_approve(settlement=settlement, actor=bureau)
             services.settlement_pay(
-                settlement=settlement, idempotency_key=f"demo-{settlement.pk}", actor="demo"
+                settlement=settlement,
+                idempotency_key=f"demo-{settlement.pk}",
+                actor=bureau,
+                treasury_reference=f"演示-2024-{settlement.pk:05d}",
             )
     stdout.write(f"  training: {len(enrolments)} enrolments, vouchers issued for 3 years")
+
+
+def _demo_finance_officer() -> Any:
+    """The demo bureau account, in the finance group, with a demo fund for each training rule in 2024."""
+    from django.contrib.auth.models import Group
+
+    from skillcity.accounts.models import User
+    from skillcity.grants import services as grants
+    from skillcity.grants.flows import FINANCE_GROUP
+
+    bureau = User.objects.filter(username="bureau").first()
+    if bureau is None:
+        return None
+    bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])
+    for rule in ("TRN-PROJECT", "TRN-UPSKILL", "TRN-PAYEE"):
+        if not grants.funds_covering(rule, 2024, 2024).exists():
+            grants.fund_create(
+                actor=bureau,
+                programme=rule,
+                year=2024,
+                name=f"{grants.rule_title(rule)}（演示值）",
+                total=Decimal("50000000"),
+            )
+    return bureau

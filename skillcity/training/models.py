@@ -357,6 +357,9 @@ class Settlement(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     # Resumability: the highest enrolment id already settled; a rerun continues after it.
     checkpoint = models.BigIntegerField(default=0)
+    # Progress for the page's bar: enrolments to settle (counted at the start) and settled so far.
+    enrolments_total = models.PositiveIntegerField(default=0)
+    enrolments_done = models.PositiveIntegerField(default=0)
     line_count = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(_("合计金额"), max_digits=16, decimal_places=2, default=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True)

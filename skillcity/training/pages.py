@@ -349,6 +349,23 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
             count = workers.count()
             if count == 0:
                 raise DomainError("no_workers", _("没有符合条件的劳动者"), {"town": _("请放宽条件")})
+            if p.get("confirmed") != "1":
+                # A mass issue is confirmed first: how many workers, what it commits in total.
+                face_value = _money(p.get("face_value"), "face_value", VoucherBatch)
+                return render(
+                    request,
+                    "training/voucher_issue_confirm.html",
+                    {
+                        "post": p,
+                        "count": count,
+                        "face_value": face_value,
+                        "total": face_value * count,
+                        "face_value_display": f"{face_value:,.2f}",
+                        "total_display": f"{face_value * count:,.2f}",
+                        "town": towns.filter(code=p.get("town") or "").first(),
+                        "occupation": occupation,
+                    },
+                )
             batch = services.voucher_batch_issue(
                 name=p.get("name", "").strip() or _("培训券批次"),
                 workers=workers,
@@ -362,7 +379,12 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("已发放 %(n)s 张培训券（批次：%(b)s）") % {"n": batch.issued_count, "b": batch.name},
+                _("已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）")
+                % {
+                    "n": batch.issued_count,
+                    "t": f"{batch.face_value * batch.issued_count:,.2f}",
+                    "b": batch.name,
+                },
             )
             return redirect("training:vouchers_use")
         except DomainError as exc:
@@ -381,20 +403,6 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
 
 
 # ---- settlements --------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def settlement_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    require_role(user, "bureau_officer")
-    settlement = get_for(user, selectors.settlements_for(user), pk)
-    try:
-        services.settlement_approve(settlement=settlement, actor=user)
-        messages.success(request, _("结算单已审批"))
-    except DomainError as exc:
-        _fail(request, exc)
-    return redirect("training:home")
 
 
 def _statement(request: HttpRequest, pk: int) -> Settlement:

@@ -93,6 +93,8 @@ def statement_pdf(settlement: Settlement) -> bytes:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from skillcity.core.pdfpages import keep_total_with_last_row, numbered_canvas
+
     font = "STSong-Light"
     if font not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(font))
@@ -125,6 +127,7 @@ def statement_pdf(settlement: Settlement) -> bytes:
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("ALIGN", (-1, 1), (-1, -1), "RIGHT"),
+                keep_total_with_last_row(),
             ]
         )
     )
@@ -133,5 +136,6 @@ def statement_pdf(settlement: Settlement) -> bytes:
         Spacer(1, 6 * mm),
         Paragraph(f"制表日期：{timezone.localdate().isoformat()}　　审核：　　　　财务：", body),
     ]
-    doc.build(story)
+    header = f"{TITLE} · {settlement.provider.name} · {settlement.period}"
+    doc.build(story, canvasmaker=numbered_canvas(header=header, font=font))
     return buffer.getvalue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.training import counter, pages, views
+from skillcity.training import counter, pages, settling, views
 
 app_name = "training"
 urlpatterns = [
@@ -18,7 +18,12 @@ urlpatterns = [
     path("shortage-catalog/", pages.shortage_catalog, name="shortage_catalog"),
     path("vouchers/", pages.vouchers_use, name="vouchers_use"),
     path("vouchers/issue/", pages.voucher_issue, name="voucher_issue"),
-    path("settlements/<int:pk>/approve/", pages.settlement_approve, name="settlement_approve"),
+    path("settlements/", settling.settlements, name="settlements"),
+    path("settlements/start/", settling.settlement_start, name="settlement_start"),
+    path("settlements/pay/", settling.settlements_pay, name="settlements_pay"),
+    path("settlements/<int:pk>/", settling.settlement_detail, name="settlement_detail"),
+    path("settlements/<int:pk>/progress/", settling.settlement_progress, name="settlement_progress"),
+    path("settlements/<int:pk>/approve/", settling.settlement_approve, name="settlement_approve"),
     path("settlements/<int:pk>/statement.xlsx", pages.statement_xlsx, name="statement_xlsx"),
     path("settlements/<int:pk>/statement.pdf", pages.statement_pdf, name="statement_pdf"),
 ]

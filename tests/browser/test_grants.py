@@ -60,6 +60,16 @@ def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
         start=datetime.date(2024, 6, 3), end=datetime.date(2024, 6, 7)
     )
     page.goto(f"{base}/grants/{app.pk}/")
+    # No PLT-STUDIO fund for 2024 yet: refused, naming the fund, with a link to create it.
+    page.fill("form[action$='/approve/'] input[name=amount]", "400000")
+    page.click("#approve")
+    assert "没有 2024 年度的资金" in page.content()
+    page.click("a[href*='/grants/funds/new/?programme=PLT-STUDIO']")
+    page.fill("#f-total", "2000000")
+    page.fill("#f-name", "技能大师工作室资助 2024")
+    page.click("#fund-save")
+    assert "已新建资金" in page.content()
+    page.goto(f"{base}/grants/{app.pk}/")
     page.fill("form[action$='/approve/'] input[name=amount]", "520000")  # above the cap: refused
     page.click("#approve")
     assert "500000" in page.content()
@@ -69,7 +79,16 @@ def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
     page.click("#approve")
     assert page.inner_text("#state") == "已核准"
     page.click("#pay")
+    # The confirmation: one recipient and the amount; then the treasury reference.
+    assert "将向 1 个收款方" in page.inner_text("#pay-summary") and "400,000.00" in page.inner_text(
+        "#pay-summary"
+    )
+    page.fill("#treasury-reference", "GK2024-0007")
+    page.click("#confirm-pay")
     assert page.inner_text("#state") == "已拨付"
+    assert (
+        "已向 东莞市长安精工模具有限公司 拨付 400,000.00 元（国库支付凭证号 GK2024-0007）" in page.content()
+    )
     screenshot(page, "grants-paid")
 
     # The applicant sees it paid, once.

@@ -51,6 +51,30 @@ def fake_engine(monkeypatch):
 
 
 @pytest.fixture
+def own_funds():
+    """Requested by a test that sets up its own budgets: no default funds then."""
+
+
+@pytest.fixture(autouse=True)
+def default_funds(request):
+    """Every approval and payment is booked against a fund for its rule and year: a large one for every
+    rule, 2022–2026, unless the test sets up its own (`own_funds`) or uses no database."""
+    if "own_funds" in request.fixturenames or not (
+        request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("db")
+    from skillcity.grants.models import Fund
+    from skillcity.policy.engine import load_rules
+
+    Fund.objects.bulk_create(
+        Fund(programme=rule, year=year, name=f"{rule} {year}", total=Decimal("100000000"))
+        for rule in sorted(set(load_rules()) | set(FAKE_RULES))
+        for year in range(2022, 2027)
+    )
+
+
+@pytest.fixture
 def finance_officer(db):
     user = UserFactory(username="finance_officer", role=Role.BUREAU_OFFICER)
     user.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])

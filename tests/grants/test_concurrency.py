@@ -76,7 +76,7 @@ def test_two_payment_requests_make_one_payment(
 
 
 def test_two_approvals_racing_for_the_last_budget_only_one_succeeds(
-    enterprise_user, changan_officer, bureau_officer
+    own_funds, enterprise_user, changan_officer, bureau_officer
 ):
     fund = Fund.objects.create(programme="CMP-HOST", year=2024, name="竞赛承办", total=Decimal("100000"))
     a = _in_notice(enterprise_user, changan_officer, bureau_officer)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_step_applies_under_every_rule_in_several_states_across_towns_and_is_idempotent(
-    changan_enterprise, changan, humen
+    own_funds, changan_enterprise, changan, humen
 ):
     from skillcity.grants.demo import SAMPLES
     from skillcity.registry.models import OrganisationCategory
@@ -39,6 +39,8 @@ def test_the_demo_step_applies_under_every_rule_in_several_states_across_towns_a
     expected = {rule for rule, *_ in SAMPLES} - {"CRT-ENT"}
     assert expected <= set(Application.objects.values_list("rule_id", flat=True)), out.getvalue()
     assert Application.objects.values("town").distinct().count() >= 2
-    count = Application.objects.count()
+    count, funds = Application.objects.count(), Fund.objects.count()
+    # Every approved or paid sample was booked against a fund for its rule and year.
+    assert not Application.objects.filter(state__in=["approved", "paid"], fund_entries__isnull=True).exists()
     demo_grants(1, out)
-    assert Application.objects.count() == count and Fund.objects.count() == 4
+    assert Application.objects.count() == count and Fund.objects.count() == funds

@@ -229,7 +229,9 @@ def test_it_refuses_a_notice_before_review_is_complete(enterprise_user, bureau_o
     assert err.value.code == "illegal_transition"
 
 
-def test_it_refuses_approval_past_the_remaining_budget(enterprise_user, changan_officer, bureau_officer):
+def test_it_refuses_approval_past_the_remaining_budget(
+    own_funds, enterprise_user, changan_officer, bureau_officer
+):
     Fund.objects.create(programme="CMP-HOST", year=2024, name="竞赛承办", total=Decimal("150000"))
     first = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
     services.application_approve(application=first, actor=bureau_officer, today=AFTER_NOTICE)
@@ -250,7 +252,7 @@ def test_it_refuses_approval_past_the_remaining_budget(enterprise_user, changan_
 
 
 def test_it_pays_once_moves_commitment_to_spend_and_replays_the_key(
-    enterprise_user, changan_officer, bureau_officer, finance_officer
+    own_funds, enterprise_user, changan_officer, bureau_officer, finance_officer
 ):
     fund = Fund.objects.create(programme="CMP-HOST", year=2024, name="竞赛承办", total=Decimal("500000"))
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
@@ -310,7 +312,7 @@ def test_it_routes_edu_base_through_the_finance_stage(enterprise_user, bureau_of
 
 
 def test_it_releases_the_commitment_when_an_approval_is_cancelled(
-    enterprise_user, changan_officer, bureau_officer
+    own_funds, enterprise_user, changan_officer, bureau_officer
 ):
     fund = Fund.objects.create(programme="CMP-HOST", year=2024, name="竞赛承办", total=Decimal("500000"))
     app = to_notice(submitted(enterprise_user), [changan_officer, bureau_officer], bureau_officer)
@@ -332,7 +334,7 @@ def test_facts_from_a_provider_override_what_the_applicant_typed(enterprise_user
     assert app.fact_sources == {"competition_level": "竞赛记录"}
 
 
-def test_the_edu_base_special_fund_is_the_budget_every_years_approval_draws_on(bureau_officer):
+def test_the_edu_base_special_fund_is_the_budget_every_years_approval_draws_on(own_funds, bureau_officer):
     """D003 §二(一): 25,000,000 for the bases, whatever the year; D002 第4条: 1,000,000 per base."""
     from skillcity.core.errors import Conflict
     from skillcity.grants.models import Application

@@ -150,11 +150,15 @@ def test_the_api_runs_the_whole_path_and_pays_once(
     _api(bureau_officer)("post", f"/applications/{pk}/notice", {"start": "2024-04-01"})
     app = Application.objects.get(pk=pk)
     services.application_approve(application=app, actor=bureau_officer, today=AFTER_NOTICE)
-    r = _api(finance_officer)("post", f"/applications/{pk}/pay", HTTP_IDEMPOTENCY_KEY="k1")
+    pay = {"treasury_reference": "GK2024-0001"}
+    missing = _api(finance_officer)("post", f"/applications/{pk}/pay", {}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert missing.status_code == 400 and missing.json()["fields"]["treasury_reference"] == ["请填写此项"]
+    r = _api(finance_officer)("post", f"/applications/{pk}/pay", pay, HTTP_IDEMPOTENCY_KEY="k1")
     assert r.status_code == 200 and r.json()["amount"] == "90000.00"
-    again = _api(finance_officer)("post", f"/applications/{pk}/pay", HTTP_IDEMPOTENCY_KEY="k1")
+    assert r.json()["treasury_reference"] == "GK2024-0001"
+    again = _api(finance_officer)("post", f"/applications/{pk}/pay", pay, HTTP_IDEMPOTENCY_KEY="k1")
     assert again.json()["payment"] == r.json()["payment"]
-    other = _api(finance_officer)("post", f"/applications/{pk}/pay", HTTP_IDEMPOTENCY_KEY="k2")
+    other = _api(finance_officer)("post", f"/applications/{pk}/pay", pay, HTTP_IDEMPOTENCY_KEY="k2")
     assert other.status_code == 409 and other.json()["code"] == "already_paid"
     assert Payment.objects.count() == 1
     timeline = _api(enterprise_user)("get", f"/applications/{pk}").json()["timeline"]
@@ -209,7 +213,7 @@ def test_it_writes_payment_list_names_that_look_like_formulas_as_text(
     assert_text_not_formula(response.content, HYPERLINK, "=1+1")
 
 
-def test_the_bureau_sees_a_policy_funds_years_and_clause(bureau_officer):
+def test_the_bureau_sees_a_policy_funds_years_and_clause(own_funds, bureau_officer):
     services.fund_from_policy(
         actor=bureau_officer,
         programme="EDU-BASE",

@@ -42,6 +42,8 @@ OTHER_PROGRAMMES = (
     "/api/v1/certification/",
     "/api/v1/grants/",
     "/api/v1/training/",
+    # A background export: its owner's only, whatever the town (tests/registry/test_background_export.py).
+    "/registry/exports/",
 )
 # Registry routes taking a key that is not a record's id (the import kind).
 NOT_A_RECORD_KEY = ("/registry/import/<str:kind>/",)

@@ -98,3 +98,26 @@ def issue(workers, *, occupations=None, valid_to=datetime.date(2030, 12, 31)) ->
         occupations=occupations,
         actor="test",
     )
+
+
+@pytest.fixture
+def training_funds(db):
+    """A fund for each training rule, 2024–2026: settlements are approved and paid through grants."""
+    from skillcity.grants.models import Fund
+
+    return Fund.objects.bulk_create(
+        Fund(programme=rule, year=year, name=f"{rule} {year}", total=Decimal("10000000"))
+        for rule in ("TRN-PROJECT", "TRN-UPSKILL", "TRN-PAYEE")
+        for year in (2024, 2025, 2026)
+    )
+
+
+@pytest.fixture
+def finance_bureau(bureau_officer):
+    """The bureau officer, in the finance group: approves and pays."""
+    from django.contrib.auth.models import Group
+
+    from skillcity.grants.flows import FINANCE_GROUP
+
+    bureau_officer.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])
+    return bureau_officer

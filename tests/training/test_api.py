@@ -86,10 +86,18 @@ def test_only_the_bureau_approves_a_settlement(
     assert [s["id"] for s in listed] == [settlement.pk]
 
 
-def test_the_pages_render_for_each_role(worker_user, institution_user, bureau_officer, changan_worker):
+def test_the_pages_render_for_each_role(
+    worker_user, institution_user, bureau_officer, changan_worker, institution
+):
+    from skillcity.core.periods import HalfYear
+
     issue([changan_worker])
+    services.settlement_run(provider=institution, period=HalfYear(2025, 1))
     assert "我的培训券" in _client(worker_user).get("/training/").content.decode()
-    assert "核销培训券" in _client(institution_user).get("/training/").content.decode()
+    provider_home = _client(institution_user).get("/training/").content.decode()
+    assert "核销培训券" in provider_home
+    # The settlement's half year by its name, never its code.
+    assert "2025年上半年" in provider_home and "2025H1" not in provider_home
     assert "voucher-chart" in _client(bureau_officer).get("/training/").content.decode()
 
 

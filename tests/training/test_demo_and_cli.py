@@ -15,6 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_step_builds_activity_once(changan):
+    from skillcity.accounts.models import Role
+    from skillcity.grants.models import Payment
+    from tests.factories import UserFactory
+
+    UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
     OccupationFactory()
     OrganisationFactory(town=changan, category=OrganisationCategory.TRAINING_INSTITUTION)
     for _ in range(30):
@@ -24,6 +29,8 @@ def test_the_demo_step_builds_activity_once(changan):
     assert projects == 3 and enrolments == 90
     assert Voucher.objects.filter(state="expired").exists()
     assert Settlement.objects.filter(status="paid").exists()
+    # Paid through grants, each payment under its treasury reference.
+    assert Payment.objects.exists() and not Payment.objects.filter(treasury_reference="").exists()
     training_demo_step(1, io.StringIO())
     assert TrainingProject.objects.count() == projects
 

@@ -128,8 +128,14 @@ def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_offi
     WorkerFactory.create_batch(3, town=changan)
     WorkerFactory.create_batch(2, town=humen)
     c = _login(bureau_officer)
-    c.post("/training/vouchers/issue/", {"name": "2025年长安批次", "face_value": "500", "valid_from": "2025-01-01",
-                                          "valid_to": "2025-12-31", "town": changan.code})  # fmt: skip
+    form = {"name": "2025年长安批次", "face_value": "500", "valid_from": "2025-01-01", "valid_to": "2025-12-31",
+            "town": changan.code}  # fmt: skip
+    # First the confirmation: how many workers, the total face value; nothing issued yet.
+    confirm = c.post("/training/vouchers/issue/", form).content.decode()
+    assert "将向 3 名劳动者各发放面值 500.00 元的培训券，面值合计 1,500.00 元" in confirm
+    assert not Voucher.objects.exists()
+    done = c.post("/training/vouchers/issue/", {**form, "confirmed": "1"}, follow=True).content.decode()
+    assert "已向 3 名劳动者发放培训券，面值合计 1,500.00 元" in done
     assert (
         Voucher.objects.filter(town=changan).count() == 3 and not Voucher.objects.filter(town=humen).exists()
     )
@@ -138,7 +144,7 @@ def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_offi
 
 
 def test_the_settlement_statement_downloads_as_xlsx_and_pdf_with_masked_ids(
-    bureau_officer, provider, lathe, changan
+    bureau_officer, provider, lathe, changan, training_funds
 ):
     project = services.project_create(provider=provider, name="育婴员培训", occupation=lathe, level=None,
         per_person_standard=Decimal("2500"), capacity=5, start_date=datetime.date(2025, 1, 1),

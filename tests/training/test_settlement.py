@@ -145,7 +145,7 @@ def test_failed_and_other_period_enrolments_are_not_settled(training_class, inst
 
 
 def test_approval_and_payment_happen_once_and_settle_the_vouchers(
-    training_class, institution, changan_worker
+    training_class, institution, changan_worker, finance_bureau, training_funds
 ):
     voucher = issue([changan_worker]).vouchers.get()
     e = services.enrolment_create(
@@ -158,18 +158,21 @@ def test_approval_and_payment_happen_once_and_settle_the_vouchers(
         enrolment=e, completed_on=TODAY, passed=True, assessment_score=None, certified_level=None, actor="t"
     )
     settlement = services.settlement_run(provider=institution, period=H1)
+    bureau = finance_bureau
     with pytest.raises(DomainError):
-        services.settlement_pay(settlement=settlement, idempotency_key="p1", actor="t")
-    services.settlement_approve(settlement=settlement, actor="t")
+        services.settlement_pay(settlement=settlement, idempotency_key="p1", actor=bureau)
+    services.settlement_approve(settlement=settlement, actor=bureau)
     with pytest.raises(DomainError):
-        services.settlement_approve(settlement=settlement, actor="t")
-    paid = services.settlement_pay(settlement=settlement, idempotency_key="p1", actor="t")
+        services.settlement_approve(settlement=settlement, actor=bureau)
+    paid = services.settlement_pay(
+        settlement=settlement, idempotency_key="p1", actor=bureau, treasury_reference="GK-1"
+    )
     assert (
-        services.settlement_pay(settlement=settlement, idempotency_key="p1", actor="t").paid_at
+        services.settlement_pay(settlement=settlement, idempotency_key="p1", actor=bureau).paid_at
         == paid.paid_at
     )
     with pytest.raises(DomainError):
-        services.settlement_pay(settlement=settlement, idempotency_key="p2", actor="t")
+        services.settlement_pay(settlement=settlement, idempotency_key="p2", actor=bureau)
     voucher.refresh_from_db()
     assert voucher.state == VoucherState.SETTLED
 

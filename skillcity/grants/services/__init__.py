@@ -36,6 +36,7 @@ from skillcity.grants.services.notices import (
     objections_dismiss_as_spam,
 )
 from skillcity.grants.services.payments import (
+    FundMissing,
     _payment_make,
     _payment_replay,
     application_approve,
@@ -45,10 +46,19 @@ from skillcity.grants.services.payments import (
     fund_from_policy,
     funds_covering,
     payment_make,
+    rule_title,
+    treasury_reference_clean,
+)
+from skillcity.grants.services.settlements import (
+    rule_sources_on,
+    settlement_claims,
+    settlement_claims_approve,
+    settlement_claims_pay,
 )
 
 __all__ = [
     "OBJECTION_BULK_MAX",
+    "FundMissing",
     "S",
     "_event",
     "_is_applicant",
@@ -83,4 +93,10 @@ __all__ = [
     "objection_resolve",
     "objections_dismiss_as_spam",
     "payment_make",
+    "rule_sources_on",
+    "rule_title",
+    "settlement_claims",
+    "settlement_claims_approve",
+    "settlement_claims_pay",
+    "treasury_reference_clean",
 ]

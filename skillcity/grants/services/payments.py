@@ -15,6 +15,7 @@ from skillcity.core.errors import Conflict, DomainError, PermissionDenied
 from skillcity.core.money import round_fen, to_decimal
 from skillcity.grants import flows, outcomes
 from skillcity.grants.models import (
+    TREASURY_REFERENCE_MAX,
     Application,
     Fund,
     FundEntry,
@@ -44,6 +45,53 @@ def fund_for(app: Application) -> Fund | None:
     return funds_covering(app.rule_id, year, year).order_by("year").first()
 
 
+class FundMissing(DomainError):
+    """No budget to book against: says which fund the bureau must create (programme and year), and
+    carries the address of the fund creation page, filled in, for the page to link to."""
+
+    status = 409
+
+    def __init__(self, programme: str, year: int):
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        title = rule_title(programme)
+        super().__init__(
+            "fund_missing",
+            _("“%(t)s”（%(p)s）没有 %(y)s 年度的资金，不能核准或拨付：请先新建该项目 %(y)s 年度的资金")
+            % {"t": title, "p": programme, "y": year},
+            {"fund": _("请先新建 %(p)s %(y)s 年度的资金") % {"p": programme, "y": year}},
+        )
+        self.programme, self.year = programme, year
+        self.create_url = (
+            reverse("grants:fund_create") + "?" + urlencode({"programme": programme, "year": str(year)})
+        )
+
+
+def rule_title(rule_id: str) -> str:
+    """The rule's title for messages; the ID itself when the rule is not in the engine."""
+    from skillcity.policy.engine import load_rules
+
+    found = load_rules().get(rule_id)
+    return str(found.title) if found is not None else rule_id
+
+
+def _book(fund: Fund, amount: Decimal, action: str) -> Fund:
+    """Lock the fund and check it can carry `amount`: two approvals racing for the last of a budget
+    must not both pass."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    remaining = fund.balances()["remaining"]
+    if amount > remaining:
+        raise DomainError(
+            "budget_exceeded",
+            _("“%(f)s”剩余预算 %(r)s 元，不足以%(act)s %(a)s 元")
+            % {"f": fund, "r": remaining, "a": amount, "act": action},
+            {"amount": _("超过剩余预算")},
+            status=409,
+        )
+    return fund
+
+
 @transaction.atomic
 def application_approve(
     *,
@@ -54,7 +102,8 @@ def application_approve(
     today: datetime.date | None = None,
 ) -> Application:
     """After the notice has ended with no unresolved objection: fix the amount within the engine's
-    bounds and commit it against the programme's fund for the year (if one is set)."""
+    bounds and commit it against the programme's fund for the year; with no such fund, refuse and say
+    which fund to create (every money rule's payments are booked against a fund for its year)."""
     app = _lock(application)
     _require_bureau(actor)
     if app.state != S.IN_NOTICE:
@@ -75,18 +124,10 @@ def application_approve(
     reason = reason or app.decision_reason
     outcomes.check_amount(app.outcome, amount, reason)
     fund = fund_for(app)
-    if fund is not None:
-        # Lock the fund: two approvals racing for the last of a budget must not both pass.
-        fund = Fund.objects.select_for_update().get(pk=fund.pk)
-        remaining = fund.balances()["remaining"]
-        if amount > remaining:
-            raise DomainError(
-                "budget_exceeded",
-                _("“%(f)s”剩余预算 %(r)s 元，不足以核准 %(a)s 元") % {"f": fund, "r": remaining, "a": amount},
-                {"amount": _("超过剩余预算")},
-                status=409,
-            )
-        FundEntry.objects.create(fund=fund, application=app, kind=FundEntry.Kind.COMMITMENT, amount=amount)
+    if fund is None:
+        raise FundMissing(app.rule_id, app.event_date.year)
+    fund = _book(fund, amount, _("核准"))
+    FundEntry.objects.create(fund=fund, application=app, kind=FundEntry.Kind.COMMITMENT, amount=amount)
     app.state, app.decided_amount, app.decision_reason = S.APPROVED, amount, reason
     app.save(update_fields=["state", "decided_amount", "decision_reason"])
     _event(app, actor=actor, action="approve", from_state=S.IN_NOTICE, reason=reason, amount=amount)
@@ -127,8 +168,35 @@ def _payment_replay(key: str, app: Application) -> Payment | None:
     return existing
 
 
-def payment_make(*, application: Application, actor: Any, idempotency_key: str) -> Payment:
-    """Pay an approved entitlement exactly once. Replaying the same key returns the first payment."""
+def treasury_reference_clean(raw: str | None) -> str:
+    """国库支付凭证号: required when a person pays (page, API), 1–64 characters."""
+    reference = (raw or "").strip()
+    if not reference:
+        raise DomainError(
+            "treasury_reference_required",
+            _("请填写国库支付凭证号"),
+            {"treasury_reference": _("请填写此项")},
+        )
+    if len(reference) > TREASURY_REFERENCE_MAX:
+        raise DomainError(
+            "treasury_reference_too_long",
+            _("国库支付凭证号不能超过 %(n)s 个字符") % {"n": TREASURY_REFERENCE_MAX},
+            {"treasury_reference": _("不能超过 %(n)s 个字符") % {"n": TREASURY_REFERENCE_MAX}},
+        )
+    return reference
+
+
+def payment_make(
+    *,
+    application: Application,
+    actor: Any,
+    idempotency_key: str,
+    treasury_reference: str | None = None,
+) -> Payment:
+    """Pay an approved entitlement exactly once. Replaying the same key returns the first payment.
+
+    `treasury_reference` is the treasury's voucher number; the page and the API always pass it (an
+    empty one is refused), only the demo and old callers leave it out (None)."""
     if not flows.user_has_stage_role(actor, "finance"):
         raise PermissionDenied(_("只有财务人员可以拨付"))
     key = (idempotency_key or "").strip()
@@ -138,8 +206,9 @@ def payment_make(*, application: Application, actor: Any, idempotency_key: str) 
             _("拨付请求必须带幂等键（1–128字符）"),
             {"idempotency_key": _("必须填写")},
         )
+    reference = "" if treasury_reference is None else treasury_reference_clean(treasury_reference)
     try:
-        return _payment_make(application=application, actor=actor, key=key)
+        return _payment_make(application=application, actor=actor, key=key, reference=reference)
     except IntegrityError:
         # A concurrent request with the same key won the insert: answer with its payment.
         replay = _payment_replay(key, application)
@@ -149,7 +218,7 @@ def payment_make(*, application: Application, actor: Any, idempotency_key: str) 
 
 
 @transaction.atomic
-def _payment_make(*, application: Application, actor: Any, key: str) -> Payment:
+def _payment_make(*, application: Application, actor: Any, key: str, reference: str = "") -> Payment:
     app = _lock(application)
     replay = _payment_replay(key, app)
     if replay is not None:
@@ -158,22 +227,37 @@ def _payment_make(*, application: Application, actor: Any, key: str) -> Payment:
         raise Conflict("already_paid", _("该申请已拨付，不能重复拨付"))
     if app.state != S.APPROVED or app.decided_amount is None:
         raise _refuse_state(app, _("拨付"))
-    payment = Payment.objects.create(
-        application=app, amount=app.decided_amount, idempotency_key=key, paid_by=actor
-    )
     commitment = app.fund_entries.filter(kind=FundEntry.Kind.COMMITMENT).first()
+    fund: Fund | None = None
+    if commitment is None:
+        # Approved before every approval drew on a fund: book the spend against the year's fund now,
+        # and refuse when there is none (a CMP-TEAM payment once went through with no budget at all).
+        fund = fund_for(app)
+        if fund is None:
+            raise FundMissing(app.rule_id, app.event_date.year)
+        fund = _book(fund, app.decided_amount, _("拨付"))
+    payment = Payment.objects.create(
+        application=app,
+        amount=app.decided_amount,
+        idempotency_key=key,
+        treasury_reference=reference,
+        paid_by=actor,
+    )
     if commitment is not None:
+        fund = commitment.fund
         FundEntry.objects.create(
-            fund=commitment.fund, application=app, kind=FundEntry.Kind.RELEASE, amount=commitment.amount
+            fund=fund, application=app, kind=FundEntry.Kind.RELEASE, amount=commitment.amount
         )
-        FundEntry.objects.create(
-            fund=commitment.fund, application=app, kind=FundEntry.Kind.SPEND, amount=payment.amount
-        )
+    assert fund is not None
+    FundEntry.objects.create(fund=fund, application=app, kind=FundEntry.Kind.SPEND, amount=payment.amount)
     app.state = S.PAID
     app.save(update_fields=["state"])
     _event(app, actor=actor, action="pay", from_state=S.APPROVED, amount=payment.amount)
     audit_record(
-        actor=actor, action="grants.payment.make", target=app, after={"amount": payment.amount, "key": key}
+        actor=actor,
+        action="grants.payment.make",
+        target=app,
+        after={"amount": payment.amount, "key": key, "treasury_reference": reference},
     )
     application_notify(application=app, event="paid", amount=payment.amount)
     return payment
@@ -198,7 +282,12 @@ def fund_create(
     if last_year is not None and last_year < year:
         raise DomainError("bad_years", _("截止年度不能早于起始年度"), {"last_year": _("不能早于起始年度")})
     if funds_covering(programme, year, last_year or year).exists():
-        raise Conflict("fund_exists", _("%(p)s 的 %(y)s 年度资金已存在") % {"p": programme, "y": year})
+        raise Conflict(
+            "fund_exists",
+            _("“%(t)s”（%(p)s）的 %(y)s 年度资金已存在")
+            % {"t": rule_title(programme), "p": programme, "y": year},
+            {"year": _("该年度已有资金")},
+        )
     fund = Fund.objects.create(
         programme=programme, year=year, last_year=last_year, name=name, total=total, source=source
     )

@@ -12,9 +12,11 @@ from skillcity.training.services.projects import (
 from skillcity.training.services.settlement import (
     _settlement_chunk_write,
     _settlement_finish,
+    period_label,
     settlement_approve,
     settlement_pay,
     settlement_run,
+    settlement_start,
 )
 from skillcity.training.services.shortage import (
     _shortage_catalog_replace,
@@ -50,12 +52,14 @@ __all__ = [
     "class_create",
     "enrolment_complete",
     "enrolment_create",
+    "period_label",
     "project_create",
     "redemption_reverse",
     "redemption_undo_window",
     "settlement_approve",
     "settlement_pay",
     "settlement_run",
+    "settlement_start",
     "shortage_catalog_import",
     "voucher_batch_issue",
     "voucher_redeem",

@@ -7,12 +7,12 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.core.audit import audit_record, snapshot
-from skillcity.core.errors import Conflict
+from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.periods import HalfYear
 from skillcity.registry.models import Organisation
 from skillcity.training.models import (
@@ -32,6 +32,44 @@ from skillcity.training.subsidy import evaluate_enrolments, fen_to_decimal
 # ---------------------------------------------------------------- settlement
 
 
+def period_label(period: HalfYear | str) -> str:
+    """2025H1 -> 2025年上半年 (the page never shows the code)."""
+    half = HalfYear.parse(period) if isinstance(period, str) else period
+    return (_("%(y)s年上半年") if half.half == 1 else _("%(y)s年下半年")) % {"y": half.year}
+
+
+def _settleable(provider: Organisation, period: HalfYear) -> Any:
+    return Enrolment.objects.filter(
+        provider=provider,
+        status=Enrolment.Status.COMPLETED,
+        completed_on__gte=period.start,
+        completed_on__lte=period.end,
+    )
+
+
+def settlement_start(*, provider: Organisation, period: HalfYear, actor: Any) -> Settlement:
+    """Start a half-year settlement from the page: the row (with the count of enrolments to settle, for
+    the progress bar) now, the run itself as a background job once this transaction commits. A period
+    already started is returned as it stands, never started twice."""
+    from skillcity.training.tasks import settlement_run_task
+
+    if period.end >= timezone.localdate():
+        raise DomainError(
+            "period_not_ended",
+            _("%(p)s 尚未结束，半年结束后方可结算") % {"p": period_label(period)},
+            {"period": _("请选择已结束的半年")},
+        )
+    with transaction.atomic():
+        settlement, created = Settlement.objects.get_or_create(provider=provider, period=str(period))
+        if not created:
+            return settlement
+        settlement.enrolments_total = _settleable(provider, period).count()
+        settlement.save(update_fields=["enrolments_total"])
+        audit_record(actor=actor, action="settlement.start", target=settlement, after=snapshot(settlement))
+        transaction.on_commit(lambda: settlement_run_task.enqueue(provider.pk, str(period)))
+    return settlement
+
+
 def settlement_run(
     *,
     provider: Organisation,
@@ -49,6 +87,8 @@ def settlement_run(
     with transaction.atomic():
         settlement, created = Settlement.objects.get_or_create(provider=provider, period=str(period))
         if created:
+            settlement.enrolments_total = _settleable(provider, period).count()
+            settlement.save(update_fields=["enrolments_total"])
             audit_record(
                 actor=actor, action="settlement.start", target=settlement, after=snapshot(settlement)
             )
@@ -59,13 +99,8 @@ def settlement_run(
     chunks = 0
     while max_chunks is None or chunks < max_chunks:
         rows = list(
-            Enrolment.objects.filter(
-                provider=provider,
-                status=Enrolment.Status.COMPLETED,
-                completed_on__gte=period.start,
-                completed_on__lte=period.end,
-                id__gt=settlement.checkpoint,
-            )
+            _settleable(provider, period)
+            .filter(id__gt=settlement.checkpoint)
             .order_by("id")
             .values_list(
                 "id",
@@ -133,7 +168,10 @@ def _settlement_chunk_write(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     settlement.checkpoint = rows[-1][0]
-    Settlement.objects.filter(pk=settlement.pk).update(checkpoint=settlement.checkpoint)
+    # The progress the page's bar shows, committed with the chunk it counts.
+    Settlement.objects.filter(pk=settlement.pk).update(
+        checkpoint=settlement.checkpoint, enrolments_done=F("enrolments_done") + len(rows)
+    )
 
 
 @transaction.atomic
@@ -145,7 +183,12 @@ def _settlement_finish(*, settlement: Settlement, actor: Any) -> Settlement:
     settlement.line_count = totals["n"] or 0
     settlement.total_amount = totals["total"] or Decimal("0")
     settlement.status = Settlement.Status.CALCULATED
-    settlement.save(update_fields=["line_count", "total_amount", "status"])
+    settlement.enrolments_done = settlement.enrolments_total = max(
+        settlement.enrolments_total, Settlement.objects.get(pk=settlement.pk).enrolments_done
+    )
+    settlement.save(
+        update_fields=["line_count", "total_amount", "status", "enrolments_done", "enrolments_total"]
+    )
     audit_record(
         actor=actor,
         action="settlement.calculate",
@@ -158,26 +201,39 @@ def _settlement_finish(*, settlement: Settlement, actor: Any) -> Settlement:
 
 @transaction.atomic
 def settlement_approve(*, settlement: Settlement, actor: Any) -> Settlement:
-    # The grants workflow is the one path for money once it exists; until then the bureau approves here.
-    changed = Settlement.objects.filter(pk=settlement.pk, status=Settlement.Status.CALCULATED).update(
-        status=Settlement.Status.APPROVED, approved_at=timezone.now()
-    )
-    if changed != 1:
+    """The bureau approves the statement: one approved grants entitlement per rule, each committed
+    against its rule's fund for the year (refused, naming the fund to create, when there is none)."""
+    from skillcity.grants.services.settlements import settlement_claims_approve
+
+    current = Settlement.objects.select_for_update().select_related("provider").get(pk=settlement.pk)
+    if current.status != Settlement.Status.CALCULATED:
         raise Conflict("settlement_not_approvable", _("只有待审批的结算单可以审批"))
+    claims = settlement_claims_approve(settlement=current, actor=actor)
+    current.status, current.approved_at = Settlement.Status.APPROVED, timezone.now()
+    current.save(update_fields=["status", "approved_at"])
     audit_record(
         actor=actor,
         action="settlement.approve",
-        target=settlement,
-        before={"status": settlement.status},
-        after={"status": Settlement.Status.APPROVED},
+        target=current,
+        before={"status": Settlement.Status.CALCULATED},
+        after={"status": Settlement.Status.APPROVED, "applications": [a.pk for a in claims]},
     )
-    settlement.refresh_from_db()
-    return settlement
+    return current
 
 
 @transaction.atomic
-def settlement_pay(*, settlement: Settlement, idempotency_key: str, actor: Any) -> Settlement:
-    """Pay once: a replay with the same key returns the paid settlement; the redeemed vouchers settle."""
+def settlement_pay(
+    *,
+    settlement: Settlement,
+    idempotency_key: str,
+    actor: Any,
+    treasury_reference: str | None = None,
+) -> Settlement:
+    """Pay once, through grants (each of the settlement's entitlements is paid by `payment_make`, under
+    the treasury reference); a replay with the same key returns the paid settlement; the period's
+    redeemed vouchers settle."""
+    from skillcity.grants.services.settlements import settlement_claims_pay
+
     current = Settlement.objects.select_for_update().get(pk=settlement.pk)
     if current.status == Settlement.Status.PAID:
         if current.payment_key == idempotency_key:
@@ -185,6 +241,18 @@ def settlement_pay(*, settlement: Settlement, idempotency_key: str, actor: Any) 
         raise Conflict("settlement_already_paid", _("该结算单已拨付"))
     if current.status != Settlement.Status.APPROVED:
         raise Conflict("settlement_not_approved", _("结算单尚未审批，不能拨付"))
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise DomainError(
+            "idempotency_key_required",
+            _("拨付请求必须带幂等键（1–64字符）"),
+            {"idempotency_key": _("必须填写")},
+        )
+    payments = settlement_claims_pay(
+        settlement=current,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        treasury_reference=treasury_reference,
+    )
     current.status = Settlement.Status.PAID
     current.paid_at = timezone.now()
     current.payment_key = idempotency_key
@@ -213,6 +281,10 @@ def settlement_pay(*, settlement: Settlement, idempotency_key: str, actor: Any) 
         action="settlement.pay",
         target=current,
         before={"status": Settlement.Status.APPROVED},
-        after={"status": Settlement.Status.PAID, "vouchers_settled": len(voucher_ids)},
+        after={
+            "status": Settlement.Status.PAID,
+            "vouchers_settled": len(voucher_ids),
+            "payments": [p.pk for p in payments],
+        },
     )
     return current
