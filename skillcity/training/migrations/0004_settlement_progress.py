@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0002_redemption_ledger_indexes'),
+        ('training', '0003_redemption_reversal'),
     ]
 
     operations = [
