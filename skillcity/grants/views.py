@@ -18,16 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.core.access import acting_user, client_address, require_role
+from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import parse_iso_date, parse_money
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
-from skillcity.grants.models import ApplicationState, Objection, PublicNotice
+from skillcity.grants.models import ApplicationState, Objection
 from skillcity.policy import views as policy_views
 from skillcity.policy.engine import Rule, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
-from skillcity.web.middleware import body_limited
 
 APPLICANT_ROLES = ("organisation_user", "worker")
 
@@ -325,33 +324,6 @@ def bulk_pass(request: HttpRequest) -> HttpResponse:
     for line in failed:
         messages.error(request, line)
     return redirect("grants:home")
-
-
-def notices(request: HttpRequest) -> HttpResponse:
-    """Public: the notices running now, with a form to lodge an objection."""
-    return render(request, "grants/notices.html", {"notices": selectors.public_notices_current()})
-
-
-@body_limited("OBJECTION_MAX_BODY_BYTES")
-@require_POST
-def objection(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = PublicNotice.objects.filter(pk=pk).first()
-    if notice is None:
-        raise NotFound()
-    try:
-        lodged = services.objection_lodge(
-            notice=notice,
-            actor=request.user,
-            text=request.POST.get("text", ""),
-            contact=request.POST.get("contact", ""),
-            address=client_address(request),
-        )
-        messages.success(
-            request, _("异议已提交，回执编号 %(r)s，查询处理结果时请提供此编号") % {"r": lodged.receipt}
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("grants:notices")
 
 
 @login_required
