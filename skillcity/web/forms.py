@@ -119,7 +119,7 @@ class LabelledErrorsMixin:
             text = "；".join(map(str, message)) if isinstance(message, list | tuple) else str(message)
             target = (aliases or {}).get(name, name)
             if target in self.fields:
-                self.add_error(target, text)  # type: ignore[attr-defined]
+                self.add_error(target, labelled(self.fields[target], text))  # type: ignore[attr-defined]
             else:
                 elsewhere.append(text)
         if not exc.fields:
