@@ -42,7 +42,7 @@ def notices(
                 "rule_title": rule.title if rule else app.rule_id,
                 # 公示 publishes an organisation's name in full and a person's name masked (PIPL).
                 "applicant": app.organisation.name if app.organisation else mask_name(app.applicant_name),
-                "amount": notice.amount,
+                "amount": None if notice.amount is None else f"{notice.amount:,.2f}",  # 128,000.00
                 "form": form or ObjectionForm(notice=notice),
             }
         )

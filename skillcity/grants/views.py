@@ -102,6 +102,7 @@ class _ApplyInput:
     def __init__(self, request: HttpRequest, rule: Rule, provided: Iterable[str] = ()):
         self.rule = rule
         self.form = FactForm(rule, request.POST or None)
+        self.form.fields.pop("date")  # the calculator's; this page asks for `event_date` itself
         # Facts the platform's records give are not asked for: the services merge them in.
         for name in provided:
             self.form.fields.pop(name, None)
@@ -188,10 +189,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             elif "event_date" in exc.fields:
                 date_errors.append(str(exc.fields["event_date"]))
             if not inputs.legacy and exc.code != FORM_INVALID:
-                # The form's own `date` is the calculator's; here the date is `event_date`, above.
-                inputs.form.show_errors(
-                    {k: v for k, v in exc.fields.items() if k in inputs.form.fields and k != "date"}
-                )
+                inputs.form.show_errors({k: v for k, v in exc.fields.items() if k in inputs.form.fields})
             if inputs.legacy or not (inputs.form.errors or date_errors):
                 messages.error(request, str(exc.message))
     context.update(

@@ -82,7 +82,6 @@ class FactForm(LabelledErrorsMixin, forms.Form):
 
     date = IsoDateField(
         label=gettext_lazy("事件日期"),
-        required=False,
         widget=IsoDateInput(attrs={"class": "form-control"}),
     )
 

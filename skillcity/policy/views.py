@@ -145,9 +145,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if submitted:
         form.is_valid()
         facts = form.facts()  # every field's error at once, the date's too
-        day = form.cleaned_data.get("date") if "date" not in form.errors else None
-        if day is None and "date" not in form.errors:
-            day = today
+        day = form.cleaned_data.get("date")
     gap = out_of_force(rule, day) if day else None
     if gap:
         context["out_of_force"] = gap

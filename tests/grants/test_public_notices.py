@@ -59,7 +59,7 @@ def test_the_notice_shows_title_applicant_town_amount_number_and_period(org_noti
     assert "承办竞赛补助" in html  # the rule's title, not only its ID
     assert org_notice.organisation.name in html  # an organisation in full
     assert org_notice.town.name in html
-    assert '<dd class="col-8 col-md-4 sc-notice-amount">36000.00</dd>' in html
+    assert '<dd class="col-8 col-md-4 sc-notice-amount">36,000.00</dd>' in html
     assert notice.number in html
     assert f"{notice.start:%Y-%m-%d} 至 {notice.end:%Y-%m-%d}" in html
     card = html.split(f'id="notice-{notice.pk}"')[1].split("</article>")[0]
@@ -73,7 +73,7 @@ def test_the_amount_falls_back_to_the_engine_s_when_none_was_decided(
     app = _on_notice(enterprise_user, [bureau_officer, finance_officer], bureau_officer, rule="EDU-BASE")
     assert app.decided_amount is None
     assert app.notice.amount == Decimal("1000000.00")
-    assert "1000000.00" in Client().get(NOTICES).content.decode()
+    assert "1,000,000.00" in Client().get(NOTICES).content.decode()
 
 
 def test_a_worker_s_name_is_shown_masked(worker_user, changan_officer, bureau_officer):

@@ -167,7 +167,8 @@ def test_the_form_turns_strings_into_the_engines_types():
     assert form.is_valid()
     assert form.facts() == {"titles": [], "highest_skill_level": 2}
     form = FactForm(
-        E.get_rule("TRN-SHORTAGE"), {"occupation_code": "6-18", "catalog_occupation_codes": "a\n\n b \n"}
+        E.get_rule("TRN-SHORTAGE"),
+        {"occupation_code": "6-18", "catalog_occupation_codes": "a\n\n b \n", "date": "2024-01-01"},
     )
     assert form.is_valid()
     assert form.facts() == {"occupation_code": "6-18", "catalog_occupation_codes": ["a", "b"]}
