@@ -128,7 +128,7 @@ class _ApplyInput:
         self.form.is_valid()
         facts = self.form.facts()
         if self.form.errors or event_date is None:
-            fields = {k: v for k, v in self.form.errors.items()}
+            fields: dict[str, Any] = dict(self.form.errors.items())
             if event_date is None:
                 fields["event_date"] = date_error
             raise DomainError(FORM_INVALID, _("请检查填写的情况"), fields)
