@@ -20,6 +20,7 @@ from skillcity.core.bounds import parse_iso_date
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
 from skillcity.policy import simulate as S
+from skillcity.policy.facts import FactErrors, validate_facts
 from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm
 from skillcity.policy.in_force import out_of_force
 
@@ -150,7 +151,14 @@ def calculator(request: HttpRequest) -> HttpResponse:
     if gap:
         context["out_of_force"] = gap
         context["offered_url"] = _calculator_url(request, rule, gap.offered_day, submitted=submitted)
-    if submitted and not form.errors and day and not gap:
+    if submitted and form.errors:
+        # The form found some errors; the engine's reading of the facts finds the rest (an amount
+        # with three decimals), so that every error shows at once.
+        try:
+            validate_facts(rule.facts, facts)
+        except FactErrors as exc:
+            form.show_errors({k: v for k, v in exc.errors.items() if k not in form.errors})
+    elif submitted and day and not gap:
         try:
             outcome = E.evaluate(rule.id, day, facts)
         except E.NotInForce as exc:  # not reached: out_of_force() saw it first

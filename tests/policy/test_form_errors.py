@@ -122,3 +122,12 @@ def test_a_simulation_posted_back_keeps_iso_dates_after_an_error(bureau_officer)
     assert 'name="date_from" value="2025-01-01"' in html
     assert _errors_next_to(html)["value_0"] == "请填写“新值”"
     assert "请修正以下 1 处错误" in html
+
+
+def test_a_missing_fact_and_a_badly_written_amount_show_together():
+    html = Client().get(
+        CALCULATOR, {"rule": "TRN-PROJECT", "date": "2024-05-01", "project_standard": "1.234"}
+    )
+    errors = _errors_next_to(html.content.decode())
+    assert set(errors) == {"project_standard", "completed"}
+    assert "金额最多两位小数" in errors["project_standard"] and "项目" in errors["project_standard"]
