@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from skillcity.accounts.forms import LoginForm
 from skillcity.accounts.models import ApiToken, User
 from skillcity.accounts.services import (
     login_failure_record,
@@ -27,7 +27,7 @@ from skillcity.core.errors import DomainError
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = AuthenticationForm(request, data=request.POST or None)
+    form = LoginForm(request, data=request.POST or None)
     locked_until = None
     if request.method == "POST":
         username = request.POST.get("username", "")
@@ -37,7 +37,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             minutes = max(1, int((locked_until - timezone.now()).total_seconds() // 60) + 1)
             form.errors.clear()
             messages.error(request, _("登录失败次数过多，请 %(m)s 分钟后再试") % {"m": minutes})
-            return render(request, "accounts/login.html", {"form": AuthenticationForm(request)}, status=429)
+            return render(request, "accounts/login.html", {"form": LoginForm(request)}, status=429)
         if form.is_valid():
             login_failures_clear(username=username, address=address)
             login(request, form.get_user())

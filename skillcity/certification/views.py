@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.api import client_address
+from skillcity.certification.forms import VerifyForm
 from skillcity.certification.models import (
     Candidate,
     Certificate,
@@ -47,10 +48,15 @@ def verify(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()
     name = request.GET.get("name", "").strip()
     qr = request.GET.get("qr", "").strip()
+    # Sent (even empty): say what is missing next to each field. Not sent: the form, unjudged.
+    sent = "number" in request.GET or "name" in request.GET
+    form = VerifyForm(request.GET if sent and not qr else None)
     result: selectors.Verification | None = None
     error = ""
     status = 200
-    if number or name or qr:
+    if sent and not qr and not form.is_valid():
+        status = 400
+    elif number or name or qr:
         if selectors.verify_rate_limited(client_address(request)):
             error, status = _("查询过于频繁，请一分钟后再试"), 429
         elif qr:
@@ -59,11 +65,13 @@ def verify(request: HttpRequest) -> HttpResponse:
             try:
                 result = selectors.verify_by_number(number=number, name=name)
             except DomainError as exc:
-                error = str(exc.message)
+                form.show_domain_error(exc)
+                form.mark_invalid()
+                status = 400
     return render(
         request,
         "certification/verify.html",
-        {"result": result, "error": error, "number": number, "name": name, "by_qr": bool(qr)},
+        {"result": result, "error": error, "form": form, "by_qr": bool(qr)},
         status=status,
     )
 

@@ -39,6 +39,7 @@ DATE_MIN, DATE_MAX = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 WORKING_DAYS_MAX = 60  # a public notice runs 5 working days by default
 LIMIT_MAX = 500  # `?limit=` on the lists that take one
 
+ISO_DATE_FORMAT = "%Y-%m-%d"  # what <input type="date"> reads and sends, whatever the language
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 
 
@@ -237,11 +238,28 @@ Money = money_type()
 # --- form fields ---------------------------------------------------------------------------------
 
 
+class IsoDateInput(forms.DateInput):
+    """`<input type="date">` with its value as YYYY-MM-DD, never the locale's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format=ISO_DATE_FORMAT)
+
+
 class IsoDateField(forms.DateField):
     """A date typed as YYYY-MM-DD (the browser's date input sends that), within DATE_MIN–DATE_MAX;
     the error names the field's label."""
 
-    widget = forms.DateInput(attrs={"type": "date"})
+    widget = IsoDateInput
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # A browser's date input takes only YYYY-MM-DD; the locale's format (2025/01/01 in Chinese)
+        # would be dropped and the date sent back empty. So also when a form passes its own widget.
+        if isinstance(self.widget, forms.DateInput):
+            self.widget.format = ISO_DATE_FORMAT
+            self.widget.attrs.setdefault("type", "date")
 
     def to_python(self, value: Any) -> datetime.date | None:  # type: ignore[override]
         if value in self.empty_values:

@@ -6,6 +6,7 @@ a payment is a row unique per application and per idempotency key; nothing is ed
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+
+from skillcity.grants.outcomes import default_amount
 
 
 class ApplicationState(models.TextChoices):
@@ -207,6 +210,8 @@ class PublicNotice(models.Model):
     """公示: the application's decision is published for a number of working days."""
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="notice")
+    # GS-2026-000123: what a citizen quotes when they call about a notice; given once, never changed.
+    number = models.CharField(_("公示编号"), max_length=20, unique=True, null=True, blank=True)
     start = models.DateField(_("公示开始"))
     end = models.DateField(_("公示截止"))
     working_days = models.PositiveSmallIntegerField(default=5)
@@ -217,7 +222,19 @@ class PublicNotice(models.Model):
     WORKER_FIELD = "application__worker"
 
     def __str__(self) -> str:
-        return f"{self.start}~{self.end}"
+        return self.number or f"{self.start}~{self.end}"
+
+    @staticmethod
+    def number_for(start: datetime.date, pk: int) -> str:
+        """The notice number: its year and its row number, so two notices never draw the same one."""
+        return f"GS-{start.year}-{pk:06d}"
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount the notice publishes: the reviewer's decided amount, else what the engine computed
+        (the amount approval starts from)."""
+        app = self.application
+        return app.decided_amount if app.decided_amount is not None else default_amount(app.outcome)
 
 
 OBJECTION_TEXT_MAX = 2000

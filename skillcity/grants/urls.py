@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.grants import funds, views
+from skillcity.grants import funds, public, views
 
 app_name = "grants"
 urlpatterns = [
@@ -13,8 +13,8 @@ urlpatterns = [
     path("funds/<int:pk>/", funds.fund_detail, name="fund_detail"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/<str:action>/", views.act, name="act"),
-    path("notices/", views.notices, name="notices"),
-    path("notices/<int:pk>/objection/", views.objection, name="objection"),
+    path("notices/", public.notices, name="notices"),
+    path("notices/<int:pk>/objection/", public.objection, name="objection"),
     path("bureau/", views.bureau, name="bureau"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("objections/dismiss-spam/", views.objections_dismiss_spam, name="objections_dismiss_spam"),

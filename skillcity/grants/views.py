@@ -19,18 +19,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.core.access import acting_user, client_address, require_role
+from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import parse_iso_date, parse_money
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
-from skillcity.grants.models import ApplicationState, Objection, PublicNotice
+from skillcity.grants.models import ApplicationState, Objection
 from skillcity.policy import views as policy_views
 from skillcity.policy.engine import Rule, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
-from skillcity.web.middleware import body_limited
+from skillcity.policy.in_force import out_of_force
 
 APPLICANT_ROLES = ("organisation_user", "worker")
+FORM_INVALID = "form_invalid"  # the page's own form found the errors: they are on it already
 
 
 def _amount(raw: str) -> Decimal | None:
@@ -102,6 +103,7 @@ class _ApplyInput:
     def __init__(self, request: HttpRequest, rule: Rule, provided: Iterable[str] = ()):
         self.rule = rule
         self.form = FactForm(rule, request.POST or None)
+        self.form.fields.pop("date")  # the calculator's; this page asks for `event_date` itself
         # Facts the platform's records give are not asked for: the services merge them in.
         for name in provided:
             self.form.fields.pop(name, None)
@@ -112,17 +114,25 @@ class _ApplyInput:
         post = self.form.data
         raw_date = (post.get("event_date") or post.get("date") or "").strip()
         try:
-            event_date = parse_iso_date(raw_date)
-        except ValueError:
-            raise DomainError(
-                "bad_date", _("请填写事项发生日期（YYYY-MM-DD）"), {"event_date": _("日期格式不正确")}
-            ) from None
+            event_date: datetime.date | None = parse_iso_date(raw_date)
+        except ValueError as exc:
+            event_date = None
+            date_error = (
+                _("请填写“事项发生日期”") if not raw_date else _("“事项发生日期”：%(e)s") % {"e": exc}
+            )
+            if self.legacy:
+                raise DomainError("bad_date", date_error, {"event_date": date_error}) from None
         if self.legacy:
+            assert event_date is not None
             return event_date, _facts(post.get("facts", ""))
+        # The date and every fact judged at once: the page shows all its errors together.
         self.form.is_valid()
         facts = self.form.facts()
-        if self.form.errors:
-            raise DomainError("bad_facts", _("请检查填写的情况"), {k: v for k, v in self.form.errors.items()})
+        if self.form.errors or event_date is None:
+            fields: dict[str, Any] = dict(self.form.errors.items())
+            if event_date is None:
+                fields["event_date"] = date_error
+            raise DomainError(FORM_INVALID, _("请检查填写的情况"), fields)
         return event_date, facts
 
 
@@ -156,6 +166,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     provided = flows.provided_facts(rule.id, _applicant(user), event_date)
     inputs = _ApplyInput(request, rule, provided)
     labels = {f.name: f.label for f in rule.facts}
+    date_errors: list[str] = []
     if request.method == "POST":
         try:
             event_date, facts = inputs.read()
@@ -173,16 +184,21 @@ def apply(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("申请草稿已保存"))
             return redirect("grants:detail", pk=app.pk)
         except DomainError as exc:
-            if not inputs.legacy:
-                for line in inputs.form.show_errors(
-                    {k: v for k, v in exc.fields.items() if k in inputs.form.fields}
-                ):
-                    messages.error(request, line)
-            messages.error(request, str(exc.message))
+            if exc.code == "not_in_force":  # which document ended, and when (not "没有有效版本")
+                gap = out_of_force(rule, event_date)
+                date_errors.append(gap.message() if gap else str(exc.message))
+            elif "event_date" in exc.fields:
+                date_errors.append(str(exc.fields["event_date"]))
+            if not inputs.legacy and exc.code != FORM_INVALID:
+                inputs.form.show_errors({k: v for k, v in exc.fields.items() if k in inputs.form.fields})
+            if inputs.legacy or not (inputs.form.errors or date_errors):
+                messages.error(request, str(exc.message))
     context.update(
         form=inputs.form,
         event_date=request.POST.get("event_date") or event_date.isoformat(),
         date_moved=moved and request.method != "POST",
+        date_errors=date_errors,
+        error_count=(inputs.form.error_count() if inputs.form.is_bound else 0) + len(date_errors),
         provided=[
             {"name": name, "label": labels.get(name, name), "value": _shown(value), "provenance": provenance}
             for name, (value, provenance) in provided.items()
@@ -394,33 +410,6 @@ def bulk_pass(request: HttpRequest) -> HttpResponse:
     for line in failed:
         messages.error(request, line)
     return redirect("grants:home")
-
-
-def notices(request: HttpRequest) -> HttpResponse:
-    """Public: the notices running now, with a form to lodge an objection."""
-    return render(request, "grants/notices.html", {"notices": selectors.public_notices_current()})
-
-
-@body_limited("OBJECTION_MAX_BODY_BYTES")
-@require_POST
-def objection(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = PublicNotice.objects.filter(pk=pk).first()
-    if notice is None:
-        raise NotFound()
-    try:
-        lodged = services.objection_lodge(
-            notice=notice,
-            actor=request.user,
-            text=request.POST.get("text", ""),
-            contact=request.POST.get("contact", ""),
-            address=client_address(request),
-        )
-        messages.success(
-            request, _("异议已提交，回执编号 %(r)s，查询处理结果时请提供此编号") % {"r": lodged.receipt}
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("grants:notices")
 
 
 @login_required

@@ -15,11 +15,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from skillcity.core.bounds import IsoDateField
+from skillcity.core.bounds import IsoDateField, IsoDateInput
 from skillcity.core.uploads import UploadField
 from skillcity.policy import params as P
 from skillcity.policy.engine import Rule
 from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
+from skillcity.web.forms import LabelledErrorsMixin, labelled, required_message
 
 UNIT_LABELS = {
     "yuan": gettext_lazy("元"),
@@ -53,9 +54,7 @@ def _field(fact: Fact) -> forms.Field:
         attrs.update({k: str(v) for k, v in (("min", low), ("max", high)) if v is not None})
         return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
     if fact.kind == DATE:
-        return forms.CharField(
-            widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}), **common
-        )
+        return forms.CharField(widget=IsoDateInput(attrs={"class": "form-control"}), **common)
     if fact.kind == CHOICE:
         return forms.ChoiceField(
             choices=(("", "—"), *fact.choices), widget=forms.Select(attrs={"class": "form-select"}), **common
@@ -74,13 +73,16 @@ def _field(fact: Fact) -> forms.Field:
     raise ValueError(f"unknown fact kind {fact.kind}")
 
 
-class FactForm(forms.Form):
+# The engine's words for a fact left out (API clients read them); a form says "请填写“…”" instead.
+_MISSING = ("缺少此事实", "不能为空")
+
+
+class FactForm(LabelledErrorsMixin, forms.Form):
     """The calculator form of one rule: the event date and one field per fact."""
 
-    date = forms.CharField(
+    date = IsoDateField(
         label=gettext_lazy("事件日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        widget=IsoDateInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, rule: Rule, *args: Any, **kwargs: Any):
@@ -109,16 +111,19 @@ class FactForm(forms.Form):
                     facts[name] = lines
                 continue
             if not text:
-                continue  # left empty: omitted, and the engine says whether it was needed
+                if fact.required:  # said here, with every other error of the form at once
+                    self.add_error(name, required_message(self.fields[name]))
+                continue  # left empty: omitted
             if fact.kind == BOOL:
                 facts[name] = text == "true"
             elif fact.kind in (INT, LEVEL):
                 try:
                     facts[name] = int(text)
                 except ValueError:
-                    self.add_error(name, _("应为整数"))
+                    self.add_error(name, labelled(self.fields[name], _("应为整数")))
             else:
                 facts[name] = text
+        self.mark_invalid()
         return facts
 
     def show_errors(self, fields: Mapping[str, Any]) -> list[str]:
@@ -127,9 +132,15 @@ class FactForm(forms.Form):
         for name, message in fields.items():
             text = "；".join(map(str, message)) if isinstance(message, list | tuple) else str(message)
             if name in self.fields:
-                self.add_error(name, text)
+                field = self.fields[name]
+                missing = next((m for m in _MISSING if text.startswith(m)), None)
+                if missing:  # "缺少此事实（职业技能等级证书须给出等级 1–5）" keeps its reason
+                    text = str(required_message(field)) + text[len(missing) :]
+                self.add_error(name, labelled(field, text))
             else:
-                elsewhere.append(f"{name}：{text}")
+                elsewhere.append(text)
+                self.add_error(None, text)  # in the summary at the top: it belongs to no field
+        self.mark_invalid()
         return elsewhere
 
 
@@ -168,14 +179,12 @@ def parameter_choices() -> list[tuple[str, str]]:
     return choices
 
 
-class SimulationForm(forms.Form):
+class SimulationForm(LabelledErrorsMixin, forms.Form):
     date_from = IsoDateField(
-        label=gettext_lazy("开始日期"),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        label=gettext_lazy("开始日期"), widget=IsoDateInput(attrs={"class": "form-control"})
     )
     date_to = IsoDateField(
-        label=gettext_lazy("结束日期"),
-        widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}),
+        label=gettext_lazy("结束日期"), widget=IsoDateInput(attrs={"class": "form-control"})
     )
     source = forms.ChoiceField(
         label=gettext_lazy("案例来源"),
@@ -218,15 +227,15 @@ class SimulationForm(forms.Form):
         for i in range(OVERRIDE_ROWS):
             name, value = data.get(f"parameter_{i}"), (data.get(f"value_{i}") or "").strip()
             if name and not value:
-                self.add_error(f"value_{i}", _("请输入新值"))
+                self.add_error(f"value_{i}", required_message(self.fields[f"value_{i}"]))
             elif value and not name:
-                self.add_error(f"parameter_{i}", _("请选择参数"))
+                self.add_error(f"parameter_{i}", required_message(self.fields[f"parameter_{i}"]))
             elif name:
                 overrides[name] = value
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("结束日期不能早于开始日期"))
         if data.get("source") == "upload" and not data.get("cases"):
-            self.add_error("cases", _("请上传案例 CSV"))
+            self.add_error("cases", required_message(self.fields["cases"]))
         data["overrides"] = overrides
         return data

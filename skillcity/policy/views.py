@@ -8,17 +8,21 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from skillcity.core.access import acting_user, require_role
+from skillcity.core.bounds import parse_iso_date
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
 from skillcity.policy import simulate as S
-from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm, default_date
+from skillcity.policy.facts import FactErrors, validate_facts
+from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm
+from skillcity.policy.in_force import out_of_force
 
 AREAS = {
     "training": gettext_lazy("职业培训"),
@@ -121,34 +125,63 @@ def calculator(request: HttpRequest) -> HttpResponse:
         context["page_error"] = exc.message
         return render(request, "policy/calculator.html", context, status=404)
     today = timezone.localdate()
-    suggested, moved = default_date(rule, today)
     submitted = (
         "date" in request.GET or "evaluate" in request.GET or any(f.name in request.GET for f in rule.facts)
     )
-    form = FactForm(rule, request.GET if submitted else None, initial={"date": suggested.isoformat()})
+    # `?on=` opens the form on another day (the "use the last day in force" link) without evaluating.
+    try:
+        opened_on = parse_iso_date(request.GET["on"]) if request.GET.get("on") else today
+    except ValueError:
+        opened_on = today
+    form = FactForm(rule, request.GET if submitted else None, initial={"date": opened_on})
     context.update(
         rule=rule,
         form=form,
         validity=rule.validity(),
         sources=_clause_texts(rule, rule.sources()),
-        date_moved=moved and not request.GET.get("date"),
-        suggested_date=suggested,
         today=today,
     )
-    if submitted and form.is_valid():
-        facts = form.facts()
-        if not form.errors:
-            day = form.cleaned_data.get("date") or suggested.isoformat()
-            try:
-                outcome = E.evaluate(rule.id, day, facts)
-            except E.NotInForce as exc:
-                context["not_in_force"] = exc.message
-            except E.BadFacts as exc:
-                context["other_errors"] = form.show_errors(exc.fields)
-                context["bad_facts"] = exc.message
-            else:
-                context["outcome"] = _outcome_view(rule, outcome)
+    day: datetime.date | None = opened_on
+    facts: dict[str, Any] = {}
+    if submitted:
+        form.is_valid()
+        facts = form.facts()  # every field's error at once, the date's too
+        day = form.cleaned_data.get("date")
+    gap = out_of_force(rule, day) if day else None
+    if gap:
+        context["out_of_force"] = gap
+        context["offered_url"] = _calculator_url(request, rule, gap.offered_day, submitted=submitted)
+    if submitted and form.errors:
+        # The form found some errors; the engine's reading of the facts finds the rest (an amount
+        # with three decimals), so that every error shows at once.
+        try:
+            validate_facts(rule.facts, facts)
+        except FactErrors as exc:
+            form.show_errors({k: v for k, v in exc.errors.items() if k not in form.errors})
+    elif submitted and day and not gap:
+        try:
+            outcome = E.evaluate(rule.id, day, facts)
+        except E.NotInForce as exc:  # not reached: out_of_force() saw it first
+            context["not_in_force"] = exc.message
+        except E.BadFacts as exc:
+            context["other_errors"] = form.show_errors(exc.fields)
+            context["bad_facts"] = exc.message
+        else:
+            context["outcome"] = _outcome_view(rule, outcome)
     return render(request, "policy/calculator.html", context)
+
+
+def _calculator_url(request: HttpRequest, rule: E.Rule, day: datetime.date | None, *, submitted: bool) -> str:
+    """The calculator on `day`: the same facts evaluated again, or (nothing entered yet) the form opened."""
+    if day is None:
+        return ""
+    query = request.GET.copy()
+    if submitted:
+        query["date"] = day.isoformat()
+    else:
+        query = QueryDict(mutable=True)
+        query.update({"rule": rule.id, "on": day.isoformat()})
+    return f"{reverse('policy:calculator')}?{query.urlencode()}"
 
 
 @login_required
@@ -202,9 +235,9 @@ def simulate(request: HttpRequest) -> HttpResponse:
                 context["result"] = result
                 context["chart"] = _chart_data(result)
     else:
-        year = timezone.localdate().year
-        start = datetime.date(min(year - 1, 2025), 1, 1)
-        form = SimulationForm(initial={"date_from": start, "date_to": start.replace(month=12, day=31)})
+        # The year so far, up to today: what the bureau asks first ("this year, with these parameters?").
+        today = timezone.localdate()
+        form = SimulationForm(initial={"date_from": today.replace(month=1, day=1), "date_to": today})
     context["form"] = form
     return render(request, "policy/simulate.html", context)
 

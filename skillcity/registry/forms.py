@@ -20,18 +20,25 @@ from skillcity.registry.models import (
     SkillRecord,
     Town,
 )
+from skillcity.web.forms import LabelledErrorsMixin, labelled
 
 _STAFF_LABELS = {f.name: f.verbose_name for f in Organisation._meta.fields if f.name in STAFF_COUNT_FIELDS}
 
 
-class RegistryForm(forms.Form):
-    """A form whose data goes to a service; a DomainError's `fields` become field errors."""
+class RegistryForm(LabelledErrorsMixin, forms.Form):
+    """A form whose data goes to a service; a DomainError's `fields` become field errors, each naming
+    the field's label."""
 
     def apply_error(self, error: DomainError) -> None:
         for name, message in error.fields.items():
-            self.add_error(name if name in self.fields else None, str(message))
+            text = "；".join(map(str, message)) if isinstance(message, list | tuple) else str(message)
+            if name in self.fields:
+                self.add_error(name, labelled(self.fields[name], text))
+            else:
+                self.add_error(None, text)
         if not error.fields:
             self.add_error(None, str(error.message))
+        self.mark_invalid()
 
     def _set_choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]

@@ -36,6 +36,7 @@ from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Town
 from skillcity.training import selectors, services, statements
+from skillcity.training.forms import ProjectForm
 from skillcity.training.models import (
     Enrolment,
     Settlement,
@@ -114,35 +115,32 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
 def project_create(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require_role(user, "organisation_user")
-    if request.method == "POST":
-        p = request.POST
+    form = ProjectForm(request.POST or None, auto_id="%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            occupation = Occupation.objects.filter(code=p.get("occupation", "").strip()).first()
-            if occupation is None:
-                raise DomainError(
-                    "bad_occupation", _("请选择职业（工种）"), {"occupation": _("未知的职业编码")}
-                )
             project = services.project_create(
                 provider=user.organisation,  # type: ignore[arg-type]
-                name=p.get("name", "").strip(),
-                occupation=occupation,
+                name=data["name"].strip(),
+                occupation=Occupation.objects.get(code=data["occupation"]),
                 actor=user,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                # Every bound read at once, so the form names every field that is out of range.
                 **_read(
-                    level=lambda: _level(p.get("level"), "level"),
+                    level=lambda: _level(data["level"], "level"),
                     per_person_standard=lambda: _money(
-                        p.get("per_person_standard"), "per_person_standard", TrainingProject
+                        data["per_person_standard"], "per_person_standard", TrainingProject
                     ),
-                    capacity=lambda: _int(p.get("capacity"), "capacity", low=1, high=CAPACITY_MAX),
-                    start_date=lambda: _date(p.get("start_date"), "start_date"),
-                    end_date=lambda: _date(p.get("end_date"), "end_date"),
+                    capacity=lambda: _int(data["capacity"], "capacity", low=1, high=CAPACITY_MAX),
                 ),
             )
             messages.success(request, _("培训项目已创建"))
             return redirect("training:project_detail", pk=project.pk)
         except DomainError as exc:
-            _fail(request, exc)
-    occupations = Occupation.objects.filter(active=True).order_by("code")
-    return render(request, "training/project_form.html", {"occupations": occupations, "post": request.POST})
+            form.show_domain_error(exc)
+            form.mark_invalid()
+    return render(request, "training/project_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

@@ -48,8 +48,11 @@ def test_a_visitor_computes_an_upskill_subsidy_with_its_demo_value_mark(live_ser
     assert page.locator("#outcome-components tbody tr").count() == 5
     screenshot(page, "policy-calculator-crt-ent")
     page.goto(f"{live_server.url}/policy/calculator/?rule=TAL-LEADING")
+    # Today by default; out of force, the page names the ended document and offers its last day.
+    assert page.input_value("#id_date") == datetime.date.today().isoformat()
     if datetime.date.today() > datetime.date(2025, 12, 31):
-        assert "2025-12-31" in page.inner_text("#date-note")
+        assert "2025-12-31" in page.inner_text("#not-in-force")
+        page.click("#use-offered-day")
         assert page.input_value("#id_date") == "2025-12-31"
     page.click("#fact-form button[type=submit]")
     assert page.locator("#outcome-ranges tbody tr").count() == 3
@@ -58,7 +61,7 @@ def test_a_visitor_computes_an_upskill_subsidy_with_its_demo_value_mark(live_ser
     # A bad fact: the message sits next to the field.
     page.goto(f"{live_server.url}/policy/calculator/?rule=TRN-PROJECT&date=2024-05-01&project_standard=1.234")
     assert "金额最多两位小数" in page.inner_text("#error-project_standard")
-    assert "缺少此事实" in page.inner_text("#error-completed")
+    assert "请选择“" in page.inner_text("#error-completed")
 
 
 def test_the_bureau_sees_rules_and_runs_a_simulation(live_server, page, bureau_officer):

@@ -63,7 +63,8 @@ def test_a_date_outside_the_rule_is_refused(enterprise_user):
     page = _client(enterprise_user).post(
         "/grants/apply/", {"rule_id": "EDU-BASE", "event_date": "2026-03-01", "recognised": "true"}
     )
-    assert "没有有效版本" in page.content.decode()
+    html = page.content.decode()
+    assert 'id="error-event_date"' in html and "不在本政策的适用期内" in html and "没有有效版本" not in html
     assert not Application.objects.exists()
 
 
@@ -145,3 +146,12 @@ def test_crt_ent_one_time_components_are_granted_once_per_enterprise_even_in_202
         and "此前已获得" in components["CRT-ENT-FILING"]["reason"]
     )
     assert not components["CRT-ENT-SOCIAL-ORG"]["eligible"]
+
+
+def test_a_missing_date_and_missing_facts_are_all_named_next_to_their_fields(enterprise_user):
+    page = _client(enterprise_user).post("/grants/apply/", {"rule_id": "PLT-STUDIO", "event_date": ""})
+    html = page.content.decode()
+    assert 'id="error-event_date" data-field="event_date"><li>请填写“事项发生日期”</li>' in html
+    assert 'id="error-recognition"' in html and "缺少此事实" not in html
+    assert "请修正以下" in html
+    assert not Application.objects.exists()

@@ -51,6 +51,8 @@ def notice_start(
         working_days=days,
         created_by=actor,
     )
+    notice.number = PublicNotice.number_for(notice.start, notice.pk)
+    notice.save(update_fields=["number"])
     app.state = S.IN_NOTICE
     app.save(update_fields=["state"])
     _event(
@@ -60,7 +62,7 @@ def notice_start(
         actor=actor,
         action="grants.notice.start",
         target=app,
-        after={"start": notice.start, "end": notice.end},
+        after={"number": notice.number, "start": notice.start, "end": notice.end},
     )
     return notice
 
