@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from skillcity.core.bounds import IsoDateField
 from skillcity.core.uploads import UploadField
 from skillcity.policy import params as P
+from skillcity.policy.display import fact_label, parameter_title, value_display
 from skillcity.policy.engine import Rule
 from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
 
@@ -37,8 +38,14 @@ BOOL_CHOICES = (("", "—"), ("true", gettext_lazy("是")), ("false", gettext_la
 
 def _field(fact: Fact) -> forms.Field:
     optional = _("（可不填）")
-    label = fact.label if fact.required or "可不填" in fact.label else fact.label + optional
-    common: dict[str, Any] = {"label": label, "required": False, "help_text": fact.help}
+    # Labels, choices and help are Chinese in the rules and translated through the catalog.
+    label = _(fact.label) if fact.required or "可不填" in fact.label else _(fact.label) + optional
+    common: dict[str, Any] = {
+        "label": label,
+        "required": False,
+        "help_text": _(fact.help) if fact.help else "",
+    }
+    choices = tuple((code, _(text)) for code, text in fact.choices)
     if fact.kind == BOOL:
         return forms.ChoiceField(
             choices=BOOL_CHOICES, widget=forms.Select(attrs={"class": "form-select"}), **common
@@ -58,11 +65,11 @@ def _field(fact: Fact) -> forms.Field:
         )
     if fact.kind == CHOICE:
         return forms.ChoiceField(
-            choices=(("", "—"), *fact.choices), widget=forms.Select(attrs={"class": "form-select"}), **common
+            choices=(("", "—"), *choices), widget=forms.Select(attrs={"class": "form-select"}), **common
         )
     if fact.kind == CHOICES:
         return forms.MultipleChoiceField(
-            choices=fact.choices,
+            choices=choices,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             **common,
         )
@@ -129,7 +136,7 @@ class FactForm(forms.Form):
             if name in self.fields:
                 self.add_error(name, text)
             else:
-                elsewhere.append(f"{name}：{text}")
+                elsewhere.append(f"{fact_label(self.rule.id, name)}：{text}")
         return elsewhere
 
 
@@ -163,8 +170,9 @@ def parameter_choices() -> list[tuple[str, str]]:
         if p.unit in ("list", "map"):
             continue
         version = p.version_on(today) or p.versions[-1]
-        unit = UNIT_LABELS.get(p.unit, p.unit)
-        choices.append((name, f"{name} · {p.title}（{_('当前')} {version.value}{unit}）"))
+        unit = "" if p.unit in ("yuan", "bool") else UNIT_LABELS.get(p.unit, p.unit)
+        current = value_display(version.value, p.unit)
+        choices.append((name, f"{parameter_title(name)}（{_('当前')} {current}{unit}）"))
     return choices
 
 
