@@ -9,6 +9,7 @@ to Chinese rather than to a stale translation.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -46,6 +47,18 @@ def rule_title(rule_id: str) -> str:
 
     rule = load_rules().get(rule_id)
     return gettext(rule.title) if rule is not None else rule_id
+
+
+def rule_ids_titled(text: str) -> str:
+    """`text` with every rule ID in it replaced by the rule's title."""
+    from skillcity.policy.engine import load_rules
+
+    rules = load_rules()
+    return re.sub(
+        r"\b[A-Z]{2,4}(?:-[A-Z0-9]+)+\b",
+        lambda m: rule_title(m.group(0)) if m.group(0) in rules else m.group(0),
+        text,
+    )
 
 
 def parameter_title(name: str) -> str:

@@ -200,7 +200,7 @@ class SimulationForm(forms.Form):
         super().__init__(*args, **kwargs)
         from skillcity.policy.simulate import EVENT_SOURCES
 
-        sources = [(s.name, s.label) for s in EVENT_SOURCES.values()]
+        sources = [(s.name, _(s.label)) for s in EVENT_SOURCES.values()]
         self.fields["source"].choices = [*sources, ("upload", _("上传案例 CSV"))]  # type: ignore[attr-defined]
         choices = parameter_choices()
         for i in range(OVERRIDE_ROWS):

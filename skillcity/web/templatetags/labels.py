@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from skillcity.core.audit_labels import audit_action_label, audit_target_name
 from skillcity.grants.labels import event_action_label, stage_label
@@ -18,6 +19,12 @@ from skillcity.grants.models import ApplicationState
 from skillcity.policy import display
 
 register = template.Library()
+
+
+@register.filter
+def translate(text: Any) -> str:
+    """A Chinese label held in a table of the code (the annexes' column names …), translated."""
+    return gettext(str(text)) if text not in (None, "") else ""
 
 
 @register.filter
@@ -73,4 +80,9 @@ def audit_action(action: str) -> str:
 
 @register.simple_tag
 def audit_target(event: Any) -> str:
-    return audit_target_name(event.target_type, event.target_id, event.target_label)
+    """The record's readable name. Rows written before applications were named by their rule's title
+    hold "CMP-HOST #9": the ID becomes the title, and the record number is not said twice."""
+    name = display.rule_ids_titled(event.target_label or "")
+    if event.target_id and name.endswith(f"#{event.target_id}"):
+        name = name[: -len(f"#{event.target_id}")].strip()
+    return audit_target_name(event.target_type, event.target_id, name)
