@@ -23,12 +23,10 @@ from skillcity.core.periods import HalfYear
 from skillcity.registry.models import STAFF_COUNT_FIELDS, OrganisationCategory
 
 CHINESE_NUMERALS = ["一", "二", "三", "四", "五", "六", "七"]
-# The forms name the categories slightly differently: Annex 3 says 职业技术院校 where Annex 2 says 职业院校.
+# D000's printed forms name one category differently (Annex 3 says 职业技术院校, Annex 2 职业院校); the
+# platform uses its own label for a category in every annex, so one organisation reads the same in both.
 ANNEX2_CATEGORY_LABELS = {value: str(label) for value, label in OrganisationCategory.choices}
-ANNEX3_CATEGORY_LABELS = {
-    **ANNEX2_CATEGORY_LABELS,
-    OrganisationCategory.VOCATIONAL_COLLEGE.value: "职业技术院校",
-}
+ANNEX3_CATEGORY_LABELS = ANNEX2_CATEGORY_LABELS
 
 ANNEX2_FIELDS = list(STAFF_COUNT_FIELDS)
 ANNEX2_LABELS = {

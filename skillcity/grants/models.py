@@ -84,7 +84,10 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_id} #{self.pk}"
+        # Read on the audit page: the rule's title, not its ID.
+        from skillcity.policy.display import rule_title
+
+        return f"{rule_title(self.rule_id)} #{self.pk}"
 
     @property
     def applicant(self) -> models.Model:

@@ -26,6 +26,7 @@ from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection
 from skillcity.policy import views as policy_views
+from skillcity.policy.display import fact_label
 from skillcity.policy.engine import Rule, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
 from skillcity.policy.in_force import out_of_force
@@ -70,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "applications": apps,
             "states": ApplicationState.choices,
+            "rules": sorted(load_rules()),
             "filters": filters,
             "overdue": overdue,
             "is_applicant": user.role in APPLICANT_ROLES,
@@ -228,7 +230,7 @@ def preview(request: HttpRequest) -> HttpResponse:
         outcome = evaluate(rule.id, event_date, facts)
     except DomainError as exc:
         details = "；".join(
-            f"{k}：{'；'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
+            f"{fact_label(rule.id, k)}：{'；'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
             for k, v in exc.fields.items()
         )
         return render(
@@ -246,12 +248,12 @@ def _fact_rows(app: Any) -> list[tuple[str, str]]:
     rows = []
     for name, value in (app.facts or {}).items():
         spec = specs.get(name)
-        choices = dict(spec.choices) if spec else {}
+        choices = {code: _(text) for code, text in spec.choices} if spec else {}
         if isinstance(value, list):
             shown = "、".join(str(choices.get(v, v)) for v in value) or _("无")
         else:
             shown = str(choices.get(value, _shown(value))) if isinstance(value, str) else _shown(value)
-        rows.append((spec.label if spec else name, shown))
+        rows.append((_(spec.label) if spec else fact_label(app.rule_id, name), shown))
     return rows
 
 
@@ -274,6 +276,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "app": app,
             "outcome": _stored_outcome(app),
             "fact_rows": _fact_rows(app),
+            "source_rows": [(fact_label(app.rule_id, k), v) for k, v in (app.fact_sources or {}).items()],
             "stage": services.current_stage(app),
             "overdue": selectors.is_overdue(app),
             "events": app.events.all(),

@@ -395,7 +395,7 @@ def evaluate(
         if day is not None and parse_date(facts["event_date"], "event_date") != day:
             raise BadFacts(
                 "bad_facts",
-                f"事实“event_date”与评估日期 {day.isoformat()} 不一致",
+                f"“事项发生日期”与评估日期 {day.isoformat()} 不一致",
                 {"event_date": f"应与评估日期 {day.isoformat()} 相同"},
             )
         facts = {k: v for k, v in facts.items() if k != "event_date"}
@@ -409,11 +409,14 @@ def evaluate(
         errors.update(the_rule.check(valid))
     if errors:
         first = next(iter(errors))
-        if day is None and len(errors) == 1:
-            raise BadFacts("bad_date", f"{first}：“{date}”不是有效日期（YYYY-MM-DD）", errors)
-        raise BadFacts(
-            "bad_facts", f"事实“{first}”{errors[first]}" + ("等" if len(errors) > 1 else ""), errors
+        # The message names the fact by its label; `errors` (the API's `fields`) keeps the keys.
+        label = next(
+            (f.label for f in the_rule.facts if f.name == first), "事项发生日期" if first == "date" else ""
         )
+        if day is None and len(errors) == 1:
+            raise BadFacts("bad_date", f"{label}：“{date}”不是有效日期（YYYY-MM-DD）", errors)
+        named = f"{label}：" if label else "有一项情况："
+        raise BadFacts("bad_facts", f"{named}{errors[first]}" + ("等" if len(errors) > 1 else ""), errors)
     assert day is not None
     ps = parameter_set or P.parameters()
     if not _in_force(the_rule, day, ps):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from skillcity.core.bounds import IsoDateField, IsoDateInput
 from skillcity.core.uploads import UploadField
 from skillcity.policy import params as P
+from skillcity.policy.display import fact_label, parameter_title, value_display
 from skillcity.policy.engine import Rule
 from skillcity.policy.facts import BOOL, CHOICE, CHOICES, DATE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
 from skillcity.web.forms import LabelledErrorsMixin, labelled, required_message
@@ -38,8 +39,14 @@ BOOL_CHOICES = (("", "—"), ("true", gettext_lazy("是")), ("false", gettext_la
 
 def _field(fact: Fact) -> forms.Field:
     optional = _("（可不填）")
-    label = fact.label if fact.required or "可不填" in fact.label else fact.label + optional
-    common: dict[str, Any] = {"label": label, "required": False, "help_text": fact.help}
+    # Labels, choices and help are Chinese in the rules and translated through the catalog.
+    label = _(fact.label) if fact.required or "可不填" in fact.label else _(fact.label) + optional
+    common: dict[str, Any] = {
+        "label": label,
+        "required": False,
+        "help_text": _(fact.help) if fact.help else "",
+    }
+    choices = tuple((code, _(text)) for code, text in fact.choices)
     if fact.kind == BOOL:
         return forms.ChoiceField(
             choices=BOOL_CHOICES, widget=forms.Select(attrs={"class": "form-select"}), **common
@@ -57,11 +64,11 @@ def _field(fact: Fact) -> forms.Field:
         return forms.CharField(widget=IsoDateInput(attrs={"class": "form-control"}), **common)
     if fact.kind == CHOICE:
         return forms.ChoiceField(
-            choices=(("", "—"), *fact.choices), widget=forms.Select(attrs={"class": "form-select"}), **common
+            choices=(("", "—"), *choices), widget=forms.Select(attrs={"class": "form-select"}), **common
         )
     if fact.kind == CHOICES:
         return forms.MultipleChoiceField(
-            choices=fact.choices,
+            choices=choices,
             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
             **common,
         )
@@ -138,6 +145,7 @@ class FactForm(LabelledErrorsMixin, forms.Form):
                     text = str(required_message(field)) + text[len(missing) :]
                 self.add_error(name, labelled(field, text))
             else:
+                text = f"{fact_label(self.rule.id, name)}：{text}"
                 elsewhere.append(text)
                 self.add_error(None, text)  # in the summary at the top: it belongs to no field
         self.mark_invalid()
@@ -174,8 +182,9 @@ def parameter_choices() -> list[tuple[str, str]]:
         if p.unit in ("list", "map"):
             continue
         version = p.version_on(today) or p.versions[-1]
-        unit = UNIT_LABELS.get(p.unit, p.unit)
-        choices.append((name, f"{name} · {p.title}（{_('当前')} {version.value}{unit}）"))
+        unit = "" if p.unit in ("yuan", "bool") else UNIT_LABELS.get(p.unit, p.unit)
+        current = value_display(version.value, p.unit)
+        choices.append((name, f"{parameter_title(name)}（{_('当前')} {current}{unit}）"))
     return choices
 
 
@@ -201,7 +210,7 @@ class SimulationForm(LabelledErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from skillcity.policy.simulate import EVENT_SOURCES
 
-        sources = [(s.name, s.label) for s in EVENT_SOURCES.values()]
+        sources = [(s.name, _(s.label)) for s in EVENT_SOURCES.values()]
         self.fields["source"].choices = [*sources, ("upload", _("上传案例 CSV"))]  # type: ignore[attr-defined]
         choices = parameter_choices()
         for i in range(OVERRIDE_ROWS):

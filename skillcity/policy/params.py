@@ -61,7 +61,7 @@ class Version:
         if self.assumption:
             marks.append(self.assumption)
         if self.demo_value:
-            marks.append("文件未规定具体数额，此为演示值（demo value）")
+            marks.append("演示值：文件未规定具体数额")
         if self.simulated:
             marks.append("模拟值：测算时临时替换的参数（what-if）")
         return marks

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
 from collections import defaultdict
 from typing import Any
 
@@ -20,6 +19,7 @@ from skillcity.core.bounds import parse_iso_date
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
 from skillcity.policy import simulate as S
+from skillcity.policy.display import value_display
 from skillcity.policy.facts import FactErrors, validate_facts
 from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm
 from skillcity.policy.in_force import out_of_force
@@ -57,6 +57,14 @@ PAYEE_LABELS = {
     "training_provider": gettext_lazy("培训单位"),
     "unit": gettext_lazy("单位"),
     "worker": gettext_lazy("劳动者本人"),
+}
+OTHER_LABELS = {
+    "coach_share": gettext_lazy("教练及训练基地工作人员奖励"),
+    "equivalent": gettext_lazy("相当学历"),
+    "grounds": gettext_lazy("申领依据"),
+    "share_percent": gettext_lazy("技能人才占比（%）"),
+    "title": gettext_lazy("可授予称号"),
+    "trainee_monthly_allowance": gettext_lazy("集训补贴（每人每月，元）"),
 }
 RANGE_LABELS = {
     "living": gettext_lazy("生活补贴"),
@@ -106,9 +114,8 @@ def _outcome_view(rule: E.Rule, outcome: E.Outcome | dict[str, Any]) -> dict[str
         "ranges": [
             {"key": k, "label": RANGE_LABELS.get(k, k), **v} for k, v in (data.get("ranges") or {}).items()
         ],
-        "other": {
-            k: json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for k, v in extra.items()
-        },
+        # Extra results by label, values as text (never a Python or JSON repr on the page).
+        "other": {str(OTHER_LABELS.get(k, k)): value_display(v) for k, v in extra.items()},
     }
 
 

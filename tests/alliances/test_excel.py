@@ -177,7 +177,7 @@ def test_annex3_has_the_official_layout_and_totals(report):
     assert {"D4:J4", "D5:J5", "K4:K6"} <= {str(r) for r in sheet.merged_cells.ranges}
     rows = _rows(sheet)
     assert rows[0][1] == "合计" and rows[0][2][0] == 175
-    assert [label for seq, label, _ in rows if seq is None][2] == "二、职业技术院校（小计）"
+    assert [label for seq, label, _ in rows if seq is None][2] == "二、职业院校（小计）"
     texts = [str(sheet.cell(row=r, column=1).value or "") for r in range(1, sheet.max_row + 1)]
     assert any(t.startswith("填报说明：本表以半年为统计期限") for t in texts)
 

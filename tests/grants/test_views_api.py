@@ -55,7 +55,9 @@ def test_the_preview_shows_the_engine_outcome_and_bad_facts_as_a_message(enterpr
     r = c.post(
         "/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "requested": "abc"}
     )
-    assert r.status_code == 200 and "requested" in r.content.decode()
+    # The message names the fact by its label, never its key.
+    assert r.status_code == 200 and "申请金额（元）" in r.content.decode()
+    assert "requested" not in r.content.decode()
     r = c.post("/grants/preview/", {"rule_id": "PLT-STANDARD", "event_date": "2024-03-01", "facts": "[oops"})
     assert r.status_code == 200 and "JSON" in r.content.decode()
 

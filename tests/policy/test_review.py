@@ -113,8 +113,8 @@ def test_values_the_documents_leave_open_are_demo_value_parameters(name, rule_id
     assert version.demo_value and version.document == "D002" and version.clause == "第12条"
     outcome = evaluate(rule_id, "2024-06-01", facts)
     step = next(s for s in outcome.trace if s["parameter"] == name)
-    assert "文件未规定具体数额，此为演示值（demo value）" in step["marks"]
-    assert "文件未规定具体数额，此为演示值（demo value）" in outcome.assumptions
+    assert "演示值：文件未规定具体数额" in step["marks"]
+    assert "演示值：文件未规定具体数额" in outcome.assumptions
     assert extra in outcome.as_dict()
 
 

@@ -30,7 +30,7 @@ def test_the_calculator_is_public_and_lists_rules_grouped_by_area():
     assert response.status_code == 200
     html = response.content.decode()
     assert '<optgroup label="职业培训">' in html and '<optgroup label="技能人才">' in html
-    assert "项目制培训补贴（TRN-PROJECT）" in html
+    assert '<option value="TRN-PROJECT">项目制培训补贴</option>' in html
 
 
 def test_it_builds_the_form_from_the_rules_facts():
@@ -73,7 +73,9 @@ def test_it_shows_the_outcome_with_trace_clause_text_and_assumption_marks():
     assert '<span class="sc-stat" id="outcome-amount">2600.00</span>' in html
     assert '<strong id="outcome-basis">定额</strong>' in html
     assert "劳动者本人" in html  # payee in Chinese
-    assert 'id="outcome-trace"' in html and "TRN-UPSKILL.shortage_uplift" in html and "D002 第8条" in html
+    assert (
+        'id="outcome-trace"' in html and "紧缺急需工种高级及以上补贴上浮系数" in html and "D002 第8条" in html
+    )
     # The clause text the parameters quote, and every assumption mark as a muted badge.
     assert "补贴标准适当上浮30%" in html
     for mark in expected.assumptions:
@@ -200,7 +202,8 @@ def test_the_simulate_page_refuses_a_town_officer(changan_officer):
 
 def test_the_simulate_page_lists_parameters_with_current_values(bureau_officer):
     html = _client(bureau_officer).get(reverse("policy:simulate")).content.decode()
-    assert 'value="TRN-PROJECT.cap"' in html and "TRN-PROJECT.cap · 项目制培训补贴每人每项目上限" in html
+    assert 'value="TRN-PROJECT.cap"' in html and "项目制培训补贴每人每项目上限（当前 " in html
+    assert "TRN-PROJECT.cap ·" not in html and "当前 True" not in html and "当前 False" not in html
 
 
 def test_the_simulate_page_runs_an_uploaded_csv_with_a_chart(bureau_officer):

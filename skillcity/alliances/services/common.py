@@ -30,11 +30,42 @@ def record_event(alliance: Alliance, actor: Any, action: str, message: str) -> A
     )
 
 
+# Field names that are not a model field with a Chinese verbose name.
+_FIELD_LABELS = {"file": "文件", "period": "报告期", "membership": "成员单位", "organisation_id": "成员单位"}
+
+
+def field_label(name: str) -> str:
+    """The label a message names a field by: the model field's verbose name, never its key. Annex 3
+    lines ("lines.<organisation id>.<field>") are named by the organisation and the column."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from skillcity.alliances.models import HalfYearReport, Membership, ReportLine
+    from skillcity.registry.models import Organisation
+
+    parts = name.split(".")
+    if parts[0] == "lines" and len(parts) >= 2:
+        org = (
+            Organisation.objects.filter(pk=parts[1]).values_list("name", flat=True).first()
+            if parts[1].isdigit()
+            else None
+        )
+        column = field_label(parts[2]) if len(parts) > 2 else ""
+        return "·".join(p for p in (org or "成员单位", column) if p)
+    if name in _FIELD_LABELS:
+        return _FIELD_LABELS[name]
+    for model in (Alliance, Membership, HalfYearReport, ReportLine, Organisation):
+        try:
+            return str(getattr(model._meta.get_field(name), "verbose_name", "该项"))
+        except FieldDoesNotExist:
+            continue
+    return "该项"
+
+
 def invalid(errors: dict[str, Any], code: str = "invalid") -> DomainError:
     if len(errors) == 1:
         name, message = next(iter(errors.items()))
         text = message[0] if isinstance(message, list) else message
-        return DomainError(code, f"{name}：{text}" if code == "invalid" else str(text), errors)
+        return DomainError(code, f"{field_label(name)}：{text}" if code == "invalid" else str(text), errors)
     return DomainError(code, "输入有误，请检查标出的字段", errors)
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from skillcity.alliances.excel.layout import XLSX_CONTENT_TYPE
+from skillcity.alliances.services.common import field_label
 from skillcity.core.errors import DomainError
 
 STAFF_ROLES = ("bureau_officer", "town_officer", "organisation_user")
@@ -23,7 +24,7 @@ def error_lines(error: DomainError) -> list[str]:
     for name, reasons in error.as_dict()["fields"].items():
         for reason in reasons:
             lines.append(
-                f"{name}：{reason}"
+                f"{field_label(name)}：{reason}"
                 if name not in ("members", "initiator", "lead", "charter", "cooperation_agreement", "annex1")
                 else reason
             )

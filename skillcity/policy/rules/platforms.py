@@ -79,7 +79,7 @@ def plt_standard(c: Case) -> Outcome:
         Fact("new_courses_this_year", INT, "本年度开发新课程门数", minimum=0),
     ),
     requires=("PLT-SUBBASE.target", "PLT-SUBBASE.new_courses_per_year"),
-    summary="分基地总量目标20家；每年开发新课程5门以上；课程购买费用见 TRN-SUBBASE-COURSE。",
+    summary="分基地总量目标20家；每年开发新课程5门以上；课程购买费用见“高技能公共实训分基地课程购买费用”。",
 )
 def plt_subbase(c: Case) -> Outcome:
     target = c.value("PLT-SUBBASE.target")

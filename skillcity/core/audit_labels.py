@@ -1,0 +1,149 @@
+"""What the audit page shows for an audit row: the action's label and a readable name for its record.
+
+Every action string the code writes has a label here (tests/core/test_audit_labels.py checks the code
+against this table); a record is named by its type's label (the model's verbose name, or the table
+below for records that are not one model row) and the name it was recorded under.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTION_LABELS: dict[str, Any] = {
+    # Accounts and sign-in
+    "user.create": _("创建用户"),
+    "api_token.create": _("创建 API 令牌"),
+    "api_token.revoke": _("吊销 API 令牌"),
+    "login.failure": _("登录失败"),
+    "login.failure.unknown_user": _("登录失败（用户名不存在）"),
+    # The audit log itself and personal data
+    "audit.verify": _("验证审计日志完整性"),
+    "personal_data.view": _("查看完整个人信息"),
+    "personal_data.export": _("导出含完整个人信息的名单"),
+    # Registry
+    "registry.generate": _("生成演示城市数据"),
+    "reference.load": _("载入基础代码表"),
+    "reference.update": _("更新基础代码表"),
+    "worker.create": _("登记劳动者"),
+    "worker.update": _("修改劳动者信息"),
+    "worker.import": _("导入劳动者"),
+    "organisation.create": _("登记单位"),
+    "organisation.update": _("修改单位信息"),
+    "organisation.import": _("导入单位"),
+    "skill_record.add": _("添加技能记录"),
+    # Training
+    "training_project.create": _("创建培训项目"),
+    "training_class.create": _("创建培训班"),
+    "enrolment.create": _("报名"),
+    "enrolment.complete": _("结业"),
+    "attendance.sign_in": _("考勤签到"),
+    "shortage_catalog.import": _("导入紧缺急需工种目录"),
+    "voucher_batch.issue": _("批量发放培训券"),
+    "voucher.redeem": _("核销培训券"),
+    "voucher.revoke": _("作废培训券"),
+    "voucher.expire": _("培训券过期"),
+    "settlement.start": _("发起结算"),
+    "settlement.calculate": _("计算结算"),
+    "settlement.rows_refused": _("结算中剔除不合规记录"),
+    "settlement.approve": _("审核通过结算"),
+    "settlement.pay": _("拨付结算款"),
+    # Certification
+    "evaluator.file": _("评价机构备案申请"),
+    "evaluator.approve": _("评价机构备案通过"),
+    "evaluator.return": _("评价机构备案退回"),
+    "evaluator.reject": _("评价机构不予备案"),
+    "evaluator.suspend": _("暂停评价机构"),
+    "certification_session.create": _("创建考核批次"),
+    "certification_candidate.add": _("添加考生"),
+    "certification_result.record": _("录入考核成绩"),
+    "certification_result.import": _("导入考核成绩"),
+    "certificate.issue": _("发放证书"),
+    "certificate.revoke": _("撤销证书"),
+    "certification.demo_load": _("载入认定演示数据"),
+    # Grants
+    "grants.application.create": _("创建补贴申请"),
+    "grants.application.update": _("修改补贴申请"),
+    "grants.application.submit": _("提交补贴申请"),
+    "grants.application.withdraw": _("撤回补贴申请"),
+    "grants.application.review_pass": _("审核通过"),
+    "grants.application.return": _("退回修改"),
+    "grants.application.reject": _("不予通过"),
+    "grants.application.approve": _("核准"),
+    "grants.application.cancel_approval": _("撤销核准"),
+    "grants.evidence.add": _("上传证明材料"),
+    "grants.notice.start": _("开始公示"),
+    "grants.objection.lodge": _("提出异议"),
+    "grants.objection.resolve": _("处理异议"),
+    "grants.objection.dismiss_spam": _("驳回垃圾异议"),
+    "grants.payment.make": _("拨付补贴"),
+    "grants.fund.create": _("创建资金额度"),
+    # Training alliances
+    "alliance.create": _("创建联盟"),
+    "alliance.update": _("修改联盟信息"),
+    "alliance.file": _("提交联盟备案"),
+    "alliance.accept": _("联盟备案通过"),
+    "alliance.return": _("联盟备案退回"),
+    "alliance.dissolve": _("解散联盟"),
+    "alliance.set_lead": _("设定承担主体"),
+    "alliance.member_add": _("加入成员单位"),
+    "alliance.member_leave": _("成员单位退出"),
+    "alliance.member_remove": _("移除成员单位"),
+    "alliance.document_upload": _("上传联盟材料"),
+    "alliance.annex1": _("填写附件1"),
+    "alliance.report_create": _("创建半年度报告"),
+    "alliance.report_annex3": _("填写附件3"),
+    "alliance.report_submit": _("提交半年度报告"),
+    "alliance.report_accept": _("半年度报告通过"),
+    "alliance.report_return": _("半年度报告退回"),
+    "alliance.remind": _("发送提醒"),
+}
+
+# Records that are not one model row, or whose model has no Chinese name of its own.
+TARGET_TYPE_LABELS: dict[str, Any] = {
+    "registry.workers": _("劳动者名单"),
+    "registry.organisations": _("单位名单"),
+    "registry.reference": _("基础代码表"),
+    "registry.city": _("演示城市"),
+    "accounts.login_address": _("登录地址"),
+    "accounts.loginfailure": _("登录失败记录"),
+    "training.shortagecatalog": _("紧缺急需工种目录"),
+    "grants.evidence": _("证明材料"),
+    "grants.fund": _("资金额度"),
+    "grants.publicnotice": _("公示"),
+    "grants.objection": _("异议"),
+    "grants.payment": _("拨付"),
+    "training.redemption": _("核销记录"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """The action's label; an action missing from the table shows as 其他操作, never as its code."""
+    label = AUDIT_ACTION_LABELS.get(action)
+    return str(label) if label is not None else gettext("其他操作")
+
+
+def target_type_label(target_type: str) -> str:
+    if target_type in TARGET_TYPE_LABELS:
+        return str(TARGET_TYPE_LABELS[target_type])
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return gettext("记录")
+    return str(model._meta.verbose_name)
+
+
+def audit_target_name(target_type: str, target_id: str, target_label: str) -> str:
+    """A readable name for the record: its type's label and the name it was recorded under.
+
+    Some models' recorded names are bare ids ("10@121" for an enrolment, "list" for a whole list); the
+    type label and the record number say more than those, so a name of digits and signs is left out."""
+    kind = target_type_label(target_type)
+    name = target_label.strip()
+    if name and not any(ch.isalpha() for ch in name):
+        name = ""
+    number = f"#{target_id}" if target_id and target_id.isdigit() else ""
+    return " ".join(part for part in (kind, number, name) if part)

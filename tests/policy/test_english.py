@@ -1,0 +1,53 @@
+"""English mode (issue 13 item 11): the policy catalog's Chinese titles, labels and calculation steps
+have English forms in the message catalog, so a rule added without them fails here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from skillcity.policy import params as P
+from skillcity.policy.engine import load_rules
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "skillcity" / "policy" / "rules"
+
+
+def _missing(texts: set[str]) -> list[str]:
+    with translation.override("en"):
+        return sorted(t for t in texts if translation.gettext(t) == t)
+
+
+def test_every_rule_title_fact_label_and_choice_has_english():
+    texts: set[str] = set()
+    for rule in load_rules().values():
+        texts.add(rule.title)
+        for fact in rule.facts:
+            texts.add(fact.label)
+            texts |= {label for _code, label in fact.choices}
+    assert not _missing(texts)
+
+
+def test_every_parameter_title_has_english():
+    assert not _missing({p.title for p in P.parameters().values()})
+
+
+def test_every_fixed_calculation_step_has_english():
+    steps = {
+        m for path in RULES_DIR.glob("*.py") for m in re.findall(r'c\.step\(\s*"([^"]+)"', path.read_text())
+    }
+    assert len(steps) > 40
+    assert not _missing(steps)
+
+
+@pytest.mark.django_db
+def test_the_calculator_lists_rules_and_labels_facts_in_english():
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/policy/calculator/?rule=TRN-UPSKILL").content.decode()
+    assert '<option value="TRN-PROJECT">Project-based training subsidy</option>' in html
+    assert "Upskilling training subsidy" in html and "Certificate kind" in html
+    assert "劳动力职业技能提升培训补贴" not in html and "证书类别" not in html
