@@ -29,8 +29,8 @@ class DemoAccount:
 DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 
-# The accounts a programme's demo step creates (username → the step that makes it), listed after the
-# five made here once the steps have run: the banner names every account there is to log in with.
+# Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
+# listed after the five made here once the steps have run: the banner names every account to log in with.
 STEP_ACCOUNTS = ("alliance",)
 
 
