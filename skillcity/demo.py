@@ -7,6 +7,7 @@ idempotent (run on every `skillcity demo` start, doing nothing the second time).
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,11 @@ class DemoAccount:
 
 # (name, function(seed, stdout)) — run in order after the registry and accounts exist.
 DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
+
+
+# Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
+# listed after the five made here once the steps have run: the banner names every account to log in with.
+STEP_ACCOUNTS = ("alliance",)
 
 
 @transaction.atomic
@@ -63,14 +69,32 @@ def demo_accounts_ensure() -> list[DemoAccount]:
                 display_name=display,
                 **scope,
             )
-        label = next(str(lbl) for v, lbl in Role.choices if v == role)
-        where = (
-            user.town
-            or user.organisation
-            or (user.worker and f"{user.worker.name} {user.worker.id_number_masked}")
-            or "全市"
-        )
-        accounts.append(DemoAccount(username, label, str(where)))
+        accounts.append(_account(user))
+    return accounts
+
+
+def _account(user: Any) -> DemoAccount:
+    from skillcity.accounts.models import Role
+
+    label = next(str(lbl) for v, lbl in Role.choices if v == user.role)
+    where = (
+        user.town
+        or user.organisation
+        or (user.worker and f"{user.worker.name} {user.worker.id_number_masked}")
+        or "全市"
+    )
+    return DemoAccount(user.username, label, str(where))
+
+
+def demo_accounts() -> list[DemoAccount]:
+    """Every demo account with a password: the five named roles, then those the steps created."""
+    from skillcity.accounts.models import User
+
+    accounts = demo_accounts_ensure()
+    for username in STEP_ACCOUNTS:
+        user = User.objects.filter(username=username).select_related("organisation").first()
+        if user is not None:
+            accounts.append(_account(user))
     return accounts
 
 
@@ -86,11 +110,23 @@ def demo_build(*, seed: int, stdout: Any, size: int | None = None) -> list[DemoA
         atomic = transaction.atomic() if connection.vendor != "sqlite" else contextlib.nullcontext()
         with atomic:
             generate_city(seed=seed, scale="demo", progress=True, workers=size)
-    accounts = demo_accounts_ensure()
+    demo_accounts_ensure()
     for name, step in DEMO_STEPS:
         stdout.write(f"Demo data: {name}")
+        started = time.perf_counter()
         step(seed, stdout)
-    return accounts
+        stdout.write(f"  ({name}: {time.perf_counter() - started:.1f} s)")
+    return demo_accounts()
+
+
+def _funds_demo(seed: int, stdout: Any) -> None:
+    from skillcity.grants.demo import demo_funds
+
+    demo_funds(seed, stdout)
+
+
+# First: the programmes' settlements and payments book against these funds.
+DEMO_STEPS.append(("funds", _funds_demo))
 
 
 def _training_demo(seed: int, stdout: Any) -> None:

@@ -1,4 +1,4 @@
-"""Demo step: funds per programme and year, and applications in several states across towns.
+"""Demo steps: a fund for every money rule and year, and applications in every state across towns.
 
 Applications need the policy engine; rules it cannot evaluate with the sample facts are skipped and
 named in the output, so the step never breaks `skillcity demo`."""
@@ -13,14 +13,26 @@ from django.db import transaction
 
 from skillcity.core.errors import DomainError
 
-FUNDS = [
-    ("CMP-HOST", 2023, "职业技能竞赛承办经费", Decimal("3000000")),
-    ("PLT-STUDIO", 2023, "技能大师工作室资助", Decimal("5000000")),
-    ("CRT-ENT", 2023, "企业技能等级认定补贴", Decimal("10000000")),
-]
+# Rules that decide who or whether, and grant no money: no budget.
+NO_MONEY_RULES = {"TRN-PAYEE", "CMP-TITLE", "TAL-CARD"}
+FUND_YEARS = range(2022, 2027)
+# A year's budget per rule (yuan). The documents set none except EDU-BASE's special fund (D003 §二(一), from
+# the engine's parameter): these are demo values, and each fund's name says so.
+FUND_TOTALS = {
+    "TRN-PROJECT": Decimal("20000000"),
+    "TRN-UPSKILL": Decimal("30000000"),
+    "TRN-VOUCHER": Decimal("10000000"),
+    "CRT-ENT": Decimal("10000000"),
+    "TAL-LEADING": Decimal("10000000"),
+    "PLT-STUDIO": Decimal("5000000"),
+    "CMP-WORLDSKILLS": Decimal("5000000"),
+    "EDU-MAJOR-BUILD": Decimal("5000000"),
+}
+FUND_TOTAL_DEFAULT = Decimal("3000000")
 
 # Every rule applied for here (EDU-*, CMP-*, PLT-*, CRT-ENT, TAL-*), with catalog §13 facts, the date of
-# the event (inside the rule's validity), the state the application is walked to, and who applies:
+# the event (inside the rule's validity), the state the application is walked to ("notice_ended": in notice,
+# the notice over with no objection, waiting for approval), and who applies:
 # "enterprise" (长安), "humen_unit" (an enterprise in 虎门), "school" (a technical school or college),
 # "worker" (the demo worker, for themselves), "certifier" (an enterprise that certifies its staff),
 # "technician" (a worker at 技师 level or higher).
@@ -60,7 +72,52 @@ SAMPLES: list[tuple[str, dict[str, Any], str, str, str]] = [
      "rejected", "enterprise"),
     ("TAL-CARD", {"titles": ["dongguan_technical_expert"], "studio_lead_level": None, "highest_skill_level": 3},
      "2024-02-01", "reviewed", "technician"),
+    # Its notice ended with no objection: waiting for the bureau's approval.
+    ("CMP-TEAM", {"competition_level": "national_class1"}, "2025-08-01", "notice_ended", "humen_unit"),
+    ("PLT-STUDIO", {"recognition": "new_city", "requested": "300000"}, "2025-03-01", "notice_ended", "enterprise"),
+    ("CMP-PRIZE-CITY", {"competition_level": "city_class1", "award": "silver"}, "2025-10-01", "withdrawn", "worker"),
 ]  # fmt: skip
+
+
+def money_rules() -> list[Any]:
+    """The policy rules that pay money (a payee, and not one of the rules that only decide)."""
+    from skillcity.policy.engine import load_rules
+
+    return [rule for rule in load_rules().values() if rule.payees and rule.id not in NO_MONEY_RULES]
+
+
+def demo_funds(seed: int, stdout: Any) -> None:
+    """A fund for every money rule and every year 2022–2026, so that every payment books against one.
+    Runs before the programmes' steps (their settlements and payments need it); idempotent."""
+    from skillcity.accounts.models import User
+    from skillcity.grants import services
+
+    bureau = User.objects.filter(username="bureau").first()
+    if bureau is None:
+        stdout.write("  funds: no bureau account, skipped\n")
+        return
+    made = 0
+    with transaction.atomic():
+        # D003 §二(一): one 25,000,000 special fund for every EDU-BASE base, from the engine's parameter.
+        if services.fund_from_policy(
+            actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="高水平校企合作基地专项资金"
+        ):
+            made += 1
+        for rule in money_rules():
+            for year in FUND_YEARS:
+                if services.funds_covering(rule.id, year, year).exists():
+                    continue
+                services.fund_create(
+                    actor=bureau,
+                    programme=rule.id,
+                    year=year,
+                    name=f"{rule.title}年度预算（演示值）",
+                    total=FUND_TOTALS.get(rule.id, FUND_TOTAL_DEFAULT),
+                )
+                made += 1
+    stdout.write(
+        f"  funds: {made} created for {len(money_rules())} money rules, {FUND_YEARS[0]}–{FUND_YEARS[-1]}\n"
+    )
 
 
 def demo_grants(seed: int, stdout: Any) -> None:
@@ -76,27 +133,10 @@ def demo_grants(seed: int, stdout: Any) -> None:
     if bureau is None or applicant is None or applicant.organisation is None:
         stdout.write("grants: demo accounts missing, skipped\n")
         return
-    # D003 §二(一): one 25,000,000 special fund for every EDU-BASE base, from the engine's parameter.
-    services.fund_from_policy(
-        actor=bureau, programme="EDU-BASE", parameter="EDU-BASE.fund", name="高水平校企合作基地专项资金"
-    )
-    for programme, year, name, total in FUNDS:
-        if not services.funds_covering(programme, year, year).exists():
-            services.fund_create(actor=bureau, programme=programme, year=year, name=name, total=total)
-    # Every money rule's approvals are booked against a fund for its year: a demo budget for each
-    # sample that reaches approval.
-    for rule, _facts, day, target, _who in SAMPLES:
-        year = int(day[:4])
-        if target in ("approved", "paid") and not services.funds_covering(rule, year, year).exists():
-            services.fund_create(
-                actor=bureau,
-                programme=rule,
-                year=year,
-                name=f"{services.rule_title(rule)}（演示值）",
-                total=Decimal("5000000"),
-            )
+    demo_funds(seed, stdout)  # done already when the funds step ran: nothing twice
     bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the demo bureau also pays
-    if Application.objects.exists():
+    # Built once: the settlements' entitlements (made by the training step) do not count.
+    if Application.objects.exclude(fact_sources__has_key="settlement_id").exists():
         return
     applicants = _applicants(applicant)
     made, skipped = 0, []
@@ -221,6 +261,9 @@ def _walk(
     app = services.application_submit(application=app, actor=applicant)
     if target == "in_review":
         return
+    if target == "withdrawn":
+        services.application_withdraw(application=app, actor=applicant, reason="材料准备不全，暂不申报")
+        return
     if target in ("returned", "rejected"):
         reviewer = town if flows.stages_for(rule)[0].role == "town_officer" else bureau
         if target == "returned":
@@ -235,6 +278,10 @@ def _walk(
     if target == "reviewed":
         return
     running = target in ("in_notice", "objection")
+    if target == "notice_ended":
+        # Published a month after the event; the notice ran its days long ago and drew no objection.
+        services.notice_start(application=app, actor=bureau, start=event + datetime.timedelta(days=30))
+        return
     notice = services.notice_start(application=app, actor=bureau, start=None if running else event)
     if target == "objection":
         services.objection_lodge(

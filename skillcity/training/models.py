@@ -151,6 +151,9 @@ class ShortageCatalogEntry(models.Model):
         Occupation, on_delete=models.PROTECT, related_name="+", verbose_name=_("职业（工种）")
     )
     category = models.CharField(_("类别"), max_length=20, blank=True)
+    # The documents name the catalogs but not their rows (D003: "2023年东莞市急需紧缺工种目录（3-6类）");
+    # the demo's rows are marked so the page says they are not the published list.
+    is_demo_value = models.BooleanField(_("演示值"), default=False)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

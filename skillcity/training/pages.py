@@ -291,6 +291,8 @@ def _shortage_context(request: HttpRequest, errors: list[Any] | None = None) -> 
     return {
         "years": years,
         "year": chosen,
+        "year_is_demo": chosen is not None
+        and ShortageCatalogEntry.objects.filter(year=chosen, is_demo_value=True).exists(),
         "entries": entries,
         "errors": errors or [],
         "this_year": timezone.localdate().year,

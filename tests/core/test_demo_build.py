@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -53,7 +54,12 @@ def test_a_start_killed_half_way_leaves_no_database_and_the_next_start_builds_it
         check=False,
     )
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert "bureau" in again.stdout
+    # The banner lists every account of the README's table, `alliance` (made by a demo step) included.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    accounts = re.findall(r"^\| `(\w+)` \|", readme, flags=re.MULTILINE)
+    assert "alliance" in accounts
+    banner = again.stdout[again.stdout.index("Demo accounts") :]
+    assert [line.split()[0] for line in banner.splitlines()[1 : len(accounts) + 1]] == accounts
     assert not list(data.glob("skillcity.sqlite3.building*"))
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM registry_worker").fetchone() == (300,)

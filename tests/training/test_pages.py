@@ -124,6 +124,22 @@ def test_the_bureau_imports_a_years_shortage_catalog_and_a_bad_file_is_rejected_
     assert r.status_code in (302, 403) and not ShortageCatalogEntry.objects.filter(year=2026).exists()
 
 
+def test_a_demo_catalog_says_its_rows_are_demo_values_until_the_bureau_imports_the_published_one(
+    bureau_officer, lathe
+):
+    services.shortage_catalog_import(
+        year=2024, file=_catalog([(lathe.code, "第六大类")]).getvalue(), actor="demo", is_demo_value=True
+    )
+    c = _login(bureau_officer)
+    note = "本年度目录的工种和类别为演示值"
+    page = c.get("/training/shortage-catalog/?year=2024")
+    assert page.context["year_is_demo"] and note in page.content.decode()
+    c.post("/training/shortage-catalog/", {"year": "2024", "file": _catalog([(lathe.code, "3类")])})
+    page = c.get("/training/shortage-catalog/?year=2024")
+    assert not page.context["year_is_demo"] and note not in page.content.decode()
+    assert not ShortageCatalogEntry.objects.filter(is_demo_value=True).exists()
+
+
 def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_officer, changan, humen):
     WorkerFactory.create_batch(3, town=changan)
     WorkerFactory.create_batch(2, town=humen)

@@ -21,8 +21,11 @@ from skillcity.training.models import (
 SHORTAGE_HEADER = ["职业编码", "类别"]
 
 
-def shortage_catalog_import(*, year: int, file: bytes | BinaryIO, actor: Any) -> int:
+def shortage_catalog_import(
+    *, year: int, file: bytes | BinaryIO, actor: Any, is_demo_value: bool = False
+) -> int:
     """Replace the catalog of `year` from an .xlsx (columns: 职业编码, 类别). All rows or none.
+    `is_demo_value` marks rows that are not a published catalog (the demo's), so the page says so.
 
     Checked as the other imports are: the file's bounds before it is unpacked, the header row, no
     formula cells; every bad row is listed."""
@@ -76,14 +79,19 @@ def shortage_catalog_import(*, year: int, file: bytes | BinaryIO, actor: Any) ->
         )
     if not rows:
         raise DomainError("empty_file", _("文件没有数据行"), {"file": _("文件没有数据行")})
-    return _shortage_catalog_replace(year=year, rows=rows, actor=actor)
+    return _shortage_catalog_replace(year=year, rows=rows, actor=actor, is_demo_value=is_demo_value)
 
 
 @transaction.atomic
-def _shortage_catalog_replace(*, year: int, rows: list[tuple[int, str]], actor: Any) -> int:
+def _shortage_catalog_replace(
+    *, year: int, rows: list[tuple[int, str]], actor: Any, is_demo_value: bool = False
+) -> int:
     removed = ShortageCatalogEntry.objects.filter(year=year).delete()[0]
     ShortageCatalogEntry.objects.bulk_create(
-        [ShortageCatalogEntry(year=year, occupation_id=o, category=c) for o, c in rows]
+        [
+            ShortageCatalogEntry(year=year, occupation_id=o, category=c, is_demo_value=is_demo_value)
+            for o, c in rows
+        ]
     )
     audit_record(
         actor=actor,
@@ -91,6 +99,6 @@ def _shortage_catalog_replace(*, year: int, rows: list[tuple[int, str]], actor: 
         target_type="training.shortagecatalog",
         target_id=year,
         before={"entries": removed},
-        after={"entries": len(rows)},
+        after={"entries": len(rows), "is_demo_value": is_demo_value},
     )
     return len(rows)
