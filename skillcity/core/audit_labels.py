@@ -20,12 +20,17 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "api_token.revoke": _("吊销 API 令牌"),
     "login.failure": _("登录失败"),
     "login.failure.unknown_user": _("登录失败（用户名不存在）"),
+    "user.large_type": _("切换长辈模式"),
     # The audit log itself and personal data
     "audit.verify": _("验证审计日志完整性"),
     "personal_data.view": _("查看完整个人信息"),
     "personal_data.export": _("导出含完整个人信息的名单"),
     # Registry
     "registry.generate": _("生成演示城市数据"),
+    "registry.export.request": _("申请后台导出名单"),
+    "registry.export.download": _("下载后台导出的名单"),
+    "training.demo_load": _("载入演示培训花名册与签到"),
+    "voucher.redemption_reverse": _("撤回培训券核销"),
     "reference.load": _("载入基础代码表"),
     "reference.update": _("更新基础代码表"),
     "worker.create": _("登记劳动者"),

@@ -102,7 +102,7 @@ def test_the_public_notice_list_reads_in_full_and_answers_an_objection(
     text = page.inner_text("main")
     assert "承办竞赛补助" in text and "36,000.00" in text and "GS-" in text
     assert worker_user.worker.name not in text and "陈*安" in text
-    assert "补贴公示" in page.inner_text("nav[aria-label=breadcrumb]")
+    assert "补贴公示" in page.inner_text("ol.breadcrumb")
     for width in (1366, 375):
         page.set_viewport_size({"width": width, "height": 900})
         _shot(page, f"forms-notices-{width}")

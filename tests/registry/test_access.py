@@ -44,6 +44,9 @@ OTHER_PROGRAMMES = (
     "/api/v1/training/",
     # A background export: its owner's only, whatever the town (tests/registry/test_background_export.py).
     "/registry/exports/",
+    # A person's own notifications (tests/notifications: another user's answers 404).
+    "/notifications/",
+    "/api/v1/notifications/",
 )
 # Registry routes taking a key that is not a record's id (the import kind).
 NOT_A_RECORD_KEY = ("/registry/import/<str:kind>/",)

@@ -98,8 +98,9 @@ def test_it_refuses_after_the_undo_window(changan_worker, institution, instituti
 
 
 def test_it_refuses_a_settled_redemption_and_settlement_skips_a_reversed_one(
-    changan_worker, institution, institution_user, enrolment, bureau_officer
+    changan_worker, institution, institution_user, enrolment, finance_bureau, training_funds
 ):
+    bureau_officer = finance_bureau  # approves and pays through grants
     from skillcity.registry.models import Worker
     from tests.factories import WorkerFactory
 
@@ -143,10 +144,12 @@ def test_a_redemption_reversed_at_one_provider_is_not_settled_by_it(
     other_institution,
     other_institution_user,
     lathe,
-    bureau_officer,
+    finance_bureau,
+    training_funds,
 ):
     """Provider B took its redemption back; the holder redeemed the voucher at provider A. B's
     settlement must not settle the voucher through its reversed redemption (settlement_pay)."""
+    bureau_officer = finance_bureau  # approves and pays through grants
     project_b = services.project_create(
         provider=other_institution,
         name="焊工班",
