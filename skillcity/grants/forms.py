@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.grants.models import OBJECTION_CONTACT_MAX, OBJECTION_TEXT_MAX, PublicNotice
+from skillcity.policy import display
 from skillcity.policy.engine import load_rules
 from skillcity.registry.models import Town
 from skillcity.web.forms import LabelledErrorsMixin
@@ -35,7 +36,8 @@ class NoticeSearchForm(LabelledErrorsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         rules = sorted(load_rules().values(), key=lambda r: r.id)
-        self.fields["rule"].choices = [("", _("全部政策")), *((r.id, r.title) for r in rules)]  # type: ignore[attr-defined]
+        titled = [(r.id, display.rule_title(r.id)) for r in rules]
+        self.fields["rule"].choices = [("", _("全部政策")), *titled]  # type: ignore[attr-defined]
 
     def apply(self, notices: QuerySet[PublicNotice]) -> QuerySet[PublicNotice]:
         data = self.cleaned_data

@@ -16,7 +16,7 @@ from skillcity.core.masking import mask_name
 from skillcity.grants import selectors, services
 from skillcity.grants.forms import NoticeSearchForm, ObjectionForm
 from skillcity.grants.models import PublicNotice
-from skillcity.policy.engine import load_rules
+from skillcity.policy import display
 from skillcity.web.forms import required_message
 from skillcity.web.middleware import body_limited
 
@@ -30,16 +30,14 @@ def notices(
     if search.is_bound and search.is_valid():
         found = search.apply(found)
     page = Paginator(found.order_by("-start", "-id"), settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    rules = load_rules()
     cards = []
     for notice in page:
         app = notice.application
-        rule = rules.get(app.rule_id)
         form = objection_form if objection_form and objection_form.notice.pk == notice.pk else None
         cards.append(
             {
                 "notice": notice,
-                "rule_title": rule.title if rule else app.rule_id,
+                "rule_title": display.rule_title(app.rule_id),
                 # 公示 publishes an organisation's name in full and a person's name masked (PIPL).
                 "applicant": app.organisation.name if app.organisation else mask_name(app.applicant_name),
                 "amount": None if notice.amount is None else f"{notice.amount:,.2f}",  # 128,000.00
