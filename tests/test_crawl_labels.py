@@ -16,9 +16,9 @@ translation catalog, a rule title, a fact label, a parameter title, a state labe
 Chinese source. Those have an English form, and showing the Chinese one is the bug this test catches.
 Text is split at the separators pages put between labels (" · ", "：", "，", "/") before comparing.
 
-Known gap: sentences the code builds with values (the engine's reasons, the alliance history, the note
-on which policy version a report period follows) and the rules' one-paragraph summaries are Chinese in
-English mode; their elements carry
+The alliance history, the policy version note on alliance reports and the rules' summaries are
+msgids (with their values) and checked here like every other string. Known gap: the engine's reasons
+and the calculation steps built with values are Chinese in English mode; their elements carry
 `data-i18n-pending`, which this test still checks for codes and Python values but not for English.
 Remove the attribute once those sentences are stored as msgids with their values.
 """

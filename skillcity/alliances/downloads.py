@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from skillcity.alliances import annexes
 from skillcity.alliances.excel.annex1 import annex1_workbook
@@ -23,7 +24,9 @@ from skillcity.core.periods import HalfYear
 
 
 def _policy_note(period: HalfYear, version_id: str = "") -> str:
-    return f"适用政策：{label_for_period(period, version_id)}"
+    # The annexes are the bureau's Chinese forms: their note stays Chinese whatever the reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"适用政策：{label_for_period(period, version_id)}"
 
 
 def annex1_download(membership: Membership, *, viewer: Any = None) -> bytes:

@@ -352,7 +352,12 @@ class AllianceEvent(models.Model):
     )
     actor_label = models.CharField(_("操作人"), max_length=150)
     action = models.CharField(_("操作"), max_length=60)
-    message = models.TextField(_("说明"))
+    message = models.TextField(_("说明"))  # the Chinese sentence as written, for the API and old rows
+    # The sentence as a catalog message id with %(name)s placeholders and its values, so the page shows
+    # it in the reader's language; empty on rows written before (they show `message`). Values under
+    # keys ending in "_label" are Chinese labels, translated too.
+    message_id = models.CharField(_("说明模板"), max_length=200, blank=True, default="")
+    params = models.JSONField(_("说明参数"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -361,6 +366,22 @@ class AllianceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alliance} {self.action}"
+
+    def text(self) -> str:
+        """The sentence in the active language; the stored Chinese when there is no message id."""
+        if not self.message_id:
+            return self.message
+        from django.utils.translation import gettext
+
+        params = {
+            k: gettext(v) if k.endswith("_label") and isinstance(v, str) and v else v
+            for k, v in (self.params or {}).items()
+        }
+        try:
+            text = gettext(self.message_id)
+            return text % params if "%(" in self.message_id else text
+        except (KeyError, ValueError, TypeError):
+            return self.message
 
 
 class NoticeKind(models.TextChoices):

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext
 
 from skillcity.core.periods import HalfYear
 
@@ -86,11 +87,17 @@ def version_by_id(version_id: str) -> PolicyVersion | None:
 
 
 def label_for_period(period: HalfYear, version_id: str = "") -> str:
-    """The sentence shown on a report: D000 itself, or D000's expiry and the successor this period follows."""
+    """The sentence shown on a report: D000 itself, or D000's expiry and the successor this period follows.
+
+    In the active language: the sentences and the versions' titles are msgids of the message catalog."""
     version = version_by_id(version_id) if version_id else version_for_period(period)
     original = version_by_id(ORIGINAL_ID)
     if version is None:
-        return f"{period} 无在施的职业培训联盟政策版本"
+        return gettext("%(period)s 无在施的职业培训联盟政策版本") % {"period": period}
     if version.id == ORIGINAL_ID or original is None or original.effective_to is None:
-        return f"本期适用 {version.id}《{version.title}》"
-    return f"{ORIGINAL_ID} 已于{original.effective_to.isoformat()}失效；本期按 {version.title} 执行"
+        return gettext("本期适用 %(id)s《%(title)s》") % {"id": version.id, "title": gettext(version.title)}
+    return gettext("%(original)s 已于%(ended)s失效；本期按 %(title)s 执行") % {
+        "original": ORIGINAL_ID,
+        "ended": original.effective_to.isoformat(),
+        "title": gettext(version.title),
+    }

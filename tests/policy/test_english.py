@@ -51,3 +51,22 @@ def test_the_calculator_lists_rules_and_labels_facts_in_english():
     assert '<option value="TRN-PROJECT">Project-based training subsidy</option>' in html
     assert "Upskilling training subsidy" in html and "Certificate kind" in html
     assert "劳动力职业技能提升培训补贴" not in html and "证书类别" not in html
+
+
+def test_every_rule_summary_has_english():
+    summaries = {rule.summary for rule in load_rules().values() if rule.summary}
+    assert len(summaries) > 30
+    assert not _missing(summaries)
+
+
+@pytest.mark.django_db
+def test_summaries_with_a_percent_sign_read_in_english_on_the_calculator_and_the_rules_page(bureau_officer):
+    client = Client()
+    client.force_login(bureau_officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    calculator = client.get("/policy/calculator/?rule=TRN-UPSKILL").content.decode()
+    assert "for a shortage occupation at senior worker level or above it rises by 30%." in calculator
+    assert "取得证书按级别给予补贴" not in calculator
+    rules = client.get("/policy/rules/").content.decode()
+    assert "Coaches receive 150% of the total prize awards" in rules
+    assert ">教练按所带选手奖金总额的150%奖励。</p>" not in rules

@@ -18,8 +18,14 @@ def actor_label(actor: Any) -> str:
     return str(actor or "system")[:150]
 
 
-def record_event(alliance: Alliance, actor: Any, action: str, message: str) -> AllianceEvent:
-    """One line of the alliance's history; the caller writes the audit row in the same transaction."""
+def record_event(
+    alliance: Alliance, actor: Any, action: str, message_id: str, **params: Any
+) -> AllianceEvent:
+    """One line of the alliance's history; the caller writes the audit row in the same transaction.
+
+    `message_id` is the Chinese sentence with %(name)s placeholders (marked with gettext_noop); the
+    page translates it at display time (AllianceEvent.text), `message` keeps the Chinese text."""
+    message = message_id % params if params else message_id
     return AllianceEvent.objects.create(
         alliance=alliance,
         at=schedule.now(),
@@ -27,6 +33,8 @@ def record_event(alliance: Alliance, actor: Any, action: str, message: str) -> A
         actor_label=actor_label(actor),
         action=action,
         message=message,
+        message_id=message_id,
+        params=params,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances.models import Alliance, AllianceDocument, AllianceStatus, DocumentKind
 from skillcity.alliances.services.common import record_event
@@ -100,7 +101,10 @@ def document_upload(
         alliance,
         actor,
         "document_upload",
-        f"上传{document.get_kind_display()}：{name}（SHA-256 {document.sha256[:12]}…）",
+        N_("上传%(kind_label)s：%(name)s（SHA-256 %(sha)s…）"),
+        kind_label=str(document.get_kind_display()),
+        name=name,
+        sha=document.sha256[:12],
     )
     audit_record(actor=actor, action="alliance.document_upload", target=document, after=snapshot(document))
     return document

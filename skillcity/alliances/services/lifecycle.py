@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances import schedule
 from skillcity.alliances.composition import INITIATOR_CATEGORIES, check_filing
@@ -63,7 +64,7 @@ def alliance_create(
         role=MemberRole.INITIATOR,
         joined_on=created_on or schedule.today(),
     )
-    record_event(alliance, actor, "create", f"创建联盟草稿，发起单位：{initiator.name}")
+    record_event(alliance, actor, "create", N_("创建联盟草稿，发起单位：%(name)s"), name=initiator.name)
     audit_record(actor=actor, action="alliance.create", target=alliance, after=snapshot(alliance))
     return alliance
 
@@ -88,7 +89,7 @@ def alliance_update(
     if description is not None:
         alliance.description = description.strip()
     alliance.save()
-    record_event(alliance, actor, "update", "修改联盟基本信息")
+    record_event(alliance, actor, "update", N_("修改联盟基本信息"))
     audit_record(
         actor=actor, action="alliance.update", target=alliance, before=before, after=snapshot(alliance)
     )
@@ -114,7 +115,9 @@ def alliance_file(*, alliance: Alliance, actor: Any) -> Alliance:
     alliance.status = AllianceStatus.FILED
     alliance.filed_at = schedule.now()
     alliance.save(update_fields=["status", "filed_at", "updated_at"])
-    record_event(alliance, actor, "file", f"发起单位向市人社局备案（成员单位{len(members)}家）")
+    record_event(
+        alliance, actor, "file", N_("发起单位向市人社局备案（成员单位%(count)s家）"), count=len(members)
+    )
     audit_record(
         actor=actor,
         action="alliance.file",
@@ -135,7 +138,9 @@ def alliance_accept(*, alliance: Alliance, actor: Any, accepted_on: datetime.dat
     alliance.accepted_on = accepted_on or schedule.today()
     alliance.return_reason = ""
     alliance.save(update_fields=["status", "accepted_on", "return_reason", "updated_at"])
-    record_event(alliance, actor, "accept", f"市人社局备案通过（{alliance.accepted_on.isoformat()}）")
+    record_event(
+        alliance, actor, "accept", N_("市人社局备案通过（%(on)s）"), on=alliance.accepted_on.isoformat()
+    )
     audit_record(
         actor=actor,
         action="alliance.accept",
@@ -156,7 +161,7 @@ def alliance_return(*, alliance: Alliance, actor: Any, reason: str) -> Alliance:
     alliance.status = AllianceStatus.RETURNED
     alliance.return_reason = reason
     alliance.save(update_fields=["status", "return_reason", "updated_at"])
-    record_event(alliance, actor, "return", f"市人社局退回备案：{reason}")
+    record_event(alliance, actor, "return", N_("市人社局退回备案：%(reason)s"), reason=reason)
     audit_record(
         actor=actor,
         action="alliance.return",
@@ -183,7 +188,9 @@ def alliance_dissolve(
     alliance.dissolved_on = on
     alliance.dissolve_reason = reason
     alliance.save(update_fields=["status", "dissolved_on", "dissolve_reason", "updated_at"])
-    record_event(alliance, actor, "dissolve", f"联盟解散（{on.isoformat()}）：{reason}")
+    record_event(
+        alliance, actor, "dissolve", N_("联盟解散（%(on)s）：%(reason)s"), on=on.isoformat(), reason=reason
+    )
     audit_record(
         actor=actor,
         action="alliance.dissolve",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances import schedule
 from skillcity.alliances.annexes import ANNEX1_FIELDS
@@ -65,7 +66,9 @@ def member_add(
         alliance,
         actor,
         "member_add",
-        f"加入成员单位：{organisation.name}（{organisation.get_category_display()}）",
+        N_("加入成员单位：%(name)s（%(category_label)s）"),
+        name=organisation.name,
+        category_label=str(organisation.get_category_display()),
     )
     audit_record(
         actor=actor,
@@ -132,7 +135,7 @@ def member_remove(*, membership: Membership, actor: Any, left_on: datetime.date 
     if alliance.status != AllianceStatus.ACTIVE:
         # Before acceptance a member is simply taken off the list.
         membership.delete()
-        record_event(alliance, actor, "member_remove", f"移出成员单位：{name}")
+        record_event(alliance, actor, "member_remove", N_("移出成员单位：%(name)s"), name=name)
         audit_record(
             actor=actor,
             action="alliance.member_remove",
@@ -156,7 +159,9 @@ def member_remove(*, membership: Membership, actor: Any, left_on: datetime.date 
             f"移出“{name}”后联盟不再符合组成要求：" + "；".join(p.message for p in problems),
             {"membership": [p.message for p in problems]},
         )
-    record_event(alliance, actor, "member_leave", f"成员单位退出：{name}（{on.isoformat()}）")
+    record_event(
+        alliance, actor, "member_leave", N_("成员单位退出：%(name)s（%(on)s）"), name=name, on=on.isoformat()
+    )
     audit_record(
         actor=actor,
         action="alliance.member_leave",
@@ -190,7 +195,7 @@ def member_set_lead(*, membership: Membership, actor: Any) -> Membership:
     previous.update(is_lead=False)
     membership.is_lead = True
     membership.save(update_fields=["is_lead"])
-    record_event(alliance, actor, "set_lead", f"指定承担主体：{organisation.name}")
+    record_event(alliance, actor, "set_lead", N_("指定承担主体：%(name)s"), name=organisation.name)
     audit_record(
         actor=actor,
         action="alliance.set_lead",
@@ -223,7 +228,11 @@ def member_annex1_update(*, membership: Membership, data: Mapping[str, Any], act
     membership.annex1_filled_by = actor if getattr(actor, "is_authenticated", False) else None
     membership.save(update_fields=["annex1_filled_at", "annex1_filled_by"])
     record_event(
-        membership.alliance, actor, "annex1", f"填报成员单位登记表（附件1）：{membership.organisation.name}"
+        membership.alliance,
+        actor,
+        "annex1",
+        N_("填报成员单位登记表（附件1）：%(name)s"),
+        name=membership.organisation.name,
     )
     audit_record(
         actor=actor,

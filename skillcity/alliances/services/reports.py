@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances import annexes, schedule
 from skillcity.alliances.annexes import clean_annex3_values
@@ -28,6 +29,14 @@ from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.periods import HalfYear
 from skillcity.core.validators import validate_phone
+
+# The submission's history line by (submitted before, late): whole sentences, one message id each.
+_SUBMIT_MESSAGES = {
+    (False, False): N_("报送%(period)s半年度报告（成员单位%(count)s家）"),
+    (False, True): N_("报送%(period)s半年度报告（成员单位%(count)s家），逾期报送"),
+    (True, False): N_("重新报送%(period)s半年度报告（成员单位%(count)s家）"),
+    (True, True): N_("重新报送%(period)s半年度报告（成员单位%(count)s家），逾期报送"),
+}
 
 _STATE_FIELDS = [
     "status",
@@ -88,7 +97,7 @@ def report_create(
     except IntegrityError:
         raise Conflict("report_exists", f"{period} 的半年度报告已存在") from None
     sync_lines(report, alliance_members(alliance))
-    record_event(alliance, actor, "report_create", f"新建{period}半年度报告")
+    record_event(alliance, actor, "report_create", N_("新建%(period)s半年度报告"), period=str(period))
     audit_record(actor=actor, action="alliance.report_create", target=report, after=snapshot(report))
     return report
 
@@ -125,7 +134,10 @@ def report_lines_update(
         report.alliance,
         actor,
         "annex3",
-        f"填报{report.period}工作进展情况表（附件3，{len(cleaned)}家成员单位，{source}）",
+        N_("填报%(period)s工作进展情况表（附件3，%(count)s家成员单位，%(source_label)s）"),
+        period=str(report.period),
+        count=len(cleaned),
+        source_label=source,
     )
     audit_record(
         actor=actor,
@@ -182,13 +194,13 @@ def report_submit(
     report.return_reason = ""
     report.save()
     late = timezone.localdate(report.first_submitted_at) > schedule.due_date(report.period)
-    again = "重新" if before["first_submitted_at"] else ""
     record_event(
         report.alliance,
         actor,
         "report_submit",
-        f"{again}报送{report.period}半年度报告（成员单位{len(in_period)}家）"
-        + ("，逾期报送" if late else ""),
+        _SUBMIT_MESSAGES[(bool(before["first_submitted_at"]), late)],
+        period=str(report.period),
+        count=len(in_period),
     )
     audit_record(
         actor=actor,
@@ -212,7 +224,13 @@ def report_accept(
     report.reviewed_at = at or schedule.now()
     report.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save(update_fields=["status", "reviewed_at", "reviewed_by"])
-    record_event(report.alliance, actor, "report_accept", f"市人社局审核通过{report.period}半年度报告")
+    record_event(
+        report.alliance,
+        actor,
+        "report_accept",
+        N_("市人社局审核通过%(period)s半年度报告"),
+        period=str(report.period),
+    )
     audit_record(
         actor=actor,
         action="alliance.report_accept",
@@ -235,7 +253,14 @@ def report_return(*, report: HalfYearReport, actor: Any, reason: str) -> HalfYea
     report.reviewed_at = schedule.now()
     report.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
-    record_event(report.alliance, actor, "report_return", f"市人社局退回{report.period}半年度报告：{reason}")
+    record_event(
+        report.alliance,
+        actor,
+        "report_return",
+        N_("市人社局退回%(period)s半年度报告：%(reason)s"),
+        period=str(report.period),
+        reason=reason,
+    )
     audit_record(
         actor=actor,
         action="alliance.report_return",
