@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
@@ -379,7 +380,11 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）")
+                ngettext(
+                    "已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）",
+                    "已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）",
+                    batch.issued_count,
+                )
                 % {
                     "n": batch.issued_count,
                     "t": f"{batch.face_value * batch.issued_count:,.2f}",

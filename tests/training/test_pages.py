@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from skillcity.registry.models import OrganisationCategory
 from skillcity.training import services
 from skillcity.training.models import Enrolment, Settlement, ShortageCatalogEntry, TrainingProject, Voucher
-from tests.factories import OccupationFactory, OrganisationFactory, UserFactory, WorkerFactory
+from tests.factories import OccupationFactory, OrganisationFactory, TownFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,13 @@ def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_offi
     assert not Voucher.objects.exists()
     done = c.post("/training/vouchers/issue/", {**form, "confirmed": "1"}, follow=True).content.decode()
     assert "已向 3 名劳动者发放培训券，面值合计 1,500.00 元" in done
+    # In English one worker is "1 worker", not "1 workers".
+    dalang = TownFactory(name="大朗镇")
+    WorkerFactory.create(town=dalang)
+    one = {**form, "name": "大朗单人批次", "town": dalang.code}
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = c.post("/training/vouchers/issue/", one).content.decode()
+    assert "1 worker will receive a training voucher of 500.00 yuan" in english
     assert (
         Voucher.objects.filter(town=changan).count() == 3 and not Voucher.objects.filter(town=humen).exists()
     )
