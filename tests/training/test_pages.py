@@ -68,6 +68,29 @@ def test_a_provider_creates_a_project_opens_a_class_enrols_signs_in_and_complete
     assert enrolment.status == "completed" and enrolment.certified_level == 4
 
 
+def test_the_class_form_shows_every_error_next_to_its_field(provider_client, provider, lathe):
+    project = services.project_create(provider=provider, name="p", occupation=lathe, level=None,
+        per_person_standard=Decimal("1000"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 2, 1), actor="t")  # fmt: skip
+    url = f"/training/projects/{project.pk}/classes/"
+    page = provider_client.get(f"/training/projects/{project.pk}/").content.decode()
+    assert 'id="class-start_date"' in page and 'value="2025-01-01"' in page
+    r = provider_client.post(url, {"name": " ", "start_date": "2025/03/01", "end_date": ""})
+    html = r.content.decode()
+    assert r.status_code == 400 and not project.classes.exists()
+    errors = r.context["class_form"].errors
+    assert errors["name"] == ["请填写“新班级名称”"] and errors["end_date"] == ["请填写“结业日期”"]
+    assert "开班日期" in errors["start_date"][0]
+    assert "请修正以下 3 处错误" in html and 'id="error-name"' in html and 'id="error-end_date"' in html
+    assert 'aria-invalid="true"' in html
+    backwards = provider_client.post(
+        url, {"name": "一班", "start_date": "2025-03-01", "end_date": "2025-02-01"}
+    )
+    assert backwards.context["class_form"].errors["end_date"] == ["结业日期不能早于开班日期"]
+    ok = provider_client.post(url, {"name": "一班", "start_date": "2025-01-01", "end_date": "2025-02-01"})
+    assert ok.status_code == 302 and project.classes.get().name == "一班"
+
+
 def test_enrolling_an_unknown_or_invalid_id_number_is_refused_by_name(provider_client, provider, lathe):
     project = services.project_create(provider=provider, name="p", occupation=lathe, level=None,
         per_person_standard=Decimal("1000"), capacity=5, start_date=datetime.date(2025, 1, 1),
