@@ -13,7 +13,7 @@ from skillcity.certification.models import EvaluatorKind, ExceptionalGrounds, Se
 from skillcity.core.bounds import IsoDateField, IsoDateInput
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Occupation, SkillLevel
-from skillcity.web.forms import LabelledErrorsMixin, required_message
+from skillcity.web.forms import LabelledErrorsMixin, labelled, required_message
 
 
 class VerifyForm(LabelledErrorsMixin, forms.Form):
@@ -165,7 +165,6 @@ class ScoreForm(LabelledErrorsMixin, forms.Form):
     theory_score = forms.CharField(
         label=_("理论知识成绩"),
         max_length=10,
-        required=False,
         widget=forms.TextInput(
             attrs={"class": "form-control form-control-sm sc-score-input", "inputmode": "decimal"}
         ),
@@ -173,8 +172,24 @@ class ScoreForm(LabelledErrorsMixin, forms.Form):
     practical_score = forms.CharField(
         label=_("操作技能成绩"),
         max_length=10,
-        required=False,
         widget=forms.TextInput(
             attrs={"class": "form-control form-control-sm sc-score-input", "inputmode": "decimal"}
         ),
     )
+
+    def clean_theory_score(self) -> str:
+        return self._score("theory_score")
+
+    def clean_practical_score(self) -> str:
+        return self._score("practical_score")
+
+    def _score(self, name: str) -> str:
+        # Both scores judged at once, by the service's own reading, so both errors show together.
+        from skillcity.certification.services import parse_score
+
+        value: str = self.cleaned_data[name]
+        try:
+            parse_score(value, name)
+        except DomainError as exc:
+            raise forms.ValidationError(labelled(self.fields[name], exc.message)) from None
+        return value
