@@ -17,18 +17,22 @@ from django.views.decorators.http import require_POST
 
 from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.api import client_address
-from skillcity.certification.forms import VerifyForm
+from skillcity.certification.forms import (
+    CandidateForm,
+    EvaluatorFileForm,
+    ScoreForm,
+    SessionForm,
+    VerifyForm,
+)
 from skillcity.certification.models import (
     Candidate,
     Certificate,
     Evaluator,
     EvaluatorKind,
-    ExceptionalGrounds,
     Session,
 )
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import by_id as _by_id
-from skillcity.core.bounds import parse_iso_date, parse_level
+from skillcity.core.bounds import parse_iso_date
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, SkillLevel
@@ -188,25 +192,6 @@ def evaluator_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _parse_scope(request: HttpRequest) -> list[services.ScopeLine]:
-    """Rows of (occupation code, highest level, lowest level) from the filing form."""
-    lines = []
-    codes = request.POST.getlist("scope_occupation")
-    highs = request.POST.getlist("scope_highest")
-    lows = request.POST.getlist("scope_lowest")
-    for code, high, low in zip(codes, highs, lows, strict=False):
-        if not code.strip():
-            continue
-        occupation = Occupation.objects.filter(code=code.strip()).first()
-        if occupation is None:
-            raise DomainError("unknown_occupation", _("未知职业编码：%(c)s") % {"c": code}, {"scope": code})
-        try:
-            lines.append((occupation, parse_level(high), parse_level(low)))
-        except ValueError:
-            raise DomainError("scope_levels_invalid", _("请选择等级范围"), {"scope": code}) from None
-    return lines
-
-
 @login_required
 def evaluator_file(request: HttpRequest) -> HttpResponse:
     """An organisation user files their organisation (or re-files after a return)."""
@@ -218,28 +203,30 @@ def evaluator_file(request: HttpRequest) -> HttpResponse:
     existing = Evaluator.objects.filter(organisation=organisation).first()
     if existing is not None and existing.state != Evaluator.State.RETURNED:
         return redirect("certification:evaluator_detail", existing.pk)
-    if request.method == "POST":
+    occupations = Occupation.objects.filter(has_levels=True, active=True)
+    form = EvaluatorFileForm(request.POST or None, occupations=occupations)
+    if request.method == "POST" and form.is_valid():
         try:
             evaluator = services.evaluator_file(
                 organisation=organisation,
-                kind=request.POST.get("kind", ""),
-                scope=_parse_scope(request),
+                kind=form.cleaned_data["kind"],
+                scope=form.scope(),
                 actor=user,
-                qbank_filed=request.POST.get("qbank_filed") == "1",
+                qbank_filed=form.cleaned_data["qbank_filed"],
             )
             messages.success(request, _("备案申请已提交，等待市人社局审核"))
             return redirect("certification:evaluator_detail", evaluator.pk)
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            if "scope" in exc.fields:
+                form.show_scope_error(exc)
+            else:
+                form.show_domain_error(exc)
+            form.mark_invalid()
     return render(
         request,
         "certification/evaluator_file.html",
-        {
-            "kinds": EvaluatorKind.choices,
-            "occupations": Occupation.objects.filter(has_levels=True, active=True),
-            "levels": SkillLevel.choices,
-            "existing": existing,
-        },
+        {"form": form, "existing": existing},
+        status=400 if form.errors else 200,
     )
 
 
@@ -247,25 +234,35 @@ def evaluator_file(request: HttpRequest) -> HttpResponse:
 def evaluator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     evaluator = get_for(user, Evaluator.objects.select_related("organisation__town"), pk)
+    return _evaluator_page(request, user, evaluator)
+
+
+def _evaluator_page(
+    request: HttpRequest, user: Any, evaluator: Evaluator, session_form: SessionForm | None = None
+) -> HttpResponse:
     may_act = _role(user) == "bureau_officer" or user.organisation_id == evaluator.organisation_id
     certificates = Paginator(
         selectors.certificate_list(user, evaluator=evaluator), settings.PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    scopes = evaluator.scopes.select_related("occupation")
+    if session_form is None:
+        session_form = SessionForm(
+            occupations=[s.occupation for s in scopes], initial={"date": datetime.date.today()}
+        )
     return render(
         request,
         "certification/evaluator_detail.html",
         {
             "evaluator": evaluator,
-            "scopes": evaluator.scopes.select_related("occupation"),
+            "scopes": scopes,
             "sessions": selectors.session_list(user, evaluator=evaluator)[:50],
             "page": certificates,
             "may_act": may_act and evaluator.state == Evaluator.State.ACTIVE,
             "may_review": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.FILED,
             "may_suspend": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.ACTIVE,
-            "session_kinds": Session.Kind.choices,
-            "levels": SkillLevel.choices,
-            "today": datetime.date.today().isoformat(),
+            "session_form": session_form,
         },
+        status=400 if session_form.errors else 200,
     )
 
 
@@ -294,36 +291,28 @@ def evaluator_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    evaluator = get_for(user, Evaluator.objects.select_related("organisation"), pk)
-    try:
-        occupation = _by_id(Occupation, request.POST.get("occupation"))
-        if occupation is None:
-            raise DomainError("invalid", _("请选择职业（工种）"), {"occupation": _("必填")})
-        level = request.POST.get("level", "")
+    evaluator = get_for(user, Evaluator.objects.select_related("organisation__town"), pk)
+    occupations = [s.occupation for s in evaluator.scopes.select_related("occupation")]
+    form = SessionForm(request.POST, occupations=occupations)
+    if form.is_valid():
+        data = form.cleaned_data
         try:
-            date = parse_iso_date(request.POST.get("date", ""))
-        except ValueError as exc:
-            raise DomainError("invalid", _("考核日期：%(e)s") % {"e": exc}, {"date": str(exc)}) from None
-        session = services.session_create(
-            evaluator=evaluator,
-            occupation=occupation,
-            level=int(level) if level in ("1", "2", "3", "4", "5") else 0,
-            kind=request.POST.get("kind", ""),
-            date=date,
-            site=request.POST.get("site", ""),
-            direction=request.POST.get("direction", ""),
-            actor=user,
-        )
-        messages.success(request, _("考核批次已创建"))
-        return redirect("certification:session_detail", session.pk)
-    except DomainError as exc:
-        messages.error(request, _format_error(exc))
-    return redirect("certification:evaluator_detail", pk)
-
-
-def _format_error(exc: DomainError) -> str:
-    details = "；".join(f"{v}" for v in exc.as_dict()["fields"].values() for v in v)
-    return f"{exc.message}" + (f"（{details}）" if details and len(exc.fields) > 1 else "")
+            session = services.session_create(
+                evaluator=evaluator,
+                occupation=next(o for o in occupations if o.pk == data["occupation"]),
+                level=data["level"],
+                kind=data["kind"],
+                date=data["date"],
+                site=data["site"],
+                direction=data["direction"],
+                actor=user,
+            )
+            messages.success(request, _("考核批次已创建"))
+            return redirect("certification:session_detail", session.pk)
+        except DomainError as exc:
+            form.show_domain_error(exc)
+            form.mark_invalid()
+    return _evaluator_page(request, user, evaluator, form)
 
 
 # --- sessions -----------------------------------------------------------------------------------------
@@ -337,23 +326,46 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
+    return _session_page(request, _session(request, pk))
+
+
+def _session_page(
+    request: HttpRequest,
+    session: Session,
+    candidate_form: CandidateForm | None = None,
+    score_form: tuple[int, ScoreForm] | None = None,
+) -> HttpResponse:
+    """The session's page; a form sent with errors comes back bound, each error next to its field (a
+    score form on its candidate's row)."""
     user = acting_user(request)
     may_act = _role(user) == "bureau_officer" or user.organisation_id == session.evaluator.organisation_id
     candidates = selectors.candidate_list(session)
+    rows = []
+    for c in candidates:
+        if score_form is not None and score_form[0] == c.pk:
+            form = score_form[1]
+        else:
+            form = ScoreForm(
+                auto_id=f"score-{c.pk}-%s",
+                initial={"theory_score": c.theory_score, "practical_score": c.practical_score},
+            )
+        rows.append((c, form))
+    failed = bool(score_form and score_form[1].errors) or bool(candidate_form and candidate_form.errors)
     return render(
         request,
         "certification/session_detail.html",
         {
             "session": session,
             "candidates": candidates,
+            "rows": rows,
+            "candidate_form": candidate_form or CandidateForm(auto_id="candidate-%s"),
             "may_act": may_act,
-            "grounds": ExceptionalGrounds.choices,
-            "import_errors": request.session.pop(f"cert-import-{pk}", None),
+            "import_errors": request.session.pop(f"cert-import-{session.pk}", None),
             "can_issue": may_act
             and any(c.result == "passed" and not hasattr(c, "certificate") for c in candidates),
             "today": datetime.date.today().isoformat(),
         },
+        status=400 if failed else 200,
     )
 
 
@@ -361,26 +373,34 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    id_number = request.POST.get("id_number", "").strip().upper()
-    try:
-        worker = selectors.candidate_worker(
-            session,
-            id_number=id_number,
-            message=_("本企业登记的职工中没有该身份证号码")
-            if session.evaluator.kind == EvaluatorKind.ENTERPRISE
-            else _("没有身份证号码为该号码的劳动者登记"),
-        )
-        services.candidate_add(
-            session=session,
-            worker=worker,
-            actor=acting_user(request),
-            exceptional_grounds=request.POST.get("exceptional_grounds", ""),
-            exceptional_note=request.POST.get("exceptional_note", ""),
-        )
-        messages.success(request, _("已添加考生 %(n)s") % {"n": worker.name})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("certification:session_detail", pk)
+    form = CandidateForm(request.POST, auto_id="candidate-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            worker = selectors.candidate_worker(
+                session,
+                id_number=data["id_number"].strip().upper(),
+                message=_("本企业登记的职工中没有该身份证号码")
+                if session.evaluator.kind == EvaluatorKind.ENTERPRISE
+                else _("没有身份证号码为该号码的劳动者登记"),
+            )
+            services.candidate_add(
+                session=session,
+                worker=worker,
+                actor=acting_user(request),
+                exceptional_grounds=data["exceptional_grounds"],
+                exceptional_note=data["exceptional_note"],
+            )
+            messages.success(request, _("已添加考生 %(n)s") % {"n": worker.name})
+            return redirect("certification:session_detail", pk)
+        except DomainError as exc:
+            if exc.fields:
+                form.show_domain_error(exc, aliases={"id_number": "id_number"})
+            else:
+                # About the person the number names (unknown, already a candidate, not eligible).
+                form.add_error("id_number", str(exc.message))
+            form.mark_invalid()
+    return _session_page(request, session, candidate_form=form)
 
 
 @login_required
@@ -388,16 +408,23 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
 def result_record(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     candidate = get_for(user, Candidate.objects.select_related("session__evaluator"), pk)
-    try:
-        services.result_record(
-            candidate=candidate,
-            theory=request.POST.get("theory_score", ""),
-            practical=request.POST.get("practical_score", ""),
-            actor=user,
-        )
-    except DomainError as exc:
-        messages.error(request, f"{candidate.worker.name}：{exc.message}")
-    return redirect("certification:session_detail", candidate.session_id)
+    form = ScoreForm(request.POST, auto_id=f"score-{candidate.pk}-%s")
+    if form.is_valid():
+        try:
+            services.result_record(
+                candidate=candidate,
+                theory=form.cleaned_data["theory_score"],
+                practical=form.cleaned_data["practical_score"],
+                actor=user,
+            )
+            return redirect("certification:session_detail", candidate.session_id)
+        except DomainError as exc:
+            if exc.fields:
+                form.show_domain_error(exc)
+            else:
+                form.add_error(None, f"{candidate.worker.name}：{exc.message}")
+            form.mark_invalid()
+    return _session_page(request, _session(request, candidate.session_id), score_form=(candidate.pk, form))
 
 
 @login_required

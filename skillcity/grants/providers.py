@@ -35,6 +35,10 @@ def _one_time_paid(applicant: Any) -> list[str]:
     """CRT-ENT's one-time components (D002 第21条 "一次性") this enterprise was paid for, in any year: the
     components its paid applications' outcomes granted."""
     from skillcity.grants.models import Payment
+    from skillcity.policy.engine import load_rules
+
+    # Every rule module first: importing one alone would leave the engine's table with only its rules.
+    load_rules()
     from skillcity.policy.rules.certification import ONE_TIME, component_code
     from skillcity.registry.models import Organisation
 

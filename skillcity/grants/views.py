@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, require_role
@@ -409,7 +410,7 @@ def bulk_pass(request: HttpRequest) -> HttpResponse:
             done += 1
         except DomainError as exc:
             failed.append(f"#{pk}: {exc.message}")
-    messages.info(request, _("批量通过 %(n)s 件") % {"n": done})
+    messages.info(request, ngettext("批量通过 %(n)s 件", "批量通过 %(n)s 件", done) % {"n": done})
     for line in failed:
         messages.error(request, line)
     return redirect("grants:home")
@@ -461,7 +462,11 @@ def objections_dismiss_spam(request: HttpRequest) -> HttpResponse:
         dismissed = services.objections_dismiss_as_spam(
             ids=ids, actor=user, reason=request.POST.get("reason", "")
         )
-        messages.success(request, _("已作为垃圾异议驳回 %(n)s 条") % {"n": len(dismissed)})
+        messages.success(
+            request,
+            ngettext("已作为垃圾异议驳回 %(n)s 条", "已作为垃圾异议驳回 %(n)s 条", len(dismissed))
+            % {"n": len(dismissed)},
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("grants:bureau")

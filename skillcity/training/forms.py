@@ -44,3 +44,20 @@ class ProjectForm(LabelledErrorsMixin, forms.Form):
             ("", _("请选择")),
             *((o.code, f"{o.code} {o.name}") for o in occupations),
         ]
+
+
+class ClassForm(LabelledErrorsMixin, forms.Form):
+    """A new class on the project page; the dates start as the project's."""
+
+    name = forms.CharField(
+        label=_("新班级名称"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    start_date = IsoDateField(label=_("开班日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
+    end_date = IsoDateField(label=_("结业日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("结业日期不能早于开班日期"))
+        return data

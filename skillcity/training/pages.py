@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
@@ -36,7 +37,7 @@ from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, Town
 from skillcity.training import selectors, services, statements
-from skillcity.training.forms import ProjectForm
+from skillcity.training.forms import ClassForm, ProjectForm
 from skillcity.training.models import (
     Enrolment,
     Settlement,
@@ -147,6 +148,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), pk)
+    return _project_page(request, user, project)
+
+
+def _project_page(
+    request: HttpRequest, user: Any, project: TrainingProject, class_form: ClassForm | None = None
+) -> HttpResponse:
     classes = list(project.classes.order_by("start_date", "id"))  # type: ignore[attr-defined]
     enrolments = (
         Enrolment.objects.filter(training_class__project=project)
@@ -157,6 +164,10 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rosters: dict[int, list[Enrolment]] = {c.pk: [] for c in classes}
     for e in enrolments:
         rosters.setdefault(e.training_class_id, []).append(e)
+    if class_form is None:
+        class_form = ClassForm(
+            auto_id="class-%s", initial={"start_date": project.start_date, "end_date": project.end_date}
+        )
     return render(
         request,
         "training/project_detail.html",
@@ -166,7 +177,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": user.role == "organisation_user" and user.organisation_id == project.provider_id,
             "today": timezone.localdate(),
             "levels": range(1, 6),
+            "class_form": class_form,
         },
+        status=400 if class_form.errors else 200,
     )
 
 
@@ -175,18 +188,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def class_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), pk, write=True)
-    try:
-        services.class_create(
-            project=project,
-            name=request.POST.get("name", "").strip() or _("新班级"),
-            start_date=_date(request.POST.get("start_date"), "start_date"),
-            end_date=_date(request.POST.get("end_date"), "end_date"),
-            actor=user,
-        )
-        messages.success(request, _("班级已创建"))
-    except DomainError as exc:
-        _fail(request, exc)
-    return redirect("training:project_detail", pk=project.pk)
+    form = ClassForm(request.POST, auto_id="class-%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.class_create(
+                project=project,
+                name=data["name"].strip(),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                actor=user,
+            )
+            messages.success(request, _("班级已创建"))
+            return redirect("training:project_detail", pk=project.pk)
+        except DomainError as exc:
+            form.show_domain_error(exc)
+            form.mark_invalid()
+    return _project_page(request, user, project, form)
 
 
 @login_required
@@ -379,7 +397,11 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）")
+                ngettext(
+                    "已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）",
+                    "已向 %(n)s 名劳动者发放培训券，面值合计 %(t)s 元（批次：%(b)s）",
+                    batch.issued_count,
+                )
                 % {
                     "n": batch.issued_count,
                     "t": f"{batch.face_value * batch.issued_count:,.2f}",

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import acting_user, get_for, require_role
@@ -239,7 +240,11 @@ def settlements_pay(request: HttpRequest) -> HttpResponse:
         return render(request, "training/settlement_pay_confirm.html", context, status=exc.status)
     messages.success(
         request,
-        _("已向 %(n)s 家单位拨付 %(t)s 元（国库支付凭证号 %(r)s）")
+        ngettext(
+            "已向 %(n)s 家单位拨付 %(t)s 元（国库支付凭证号 %(r)s）",
+            "已向 %(n)s 家单位拨付 %(t)s 元（国库支付凭证号 %(r)s）",
+            recipients,
+        )
         % {"n": recipients, "t": yuan(total), "r": request.POST.get("treasury_reference", "").strip()},
     )
     return redirect("training:settlements")

@@ -40,8 +40,8 @@ def _rows(response) -> list[tuple[str, str, str]]:
             },
         ),
         (
-            {"action": "worker."},
-            {("bob", "worker.update", "registry.worker:2"), ("alice", "worker.create", "registry.worker:1")},
+            {"action": "worker.update"},
+            {("bob", "worker.update", "registry.worker:2")},
         ),
         (
             {"target_type": "registry.worker", "target_id": "2"},
@@ -56,6 +56,23 @@ def _rows(response) -> list[tuple[str, str, str]]:
 def test_the_bureau_filters_the_log_by_user_action_and_record(client, bureau_officer, log, query, expected):
     client.force_login(bureau_officer)
     assert set(_rows(client.get(URL, query))) == expected
+
+
+def test_the_action_and_record_type_are_chosen_by_their_labels_never_typed_as_codes(
+    client, bureau_officer, log
+):
+    client.force_login(bureau_officer)
+    response = client.get(URL, {"action": "worker.update", "target_type": "registry.worker"})
+    page = response.content.decode()
+    assert '<select name="action"' in page and '<select name="target_type"' in page
+    assert '<option value="worker.update" selected>修改劳动者信息</option>' in page
+    assert '<option value="registry.worker" selected>劳动者</option>' in page
+    assert '<option value="registry.workers">劳动者名单</option>' in page
+    assert "如 registry.worker" not in page and "开头相同即可" not in page
+    # A code that is no choice is named next to its field, not silently ignored.
+    wrong = client.get(URL, {"action": "worker."})
+    assert "action" in wrong.context["form"].errors and _rows(wrong) == []
+    assert 'id="error-action"' in wrong.content.decode()
 
 
 def test_the_bureau_filters_the_log_by_a_date_range(client, bureau_officer, log):

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from skillcity.registry.models import OrganisationCategory
 from skillcity.training import services
 from skillcity.training.models import Enrolment, Settlement, ShortageCatalogEntry, TrainingProject, Voucher
-from tests.factories import OccupationFactory, OrganisationFactory, UserFactory, WorkerFactory
+from tests.factories import OccupationFactory, OrganisationFactory, TownFactory, UserFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,29 @@ def test_a_provider_creates_a_project_opens_a_class_enrols_signs_in_and_complete
     )
     enrolment.refresh_from_db()
     assert enrolment.status == "completed" and enrolment.certified_level == 4
+
+
+def test_the_class_form_shows_every_error_next_to_its_field(provider_client, provider, lathe):
+    project = services.project_create(provider=provider, name="p", occupation=lathe, level=None,
+        per_person_standard=Decimal("1000"), capacity=5, start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2025, 2, 1), actor="t")  # fmt: skip
+    url = f"/training/projects/{project.pk}/classes/"
+    page = provider_client.get(f"/training/projects/{project.pk}/").content.decode()
+    assert 'id="class-start_date"' in page and 'value="2025-01-01"' in page
+    r = provider_client.post(url, {"name": " ", "start_date": "2025/03/01", "end_date": ""})
+    html = r.content.decode()
+    assert r.status_code == 400 and not project.classes.exists()
+    errors = r.context["class_form"].errors
+    assert errors["name"] == ["请填写“新班级名称”"] and errors["end_date"] == ["请填写“结业日期”"]
+    assert "开班日期" in errors["start_date"][0]
+    assert "请修正以下 3 处错误" in html and 'id="error-name"' in html and 'id="error-end_date"' in html
+    assert 'aria-invalid="true"' in html
+    backwards = provider_client.post(
+        url, {"name": "一班", "start_date": "2025-03-01", "end_date": "2025-02-01"}
+    )
+    assert backwards.context["class_form"].errors["end_date"] == ["结业日期不能早于开班日期"]
+    ok = provider_client.post(url, {"name": "一班", "start_date": "2025-01-01", "end_date": "2025-02-01"})
+    assert ok.status_code == 302 and project.classes.get().name == "一班"
 
 
 def test_enrolling_an_unknown_or_invalid_id_number_is_refused_by_name(provider_client, provider, lathe):
@@ -152,6 +175,13 @@ def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_offi
     assert not Voucher.objects.exists()
     done = c.post("/training/vouchers/issue/", {**form, "confirmed": "1"}, follow=True).content.decode()
     assert "已向 3 名劳动者发放培训券，面值合计 1,500.00 元" in done
+    # In English one worker is "1 worker", not "1 workers".
+    dalang = TownFactory(name="大朗镇")
+    WorkerFactory.create(town=dalang)
+    one = {**form, "name": "大朗单人批次", "town": dalang.code}
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = c.post("/training/vouchers/issue/", one).content.decode()
+    assert "1 worker will receive a training voucher of 500.00 yuan" in english
     assert (
         Voucher.objects.filter(town=changan).count() == 3 and not Voucher.objects.filter(town=humen).exists()
     )

@@ -101,13 +101,22 @@ def test_the_bureau_approves_confirms_and_pays_through_grants_with_a_treasury_re
     # The confirmation first: recipients and total, nothing paid yet.
     confirm = c.post("/training/settlements/pay/", {"ids": [settlement.pk]}).content.decode()
     assert "将向 1 家单位拨付，合计 7,500.00 元" in confirm and not Payment.objects.exists()
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = c.post("/training/settlements/pay/", {"ids": [settlement.pk]}).content.decode()
+    assert "1 organisation will be paid 7,500.00 yuan" in english
+    c.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     key = confirm.split('name="idempotency_key" value="')[1].split('"')[0]
     form = {"ids": [settlement.pk], "confirmed": "1", "idempotency_key": key}
     missing = c.post("/training/settlements/pay/", {**form, "treasury_reference": " "})
     assert missing.status_code == 400 and "请填写此项" in missing.content.decode()
     assert "is-invalid" in missing.content.decode() and not Payment.objects.exists()
+    # In English the count takes its singular (the Chinese reads the same, see the browser test).
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
     paid = c.post("/training/settlements/pay/", {**form, "treasury_reference": "GK2025-0042"}, follow=True)
-    assert "已向 1 家单位拨付 7,500.00 元（国库支付凭证号 GK2025-0042）" in paid.content.decode()
+    assert (
+        "Paid 7,500.00 yuan to 1 organisation (treasury payment reference GK2025-0042)"
+        in paid.content.decode()
+    )
     payment = Payment.objects.get()
     assert payment.treasury_reference == "GK2025-0042" and payment.amount == Decimal("7500.00")
     assert Settlement.objects.get().status == "paid"
