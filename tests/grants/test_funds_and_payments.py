@@ -149,10 +149,10 @@ def test_the_fund_page_shows_budget_committed_paid_remaining_by_rule_and_by_town
     c = _client(bureau_officer)
     page = c.get("/grants/funds/?year=2024").content.decode()
     assert "承办竞赛补助" in page or "CMP-HOST" in page
-    assert all(v in page for v in ("500000.00", "30000.00", "100000.00", "370000.00"))
+    assert all(v in page for v in ("500,000.00", "30,000.00", "100,000.00", "370,000.00"))  # grouped
     assert "竞赛承办" not in c.get("/grants/funds/?year=2023").content.decode()
     town = c.get(f"/grants/funds/{fund.pk}/").content.decode()
-    assert enterprise_user.organisation.town.name in town and "30000.00" in town
+    assert enterprise_user.organisation.town.name in town and "30,000.00" in town
     api = c.get("/api/v1/grants/funds", {"year": 2024}).json()
     assert [(f["programme"], f["spent"], f["remaining"]) for f in api] == [
         ("CMP-HOST", "100000.00", "370000.00")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -86,3 +87,15 @@ def audit_target(event: Any) -> str:
     if event.target_id and name.endswith(f"#{event.target_id}"):
         name = name[: -len(f"#{event.target_id}")].strip()
     return audit_target_name(event.target_type, event.target_id, name)
+
+
+@register.filter
+def yuan(amount: Any) -> str:
+    """An amount as 1,234,567.89 (groups of three, as on the platform's notices and messages; the
+    Chinese locale's own grouping is by four)."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        return f"{Decimal(str(amount)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(amount)
