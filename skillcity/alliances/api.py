@@ -29,7 +29,7 @@ from skillcity.alliances.services import UploadedDocument
 from skillcity.alliances.views.common import xlsx_response
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_personal_data_view
-from skillcity.core.bounds import Headcount, Id, IsoDate
+from skillcity.core.bounds import Headcount, Id, IsoDate, shown_value
 from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
 from skillcity.core.schemas import InputSchema
@@ -197,7 +197,7 @@ class ListQuery(Schema):
 def _industry(value: str) -> Industry:
     industry = Industry.objects.filter(code=value).first() or Industry.objects.filter(name=value).first()
     if industry is None:
-        raise DomainError("invalid", f"未知产业“{value[:30]}”", {"industry": "未知产业"})
+        raise DomainError("invalid", f"未知产业“{shown_value(value)}”", {"industry": "未知产业"})
     return industry
 
 

@@ -54,6 +54,12 @@ def column_money_max(field: models.Field[Any, Any]) -> Decimal:
 # --- text (pages, imports) -----------------------------------------------------------------------
 
 
+def shown_value(text: str, limit: int = 30) -> str:
+    """A typed value quoted back in an error, cut short: a 10,000-character value must not make
+    every error list it appears in (import reports, the page) as long."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def text_length_errors(model: Any, values: dict[str, Any]) -> dict[str, str]:
     """Each text value longer than its model column holds, as {field: message}: PostgreSQL refuses
     such a value with an error at write time (SQLite keeps it), so imports and API writes check first."""

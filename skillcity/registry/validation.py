@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from skillcity.core.bounds import by_id, parse_headcount, text_length_errors
+from skillcity.core.bounds import by_id, parse_headcount, shown_value, text_length_errors
 from skillcity.core.validators import parse_resident_id, validate_phone, validate_uscc
 from skillcity.registry.models import (
     STAFF_COUNT_FIELDS,
@@ -37,12 +37,6 @@ class Cleaned:
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
-
-
-def _shown(text: str, limit: int = 30) -> str:
-    """A typed value quoted back in an error, cut short: a 10,000-character value must not make
-    every error list it appears in (import reports, the page) as long."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _text(raw: Any) -> str:
@@ -156,7 +150,7 @@ def clean_organisation(
     if given("town"):
         town = refs.towns.get(_text(data.get("town")))
         if town is None:
-            cleaned.fail("town", f"未知镇街“{_shown(_text(data.get('town')))}”")
+            cleaned.fail("town", f"未知镇街“{shown_value(_text(data.get('town')))}”")
         else:
             cleaned.values["town"] = town
     if given("industry"):
@@ -164,7 +158,7 @@ def clean_organisation(
         if text:
             industry = refs.industries.get(text)
             if industry is None:
-                cleaned.fail("industry", f"未知产业“{_shown(text)}”")
+                cleaned.fail("industry", f"未知产业“{shown_value(text)}”")
             else:
                 cleaned.values["industry"] = industry
         else:
@@ -257,7 +251,7 @@ def clean_worker(
     if given("town"):
         town = refs.towns.get(_text(data.get("town")))
         if town is None:
-            cleaned.fail("town", f"未知镇街“{_shown(_text(data.get('town')))}”")
+            cleaned.fail("town", f"未知镇街“{shown_value(_text(data.get('town')))}”")
         else:
             cleaned.values["town"] = town
     if given("employer"):
@@ -271,7 +265,7 @@ def clean_worker(
                 if employer is None:
                     employer = by_id(Organisation, text)
             if employer is None:
-                cleaned.fail("employer", f"未找到统一社会信用代码为“{_shown(text)}”的单位")
+                cleaned.fail("employer", f"未找到统一社会信用代码为“{shown_value(text)}”的单位")
             else:
                 cleaned.values["employer"] = employer
     if given("highest_level"):
@@ -292,7 +286,7 @@ def clean_worker(
         if text:
             occupation = refs.occupations.get(text)
             if occupation is None:
-                cleaned.fail("occupation", f"未知职业编码“{_shown(text)}”")
+                cleaned.fail("occupation", f"未知职业编码“{shown_value(text)}”")
             else:
                 cleaned.values["occupation"] = occupation
         elif cleaned.values.get("highest_level") and instance is None:
