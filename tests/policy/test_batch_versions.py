@@ -175,3 +175,15 @@ def test_ratio_denominator_makes_every_version_an_integer() -> None:
     assert batch.ratio_den(ps["TRN-UPSKILL.shortage_uplift"]) == 100
     assert batch.ratio_den(P.parameters()["TRN-UPSKILL.shortage_uplift"]) == 10
     assert batch.ratio_den(_versions("CMP-MATCH.ratio", (Decimal(1), D(2022, 1, 1), None))) == 1
+
+
+@pytest.mark.parametrize("standards", [["0", "2500"], ["2500", "3100"], ["0", "0"]])
+def test_zero_amounts_are_not_eligible_whether_or_not_the_table_has_any(standards: list[str]) -> None:
+    """The zero-amount step runs only when some row commits zero; both ways give one-at-a-time's answer."""
+    ps = P.parameters()
+    rows = [(D(2024, 5, 1), {"project_standard": s, "completed": True}) for s in standards]
+    schema = {"project_standard": pl.Utf8, "completed": pl.Boolean}
+    out = batch.evaluate_table("TRN-PROJECT", _table("TRN-PROJECT", rows, schema))
+    assert _rows(out) == [_one("TRN-PROJECT", day, facts, ps) for day, facts in rows]
+    zero = [r for r, (_d, f) in zip(_rows(out), rows, strict=True) if f["project_standard"] == "0"]
+    assert all(r[1] is False and r[2] == "none" and r[3] is None for r in zero)
