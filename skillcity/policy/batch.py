@@ -61,12 +61,17 @@ class V:
     def fact(self, name: str) -> pl.Expr:
         return pl.col(f"__f_{name}")
 
-    def _use(self, name: str) -> pl.Expr:
+    def _register(self, name: str) -> P.Parameter:
+        """Count the parameter among the rule's (its versions cut the segments)."""
         parameter = self.ps[name]
         if parameter.unit in ("list", "map"):
             raise TypeError(f"{name}: a {parameter.unit} parameter has no vectorised form")
         if name not in self.used:
             self.used[name] = ratio_den(parameter) if parameter.unit == "ratio" else 1
+        return parameter
+
+    def _use(self, name: str) -> pl.Expr:
+        parameter = self._register(name)
         values = {v.value for v in parameter.versions}
         if name in self.required and len(values) == 1:
             # One value in every version, and a version wherever the rule is in force (rows where it is
@@ -100,7 +105,7 @@ class V:
         """Whether the rule is in force on each segment (one of its `requires` groups fully present)."""
         for group in self.rule.requires:
             for name in group:
-                self._use(name)
+                self._register(name)
         starts = segment_starts(self.ps, self.used)
         return [False] + [
             any(all(self.ps[n].version_on(day) is not None for n in group) for group in self.rule.requires)
