@@ -55,3 +55,15 @@ def test_every_pin_in_the_lock_carries_hashes():
     pinned = [line for line in text.splitlines() if re.match(r"^[A-Za-z0-9._-]+==", line)]
     assert pinned and len(pinned) == sum(len(v) for v in _pins().values())
     assert "python3 dev.py lock" in text  # made by the one command the docs give
+
+
+def test_openfisca_is_a_bench_extra_only_never_a_platform_or_dev_dependency():
+    """bench/policy.py's OpenFisca half installs into a separate venv (D-XX); CI and .venv never get it."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    names |= {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["dev"]}
+    bench = [Requirement(r) for r in project["optional-dependencies"]["bench"]]
+    assert [canonicalize_name(r.name) for r in bench] == ["openfisca-core"]
+    assert str(bench[0].specifier).startswith("==")  # pinned: the figures in bench/RESULTS.md name it
+    assert "openfisca-core" not in names
+    assert "openfisca-core" not in _pins()

@@ -15,7 +15,7 @@ row by row through `engine.evaluate`, with the same output (`vectorised(rule_id)
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -42,57 +42,120 @@ NULL_S = pl.lit(None, dtype=pl.Utf8)
 
 
 class V:
-    """What a vectorised rule gets: fact columns (money as fen) and parameters as per-row expressions."""
+    """What a vectorised rule gets: fact columns (money as fen) and parameters as per-row columns.
+
+    A parameter a rule reads becomes one column, `__p_<name>`, made once per table: the dates on which any
+    parameter of the rule changes cut time into segments, each row's segment is found by one sorted
+    search on its date (`__seg`), and each parameter's value on each segment is gathered from a small
+    table made here (yuan as integer fen, a ratio as an integer numerator over `ratio_den`).
+    """
 
     def __init__(self, rule: E.Rule, ps: Mapping[str, P.Parameter]):
         self.rule = rule
         self.ps = ps
+        self.used: dict[str, int] = {}  # parameter name → denominator (1 but for ratios)
+        self.columns_needed: set[str] = set()  # the parameters read as a per-row column
+        # Parameters of every `requires` group: wherever the rule is in force, each has a version.
+        self.required = set.intersection(*(set(group) for group in rule.requires)) if rule.requires else set()
 
     def fact(self, name: str) -> pl.Expr:
         return pl.col(f"__f_{name}")
 
+    def _register(self, name: str) -> P.Parameter:
+        """Count the parameter among the rule's (its versions cut the segments)."""
+        parameter = self.ps[name]
+        if parameter.unit in ("list", "map"):
+            raise TypeError(f"{name}: a {parameter.unit} parameter has no vectorised form")
+        if name not in self.used:
+            self.used[name] = ratio_den(parameter) if parameter.unit == "ratio" else 1
+        return parameter
+
+    def _use(self, name: str) -> pl.Expr:
+        parameter = self._register(name)
+        values = {v.value for v in parameter.versions}
+        if name in self.required and len(values) == 1:
+            # One value in every version, and a version wherever the rule is in force (rows where it is
+            # not are refused whatever the value): the value itself, with no column.
+            dtype = pl.Boolean if parameter.unit == "bool" else pl.Int64
+            return pl.lit(_vector_value(parameter, parameter.versions[0], self.used[name]), dtype=dtype)
+        self.columns_needed.add(name)
+        return pl.col(f"__p_{name}")
+
     def param(self, name: str) -> pl.Expr:
         """The parameter's value on each row's date (null where no version applies); yuan as fen."""
-        parameter = self.ps[name]
-        expr: Any = None
-        for v in parameter.versions:
-            value = v.value
-            if parameter.unit == "yuan":
-                value = int(value * 100)
-            elif parameter.unit == "ratio":
-                raise TypeError(f"{name}: use ratio_apply for ratios")
-            cond = pl.col("__date") >= v.effective_from
-            if v.effective_to:
-                cond = cond & (pl.col("__date") <= v.effective_to)
-            expr = pl.when(cond).then(pl.lit(value)) if expr is None else expr.when(cond).then(pl.lit(value))
-        return expr.otherwise(None)
+        if self.ps[name].unit == "ratio":
+            raise TypeError(f"{name}: use ratio_apply for ratios")
+        return self._use(name)
 
     def has(self, name: str) -> pl.Expr:
         return self.param_present(name)
 
     def param_present(self, name: str) -> pl.Expr:
-        cond: pl.Expr = pl.lit(False)
-        for v in self.ps[name].versions:
-            one = pl.col("__date") >= v.effective_from
-            if v.effective_to:
-                one = one & (pl.col("__date") <= v.effective_to)
-            cond = cond | one
-        return cond
+        self._use(name)
+        self.columns_needed.add(name)
+        return pl.col(f"__p_{name}").is_not_null()
 
     def ratio_apply(self, name: str, fen: pl.Expr) -> pl.Expr:
         """fen × ratio, rounded half up to the fen (non-negative amounts), per the version on each row's date."""
-        expr: Any = None
-        for v in self.ps[name].versions:
-            ratio: Decimal = v.value
-            exponent = -ratio.as_tuple().exponent if ratio.as_tuple().exponent < 0 else 0  # type: ignore[operator]
-            den = 10**exponent
-            num = int(ratio * den)
-            value = (fen * num * 2 + den) // (2 * den)
-            cond = pl.col("__date") >= v.effective_from
-            if v.effective_to:
-                cond = cond & (pl.col("__date") <= v.effective_to)
-            expr = pl.when(cond).then(value) if expr is None else expr.when(cond).then(value)
-        return expr.otherwise(None)
+        num = self._use(name)
+        den = self.used[name]
+        return (fen * num * 2 + den) // (2 * den)
+
+    def in_force_table(self) -> list[bool]:
+        """Whether the rule is in force on each segment (one of its `requires` groups fully present)."""
+        for group in self.rule.requires:
+            for name in group:
+                self._register(name)
+        starts = segment_starts(self.ps, self.used)
+        return [False] + [
+            any(all(self.ps[n].version_on(day) is not None for n in group) for group in self.rule.requires)
+            for day in starts
+        ]
+
+    def columns(self) -> tuple[pl.Expr, list[pl.Expr]]:
+        """(`__seg`, the `__p_<name>` columns of every parameter the rule read), to add in that order."""
+        starts = segment_starts(self.ps, self.used)
+        seg = pl.lit(pl.Series(starts, dtype=pl.Date)).search_sorted(pl.col("__date"), side="right")
+        columns = []
+        for name, den in self.used.items():
+            if name not in self.columns_needed:
+                continue
+            parameter = self.ps[name]
+            table = [None] + [_vector_value(parameter, parameter.version_on(day), den) for day in starts]
+            dtype = pl.Boolean if parameter.unit == "bool" else pl.Int64
+            columns.append(pl.lit(pl.Series(table, dtype=dtype)).gather(pl.col("__seg")).alias(f"__p_{name}"))
+        return seg.alias("__seg"), columns
+
+
+def ratio_den(parameter: P.Parameter) -> int:
+    """A power of ten that makes every version of a ratio an integer numerator."""
+    places = 0
+    for v in parameter.versions:
+        exponent = v.value.as_tuple().exponent
+        places = max(places, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return 10**places
+
+
+def segment_starts(ps: Mapping[str, P.Parameter], names: Iterable[str]) -> list[datetime.date]:
+    """Every day on which one of the parameters changes: a version starts, or the day after one ends.
+    Between two such days (a segment) every parameter has one value or none."""
+    days: set[datetime.date] = set()
+    for name in names:
+        for v in ps[name].versions:
+            days.add(v.effective_from)
+            if v.effective_to is not None and v.effective_to < P.FAR_FUTURE:
+                days.add(v.effective_to + datetime.timedelta(days=1))
+    return sorted(days)
+
+
+def _vector_value(parameter: P.Parameter, version: P.Version | None, den: int) -> Any:
+    if version is None:
+        return None
+    if parameter.unit == "yuan":
+        return int(version.value * 100)
+    if parameter.unit == "ratio":
+        return int(version.value * den)
+    return version.value
 
 
 Result = dict[str, pl.Expr]
@@ -499,47 +562,66 @@ def evaluate_table(
         )
     if rule_id not in VECTORISED:
         return _row_by_row(rule, df, frame, ps)
+    v = V(rule, ps)
+    result = VECTORISED[rule_id](v)
+    in_force_table = v.in_force_table()
+    seg, parameter_columns = v.columns()
     converted = {f.name: _fact_column(frame, rule, f.name) for f in rule.facts}
     frame = frame.with_columns(
         [value.alias(f"__f_{name}") for name, (value, _e) in converted.items()]
         + [error.alias(f"__e_{name}") for name, (_v, error) in converted.items()]
-    )
-    frame = frame.with_columns(_validation(frame, rule).alias("error"))
-    v = V(rule, ps)
-    in_force: pl.Expr = pl.lit(False)
-    for group in rule.requires:
-        present: pl.Expr = pl.lit(True)
-        for name in group:
-            present = present & v.param_present(name)
-        in_force = in_force | present
-    result = VECTORISED[rule_id](v)
-    # A zero amount is not eligible, as on the Decimal path (Case._outcome): one meaning in every rule.
-    committed = pl.coalesce(result["amount_fen"], result["max_fen"])
-    zero = (
-        result["eligible"].fill_null(False)
-        & ~result["basis"].is_in(["none", "case_by_case"])
-        & (committed == 0).fill_null(False)
-    )
-    result = {
-        key: pl.when(zero)
-        .then(pl.lit(False) if key == "eligible" else pl.lit("none") if key == "basis" else None)
-        .otherwise(expr)
-        for key, expr in result.items()
-    }
-    good = pl.col("in_force") & pl.col("error").is_null()
-    # Facts before validity, as one case at a time: a row with an error is refused as bad input
-    # (in_force true, as the row-by-row path reports a BadFacts), whatever its date.
-    frame = frame.with_columns(
-        pl.when(pl.col("error").is_not_null()).then(True).otherwise(in_force).alias("in_force")
+        + [seg]
     )
     frame = frame.with_columns(
         [
-            pl.when(good).then(result["eligible"].cast(pl.Boolean)).otherwise(None).alias("eligible"),
-            pl.when(good).then(result["basis"].cast(pl.Utf8)).otherwise(None).alias("basis"),
-            pl.when(good).then(result["amount_fen"].cast(pl.Int64)).otherwise(None).alias("amount_fen"),
-            pl.when(good).then(result["min_fen"].cast(pl.Int64)).otherwise(None).alias("min_fen"),
-            pl.when(good).then(result["max_fen"].cast(pl.Int64)).otherwise(None).alias("max_fen"),
-            pl.when(good).then(result["payee"].cast(pl.Utf8)).otherwise(None).alias("payee"),
+            _validation(frame, rule).alias("error"),
+            pl.lit(pl.Series(in_force_table, dtype=pl.Boolean)).gather(pl.col("__seg")).alias("__in_force"),
+            *parameter_columns,
+        ]
+    )
+    # Each expression of the rule is evaluated once, into a column; the steps below read the columns
+    # (eager polars does not share common subexpressions between the output expressions).
+    frame = frame.lazy().with_columns([expr.alias(f"__r_{key}") for key, expr in result.items()]).collect()
+    r = {key: pl.col(f"__r_{key}") for key in result}
+    good = pl.col("__in_force") & pl.col("error").is_null()
+    # A zero amount is not eligible, as on the Decimal path (Case._outcome): one meaning in every rule.
+    # Most tables have no zero amount at all; one pass over the amounts says so, and spares the rest.
+    committed_zero = pl.coalesce(r["amount_fen"], r["max_fen"]) == 0
+    if frame.select(committed_zero.any()).item():
+        zero = (
+            r["eligible"].fill_null(False)
+            & (r["basis"] != "none")  # two comparisons cost a third of an is_in over the strings
+            & (r["basis"] != "case_by_case")
+            & committed_zero
+        ).fill_null(False)
+        frame = frame.with_columns((good & ~zero).alias("__ok"), (good & zero).alias("__zero"))
+    else:
+        frame = frame.with_columns(good.alias("__ok"), pl.lit(False).alias("__zero"))
+    ok, zero_row = pl.col("__ok"), pl.col("__zero")
+    # Facts before validity, as one case at a time: a row with an error is refused as bad input
+    # (in_force true, as the row-by-row path reports a BadFacts), whatever its date.
+    frame = frame.with_columns(
+        [
+            pl.when(pl.col("error").is_not_null())
+            .then(True)
+            .otherwise(pl.col("__in_force"))
+            .alias("in_force"),
+            pl.when(ok)
+            .then(r["eligible"].cast(pl.Boolean))
+            .when(zero_row)
+            .then(False)
+            .otherwise(None)
+            .alias("eligible"),
+            pl.when(ok)
+            .then(r["basis"].cast(pl.Utf8))
+            .when(zero_row)
+            .then(pl.lit("none"))
+            .otherwise(None)
+            .alias("basis"),
+            pl.when(ok).then(r["amount_fen"].cast(pl.Int64)).otherwise(None).alias("amount_fen"),
+            pl.when(ok).then(r["min_fen"].cast(pl.Int64)).otherwise(None).alias("min_fen"),
+            pl.when(ok).then(r["max_fen"].cast(pl.Int64)).otherwise(None).alias("max_fen"),
+            pl.when(ok).then(r["payee"].cast(pl.Utf8)).otherwise(None).alias("payee"),
         ]
     )
     return frame.select([*df.columns, *OUT])
