@@ -95,10 +95,12 @@ def value_display(value: Any, unit: str = "") -> str:
         return "—"
     if isinstance(value, bool) or (value in ("true", "false") and unit == "bool"):
         return gettext("是") if value in (True, "true") else gettext("否")
+    chinese = (get_language() or "zh").startswith("zh")
     if isinstance(value, dict):
-        return "；".join(f"{code_label(str(k))}：{value_display(v)}" for k, v in value.items())
+        entry, sep = ("%s：%s", "；") if chinese else ("%s: %s", "; ")
+        return sep.join(entry % (code_label(str(k)), value_display(v)) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return "、".join(value_display(v) for v in value)
+        return ("、" if chinese else ", ").join(value_display(v) for v in value)
     if unit == "yuan":
         try:
             return f"{round_fen(Decimal(str(value))):,} {gettext('元')}"

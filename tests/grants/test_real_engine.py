@@ -186,3 +186,14 @@ def test_the_grant_page_shows_the_stored_reasons_and_steps_in_english(enterprise
     )
     assert "<td>Cap for a new city studio</td>" in html  # the step
     assert "新设市级技能大师工作室，申请" not in html and "新设市级工作室补贴上限" not in html
+
+
+def test_the_preview_says_which_document_ended_in_the_readers_language(enterprise_user):
+    c = _client(enterprise_user)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = c.post(
+        "/grants/preview/", {"rule_id": "EDU-BASE", "event_date": "2026-03-01", "recognised": "true"}
+    ).content.decode()
+    assert 'id="preview-error"' in html
+    assert "2026-03-01 is outside this policy&#x27;s period" in html and "expired on 2025-12-31" in html
+    assert "没有有效版本" not in html and "EDU-BASE" not in html

@@ -241,3 +241,18 @@ def test_every_assumption_mark_has_english():
     assert marks
     with translation.override("en"):
         assert sorted(m for m in marks if translation.gettext(m) == m) == []
+
+
+def test_lists_and_maps_of_values_are_joined_as_each_language_joins_them():
+    table = {"intermediate": "中专", "advanced": "大专"}
+    with translation.override("zh-hans"):
+        assert display.value_display(table) == "中级工班：中专；高级工班：大专"
+        assert display.value_display(["中专", "大专"]) == "中专、大专"
+    with translation.override("en"):
+        assert display.value_display(table) == (
+            "Intermediate class: a secondary vocational diploma; Advanced class: a junior college diploma"
+        )
+        assert (
+            display.value_display(["中专", "大专"])
+            == "a secondary vocational diploma, a junior college diploma"
+        )
