@@ -256,3 +256,10 @@ def test_lists_and_maps_of_values_are_joined_as_each_language_joins_them():
             display.value_display(["中专", "大专"])
             == "a secondary vocational diploma, a junior college diploma"
         )
+
+
+def test_every_fact_help_has_english():
+    helps = {f.help for rule in load_rules().values() for f in rule.facts if f.help}
+    assert helps
+    with translation.override("en"):
+        assert sorted(h for h in helps if translation.gettext(h) == h) == []
