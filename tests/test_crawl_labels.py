@@ -16,11 +16,9 @@ translation catalog, a rule title, a fact label, a parameter title, a state labe
 Chinese source. Those have an English form, and showing the Chinese one is the bug this test catches.
 Text is split at the separators pages put between labels (" · ", "：", "，", "/") before comparing.
 
-The alliance history, the policy version note on alliance reports and the rules' summaries are
-msgids (with their values) and checked here like every other string. Known gap: the engine's reasons
-and the calculation steps built with values are Chinese in English mode; their elements carry
-`data-i18n-pending`, which this test still checks for codes and Python values but not for English.
-Remove the attribute once those sentences are stored as msgids with their values.
+The alliance history, the policy version note on alliance reports, the rules' summaries and the
+engine's reasons and calculation steps are msgids (with their values) and checked here like every
+other string.
 """
 
 from __future__ import annotations
@@ -56,9 +54,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.texts: list[str] = []
-        self.pending: list[str] = []  # text inside `data-i18n-pending`: checked for codes, not for English
         self._skip: list[str] = []  # a stack of open tags whose text is not checked
-        self._pending: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -70,8 +66,6 @@ class _Page(HTMLParser):
             or "rule-id" in (a.get("class") or "").split()
         ):
             self._skip.append(tag)
-        if tag not in VOID and (self._pending or "data-i18n-pending" in a):
-            self._pending.append(tag)
         # Attributes people see or hear: a visible input's value, placeholders, titles, labels. An
         # option's or hidden input's value is sent, not shown.
         shown = ["placeholder", "title", "aria-label", "alt"]
@@ -84,14 +78,10 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self._skip and self._skip[-1] == tag:
             self._skip.pop()
-        if self._pending and self._pending[-1] == tag:
-            self._pending.pop()
 
     def handle_data(self, data: str) -> None:
         if not self._skip and data.strip():
             self.texts.append(data.strip())
-            if self._pending:
-                self.pending.append(data.strip())
 
 
 def _parse(html: str) -> _Page:
@@ -190,7 +180,7 @@ def _findings(url: str, html: str, codes: set[str], ui: set[str] | None) -> list
                 found.append(f"{url}: {word!r} in {text[:80]!r}")
             elif word in codes:
                 found.append(f"{url}: code {word!r} in {text[:80]!r}")
-        if ui is not None and HAN.search(text) and text not in page.pending:
+        if ui is not None and HAN.search(text):
             for piece in re.split(r"\s*[·：:|/，,]\s*|\s{2,}", text):
                 if piece in ui:
                     found.append(f"{url}: untranslated {piece!r}")
@@ -233,7 +223,7 @@ def test_the_checker_finds_what_it_looks_for():
     html = (
         "<p>当前环节 bureau_x</p><p>True</p><input value='None'><p>{'a': 1}</p>"
         "<small class='rule-id'>TRN-PROJECT</small><p>TRN-PROJECT</p><td>草稿</td>"
-        "<ol data-i18n-pending><li>审核中</li></ol><select><option value='bureau_x'>市人社局</option></select>"
+        "<ol><li>审核中</li></ol><select><option value='bureau_x'>市人社局</option></select>"
     )
     found = _findings("/x", html, {"bureau_x", "TRN-PROJECT"}, {"草稿", "审核中"})
     assert "/x: a Python dict" in found
@@ -241,7 +231,7 @@ def test_the_checker_finds_what_it_looks_for():
     assert any("bureau_x" in f for f in found)
     assert sum("TRN-PROJECT" in f for f in found) == 1  # the small-type slot is allowed
     assert "/x: untranslated '草稿'" in found
-    assert not any("审核中" in f for f in found)  # inside data-i18n-pending
+    assert "/x: untranslated '审核中'" in found  # a reason or a step as much as any other text
     assert sum("bureau_x" in f for f in found) == 1  # an option's value is not shown
 
 

@@ -189,7 +189,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             if exc.code == "not_in_force":  # which document ended, and when (not "没有有效版本")
                 gap = out_of_force(rule, event_date)
-                date_errors.append(gap.message() if gap else str(exc.message))
+                date_errors.append(gap.message() if gap else _not_in_force_text(exc))
             elif "event_date" in exc.fields:
                 date_errors.append(str(exc.fields["event_date"]))
             if not inputs.legacy and exc.code != FORM_INVALID:
@@ -230,6 +230,11 @@ def preview(request: HttpRequest) -> HttpResponse:
                 facts[name] = value
         outcome = evaluate(rule.id, event_date, facts)
     except DomainError as exc:
+        if exc.code == "not_in_force":  # which document ended, and when, in the reader's language
+            gap = out_of_force(rule, event_date)
+            return render(
+                request, "grants/_preview.html", {"error": gap.message() if gap else _not_in_force_text(exc)}
+            )
         details = "；".join(
             f"{fact_label(rule.id, k)}：{'；'.join(map(str, v)) if isinstance(v, list | tuple) else v}"
             for k, v in exc.fields.items()
@@ -240,6 +245,12 @@ def preview(request: HttpRequest) -> HttpResponse:
             {"error": f"{exc.message}（{details}）" if details else exc.message},
         )
     return render(request, "grants/_preview.html", {"outcome": policy_views.outcome_view(rule, outcome)})
+
+
+def _not_in_force_text(exc: DomainError) -> str:
+    """The engine's "no version in force" in the reader's language (its `message` stays Chinese)."""
+    text = getattr(exc, "text", None)
+    return text() if callable(text) else str(exc.message)
 
 
 def _fact_rows(app: Any) -> list[tuple[str, str]]:

@@ -24,7 +24,9 @@ class EvaluateIn(Schema):
     summary="Evaluate one rule for an event date and facts",
     description=(
         "Returns the outcome (rule, date, eligible, basis, amount, min, max, payee, reasons, trace, sources, "
-        "assumptions; CRT-ENT adds components, TAL-LEADING ranges). 422 for an unknown rule or a missing, "
+        "assumptions; CRT-ENT adds components, TAL-LEADING ranges). `reasons`, each trace `step` and "
+        "`assumptions` are Chinese; `reason_messages` and each step's `step_msgid`/`step_params` give the "
+        "same sentences as message ids with values (docs/policy-engine.md). 422 for an unknown rule or a missing, "
         "unknown or ill-typed fact (`fields` names it); 409 `not_in_force` when no version applies on the date."
     ),
 )

@@ -16,9 +16,12 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
 from skillcity.core.errors import DomainError
 from skillcity.core.money import money_str, round_fen
 from skillcity.policy import params as P
+from skillcity.policy.display import message, message_text
 from skillcity.policy.facts import Fact, FactErrors, parse_iso_date, validate_facts
 
 BASES = ("fixed", "floor", "cap", "range", "matched", "case_by_case", "none")
@@ -37,14 +40,29 @@ class NotInForce(DomainError):
     status = 409
 
     def __init__(self, rule_id: str, date: datetime.date, validity: list[dict[str, str | None]]):
-        spans = "；".join(f"{v['from']} 至 {v['to'] or '长期'}" for v in validity) or "无"
+        spans = [
+            message(N_("%(from)s 至 %(to)s") if v["to"] else N_("%(from)s 至 长期"), **v) for v in validity
+        ]
+        # `message` and `fields` stay Chinese (the API's contract); `text()` is the page's sentence.
+        self.message_id = N_("规则 %(rule)s 在 %(date)s 没有有效版本（适用期：%(spans)s）")
+        self.params: dict[str, Any] = {
+            "rule": rule_id,
+            "date": date.isoformat(),
+            "spans": spans or message(N_("无")),
+        }
         super().__init__(
             "not_in_force",
-            f"规则 {rule_id} 在 {date.isoformat()} 没有有效版本（适用期：{spans}）",
+            message_text(self.message_id, self.params, translate=False),
             {"date": f"{date.isoformat()} 不在规则 {rule_id} 的适用期内"},
         )
         self.rule_id = rule_id
         self.date = date
+
+    def text(self) -> str:
+        """The message in the active language, the rule named by its title."""
+        from skillcity.policy.display import rule_title
+
+        return message_text(self.message_id, {**self.params, "rule": rule_title(self.rule_id)})
 
 
 @dataclasses.dataclass
@@ -59,6 +77,9 @@ class Outcome:
     payee: str | None = None
     reasons: list[str] = dataclasses.field(default_factory=list)
     trace: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # Each reason as a message ({"msgid", "params"}), parallel to `reasons` (which stays the Chinese):
+    # what a page renders in the reader's language (display.reason_texts).
+    reason_messages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     sources: list[dict[str, str]] = dataclasses.field(default_factory=list)
     assumptions: list[str] = dataclasses.field(default_factory=list)
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)  # components, ranges, equivalent …
@@ -74,6 +95,7 @@ class Outcome:
             "max": money_str(self.max),
             "payee": self.payee,
             "reasons": list(self.reasons),
+            "reason_messages": _plain(self.reason_messages),
             "trace": [_plain(step) for step in self.trace],
             "sources": list(self.sources),
             "assumptions": list(self.assumptions),
@@ -227,6 +249,7 @@ class Case:
         self._ps = ps
         self.trace: list[dict[str, Any]] = []
         self.reasons: list[str] = []
+        self.reason_messages: list[dict[str, Any]] = []
         self._used: list[P.Version] = []
         self.assumptions: list[str] = []
         self.extra: dict[str, Any] = {}
@@ -251,9 +274,19 @@ class Case:
     def value(self, name: str) -> Any:
         return self.version(name).value
 
-    def step(self, step: str, *, parameter: str | None = None, result: Any = None) -> None:
-        """A line of the trace: what was done, with the parameter (its value, date and clause) it used."""
-        entry: dict[str, Any] = {"step": step, "parameter": None, "value": None, "effective_from": None}
+    def step(self, msgid: str, *, parameter: str | None = None, result: Any = None, **params: Any) -> None:
+        """A line of the trace: what was done, with the parameter (its value, date and clause) it used.
+
+        `msgid` is the Chinese sentence (gettext_noop) with %(name)s placeholders for `params`; the entry
+        keeps the Chinese text as "step" and the message as "step_msgid" and "step_params"."""
+        entry: dict[str, Any] = {
+            "step": message_text(msgid, params, translate=False),
+            "step_msgid": msgid,
+            "step_params": params,
+            "parameter": None,
+            "value": None,
+            "effective_from": None,
+        }
         if parameter is not None:
             v = self.version(parameter)
             entry.update(
@@ -267,8 +300,11 @@ class Case:
         entry["result"] = result
         self.trace.append(entry)
 
-    def reason(self, text: str) -> None:
-        self.reasons.append(text)
+    def reason(self, msgid: str, **params: Any) -> None:
+        """A reason: the Chinese sentence (gettext_noop) with %(name)s placeholders, and their values
+        (a label to translate under a key ending in "_label"; money as `yuan()` text)."""
+        self.reasons.append(message_text(msgid, params, translate=False))
+        self.reason_messages.append(message(msgid, **params))
 
     # Outcome builders: one per basis, so a rule says what kind of amount it grants.
     def _outcome(self, eligible: bool, basis: str, **kw: Any) -> Outcome:
@@ -280,7 +316,7 @@ class Case:
             if committed is not None and round_fen(committed) == 0:
                 # One meaning of a zero amount in every rule (docs/policy-engine.md §3): nothing to grant
                 # is not eligible, never "eligible, 0.00".
-                self.reason("金额为 0.00 元，没有可给予的金额，不符合条件。")
+                self.reason(N_("金额为 0.00 元，没有可给予的金额，不符合条件。"))
                 return self._outcome(False, "none")
         payee = kw.get("payee", self.rule.payee) if eligible else None
         if eligible and payee not in self.rule.payees and (payee is not None or self.rule.payees):
@@ -300,13 +336,14 @@ class Case:
             payee=payee,
             reasons=self.reasons,
             trace=self.trace,
+            reason_messages=self.reason_messages,
             sources=sources,
             assumptions=self.assumptions,
             extra=self.extra,
         )
 
-    def not_eligible(self, reason: str) -> Outcome:
-        self.reason(reason)
+    def not_eligible(self, msgid: str, **params: Any) -> Outcome:
+        self.reason(msgid, **params)
         return self._outcome(False, "none")
 
     def fixed(self, amount: Decimal, *, payee: str | None = None, bounds: bool = False) -> Outcome:

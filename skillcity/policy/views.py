@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
 from typing import Any
@@ -19,7 +20,7 @@ from skillcity.core.bounds import parse_iso_date
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
 from skillcity.policy import simulate as S
-from skillcity.policy.display import value_display
+from skillcity.policy.display import message_text, value_display
 from skillcity.policy.facts import FactErrors, validate_facts
 from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm
 from skillcity.policy.in_force import out_of_force
@@ -99,8 +100,17 @@ def _outcome_view(rule: E.Rule, outcome: E.Outcome | dict[str, Any]) -> dict[str
     """The outcome as the pages show it; also from a stored outcome (its JSON), as grants keeps them."""
     data = outcome.as_dict() if isinstance(outcome, E.Outcome) else dict(outcome)
     standard = {"rule", "date", "eligible", "basis", "amount", "min", "max", "payee", "reasons", "trace",
-                "sources", "assumptions"}  # fmt: skip
-    extra = {k: v for k, v in data.items() if k not in standard and k not in ("components", "ranges")}
+                "sources", "assumptions", "reason_messages"}  # fmt: skip
+    # Machine fields (messages a page renders in its language) are not results of their own.
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in standard and k not in ("components", "ranges") and not k.endswith("_messages")
+    }
+    grounds = data.get("grounds_messages")
+    if isinstance(grounds, list) and len(grounds) == len(extra.get("grounds") or []):
+        with contextlib.suppress(KeyError, ValueError, TypeError):  # else the stored Chinese grounds
+            extra["grounds"] = [message_text(g["msgid"], g.get("params")) for g in grounds]
     basis = data.get("basis") or "none"
     return {
         **data,
@@ -169,7 +179,7 @@ def calculator(request: HttpRequest) -> HttpResponse:
         try:
             outcome = E.evaluate(rule.id, day, facts)
         except E.NotInForce as exc:  # not reached: out_of_force() saw it first
-            context["not_in_force"] = exc.message
+            context["not_in_force"] = exc.text()
         except E.BadFacts as exc:
             context["other_errors"] = form.show_errors(exc.fields)
             context["bad_facts"] = exc.message

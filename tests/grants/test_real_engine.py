@@ -155,3 +155,45 @@ def test_a_missing_date_and_missing_facts_are_all_named_next_to_their_fields(ent
     assert 'id="error-recognition"' in html and "缺少此事实" not in html
     assert "请修正以下" in html
     assert not Application.objects.exists()
+
+
+def test_the_grant_page_shows_the_stored_reasons_and_steps_in_english(enterprise_user):
+    c = _client(enterprise_user)
+    c.post(
+        "/grants/apply/",
+        {
+            "rule_id": "PLT-STUDIO",
+            "event_date": "2024-05-01",
+            "recognition": "new_city",
+            "requested": "400000",
+        },
+    )
+    app = Application.objects.get()
+    # The stored outcome keeps its Chinese reasons and carries their messages.
+    assert app.outcome["reasons"] == [
+        "新设市级技能大师工作室，申请 400000.00 元，上限 500000.00 元，可给予 400000.00 元。"
+    ]
+    assert app.outcome["reason_messages"][0]["params"] == {
+        "requested": "400000.00",
+        "cap": "500000.00",
+        "amount": "400000.00",
+    }
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = c.get(f"/grants/{app.pk}/").content.decode()
+    assert (
+        "New city-level master studio: 400000.00 yuan requested, cap 500000.00 yuan, "
+        "400000.00 yuan may be granted." in html
+    )
+    assert "<td>Cap for a new city studio</td>" in html  # the step
+    assert "新设市级技能大师工作室，申请" not in html and "新设市级工作室补贴上限" not in html
+
+
+def test_the_preview_says_which_document_ended_in_the_readers_language(enterprise_user):
+    c = _client(enterprise_user)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = c.post(
+        "/grants/preview/", {"rule_id": "EDU-BASE", "event_date": "2026-03-01", "recognised": "true"}
+    ).content.decode()
+    assert 'id="preview-error"' in html
+    assert "2026-03-01 is outside this policy&#x27;s period" in html and "expired on 2025-12-31" in html
+    assert "没有有效版本" not in html and "EDU-BASE" not in html

@@ -37,7 +37,9 @@ def test_every_parameter_title_has_english():
 
 def test_every_fixed_calculation_step_has_english():
     steps = {
-        m for path in RULES_DIR.glob("*.py") for m in re.findall(r'c\.step\(\s*"([^"]+)"', path.read_text())
+        m
+        for path in RULES_DIR.glob("*.py")
+        for m in re.findall(r'c\.step\(\s*N_\("([^"%]+)"\)', path.read_text())
     }
     assert len(steps) > 40
     assert not _missing(steps)

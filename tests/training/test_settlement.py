@@ -273,3 +273,30 @@ def test_a_refused_enrolment_is_recorded_with_its_chunk_and_listed_by_the_settle
     out = io.StringIO()
     call_command("settle", "--provider", str(institution.pk), "--period", str(H1), stdout=out)
     assert f"报名 {first.pk} TRN-PROJECT：project_standard" in out.getvalue()
+
+
+def test_a_claim_keeps_its_reason_in_chinese_and_shows_it_in_the_readers_language(
+    training_class, institution, changan_worker, finance_bureau, training_funds
+):
+    from django.utils import translation
+
+    from skillcity.grants.services import settlement_claims
+    from skillcity.policy.display import reason_texts
+
+    voucher = issue([changan_worker]).vouchers.get()
+    e = services.enrolment_create(
+        training_class=training_class, worker=changan_worker, enrolled_on=TODAY, actor="t"
+    )
+    services.voucher_redeem(
+        code=voucher.code, provider=institution, idempotency_key="k", enrolment=e, actor="t", today=TODAY
+    )
+    services.enrolment_complete(
+        enrolment=e, completed_on=TODAY, passed=True, assessment_score=None, certified_level=None, actor="t"
+    )
+    settlement = services.settlement_run(provider=institution, period=H1)
+    with translation.override("en"):  # approved from a page in English: the stored reason stays Chinese
+        services.settlement_approve(settlement=settlement, actor=finance_bureau)
+    outcome = settlement_claims(settlement.pk).get().outcome
+    assert outcome["reasons"] == [f"{H1} 结算单 1 笔合计"]
+    with translation.override("en"):
+        assert reason_texts(outcome) == [f"Total of 1 lines of the {H1} statement"]

@@ -31,6 +31,7 @@ from skillcity.grants.services.common import (
     _require_reviewer,
 )
 from skillcity.notifications.services import application_notify
+from skillcity.policy.display import reason_texts
 
 
 def _merge_facts(
@@ -151,7 +152,8 @@ def application_submit(*, application: Application, actor: Any) -> Application:
     if not app.outcome.get("eligible"):
         raise DomainError(
             "not_eligible",
-            _("测算结果为不符合条件，不能提交：%(r)s") % {"r": "；".join(app.outcome.get("reasons") or [])},
+            # The reasons in the applicant's language (policy.display), joined as that language joins them.
+            _("测算结果为不符合条件，不能提交：%(r)s") % {"r": _("；").join(reason_texts(app.outcome))},
         )
     stage = flows.stages_for(app.rule_id)[0]
     app.state, app.stage_index = S.IN_REVIEW, 0

@@ -16,12 +16,16 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.core.audit import audit_record
 from skillcity.core.periods import HalfYear
 from skillcity.grants.models import Application, FundEntry, Payment
 from skillcity.grants.services.common import S, _event, _require_bureau
 from skillcity.grants.services.payments import FundMissing, _book, fund_for, payment_make
+from skillcity.policy.display import message, message_text
+
+SETTLED_LINES = N_("%(p)s 结算单 %(n)s 笔合计")
 
 SOURCE = "培训补贴结算单"
 
@@ -82,7 +86,10 @@ def settlement_claims_approve(*, settlement: Any, actor: Any) -> list[Applicatio
                 "basis": "fixed",
                 "amount": str(total),
                 "payee": "unit",
-                "reasons": [_("%(p)s 结算单 %(n)s 笔合计") % {"p": period, "n": row["n"]}],
+                # Chinese in the outcome whatever the request's language, with its message for pages
+                # in the reader's language (docs/policy-engine.md, reason_messages).
+                "reasons": [message_text(SETTLED_LINES, {"p": str(period), "n": row["n"]}, translate=False)],
+                "reason_messages": [message(SETTLED_LINES, p=str(period), n=row["n"])],
                 "sources": sources,
                 "trace": [],
                 "assumptions": [],

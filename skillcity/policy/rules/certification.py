@@ -5,7 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
 from skillcity.core.money import round_fen
+from skillcity.policy.display import message, message_text
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICES, INT, MONEY, Fact
 
@@ -71,10 +74,21 @@ def crt_ent(c: Case) -> Outcome:
 
     received = set(c["one_time_received"] or ())
 
-    def component(cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: str) -> None:
+    def component(
+        cid: str, title: str, ok: bool, basis: str, low: Decimal, high: Decimal, why: dict[str, Any]
+    ) -> None:
+        # `why` is a message (display.message); the entry keeps its Chinese as "reason" and the message
+        # as "reason_message", and the reasons list it inside their own message.
         if ok and component_code(cid) in received:
-            ok, why = False, f"{why}，但此前已获得（一次性奖补，每家企业一次）"
-        entry = {"id": cid, "title": title, "eligible": ok, "basis": basis if ok else "none", "reason": why}
+            ok, why = False, message(N_("%(why)s，但此前已获得（一次性奖补，每家企业一次）"), why=why)
+        entry = {
+            "id": cid,
+            "title": title,
+            "eligible": ok,
+            "basis": basis if ok else "none",
+            "reason": message_text(why["msgid"], why["params"], translate=False, context=why.get("context")),
+            "reason_message": why,
+        }
         if ok and basis == "fixed":
             entry.update(amount=round_fen(low), min=None, max=None)
         elif ok:
@@ -84,7 +98,7 @@ def crt_ent(c: Case) -> Outcome:
         components.append(entry)
 
     filing = c.value("CRT-ENT.filing")
-    c.step("备案并开展认定：一次性补贴", parameter="CRT-ENT.filing", result=c["filed_and_certifying"])
+    c.step(N_("备案并开展认定：一次性补贴"), parameter="CRT-ENT.filing", result=c["filed_and_certifying"])
     component(
         "CRT-ENT-FILING",
         "备案并开展认定",
@@ -92,12 +106,12 @@ def crt_ent(c: Case) -> Outcome:
         "fixed",
         filing,
         filing,
-        "已备案并开展认定" if c["filed_and_certifying"] else "未备案或未开展认定",
+        message(N_("已备案并开展认定") if c["filed_and_certifying"] else N_("未备案或未开展认定")),
     )
 
     qlow, qhigh = c.value("CRT-ENT.qbank_min"), c.value("CRT-ENT.qbank_max")
-    c.step("题（卷）库通过备案：区间下限", parameter="CRT-ENT.qbank_min", result=c["qbank_filed"])
-    c.step("题（卷）库通过备案：区间上限", parameter="CRT-ENT.qbank_max", result=c["qbank_filed"])
+    c.step(N_("题（卷）库通过备案：区间下限"), parameter="CRT-ENT.qbank_min", result=c["qbank_filed"])
+    c.step(N_("题（卷）库通过备案：区间上限"), parameter="CRT-ENT.qbank_max", result=c["qbank_filed"])
     component(
         "CRT-ENT-QBANK",
         "开发题（卷）库并通过备案",
@@ -105,12 +119,19 @@ def crt_ent(c: Case) -> Outcome:
         "range",
         qlow,
         qhigh,
-        "题（卷）库已通过备案" if c["qbank_filed"] else "题（卷）库未备案",
+        # The form label "题（卷）库已通过备案" reads as a heading in English; here it is a clause.
+        message(N_("题（卷）库已通过备案"), context="policy reason")
+        if c["qbank_filed"]
+        else message(N_("题（卷）库未备案")),
     )
 
     slow, shigh = c.value("CRT-ENT.shortage_min"), c.value("CRT-ENT.shortage_max")
-    c.step("紧缺急需工种认定：区间下限", parameter="CRT-ENT.shortage_min", result=c["shortage_certification"])
-    c.step("紧缺急需工种认定：区间上限", parameter="CRT-ENT.shortage_max", result=c["shortage_certification"])
+    c.step(
+        N_("紧缺急需工种认定：区间下限"), parameter="CRT-ENT.shortage_min", result=c["shortage_certification"]
+    )
+    c.step(
+        N_("紧缺急需工种认定：区间上限"), parameter="CRT-ENT.shortage_max", result=c["shortage_certification"]
+    )
     component(
         "CRT-ENT-SHORTAGE",
         "开展紧缺急需职业（工种）等级认定",
@@ -118,7 +139,9 @@ def crt_ent(c: Case) -> Outcome:
         "range",
         slow,
         shigh,
-        "开展了紧缺急需工种认定" if c["shortage_certification"] else "未开展紧缺急需工种认定",
+        message(
+            N_("开展了紧缺急需工种认定") if c["shortage_certification"] else N_("未开展紧缺急需工种认定")
+        ),
     )
 
     need_total = c.value("CRT-ENT.volume_certificates")
@@ -127,16 +150,20 @@ def crt_ent(c: Case) -> Outcome:
     total, high = c["year_new_certificates"], c["year_new_certificates_level2_or_higher"]
     volume_ok = total >= need_total and high >= need_high
     c.step(
-        f"年度新增持证 {total} 人次 ≥ {need_total}",
+        N_("年度新增持证 %(total)s 人次 ≥ %(need)s"),
         parameter="CRT-ENT.volume_certificates",
         result=total >= need_total,
+        total=total,
+        need=need_total,
     )
     c.step(
-        f"技师及以上 {high} 人次 ≥ {need_high}",
+        N_("技师及以上 %(high)s 人次 ≥ %(need)s"),
         parameter="CRT-ENT.volume_level2_certificates",
         result=high >= need_high,
+        high=high,
+        need=need_high,
     )
-    c.step("年度持证达标奖励", parameter="CRT-ENT.volume", result=volume if volume_ok else ZERO)
+    c.step(N_("年度持证达标奖励"), parameter="CRT-ENT.volume", result=volume if volume_ok else ZERO)
     component(
         "CRT-ENT-VOLUME",
         "自然年度新增持证达标",
@@ -144,12 +171,18 @@ def crt_ent(c: Case) -> Outcome:
         "fixed",
         volume,
         volume,
-        f"年度新增 {total} 人次（须≥{need_total}），技师及以上 {high} 人次（须≥{need_high}）",
+        message(
+            N_("年度新增 %(total)s 人次（须≥%(need_total)s），技师及以上 %(high)s 人次（须≥%(need_high)s）"),
+            total=total,
+            need_total=need_total,
+            high=high,
+            need_high=need_high,
+        ),
     )
 
     social = c.value("CRT-ENT.social_org")
     c.step(
-        "省备案社会培训评价组织：一次性奖励",
+        N_("省备案社会培训评价组织：一次性奖励"),
         parameter="CRT-ENT.social_org",
         result=c["provincial_social_org"],
     )
@@ -160,15 +193,19 @@ def crt_ent(c: Case) -> Outcome:
         "fixed",
         social,
         social,
-        "已通过省厅备案" if c["provincial_social_org"] else "未通过省厅备案",
+        message(N_("已通过省厅备案") if c["provincial_social_org"] else N_("未通过省厅备案")),
     )
 
     c.extra["components"] = components
     granted = [x for x in components if x["eligible"]]
     for x in components:
-        c.reason(("✔ " if x["eligible"] else "✘ ") + f"{x['title']}：{x['reason']}。")
+        c.reason(
+            N_("✔ %(title_label)s：%(why)s。") if x["eligible"] else N_("✘ %(title_label)s：%(why)s。"),
+            title_label=x["title"],
+            why=x["reason_message"],
+        )
     if not granted:
-        c.reason("没有符合条件的奖补项目。")
+        c.reason(N_("没有符合条件的奖补项目。"))
         return c.no_money(False)
     low = sum((x["amount"] if x["basis"] == "fixed" else x["min"] for x in granted), ZERO)
     high_sum = sum((x["amount"] if x["basis"] == "fixed" else x["max"] for x in granted), ZERO)
@@ -176,31 +213,47 @@ def crt_ent(c: Case) -> Outcome:
     if c.has("CRT-ENT.total_cap"):
         cap = c.value("CRT-ENT.total_cap")
         remaining = max(cap - c["already_received"], ZERO)
+        received_yuan = yuan(c["already_received"])
         c.step(
-            f"合计上限 − 已获得 {yuan(c['already_received'])} 元",
+            N_("合计上限 − 已获得 %(received)s 元"),
             parameter="CRT-ENT.total_cap",
             result=remaining,
+            received=received_yuan,
         )
         if remaining == 0:
             c.reason(
-                f"已获得 {yuan(c['already_received'])} 元，达到每家企业合计最高 {yuan(cap)} 元，不再给予。"
+                N_("已获得 %(received)s 元，达到每家企业合计最高 %(cap)s 元，不再给予。"),
+                received=received_yuan,
+                cap=yuan(cap),
             )
             return c.no_money(False)
         if high_sum > remaining:
             # The cap trims the total: the basis says so (cap), with the bounds left.
             c.reason(
-                f"各项合计 {yuan(high_sum)} 元超过剩余额度 {yuan(remaining)} 元（合计最高 {yuan(cap)} 元，"
-                f"已获得 {yuan(c['already_received'])} 元），按剩余额度封顶。"
+                N_(
+                    "各项合计 %(total)s 元超过剩余额度 %(remaining)s 元（合计最高 %(cap)s 元，"
+                    "已获得 %(received)s 元），按剩余额度封顶。"
+                ),
+                total=yuan(high_sum),
+                remaining=yuan(remaining),
+                cap=yuan(cap),
+                received=received_yuan,
             )
             low = min(low, remaining)
             if has_range:
-                c.reason(f"本次奖补在 {yuan(low)}–{yuan(remaining)} 元之间，由审核人按区间项目核定。")
+                c.reason(
+                    N_("本次奖补在 %(low)s–%(high)s 元之间，由审核人按区间项目核定。"),
+                    low=yuan(low),
+                    high=yuan(remaining),
+                )
                 return c.cap(None, remaining, low=low)
-            c.reason(f"本次奖补 {yuan(remaining)} 元（封顶）。")
+            c.reason(N_("本次奖补 %(amount)s 元（封顶）。"), amount=yuan(remaining))
             return c.cap(remaining, remaining, low=remaining)
     if not has_range:
-        c.reason(f"本次奖补合计 {yuan(high_sum)} 元。")
+        c.reason(N_("本次奖补合计 %(amount)s 元。"), amount=yuan(high_sum))
         # Every component fixed: min and max are the amount, so the bounds are always given.
         return c.fixed(high_sum, bounds=True)
-    c.reason(f"本次奖补在 {yuan(low)}–{yuan(high_sum)} 元之间，由审核人按区间项目核定。")
+    c.reason(
+        N_("本次奖补在 %(low)s–%(high)s 元之间，由审核人按区间项目核定。"), low=yuan(low), high=yuan(high_sum)
+    )
     return c.range(low, high_sum)

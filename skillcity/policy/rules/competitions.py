@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop as N_
+
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import CHOICE, INT, MONEY, Fact
 
@@ -43,14 +45,23 @@ def cmp_host(c: Case) -> Outcome:
     if level in HOST_FLOORS:
         name = f"CMP-HOST.{level}"
         floor = c.value(name)
-        c.step(f"{LEVEL_NAMES[level]}竞赛每个项目补助下限", parameter=name, result=floor)
-        c.reason(f"承办{LEVEL_NAMES[level]}竞赛，每个项目补助不低于 {yuan(floor)} 元。")
+        c.step(
+            N_("%(level_label)s竞赛每个项目补助下限"),
+            parameter=name,
+            result=floor,
+            level_label=LEVEL_NAMES[level],
+        )
+        c.reason(
+            N_("承办%(level_label)s竞赛，每个项目补助不低于 %(floor)s 元。"),
+            level_label=LEVEL_NAMES[level],
+            floor=yuan(floor),
+        )
         return c.floor(floor)
     if level in ("national_class1", "national_class2"):
-        c.step("国家级竞赛一事一议", parameter="CMP-HOST.national_case_by_case", result="case_by_case")
-        c.reason("承办国家级竞赛，由市人社局以“一事一议”方式向市政府申请资金支持，金额逐案决定。")
+        c.step(N_("国家级竞赛一事一议"), parameter="CMP-HOST.national_case_by_case", result="case_by_case")
+        c.reason(N_("承办国家级竞赛，由市人社局以“一事一议”方式向市政府申请资金支持，金额逐案决定。"))
         return c.case_by_case()
-    return c.not_eligible(f"文件未规定承办{LEVEL_NAMES[level]}的补助。")
+    return c.not_eligible(N_("文件未规定承办%(level_label)s的补助。"), level_label=LEVEL_NAMES[level])
 
 
 @rule(
@@ -64,12 +75,17 @@ def cmp_host(c: Case) -> Outcome:
 def cmp_prize_city(c: Case) -> Outcome:
     if c["competition_level"] != "city_class1":
         return c.not_eligible(
-            f"该奖金标准只适用于市级一类竞赛，不适用于{LEVEL_NAMES[c['competition_level']]}。"
+            N_("该奖金标准只适用于市级一类竞赛，不适用于%(level_label)s。"),
+            level_label=LEVEL_NAMES[c["competition_level"]],
         )
     name = f"CMP-PRIZE-CITY.{c['award']}"
     floor = c.value(name)
-    c.step("按奖项取奖金下限", parameter=name, result=floor)
-    c.reason(f"市级一类竞赛{dict(AWARDS)[c['award']]}，奖金不低于 {yuan(floor)} 元。")
+    c.step(N_("按奖项取奖金下限"), parameter=name, result=floor)
+    c.reason(
+        N_("市级一类竞赛%(award_label)s，奖金不低于 %(floor)s 元。"),
+        award_label=dict(AWARDS)[c["award"]],
+        floor=yuan(floor),
+    )
     return c.floor(floor)
 
 
@@ -84,17 +100,26 @@ def cmp_prize_city(c: Case) -> Outcome:
 def cmp_team(c: Case) -> Outcome:
     level = c["competition_level"]
     if level not in PROVINCIAL_OR_HIGHER:
-        return c.not_eligible(f"组队参赛补贴只适用于省级以上竞赛，不适用于{LEVEL_NAMES[level]}。")
+        return c.not_eligible(
+            N_("组队参赛补贴只适用于省级以上竞赛，不适用于%(level_label)s。"), level_label=LEVEL_NAMES[level]
+        )
     if c.has("CMP-TEAM.cap"):
         cap = c.value("CMP-TEAM.cap")
-        c.step("选手选拔、训练和参赛补贴上限", parameter="CMP-TEAM.cap", result=cap)
-        c.reason(f"组队参加{LEVEL_NAMES[level]}竞赛，补贴最高 {yuan(cap)} 元，按实际核定。")
+        c.step(N_("选手选拔、训练和参赛补贴上限"), parameter="CMP-TEAM.cap", result=cap)
+        c.reason(
+            N_("组队参加%(level_label)s竞赛，补贴最高 %(cap)s 元，按实际核定。"),
+            level_label=LEVEL_NAMES[level],
+            cap=yuan(cap),
+        )
         return c.cap(None, cap)
     low, high = c.value("CMP-TEAM.min"), c.value("CMP-TEAM.max")
-    c.step("每个参赛项目补贴下限", parameter="CMP-TEAM.min", result=low)
-    c.step("每个参赛项目补贴上限", parameter="CMP-TEAM.max", result=high)
+    c.step(N_("每个参赛项目补贴下限"), parameter="CMP-TEAM.min", result=low)
+    c.step(N_("每个参赛项目补贴上限"), parameter="CMP-TEAM.max", result=high)
     c.reason(
-        f"组队参加{LEVEL_NAMES[level]}竞赛，每个参赛项目补贴 {yuan(low)}–{yuan(high)} 元，由审核人在区间内核定。"
+        N_("组队参加%(level_label)s竞赛，每个参赛项目补贴 %(low)s–%(high)s 元，由审核人在区间内核定。"),
+        level_label=LEVEL_NAMES[level],
+        low=yuan(low),
+        high=yuan(high),
     )
     return c.range(low, high)
 
@@ -111,22 +136,30 @@ def cmp_team(c: Case) -> Outcome:
 def cmp_camp(c: Case) -> Outcome:
     level = c["competition_level"]
     if level not in PROVINCIAL_OR_HIGHER:
-        return c.not_eligible(f"集训补贴只适用于省级以上竞赛，不适用于{LEVEL_NAMES[level]}。")
+        return c.not_eligible(
+            N_("集训补贴只适用于省级以上竞赛，不适用于%(level_label)s。"), level_label=LEVEL_NAMES[level]
+        )
     low, high = c.value("CMP-CAMP.min"), c.value("CMP-CAMP.max")
-    c.step("每个项目集训补贴下限", parameter="CMP-CAMP.min", result=low)
-    c.step("每个项目集训补贴上限", parameter="CMP-CAMP.max", result=high)
-    c.reason(f"承担{LEVEL_NAMES[level]}竞赛集训，每个项目补贴 {yuan(low)}–{yuan(high)} 元。")
+    c.step(N_("每个项目集训补贴下限"), parameter="CMP-CAMP.min", result=low)
+    c.step(N_("每个项目集训补贴上限"), parameter="CMP-CAMP.max", result=high)
+    c.reason(
+        N_("承担%(level_label)s竞赛集训，每个项目补贴 %(low)s–%(high)s 元。"),
+        level_label=LEVEL_NAMES[level],
+        low=yuan(low),
+        high=yuan(high),
+    )
     if c.has("CMP-CAMP.trainee_monthly_allowance"):
         # Paid to each Dongguan trainee, monthly: shown beside the unit's range, not part of it.
         monthly = c.value("CMP-CAMP.trainee_monthly_allowance")
         c.step(
-            "参加集训的东莞市选手按月发放集训补贴",
+            N_("参加集训的东莞市选手按月发放集训补贴"),
             parameter="CMP-CAMP.trainee_monthly_allowance",
             result=monthly,
         )
         c.extra["trainee_monthly_allowance"] = yuan(monthly)
         c.reason(
-            f"参加集训的东莞市选手另按月发放集训补贴，每人每月 {yuan(monthly)} 元（文件未定金额，演示值）。"
+            N_("参加集训的东莞市选手另按月发放集训补贴，每人每月 %(monthly)s 元（文件未定金额，演示值）。"),
+            monthly=yuan(monthly),
         )
     return c.range(low, high)
 
@@ -151,9 +184,13 @@ def cmp_match(c: Case) -> Outcome:
     if prize > 0:
         ratio = c.value("CMP-MATCH.ratio")
         amount = prize * ratio
-        c.step("竞赛奖金 × 配套比例", parameter="CMP-MATCH.ratio", result=amount)
+        c.step(N_("竞赛奖金 × 配套比例"), parameter="CMP-MATCH.ratio", result=amount)
         c.reason(
-            f"{LEVEL_NAMES[level]}竞赛获奖，竞赛奖金 {yuan(prize)} 元，按 1:{ratio} 配套 {yuan(amount)} 元。"
+            N_("%(level_label)s竞赛获奖，竞赛奖金 %(prize)s 元，按 1:%(ratio)s 配套 %(amount)s 元。"),
+            level_label=LEVEL_NAMES[level],
+            prize=yuan(prize),
+            ratio=str(ratio),
+            amount=yuan(amount),
         )
         basis = "matched"
     else:
@@ -161,25 +198,34 @@ def cmp_match(c: Case) -> Outcome:
             "CMP-MATCH.no_prize_national" if level.startswith("national") else "CMP-MATCH.no_prize_provincial"
         )
         amount = c.value(name)
-        c.step("没有竞赛奖金：按赛事级别奖励", parameter=name, result=amount)
-        c.reason(f"{LEVEL_NAMES[level]}竞赛获奖且没有竞赛奖金，按赛事级别奖励 {yuan(amount)} 元。")
+        c.step(N_("没有竞赛奖金：按赛事级别奖励"), parameter=name, result=amount)
+        c.reason(
+            N_("%(level_label)s竞赛获奖且没有竞赛奖金，按赛事级别奖励 %(amount)s 元。"),
+            level_label=LEVEL_NAMES[level],
+            amount=yuan(amount),
+        )
         basis = "fixed"
     cap = c.value("CMP-MATCH.cap") if c.has("CMP-MATCH.cap") else None
     if cap is not None:
         if amount > cap:
             amount = cap
-            c.reason(f"超过获奖选手及其教练团队奖金奖励上限，按 {yuan(cap)} 元。")
-        c.step("奖金奖励上限", parameter="CMP-MATCH.cap", result=amount)
+            c.reason(N_("超过获奖选手及其教练团队奖金奖励上限，按 %(cap)s 元。"), cap=yuan(cap))
+        c.step(N_("奖金奖励上限"), parameter="CMP-MATCH.cap", result=amount)
     if c.has("CMP-MATCH.coach_share"):
         # Coaches and base staff: a share of their player's award (the share is a demo value); from 2023
         # the player and the coaching team together stay within D003's cap.
         share = c.value("CMP-MATCH.coach_share")
         coaches = amount * share if cap is None else min(amount * share, cap - amount)
-        c.step("教练及训练基地工作人员：选手奖金 × 比例", parameter="CMP-MATCH.coach_share", result=coaches)
+        c.step(
+            N_("教练及训练基地工作人员：选手奖金 × 比例"), parameter="CMP-MATCH.coach_share", result=coaches
+        )
         c.extra["coach_share"] = {"ratio": str(share), "amount": yuan(coaches)}
         c.reason(
-            f"教练及训练基地工作人员另按选手奖金的 {share * 100:.0f}% 奖励，共 {yuan(coaches)} 元"
-            "（文件未定比例，演示值）。"
+            N_(
+                "教练及训练基地工作人员另按选手奖金的 %(percent)s%% 奖励，共 %(amount)s 元（文件未定比例，演示值）。"
+            ),
+            percent=f"{share * 100:.0f}",
+            amount=yuan(coaches),
         )
     return c.matched(amount) if basis == "matched" else c.fixed(amount)
 
@@ -205,15 +251,23 @@ def cmp_worldskills(c: Case) -> Outcome:
     if prize > 0:
         ratio = c.value("CMP-WORLDSKILLS.ratio")
         amount = prize * ratio
-        c.step("竞赛奖金 × 配套比例", parameter="CMP-WORLDSKILLS.ratio", result=amount)
+        c.step(N_("竞赛奖金 × 配套比例"), parameter="CMP-WORLDSKILLS.ratio", result=amount)
         c.reason(
-            f"世赛{dict(MEDALS)[medal]}，竞赛奖金 {yuan(prize)} 元，按 1:{ratio} 配套 {yuan(amount)} 元。"
+            N_("世赛%(medal_label)s，竞赛奖金 %(prize)s 元，按 1:%(ratio)s 配套 %(amount)s 元。"),
+            medal_label=dict(MEDALS)[medal],
+            prize=yuan(prize),
+            ratio=str(ratio),
+            amount=yuan(amount),
         )
         return c.matched(amount)
     name = f"CMP-WORLDSKILLS.{medal}"
     amount = c.value(name)
-    c.step("没有竞赛奖金：按奖牌奖励", parameter=name, result=amount)
-    c.reason(f"世赛{dict(MEDALS)[medal]}，没有竞赛奖金，奖励 {yuan(amount)} 元。")
+    c.step(N_("没有竞赛奖金：按奖牌奖励"), parameter=name, result=amount)
+    c.reason(
+        N_("世赛%(medal_label)s，没有竞赛奖金，奖励 %(amount)s 元。"),
+        medal_label=dict(MEDALS)[medal],
+        amount=yuan(amount),
+    )
     return c.fixed(amount)
 
 
@@ -228,11 +282,16 @@ def cmp_worldskills(c: Case) -> Outcome:
 def cmp_worldskills_coach(c: Case) -> Outcome:
     total = c["players_awards_total"]
     if total <= 0:
-        return c.not_eligible("所带选手没有获得世赛奖励，教练奖励为0。")
+        return c.not_eligible(N_("所带选手没有获得世赛奖励，教练奖励为0。"))
     ratio = c.value("CMP-WORLDSKILLS-COACH.ratio")
     amount = total * ratio
-    c.step("选手奖金总额 × 比例", parameter="CMP-WORLDSKILLS-COACH.ratio", result=amount)
-    c.reason(f"所带选手奖金总额 {yuan(total)} 元 × {ratio} = {yuan(amount)} 元。")
+    c.step(N_("选手奖金总额 × 比例"), parameter="CMP-WORLDSKILLS-COACH.ratio", result=amount)
+    c.reason(
+        N_("所带选手奖金总额 %(total)s 元 × %(ratio)s = %(amount)s 元。"),
+        total=yuan(total),
+        ratio=str(ratio),
+        amount=yuan(amount),
+    )
     return c.matched(amount)
 
 
@@ -250,9 +309,11 @@ WS_BASE_LEVELS = (("national", "国家级"), ("provincial", "省级"), ("city", 
 def cmp_ws_base(c: Case) -> Outcome:
     name = f"CMP-WS-BASE.{c['selection_level']}"
     amount = c.value(name)
-    c.step("按选拔集训级别取定额", parameter=name, result=amount)
+    c.step(N_("按选拔集训级别取定额"), parameter=name, result=amount)
     c.reason(
-        f"完成世赛{dict(WS_BASE_LEVELS)[c['selection_level']]}选拔集训任务，每个项目补贴 {yuan(amount)} 元。"
+        N_("完成世赛%(level_label)s选拔集训任务，每个项目补贴 %(amount)s 元。"),
+        level_label=dict(WS_BASE_LEVELS)[c["selection_level"]],
+        amount=yuan(amount),
     )
     return c.fixed(amount)
 
@@ -276,13 +337,20 @@ def cmp_ws_base(c: Case) -> Outcome:
 def cmp_title(c: Case) -> Outcome:
     places = c.value("CMP-TITLE.per_contest")
     qualifies = c["rank"] <= places
-    c.step(f"名次在前 {places} 名内", parameter="CMP-TITLE.per_contest", result=qualifies)
+    c.step(N_("名次在前 %(places)s 名内"), parameter="CMP-TITLE.per_contest", result=qualifies, places=places)
     if not qualifies:
         c.reason(
-            f"第 {c['rank']} 名，不在授予称号的前 {places} 名内；竞赛成绩合格的仍可按规定颁发或晋升相应职业技能等级。"
+            N_(
+                "第 %(rank)s 名，不在授予称号的前 %(places)s 名内；竞赛成绩合格的仍可按规定颁发或晋升相应职业技能等级。"
+            ),
+            rank=c["rank"],
+            places=places,
         )
         return c.no_money(False)
     c.extra["title"] = "dongguan_technical_expert"
-    c.reason(f"市级竞赛第 {c['rank']} 名，可按规定授予“东莞市技术能手”称号，并可颁发或晋升相应职业技能等级。")
-    c.reason("称号可用于申请人才入户、申购“三限房”、申领东莞优才卡等（D002第11条）。")
+    c.reason(
+        N_("市级竞赛第 %(rank)s 名，可按规定授予“东莞市技术能手”称号，并可颁发或晋升相应职业技能等级。"),
+        rank=c["rank"],
+    )
+    c.reason(N_("称号可用于申请人才入户、申购“三限房”、申领东莞优才卡等（D002第11条）。"))
     return c.no_money(True)

@@ -6,6 +6,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
+from skillcity.policy.display import message
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, DATE, INT, MONEY, Fact
 
@@ -44,15 +47,20 @@ def demo_major_check(facts: dict[str, Any]) -> dict[str, str]:
 def edu_demo_major(c: Case) -> Outcome:
     per = c.value("EDU-DEMO-MAJOR.per_student")
     if not c["school_is_private"]:
-        return c.not_eligible("示范性专业建设经费只面向民办技工院校。")
+        return c.not_eligible(N_("示范性专业建设经费只面向民办技工院校。"))
     if not c["major_is_demonstration"]:
-        return c.not_eligible("该专业未入选示范性专业。")
+        return c.not_eligible(N_("该专业未入选示范性专业。"))
     enrolled = c["students_year1"] + c["students_year2"] + c["students_year3"]
     counted = enrolled - c["excluded_hs_advanced"]
     amount = per * Decimal(counted)
-    c.step("计入人数 = 一、二、三年级学生数 − 招收高中毕业生的高级工班及以上学生数", result=counted)
-    c.step("计入人数 × 每人标准", parameter="EDU-DEMO-MAJOR.per_student", result=amount)
-    c.reason(f"计入学生 {counted} 人 × {yuan(per)} 元 = {yuan(amount)} 元（每年）。")
+    c.step(N_("计入人数 = 一、二、三年级学生数 − 招收高中毕业生的高级工班及以上学生数"), result=counted)
+    c.step(N_("计入人数 × 每人标准"), parameter="EDU-DEMO-MAJOR.per_student", result=amount)
+    c.reason(
+        N_("计入学生 %(counted)s 人 × %(per)s 元 = %(amount)s 元（每年）。"),
+        counted=counted,
+        per=yuan(per),
+        amount=yuan(amount),
+    )
     return c.fixed(amount)
 
 
@@ -71,28 +79,49 @@ def edu_intl_class(c: Case) -> Outcome:
     per = c.value("EDU-INTL-CLASS.per_student")
     students = c["international_class_students"]
     if students == 0:
-        return c.not_eligible("当年国际课程班在校生人数为0。")
+        return c.not_eligible(N_("当年国际课程班在校生人数为0。"))
     ceiling = per * Decimal(students)
-    c.step("在校生人数 × 每人每学年标准", parameter="EDU-INTL-CLASS.per_student", result=ceiling)
+    c.step(N_("在校生人数 × 每人每学年标准"), parameter="EDU-INTL-CLASS.per_student", result=ceiling)
     on_cost = c.value("EDU-INTL-CLASS.cap_on_actual_cost")
     if on_cost and c["actual_cost"] is not None:
         amount = min(c["actual_cost"], ceiling)
-        c.step("实际所需费用与上限取低", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=amount)
+        c.step(N_("实际所需费用与上限取低"), parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=amount)
         c.reason(
-            f"按实际所需费用 {yuan(c['actual_cost'])} 元申请，上限 {students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元，补贴 {yuan(amount)} 元。"
+            N_(
+                "按实际所需费用 %(cost)s 元申请，上限 %(students)s 人 × %(per)s 元 = %(ceiling)s 元，补贴 %(amount)s 元。"
+            ),
+            cost=yuan(c["actual_cost"]),
+            students=students,
+            per=yuan(per),
+            ceiling=yuan(ceiling),
+            amount=yuan(amount),
         )
         return c.cap(amount, ceiling)
     if on_cost:
         # Catalog §2: without an actual cost the amount is students × 5000 (the cap itself).
-        c.step("未填实际费用：按人数 × 标准", parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=ceiling)
+        c.step(
+            N_("未填实际费用：按人数 × 标准"), parameter="EDU-INTL-CLASS.cap_on_actual_cost", result=ceiling
+        )
         c.reason(
-            f"未提供实际所需费用；按 {students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元（上限），核定时按实际费用取低。"
+            N_(
+                "未提供实际所需费用；按 %(students)s 人 × %(per)s 元 = %(ceiling)s 元（上限），核定时按实际费用取低。"
+            ),
+            students=students,
+            per=yuan(per),
+            ceiling=yuan(ceiling),
         )
         return c.cap(ceiling, ceiling)
-    c.step("按人数定额（D002 标准，当时无实际费用上限规定）", parameter="EDU-INTL-CLASS.cap_on_actual_cost")
+    c.step(
+        N_("按人数定额（D002 标准，当时无实际费用上限规定）"), parameter="EDU-INTL-CLASS.cap_on_actual_cost"
+    )
     if c["actual_cost"] is not None:
-        c.reason("该日期适用 D002 按人数定额的规定，实际费用不影响金额。")
-    c.reason(f"{students} 人 × {yuan(per)} 元 = {yuan(ceiling)} 元。")
+        c.reason(N_("该日期适用 D002 按人数定额的规定，实际费用不影响金额。"))
+    c.reason(
+        N_("%(students)s 人 × %(per)s 元 = %(ceiling)s 元。"),
+        students=students,
+        per=yuan(per),
+        ceiling=yuan(ceiling),
+    )
     return c.fixed(ceiling)
 
 
@@ -107,9 +136,9 @@ def edu_intl_class(c: Case) -> Outcome:
 def edu_intl_cert(c: Case) -> Outcome:
     amount = c.value("EDU-INTL-CERT.per_student")
     if not c["obtained_international_certificate"]:
-        return c.not_eligible("尚未考取国际职业技能证书。")
-    c.step("每人考证补贴", parameter="EDU-INTL-CERT.per_student", result=amount)
-    c.reason(f"考取国际职业技能证书，补贴学生 {yuan(amount)} 元。")
+        return c.not_eligible(N_("尚未考取国际职业技能证书。"))
+    c.step(N_("每人考证补贴"), parameter="EDU-INTL-CERT.per_student", result=amount)
+    c.reason(N_("考取国际职业技能证书，补贴学生 %(amount)s 元。"), amount=yuan(amount))
     return c.fixed(amount)
 
 
@@ -135,16 +164,20 @@ INDUSTRY_FIT = (
 def edu_major_build(c: Case) -> Outcome:
     fit = c["industry_fit"]
     if fit == "none":
-        return c.not_eligible("专业不符合市战略性新兴产业或“五支四特”产业需求。")
+        return c.not_eligible(N_("专业不符合市战略性新兴产业或“五支四特”产业需求。"))
     name = f"EDU-MAJOR-BUILD.{fit}"
     cap = c.value(name)
     if c["already_funded"]:
-        c.step("一次性支持：该专业已获得过", parameter=name, result=False)
-        return c.not_eligible("该专业已获得过专业建设经费，属一次性支持，不再给予。")
+        c.step(N_("一次性支持：该专业已获得过"), parameter=name, result=False)
+        return c.not_eligible(N_("该专业已获得过专业建设经费，属一次性支持，不再给予。"))
     amount = min(c["requested"], cap)
-    c.step("申请金额与上限取低", parameter=name, result=amount)
+    c.step(N_("申请金额与上限取低"), parameter=name, result=amount)
     c.reason(
-        f"{dict(INDUSTRY_FIT)[fit]}，一次性最高 {yuan(cap)} 元；申请 {yuan(c['requested'])} 元，可给予 {yuan(amount)} 元。"
+        N_("%(fit_label)s，一次性最高 %(cap)s 元；申请 %(requested)s 元，可给予 %(amount)s 元。"),
+        fit_label=dict(INDUSTRY_FIT)[fit],
+        cap=yuan(cap),
+        requested=yuan(c["requested"]),
+        amount=yuan(amount),
     )
     return c.cap(amount, cap)
 
@@ -172,35 +205,50 @@ def edu_grad_retention(c: Case) -> Outcome:
     amount = c.value("EDU-GRAD-RETENTION.per_graduate")
     years = c.value("EDU-GRAD-RETENTION.window_years")
     months = c.value("EDU-GRAD-RETENTION.min_insured_months")
-    failures = []
+    failures: list[dict[str, Any]] = []  # messages, listed in one reason
     if not c["school_is_private"]:
-        failures.append("该奖励只面向民办职业院校")
+        failures.append(message(N_("该奖励只面向民办职业院校")))
     if not c["major_fits_industry"]:
-        failures.append("专业不符合市战略性新兴产业或“五支四特”产业需求")
+        failures.append(message(N_("专业不符合市战略性新兴产业或“五支四特”产业需求")))
     deadline = add_years(c["graduation_date"], years)
     c.step(
-        f"就业开始日不晚于 {deadline.isoformat()}",
+        N_("就业开始日不晚于 %(deadline)s"),
         parameter="EDU-GRAD-RETENTION.window_years",
         result=c["employment_start"] <= deadline,
+        deadline=deadline.isoformat(),
     )
     if c["employment_start"] > deadline:
         failures.append(
-            f"就业开始日 {c['employment_start'].isoformat()} 超过毕业后{years}年（{deadline.isoformat()}）"
+            message(
+                N_("就业开始日 %(start)s 超过毕业后%(years)s年（%(deadline)s）"),
+                start=c["employment_start"].isoformat(),
+                years=years,
+                deadline=deadline.isoformat(),
+            )
         )
     if not c["employer_in_dongguan"]:
-        failures.append("用人单位不在东莞")
+        failures.append(message(N_("用人单位不在东莞")))
     insured = c["same_employer_continuous_insured_months"]
     c.step(
-        "同一企业连续参保月数达到要求",
+        N_("同一企业连续参保月数达到要求"),
         parameter="EDU-GRAD-RETENTION.min_insured_months",
         result=insured >= months,
     )
     if insured < months:
-        failures.append(f"同一企业连续参保 {insured} 个月，未满 {months} 个月")
+        failures.append(
+            message(
+                N_("同一企业连续参保 %(insured)s 个月，未满 %(months)s 个月"), insured=insured, months=months
+            )
+        )
     if failures:
-        return c.not_eligible("不符合条件：" + "；".join(failures) + "。")
-    c.step("每名毕业生奖励院校", parameter="EDU-GRAD-RETENTION.per_graduate", result=amount)
-    c.reason(f"毕业后{years}年内在本市同一企业就业并连续参保 {insured} 个月，奖励院校 {yuan(amount)} 元。")
+        return c.not_eligible(N_("不符合条件：%(failures)s。"), failures=failures)
+    c.step(N_("每名毕业生奖励院校"), parameter="EDU-GRAD-RETENTION.per_graduate", result=amount)
+    c.reason(
+        N_("毕业后%(years)s年内在本市同一企业就业并连续参保 %(insured)s 个月，奖励院校 %(amount)s 元。"),
+        years=years,
+        insured=insured,
+        amount=yuan(amount),
+    )
     return c.fixed(amount)
 
 
@@ -216,13 +264,13 @@ def edu_grad_retention(c: Case) -> Outcome:
 def edu_base(c: Case) -> Outcome:
     amount = c.value("EDU-BASE.per_base")
     if not c["recognised"]:
-        return c.not_eligible("尚未认定为市级高水平校企合作基地。")
-    c.step("每个基地经费", parameter="EDU-BASE.per_base", result=amount)
-    c.reason(f"认定的市级高水平校企合作基地给予 {yuan(amount)} 元经费。")
+        return c.not_eligible(N_("尚未认定为市级高水平校企合作基地。"))
+    c.step(N_("每个基地经费"), parameter="EDU-BASE.per_base", result=amount)
+    c.reason(N_("认定的市级高水平校企合作基地给予 %(amount)s 元经费。"), amount=yuan(amount))
     if c.has("EDU-BASE.fund"):
         fund = c.value("EDU-BASE.fund")
-        c.step("专项资金总额：核准时由补贴申报检查余额", parameter="EDU-BASE.fund", result=fund)
-        c.reason(f"全部基地共用 {yuan(fund)} 元专项资金，核准时不得超出其余额。")
+        c.step(N_("专项资金总额：核准时由补贴申报检查余额"), parameter="EDU-BASE.fund", result=fund)
+        c.reason(N_("全部基地共用 %(fund)s 元专项资金，核准时不得超出其余额。"), fund=yuan(fund))
     return c.fixed(amount)
 
 
@@ -237,14 +285,19 @@ def edu_base(c: Case) -> Outcome:
 def edu_social_training(c: Case) -> Outcome:
     share = c.value("EDU-SOCIAL-TRAINING.performance_share")
     net = c["income"] - c["costs"]
-    c.step("收入 − 合理成本", result=net)
+    c.step(N_("收入 − 合理成本"), result=net)
     if net <= 0:
-        c.reason("扣除合理成本后没有结余，没有可提取的绩效工资。")
+        c.reason(N_("扣除合理成本后没有结余，没有可提取的绩效工资。"))
         return c.cap(Decimal("0"), Decimal("0"))
     amount = net * share
-    c.step("结余 × 提取比例", parameter="EDU-SOCIAL-TRAINING.performance_share", result=amount)
+    c.step(N_("结余 × 提取比例"), parameter="EDU-SOCIAL-TRAINING.performance_share", result=amount)
     c.reason(
-        f"结余 {yuan(net)} 元 × {share} = 最多 {yuan(amount)} 元可用于补充绩效工资，在核定的绩效工资总量之外单列管理。"
+        N_(
+            "结余 %(net)s 元 × %(share)s = 最多 %(amount)s 元可用于补充绩效工资，在核定的绩效工资总量之外单列管理。"
+        ),
+        net=yuan(net),
+        share=str(share),
+        amount=yuan(amount),
     )
     return c.cap(amount, amount)
 
@@ -270,10 +323,10 @@ def edu_social_training(c: Case) -> Outcome:
     summary="职业院校提升办学层次或获得国家、省级荣誉称号的，给予资金奖励（金额文件未定，逐案决定）。",
 )
 def edu_upgrade(c: Case) -> Outcome:
-    c.step("奖励金额未由文件规定", parameter="EDU-UPGRADE.reward")
+    c.step(N_("奖励金额未由文件规定"), parameter="EDU-UPGRADE.reward")
     if c["achievement"] == "none":
-        return c.not_eligible("院校未提升办学层次，也未获得国家或省级荣誉称号。")
-    c.reason("符合奖励情形；文件未规定金额，由市人社局会同财政逐案决定。")
+        return c.not_eligible(N_("院校未提升办学层次，也未获得国家或省级荣誉称号。"))
+    c.reason(N_("符合奖励情形；文件未规定金额，由市人社局会同财政逐案决定。"))
     return c.case_by_case()
 
 
@@ -298,9 +351,13 @@ def edu_upgrade(c: Case) -> Outcome:
 def edu_equiv(c: Case) -> Outcome:
     table = c.value("EDU-EQUIV.table")
     equivalent = table[c["class_type"]]
-    c.step("查学历对应表", parameter="EDU-EQUIV.table", result=equivalent)
+    c.step(N_("查学历对应表"), parameter="EDU-EQUIV.table", result=equivalent)
     c.extra["equivalent"] = equivalent
     c.reason(
-        f"按相当于{equivalent}学历落实相关待遇（应征入伍、落户、就业、工资起点、机关事业单位招聘、职称评审、职级晋升等）。"
+        N_(
+            "按相当于%(equivalent_label)s学历落实相关待遇（应征入伍、落户、就业、工资起点、机关事业单位招聘、"
+            "职称评审、职级晋升等）。"
+        ),
+        equivalent_label=equivalent,
     )
     return c.no_money(True)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.translation import gettext_noop as N_
+
+from skillcity.policy.display import message
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, INT, MONEY, Fact
 
@@ -26,21 +31,28 @@ def plt_studio(c: Case) -> Outcome:
         requested = c["requested"]
         amount = None if requested is None else min(requested, cap)
         c.step(
-            "新设市级工作室补贴上限",
+            N_("新设市级工作室补贴上限"),
             parameter="PLT-STUDIO.new_city_cap",
             result=amount if amount is not None else cap,
         )
         if requested is None:
-            c.reason(f"新设市级技能大师工作室，补贴最高 {yuan(cap)} 元，按核定金额给予。")
+            c.reason(N_("新设市级技能大师工作室，补贴最高 %(cap)s 元，按核定金额给予。"), cap=yuan(cap))
         else:
             c.reason(
-                f"新设市级技能大师工作室，申请 {yuan(requested)} 元，上限 {yuan(cap)} 元，可给予 {yuan(min(requested, cap))} 元。"
+                N_("新设市级技能大师工作室，申请 %(requested)s 元，上限 %(cap)s 元，可给予 %(amount)s 元。"),
+                requested=yuan(requested),
+                cap=yuan(cap),
+                amount=yuan(min(requested, cap)),
             )
         return c.cap(amount, cap)
     name = f"PLT-STUDIO.{kind}"
     amount = c.value(name)
-    c.step("获评更高级别工作室一次性奖励", parameter=name, result=amount)
-    c.reason(f"工作室{dict(RECOGNITION)[kind]}技能大师工作室，一次性奖励 {yuan(amount)} 元。")
+    c.step(N_("获评更高级别工作室一次性奖励"), parameter=name, result=amount)
+    c.reason(
+        N_("工作室%(recognition_label)s技能大师工作室，一次性奖励 %(amount)s 元。"),
+        recognition_label=dict(RECOGNITION)[kind],
+        amount=yuan(amount),
+    )
     return c.fixed(amount)
 
 
@@ -57,16 +69,22 @@ def plt_standard(c: Case) -> Outcome:
     if c.has("PLT-STANDARD.cap"):
         cap = c.value("PLT-STANDARD.cap")
         amount = min(requested, cap)
-        c.step("申请金额与每个标准上限取低", parameter="PLT-STANDARD.cap", result=amount)
+        c.step(N_("申请金额与每个标准上限取低"), parameter="PLT-STANDARD.cap", result=amount)
         c.reason(
-            f"每开发认定一个标准最高 {yuan(cap)} 元；申请 {yuan(requested)} 元，可给予 {yuan(amount)} 元。"
+            N_("每开发认定一个标准最高 %(cap)s 元；申请 %(requested)s 元，可给予 %(amount)s 元。"),
+            cap=yuan(cap),
+            requested=yuan(requested),
+            amount=yuan(amount),
         )
         return c.cap(amount, cap)
     low, high = c.value("PLT-STANDARD.min"), c.value("PLT-STANDARD.max")
-    c.step("开发经费区间下限", parameter="PLT-STANDARD.min", result=low)
-    c.step("开发经费区间上限", parameter="PLT-STANDARD.max", result=high)
+    c.step(N_("开发经费区间下限"), parameter="PLT-STANDARD.min", result=low)
+    c.step(N_("开发经费区间上限"), parameter="PLT-STANDARD.max", result=high)
     c.reason(
-        f"每开发认定一个标准给予 {yuan(low)}–{yuan(high)} 元，由审核人在区间内核定（申请 {yuan(requested)} 元）。"
+        N_("每开发认定一个标准给予 %(low)s–%(high)s 元，由审核人在区间内核定（申请 %(requested)s 元）。"),
+        low=yuan(low),
+        high=yuan(high),
+        requested=yuan(requested),
     )
     return c.range(low, high)
 
@@ -83,17 +101,28 @@ def plt_standard(c: Case) -> Outcome:
 )
 def plt_subbase(c: Case) -> Outcome:
     target = c.value("PLT-SUBBASE.target")
-    c.step("全市分基地总量目标", parameter="PLT-SUBBASE.target", result=target)
+    c.step(N_("全市分基地总量目标"), parameter="PLT-SUBBASE.target", result=target)
     if not c["recognised"]:
-        return c.not_eligible("尚未认定为市高技能公共实训中心分基地。")
+        return c.not_eligible(N_("尚未认定为市高技能公共实训中心分基地。"))
     needed = c.value("PLT-SUBBASE.new_courses_per_year")
     met = c["new_courses_this_year"] >= needed
-    c.step("本年度新课程门数达标", parameter="PLT-SUBBASE.new_courses_per_year", result=met)
+    c.step(N_("本年度新课程门数达标"), parameter="PLT-SUBBASE.new_courses_per_year", result=met)
+    courses = c["new_courses_this_year"]
     if met:
-        c.reason(f"本年度开发新课程 {c['new_courses_this_year']} 门，达到 {needed} 门以上的要求。")
+        c.reason(
+            N_("本年度开发新课程 %(courses)s 门，达到 %(needed)s 门以上的要求。"),
+            courses=courses,
+            needed=needed,
+        )
     else:
-        c.reason(f"本年度开发新课程 {c['new_courses_this_year']} 门，未达到 {needed} 门以上的要求。")
-    c.reason("分基地的课程购买费用按 TRN-SUBBASE-COURSE 计算。")
+        c.reason(
+            N_("本年度开发新课程 %(courses)s 门，未达到 %(needed)s 门以上的要求。"),
+            courses=courses,
+            needed=needed,
+        )
+    c.reason(
+        N_("分基地的课程购买费用按“%(rule_label)s”计算。"), rule_label="高技能公共实训分基地课程购买费用"
+    )
     return c.no_money(met)
 
 
@@ -112,22 +141,28 @@ def plt_subbase(c: Case) -> Outcome:
 )
 def plt_alliance(c: Case) -> Outcome:
     need = c.value("PLT-ALLIANCE.composition")
-    c.step("成员构成要求", parameter="PLT-ALLIANCE.composition")
-    missing = []
+    c.step(N_("成员构成要求"), parameter="PLT-ALLIANCE.composition")
+    missing: list[dict[str, Any]] = []  # messages, listed in one reason
     if c["initiators"] != need["initiators"]:
-        missing.append(f"发起单位须由 {need['initiators']} 家单位单独发起（现为 {c['initiators']} 家）")
+        missing.append(
+            message(
+                N_("发起单位须由 %(need)s 家单位单独发起（现为 %(have)s 家）"),
+                need=need["initiators"],
+                have=c["initiators"],
+            )
+        )
     if c["training_units"] < need["training_units"]:
-        missing.append("缺少职业院校、技工院校或职业培训机构")
+        missing.append(message(N_("缺少职业院校、技工院校或职业培训机构")))
     if c["research_institutes"] < need["research_institutes"]:
-        missing.append("缺少科研机构")
+        missing.append(message(N_("缺少科研机构")))
     if c["enterprises"] < need["enterprises"]:
-        missing.append("缺少同行业、同类型企业")
+        missing.append(message(N_("缺少同行业、同类型企业")))
     if not c["charter_signed"]:
-        missing.append("成员尚未共同签署章程并签订书面合作协议")
+        missing.append(message(N_("成员尚未共同签署章程并签订书面合作协议")))
     if missing:
-        c.reason("不符合备案条件：" + "；".join(missing) + "。")
+        c.reason(N_("不符合备案条件：%(missing)s。"), missing=missing)
         return c.no_money(False)
-    c.reason("成员构成符合职业培训联盟备案条件。")
+    c.reason(N_("成员构成符合职业培训联盟备案条件。"))
     return c.no_money(True)
 
 
@@ -141,10 +176,12 @@ def plt_alliance(c: Case) -> Outcome:
 def plt_experts(c: Case) -> Outcome:
     sectors = c.value("PLT-EXPERTS.sectors")
     covered = c["sector_count"] >= sectors
-    c.step("专家库覆盖行业领域数达到要求", parameter="PLT-EXPERTS.sectors", result=covered)
+    c.step(N_("专家库覆盖行业领域数达到要求"), parameter="PLT-EXPERTS.sectors", result=covered)
     c.reason(
-        f"专家库覆盖 {c['sector_count']} 个行业领域，"
-        + ("达到" if covered else "未达到")
-        + f" {sectors} 个的要求（不涉及资金）。"
+        N_("专家库覆盖 %(count)s 个行业领域，达到 %(sectors)s 个的要求（不涉及资金）。")
+        if covered
+        else N_("专家库覆盖 %(count)s 个行业领域，未达到 %(sectors)s 个的要求（不涉及资金）。"),
+        count=c["sector_count"],
+        sectors=sectors,
     )
     return c.no_money(covered)

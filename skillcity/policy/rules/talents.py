@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_noop as N_
 
 from skillcity.core.money import round_fen
+from skillcity.policy.display import message, message_text
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import CHOICE, CHOICES, INT, LEVEL, MONEY, Fact
 
@@ -45,10 +49,15 @@ def tal_leading(c: Case) -> Outcome:
     ):
         low = c.value(f"TAL-LEADING.{key}_min")
         high = c.value(f"TAL-LEADING.{key}_max")
-        c.step(f"{label}下限", parameter=f"TAL-LEADING.{key}_min", result=low)
-        c.step(f"{label}上限", parameter=f"TAL-LEADING.{key}_max", result=high)
+        c.step(N_("%(item_label)s下限"), parameter=f"TAL-LEADING.{key}_min", result=low, item_label=label)
+        c.step(N_("%(item_label)s上限"), parameter=f"TAL-LEADING.{key}_max", result=high, item_label=label)
         ranges[key] = {"min": str(round_fen(low)), "max": str(round_fen(high))}
-        c.reason(f"{label}：{yuan(low)}–{yuan(high)} 元，由认定时核定。")
+        c.reason(
+            N_("%(item_label)s：%(low)s–%(high)s 元，由认定时核定。"),
+            item_label=label,
+            low=yuan(low),
+            high=yuan(high),
+        )
     c.extra["ranges"] = ranges
     return c.range(
         Decimal(ranges["living"]["min"]) + Decimal(ranges["home_purchase"]["min"]),
@@ -70,15 +79,23 @@ def tal_leading(c: Case) -> Outcome:
 def tal_leading_employer(c: Case) -> Outcome:
     cap = c.value("TAL-LEADING-EMPLOYER.cap")
     remaining = max(cap - c["already_received_this_year"], Decimal("0"))
-    c.step("本年度剩余额度 = 每年上限 − 已获得", parameter="TAL-LEADING-EMPLOYER.cap", result=remaining)
+    c.step(N_("本年度剩余额度 = 每年上限 − 已获得"), parameter="TAL-LEADING-EMPLOYER.cap", result=remaining)
     if remaining == 0:
         return c.not_eligible(
-            f"本单位本年度已获得 {yuan(c['already_received_this_year'])} 元，达到每年最高 {yuan(cap)} 元。"
+            N_("本单位本年度已获得 %(received)s 元，达到每年最高 %(cap)s 元。"),
+            received=yuan(c["already_received_this_year"]),
+            cap=yuan(cap),
         )
     amount = min(c["requested"], remaining)
-    c.step("申请金额与剩余额度取低", result=amount)
+    c.step(N_("申请金额与剩余额度取低"), result=amount)
     c.reason(
-        f"每个单位每年最高 {yuan(cap)} 元，本年度剩余 {yuan(remaining)} 元；申请 {yuan(c['requested'])} 元，可给予 {yuan(amount)} 元。"
+        N_(
+            "每个单位每年最高 %(cap)s 元，本年度剩余 %(remaining)s 元；申请 %(requested)s 元，可给予 %(amount)s 元。"
+        ),
+        cap=yuan(cap),
+        remaining=yuan(remaining),
+        requested=yuan(c["requested"]),
+        amount=yuan(amount),
     )
     return c.cap(amount, remaining)
 
@@ -106,23 +123,34 @@ def tal_card(c: Case) -> Outcome:
     qualifying = set(c.value("TAL-CARD.titles"))
     names = dict(TITLES)
     held = [t for t in c["titles"] if t in qualifying]
-    c.step("持有可申领优才卡的称号", parameter="TAL-CARD.titles", result=held)
-    grounds = [f"持有“{names[t]}”称号" for t in held]
+    c.step(N_("持有可申领优才卡的称号"), parameter="TAL-CARD.titles", result=held)
+    grounds: list[dict[str, Any]] = [
+        message(N_("持有“%(title_label)s”称号"), title_label=names[t]) for t in held
+    ]
     if c["studio_lead_level"]:
-        grounds.append(f"为{dict(STUDIO_LEVELS)[c['studio_lead_level']]}技能大师工作室（技师工作站）领办人")
+        grounds.append(
+            message(
+                N_("为%(level_label)s技能大师工作室（技师工作站）领办人"),
+                level_label=dict(STUDIO_LEVELS)[c["studio_lead_level"]],
+            )
+        )
     max_level = c.value("TAL-CARD.max_level")
     level = c["highest_skill_level"]
     level_ok = level is not None and level <= max_level
-    c.step("技能等级为技师或高级技师", parameter="TAL-CARD.max_level", result=level_ok)
+    c.step(N_("技能等级为技师或高级技师"), parameter="TAL-CARD.max_level", result=level_ok)
     if level_ok:
-        grounds.append("取得" + ("高级技师" if level == 1 else "技师") + "职业技能等级证书")
+        grounds.append(
+            message(N_("取得高级技师职业技能等级证书") if level == 1 else N_("取得技师职业技能等级证书"))
+        )
     if not grounds:
         return c.not_eligible(
-            "未持有规定称号、未领办技能大师工作室，且技能等级低于技师，不能申领东莞市优才卡。"
+            N_("未持有规定称号、未领办技能大师工作室，且技能等级低于技师，不能申领东莞市优才卡。")
         )
     for g in grounds:
-        c.reason(f"可申领东莞市优才卡：{g}。")
-    c.extra["grounds"] = grounds
+        c.reason(N_("可申领东莞市优才卡：%(ground)s。"), ground=g)
+    # The grounds as Chinese (the API's field) and as messages, for a page in the reader's language.
+    c.extra["grounds"] = [message_text(g["msgid"], g["params"], translate=False) for g in grounds]
+    c.extra["grounds_messages"] = grounds
     return c.no_money(True)
 
 
@@ -144,11 +172,23 @@ def tal_honour_share(c: Case) -> Outcome:
     needed = c.value("TAL-HONOUR-SHARE.min_percent")
     met = skilled * 100 >= needed * total
     share = round_fen(Decimal(skilled) * 100 / Decimal(total))
-    c.step(f"技能人才占比 {share}% ≥ {needed}%", parameter="TAL-HONOUR-SHARE.min_percent", result=met)
+    c.step(
+        N_("技能人才占比 %(share)s%% ≥ %(needed)s%%"),
+        parameter="TAL-HONOUR-SHARE.min_percent",
+        result=met,
+        share=str(share),
+        needed=needed,
+    )
     c.extra["share_percent"] = str(share)
     c.reason(
-        f"获得者 {total} 人中技能人才 {skilled} 人，占 {share}%，"
-        + ("达到" if met else "未达到")
-        + f"不低于 {needed}% 的要求。"
+        N_("获得者 %(total)s 人中技能人才 %(skilled)s 人，占 %(share)s%%，达到不低于 %(needed)s%% 的要求。")
+        if met
+        else N_(
+            "获得者 %(total)s 人中技能人才 %(skilled)s 人，占 %(share)s%%，未达到不低于 %(needed)s%% 的要求。"
+        ),
+        total=total,
+        skilled=skilled,
+        share=str(share),
+        needed=needed,
     )
     return c.no_money(met)

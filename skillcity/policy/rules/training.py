@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
 from skillcity.core.money import round_fen
 from skillcity.policy.engine import Case, Outcome, rule, yuan
 from skillcity.policy.facts import BOOL, CHOICE, INT, LEVEL, MONEY, TEXT, TEXTS, Fact
@@ -31,16 +33,22 @@ CERTIFICATE_KINDS = (
 def trn_project(c: Case) -> Outcome:
     cap = c.value("TRN-PROJECT.cap")
     if not c["completed"]:
-        c.step("学员未完成培训项目", result=False)
-        return c.not_eligible("学员未完成培训项目，不予项目制培训补贴。")
+        c.step(N_("学员未完成培训项目"), result=False)
+        return c.not_eligible(N_("学员未完成培训项目，不予项目制培训补贴。"))
     amount = min(c["project_standard"], cap)
-    c.step("项目标准与每人每项目上限取低", parameter="TRN-PROJECT.cap", result=amount)
+    c.step(N_("项目标准与每人每项目上限取低"), parameter="TRN-PROJECT.cap", result=amount)
     if c["project_standard"] > cap:
         c.reason(
-            f"项目标准 {yuan(c['project_standard'])} 元超过每人每项目上限 {yuan(cap)} 元，按上限 {yuan(cap)} 元补贴培训单位。"
+            N_("项目标准 %(standard)s 元超过每人每项目上限 %(cap)s 元，按上限 %(cap)s 元补贴培训单位。"),
+            standard=yuan(c["project_standard"]),
+            cap=yuan(cap),
         )
     else:
-        c.reason(f"学员完成项目，按项目标准 {yuan(amount)} 元补贴培训单位（上限 {yuan(cap)} 元）。")
+        c.reason(
+            N_("学员完成项目，按项目标准 %(amount)s 元补贴培训单位（上限 %(cap)s 元）。"),
+            amount=yuan(amount),
+            cap=yuan(cap),
+        )
     return c.cap(amount, cap)
 
 
@@ -86,23 +94,35 @@ def trn_upskill(c: Case) -> Outcome:
     base_name = upskill_base_parameter(kind, level)
     base = c.value(base_name)
     label = LEVEL_NAMES[level] if level else dict(CERTIFICATE_KINDS)[kind]
-    c.step(f"按证书类别与等级取基准额（{label}）", parameter=base_name, result=base)
+    c.step(
+        N_("按证书类别与等级取基准额（%(kind_label)s）"), parameter=base_name, result=base, kind_label=label
+    )
     max_level = c.value("TRN-UPSKILL.shortage_max_level")
     if c["in_shortage_catalog"] and kind == "skill_level" and level is not None and level <= max_level:
         uplift = c.value("TRN-UPSKILL.shortage_uplift")
         amount = round_fen(base * uplift)
-        c.step("紧缺急需工种且高级工及以上，上浮", parameter="TRN-UPSKILL.shortage_uplift", result=amount)
+        c.step(N_("紧缺急需工种且高级工及以上，上浮"), parameter="TRN-UPSKILL.shortage_uplift", result=amount)
         c.reason(
-            f"取得{label}证书，基准额 {yuan(base)} 元；工种在紧缺急需目录内且为高级工及以上，上浮至 {yuan(amount)} 元。"
+            N_(
+                "取得%(kind_label)s证书，基准额 %(base)s 元；工种在紧缺急需目录内且为高级工及以上，上浮至 %(amount)s 元。"
+            ),
+            kind_label=label,
+            base=yuan(base),
+            amount=yuan(amount),
         )
         return c.fixed(amount)
     if c["in_shortage_catalog"]:
         c.step(
-            "紧缺急需工种，但等级低于高级工或非等级证书，不上浮", parameter="TRN-UPSKILL.shortage_max_level"
+            N_("紧缺急需工种，但等级低于高级工或非等级证书，不上浮"),
+            parameter="TRN-UPSKILL.shortage_max_level",
         )
-        c.reason(f"取得{label}证书，补贴 {yuan(base)} 元；紧缺工种上浮只适用于高级工（三级）及以上。")
+        c.reason(
+            N_("取得%(kind_label)s证书，补贴 %(base)s 元；紧缺工种上浮只适用于高级工（三级）及以上。"),
+            kind_label=label,
+            base=yuan(base),
+        )
     else:
-        c.reason(f"取得{label}证书，补贴 {yuan(base)} 元。")
+        c.reason(N_("取得%(kind_label)s证书，补贴 %(base)s 元。"), kind_label=label, base=yuan(base))
     return c.fixed(base)
 
 
@@ -128,26 +148,29 @@ def trn_payee(c: Case) -> Outcome:
     if employee and direct:
         payee = "enterprise"
         c.step(
-            "单位培训评价本单位职工：资金直补到单位",
+            N_("单位培训评价本单位职工：资金直补到单位"),
             parameter="TRN-PAYEE.employer_trains_own_staff",
             result=payee,
         )
         if kind == "enterprise":
-            c.reason("企业开展面向本企业职工的培训评价，补贴资金直补到企业。")
+            c.reason(N_("企业开展面向本企业职工的培训评价，补贴资金直补到企业。"))
         else:
-            c.reason("机构培训的是本机构职工，按“面向职工”的情形，补贴资金直补到该单位（本平台的读法）。")
+            c.reason(N_("机构培训的是本机构职工，按“面向职工”的情形，补贴资金直补到该单位（本平台的读法）。"))
     else:
         payee = "worker"
         c.step(
-            "面向社会人员的培训评价：资金补贴到个人",
+            N_("面向社会人员的培训评价：资金补贴到个人"),
             parameter="TRN-PAYEE.employer_trains_own_staff",
             result=payee,
         )
         if kind == "institution":
-            c.reason("培训机构面向社会人员开展培训评价，补贴资金发放到个人。")
+            c.reason(N_("培训机构面向社会人员开展培训评价，补贴资金发放到个人。"))
         else:
-            c.reason("企业培训的不是本企业职工，按“面向社会人员”的情形，补贴资金发放到个人（本平台的读法）。")
-    c.reason("注：项目制培训补贴（TRN-PROJECT）无论何种情形均拨付培训单位（D002第8条）。")
+            c.reason(
+                N_("企业培训的不是本企业职工，按“面向社会人员”的情形，补贴资金发放到个人（本平台的读法）。")
+            )
+    # The other rule by its title, in the reader's language (a page shows no rule ID outside its slot).
+    c.reason(N_("注：%(rule_label)s无论何种情形均拨付培训单位（D002第8条）。"), rule_label="项目制培训补贴")
     return c.no_money(True, payee=payee)
 
 
@@ -165,13 +188,16 @@ def trn_payee(c: Case) -> Outcome:
 def trn_voucher(c: Case) -> Outcome:
     face = c.value("TRN-VOUCHER.face_value")
     days = c.value("TRN-VOUCHER.validity_days")
-    c.step("培训券有效期（自发放日起）", parameter="TRN-VOUCHER.validity_days", result=days)
+    c.step(N_("培训券有效期（自发放日起）"), parameter="TRN-VOUCHER.validity_days", result=days)
     if not c["voucher_valid"]:
-        return c.not_eligible("培训券已过期、已核销、已撤销或课程不接受此券，不能抵扣。")
+        return c.not_eligible(N_("培训券已过期、已核销、已撤销或课程不接受此券，不能抵扣。"))
     amount = min(c["course_cost"], face)
-    c.step("课程费用与培训券面值取低", parameter="TRN-VOUCHER.face_value", result=amount)
+    c.step(N_("课程费用与培训券面值取低"), parameter="TRN-VOUCHER.face_value", result=amount)
     c.reason(
-        f"培训券面值 {yuan(face)} 元，课程费用 {yuan(c['course_cost'])} 元，抵扣 {yuan(amount)} 元，结业后与培训机构结算。"
+        N_("培训券面值 %(face)s 元，课程费用 %(cost)s 元，抵扣 %(amount)s 元，结业后与培训机构结算。"),
+        face=yuan(face),
+        cost=yuan(c["course_cost"]),
+        amount=yuan(amount),
     )
     return c.cap(amount, face)
 
@@ -187,13 +213,13 @@ def trn_voucher(c: Case) -> Outcome:
     summary="目录每年由第三方制定、人社局发布，用于技能提升补贴上浮和企业认定奖补。",
 )
 def trn_shortage(c: Case) -> Outcome:
-    c.step("紧缺急需工种目录（按年度发布）", parameter="TRN-SHORTAGE.catalog")
+    c.step(N_("紧缺急需工种目录（按年度发布）"), parameter="TRN-SHORTAGE.catalog")
     listed = c["occupation_code"] in c["catalog_occupation_codes"]
-    c.step("查目录", result=listed)
+    c.step(N_("查目录"), result=listed)
     if listed:
-        c.reason(f"工种 {c['occupation_code']} 在当年紧缺急需工种目录内。")
+        c.reason(N_("工种 %(occupation)s 在当年紧缺急需工种目录内。"), occupation=c["occupation_code"])
     else:
-        c.reason(f"工种 {c['occupation_code']} 不在当年紧缺急需工种目录内。")
+        c.reason(N_("工种 %(occupation)s 不在当年紧缺急需工种目录内。"), occupation=c["occupation_code"])
     return c.no_money(listed)
 
 
@@ -213,12 +239,17 @@ def trn_subbase_course(c: Case) -> Outcome:
     name = "TRN-SUBBASE-COURSE.category_a" if c["course_category"] == "A" else "TRN-SUBBASE-COURSE.category_b"
     per = c.value(name)
     if not c["accepted"]:
-        return c.not_eligible("课程未通过验收，不支付课程购买费用。")
+        return c.not_eligible(N_("课程未通过验收，不支付课程购买费用。"))
     if c["trainees"] == 0:
-        return c.not_eligible("学员人数为0，没有可支付的课程购买费用。")
+        return c.not_eligible(N_("学员人数为0，没有可支付的课程购买费用。"))
     amount = per * Decimal(c["trainees"])
-    c.step(f"{c['course_category']}类课程每人标准 × 学员人数", parameter=name, result=amount)
+    category = c["course_category"]
+    c.step(N_("%(category)s类课程每人标准 × 学员人数"), parameter=name, result=amount, category=category)
     c.reason(
-        f"{c['course_category']}类课程通过验收，每人 {yuan(per)} 元 × {c['trainees']} 人 = {yuan(amount)} 元。"
+        N_("%(category)s类课程通过验收，每人 %(per)s 元 × %(trainees)s 人 = %(amount)s 元。"),
+        category=category,
+        per=yuan(per),
+        trainees=c["trainees"],
+        amount=yuan(amount),
     )
     return c.fixed(amount)

@@ -99,3 +99,22 @@ def yuan(amount: Any) -> str:
         return f"{Decimal(str(amount)):,.2f}"
     except (InvalidOperation, ValueError):
         return str(amount)
+
+
+@register.filter
+def reason_texts(outcome: Any) -> list[str]:
+    """An outcome's reasons in the reader's language (its stored Chinese for an outcome stored before
+    reasons carried their messages)."""
+    return display.reason_texts(outcome) if isinstance(outcome, dict) else []
+
+
+@register.filter
+def step_text(entry: Any) -> str:
+    """A calculation step in the reader's language."""
+    return display.step_text(entry) if isinstance(entry, dict) else ""
+
+
+@register.filter
+def component_reason(component: Any) -> str:
+    """A CRT-ENT component's reason in the reader's language."""
+    return display.component_reason(component) if isinstance(component, dict) else ""
