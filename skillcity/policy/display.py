@@ -19,7 +19,15 @@ from django.utils.translation import get_language, gettext, pgettext
 from skillcity.core.money import round_fen
 
 # Keys of parameter maps and outcome extras that are not a fact or a choice of one.
-_KEY_LABELS = {"ratio": "比例", "amount": "金额"}
+# Keys with no rule fact behind them: what-if outputs, and the facts of a settlement's claim
+# (grants/services/settlements.py), which no applicant types.
+_KEY_LABELS = {
+    "ratio": "比例",
+    "amount": "金额",
+    "settlement_id": "结算单编号",
+    "period": "结算期",
+    "lines": "结算明细笔数",
+}
 
 
 @cache
@@ -85,7 +93,7 @@ def fact_label(rule_id: str, name: str) -> str:
             return gettext(fact.label)
     if name == "date":
         return gettext("事项发生日期")
-    label = _labels().get(name)
+    label = _labels().get(name) or _KEY_LABELS.get(name)
     return gettext(label) if label else gettext("该项")
 
 

@@ -72,3 +72,18 @@ def test_summaries_with_a_percent_sign_read_in_english_on_the_calculator_and_the
     rules = client.get("/policy/rules/").content.decode()
     assert "Coaches receive 150% of the total prize awards" in rules
     assert ">教练按所带选手奖金总额的150%奖励。</p>" not in rules
+
+
+def test_a_settlement_claims_facts_have_labels_in_both_languages():
+    """A claim made by a settlement's approval holds facts no rule declares; they show by label."""
+    from skillcity.policy.display import fact_label
+
+    with translation.override("zh-hans"):
+        assert [fact_label("TRN-PROJECT", k) for k in ("settlement_id", "period", "lines")] == [
+            "结算单编号",
+            "结算期",
+            "结算明细笔数",
+        ]
+    with translation.override("en"):
+        assert fact_label("TRN-PROJECT", "settlement_id") == "Statement number"
+        assert fact_label("TRN-PROJECT", "lines") == "Statement lines"
