@@ -321,4 +321,4 @@ def _read_targets(content: FolderContent, path: Path, documents: dict[str, P.Doc
                 (key, "source", "document"), f"目标 {key} 引用的文件“{target.source.document}”不在文件清单中"
             )
             continue
-        content.targets[key] = target.model_dump(mode="json")
+        content.targets[key] = target.model_dump()
