@@ -62,6 +62,8 @@ class FolderContent:
     targets: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     files: list[YamlFile] = dataclasses.field(default_factory=list)
     extra_problems: list[Problem] = dataclasses.field(default_factory=list)
+    # Parameters written but refused (their problems are reported): not "missing" on top of that.
+    refused: set[str] = dataclasses.field(default_factory=set)
 
     def problems(self) -> list[Problem]:
         return [p for f in self.files for p in f.problems] + self.extra_problems
@@ -188,6 +190,7 @@ def _read_parameters(content: FolderContent, path: Path, documents: dict[str, P.
             continue
         entry = validate(ParameterEntry, raw, file, (name,))
         if not isinstance(entry, ParameterEntry):
+            content.refused.add(name)
             continue
         if name in content.parameters:
             first = content.parameter_files[name]
@@ -195,6 +198,7 @@ def _read_parameters(content: FolderContent, path: Path, documents: dict[str, P.
             continue
         placed = _versions(name, entry, file, documents)
         if placed is None:
+            content.refused.add(name)
             continue
         parameter = P.Parameter(
             name=name,

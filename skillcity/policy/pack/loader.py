@@ -179,12 +179,12 @@ def _build(
     base: LoadedPack | None = None
     if manifest.base:
         base_folder = _find_base(manifest.base, folder, dirs)
+        at = manifest_file.line(("base",))
+        # Without its base every citation of the base's documents would fail too: this one problem says it.
         if base_folder is None:
-            problems.append(
-                Problem(manifest_file.shown, manifest_file.line(("base",)), f"找不到基础包“{manifest.base}”")
-            )
-        elif base_folder in (*stack, folder):
-            problems.append(Problem(manifest_file.shown, manifest_file.line(("base",)), "基础包循环引用"))
+            return None, [Problem(manifest_file.shown, at, f"找不到基础包“{manifest.base}”")]
+        if base_folder in (*stack, folder):
+            return None, [Problem(manifest_file.shown, at, "基础包循环引用")]
         else:
             base, base_problems = _build(base_folder, dirs, (*stack, folder))
             if base is None:  # the base's own problems first: this pack's would only echo them
@@ -208,7 +208,8 @@ def _build(
         documents[key] = doc
     parameters = _merge(content, base, manifest.relations, documents, problems)
     origins = {**(base.origins if base else {}), **{n: f.shown for n, f in content.parameter_files.items()}}
-    rules = _rules(manifest.rules if manifest else [], base, manifest.inherit_rules, parameters, mf, problems)
+    known = set(parameters) | content.refused
+    rules = _rules(manifest.rules, base, manifest.inherit_rules, known, mf, problems)
     if problems:
         return None, problems
     return (
@@ -305,7 +306,7 @@ def _rules(
     own: list[str],
     base: LoadedPack | None,
     inherit: bool,
-    parameters: dict[str, P.Parameter],
+    parameters: set[str],
     mf: Any,
     problems: list[Problem],
 ) -> tuple[str, ...]:

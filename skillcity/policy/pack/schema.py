@@ -183,6 +183,7 @@ def validate(model: type[BaseModel], data: Any, file: YamlFile, prefix: PackPath
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             path = (*prefix, *loc)
+            loc = path  # messages name the entry too: `TRN-PROJECT.cap.versions.source.clause`
             kind = error["type"]
             key = str(loc[-1]) if loc else ""
             if kind == "extra_forbidden":
