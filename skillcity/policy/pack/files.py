@@ -283,7 +283,10 @@ def check_dates(
     for a, b in itertools.pairwise(placed):
         va, vb = a.version, b.version
         if (va.effective_to or P.FAR_FUTURE) >= vb.effective_from:
-            where = f"（{a.file} 第 {a.line} 行）" if a.file != b.file else f"（第 {a.line} 行）"
+            if a.file == b.file:
+                where = f"（第 {a.line} 行）"
+            else:  # a version of the base pack (line 0: its file is named, the line is its own pack's)
+                where = f"（{a.file} 第 {a.line} 行）" if a.line else f"（{a.file}）"
             problems.append((b.file, b.line, f"{name} 的版本重叠：{_span(vb)} 与 {_span(va)}{where}重叠"))
             continue
         if va.effective_to is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +233,7 @@ def _build(
 def _merge(
     content: Any,
     base: LoadedPack | None,
-    relations: dict[str, str],
+    relations: Mapping[str, str],
     documents: dict[str, P.Document],
     problems: list[Problem],
 ) -> dict[str, P.Parameter]:
@@ -255,9 +256,9 @@ def _merge(
         if name not in inherited:
             result[name] = parameter
             continue
-        relation = relations.get(name)
+        declared = relations.get(name)
         theirs = base_files.get(name, base.name if base else "")
-        if relation is None:
+        if declared is None:
             problems.append(
                 Problem(
                     file.shown,
@@ -266,7 +267,7 @@ def _merge(
                     "没有声明 override（替换）、extend（追加版本）或 leave（沿用基础包）",
                 )
             )
-        elif relation == "leave":
+        elif declared == "leave":
             problems.append(
                 Problem(
                     file.shown,
@@ -282,19 +283,18 @@ def _merge(
                     f"参数 {name} 的单位 {parameter.unit} 与基础包 {theirs} 的 {inherited[name].unit} 不同",
                 )
             )
-        elif relation == "override":
+        elif declared == "override":
             result[name] = parameter
         else:  # extend: the base's versions and this pack's, which must not overlap or leave a gap
             merged = [Placed(v, theirs, 0) for v in inherited[name].versions] + placed
             merged.sort(key=lambda p: p.version.effective_from)
             clashes = check_dates(name, merged, documents)
-            for clash_file, clash_line, message in clashes:
-                where = clash_file if clash_file == file.shown else f"{clash_file}（基础包）"
+            for _file, clash_line, message in clashes:
                 problems.append(
                     Problem(
                         file.shown,
                         clash_line or line,
-                        f"{message}；合并基础包 {theirs} 与 {file.shown} 后出现（{where}）",
+                        f"{message}；合并基础包 {theirs} 与 {file.shown} 后出现",
                     )
                 )
             if not clashes:
