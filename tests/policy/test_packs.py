@@ -231,3 +231,20 @@ def test_packs_from_an_extra_folder_with_a_name_already_taken_are_refused(tmp_pa
     with override_settings(POLICY_PACK_DIRS=[str(tmp_path)]), pytest.raises(loader.PackError) as exc:
         P.parameters("guangdong")
     assert "elsewhere/pack.yaml:1: 政策包“guangdong”已由" in str(exc.value)
+
+
+def test_the_system_check_names_an_unknown_or_broken_active_pack(tmp_path: Path) -> None:
+    from skillcity.policy.apps import active_pack_check
+
+    assert active_pack_check() == []
+    with override_settings(POLICY_PACK="atlantis"):
+        assert [e.id for e in active_pack_check()] == ["policy.E001"]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "pack.yaml").write_text(
+        "name: broken\njurisdiction: {code: '449904', name: 坏城}\nextra: 1\n", encoding="utf-8"
+    )
+    with override_settings(POLICY_PACK="broken", POLICY_PACK_DIRS=[str(tmp_path)]):
+        errors = active_pack_check()
+    assert [e.id for e in errors] == ["policy.E002"]
+    assert "broken/pack.yaml:3: 未知的键“extra”" in errors[0].msg
