@@ -329,3 +329,36 @@ def test_a_missing_base_is_named(tmp_path: Path) -> None:
     folder = write_pack(tmp_path, "child", pack_yaml=manifest, documents_yaml=CHILD_DOCUMENTS)
     found = problems(folder)
     assert found == [f"child/pack.yaml:{line_of(manifest, 'base')}: 找不到基础包“nowhere”"]
+
+
+def test_targets_are_checked_and_a_target_redefined_differently_is_refused(tmp_path: Path) -> None:
+    targets = """T-SMALL:
+  title: 每年培训1000人次
+  value: 1000
+  unit: person_times
+  per: year
+  effective_from: 2026-01-01
+  source: {document: S001, clause: 第一条, text: 每年培训1000人次。}
+"""
+    write_pack(tmp_path, pack_yaml=MANIFEST + "targets: targets.yaml\n", targets_yaml=targets)
+    assert problems(tmp_path / "small") == []
+    bad = targets.replace("per: year", "per: month")
+    found = problems(
+        write_pack(tmp_path, "other", pack_yaml=MANIFEST + "targets: targets.yaml\n", targets_yaml=bad)
+    )
+    assert len(found) == 1 and found[0].startswith(
+        f"other/targets.yaml:{line_of(bad, 'per:')}: “T-SMALL.per”的值"
+    )
+    child_targets = targets.replace("1000", "2000").replace("S001", "C001")
+    family = tmp_path / "family"  # a base and its child side by side, no other pack named small
+    family.mkdir()
+    write_pack(family, pack_yaml=MANIFEST + "targets: targets.yaml\n", targets_yaml=targets)
+    child = write_pack(
+        family,
+        "child",
+        pack_yaml=CHILD + "relations:\n  TRN-PROJECT.cap: extend\ntargets: targets.yaml\n",
+        documents_yaml=CHILD_DOCUMENTS,
+        training_yaml=CHILD_TRAINING,
+        targets_yaml=child_targets,
+    )
+    assert problems(child) == ["child/targets.yaml:1: 目标 T-SMALL 在基础包 small 中已有不同的定义"]

@@ -60,6 +60,7 @@ class FolderContent:
     parameters: dict[str, tuple[P.Parameter, list[Placed]]] = dataclasses.field(default_factory=dict)
     parameter_files: dict[str, YamlFile] = dataclasses.field(default_factory=dict)  # parameter -> file
     targets: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    target_lines: dict[str, tuple[str, int]] = dataclasses.field(default_factory=dict)
     files: list[YamlFile] = dataclasses.field(default_factory=list)
     extra_problems: list[Problem] = dataclasses.field(default_factory=list)
     # Parameters written but refused (their problems are reported): not "missing" on top of that.
@@ -329,3 +330,4 @@ def _read_targets(content: FolderContent, path: Path, documents: dict[str, P.Doc
             )
             continue
         content.targets[key] = target.model_dump()
+        content.target_lines[key] = (file.shown, file.line((key,)))

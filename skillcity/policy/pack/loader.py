@@ -186,10 +186,9 @@ def _build(
             return None, [Problem(manifest_file.shown, at, f"找不到基础包“{manifest.base}”")]
         if base_folder in (*stack, folder):
             return None, [Problem(manifest_file.shown, at, "基础包循环引用")]
-        else:
-            base, base_problems = _build(base_folder, dirs, (*stack, folder))
-            if base is None:  # the base's own problems first: this pack's would only echo them
-                return None, base_problems
+        base, base_problems = _build(base_folder, dirs, (*stack, folder))
+        if base is None:  # the base's own problems first: this pack's would only echo them
+            return None, base_problems
     base_documents = dict(base.documents) if base else {}
     content = read_folder(folder, base_documents)
     problems += content.problems()
@@ -207,6 +206,10 @@ def _build(
                 )
             )
         documents[key] = doc
+    for key in content.targets:
+        if base and key in base.targets and base.targets[key] != content.targets[key]:
+            shown, line = content.target_lines[key]
+            problems.append(Problem(shown, line, f"目标 {key} 在基础包 {base.name} 中已有不同的定义"))
     parameters = _merge(content, base, manifest.relations, documents, problems)
     origins = {**(base.origins if base else {}), **{n: f.shown for n, f in content.parameter_files.items()}}
     known = set(parameters) | content.refused
