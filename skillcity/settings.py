@@ -295,3 +295,8 @@ AUDIT_SEAL_EVERY = env_int("SKILLCITY_AUDIT_SEAL_EVERY", 60, minimum=0, maximum=
 # A registry export of more rows than this runs as a background job with a progress bar and a download
 # link; smaller ones download at once.
 EXPORT_BACKGROUND_ROWS = env_int("SKILLCITY_EXPORT_BACKGROUND_ROWS", 5000, minimum=0, maximum=10_000_000)
+
+# The policy pack in use (docs/policy-engine.md §"Policy packs"): a pack name found in the shipped packs
+# (skillcity/policy/packs/) or in one of POLICY_PACK_DIRS (folders holding other cities' packs, comma-separated).
+POLICY_PACK = env_str("SKILLCITY_POLICY_PACK", "dongguan")
+POLICY_PACK_DIRS = env_list("SKILLCITY_POLICY_PACK_DIRS", [])

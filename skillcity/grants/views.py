@@ -28,7 +28,7 @@ from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection
 from skillcity.policy import views as policy_views
 from skillcity.policy.display import fact_label
-from skillcity.policy.engine import Rule, evaluate, load_rules
+from skillcity.policy.engine import Rule, enabled_rules, evaluate, load_rules
 from skillcity.policy.forms import FactForm, default_date
 from skillcity.policy.in_force import out_of_force
 
@@ -149,7 +149,7 @@ def _shown(value: Any) -> str:
 
 def _rule_from(request: HttpRequest) -> Rule | None:
     rule_id = (request.POST.get("rule_id") or request.GET.get("rule") or "").strip()
-    return load_rules().get(rule_id)
+    return enabled_rules().get(rule_id)  # one applies under the rules the active policy pack enables
 
 
 @login_required

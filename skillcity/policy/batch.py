@@ -541,10 +541,12 @@ def evaluate_table(
     date: datetime.date | None = None,
     *,
     parameter_set: Mapping[str, P.Parameter] | None = None,
+    pack: str | None = None,
 ) -> pl.DataFrame:
-    """Evaluate `rule_id` for every row of `df` (fact columns named as the rule's facts)."""
-    rule = E.get_rule(rule_id)
-    ps = parameter_set or P.parameters()
+    """Evaluate `rule_id` for every row of `df` (fact columns named as the rule's facts), under `pack`
+    (None: the active pack)."""
+    rule = E.get_rule(rule_id, pack)
+    ps = parameter_set or P.parameters(pack)
     missing = [f.name for f in rule.facts if f.required and f.name not in df.columns]
     if missing:
         raise E.BadFacts("bad_facts", f"缺少事实列：{', '.join(missing)}", {m: "缺少此列" for m in missing})
@@ -561,7 +563,7 @@ def evaluate_table(
             [e.alias(n) for n, e in zip(("__date", "__date_error"), _date_column(frame), strict=True)]
         )
     if rule_id not in VECTORISED:
-        return _row_by_row(rule, df, frame, ps)
+        return _row_by_row(rule, df, frame, ps, pack)
     v = V(rule, ps)
     result = VECTORISED[rule_id](v)
     in_force_table = v.in_force_table()
@@ -646,7 +648,11 @@ def _fen(value: Decimal | None) -> int | None:
 
 
 def _row_by_row(
-    rule: E.Rule, df: pl.DataFrame, frame: pl.DataFrame, ps: Mapping[str, P.Parameter]
+    rule: E.Rule,
+    df: pl.DataFrame,
+    frame: pl.DataFrame,
+    ps: Mapping[str, P.Parameter],
+    pack: str | None = None,
 ) -> pl.DataFrame:
     rows: dict[str, list[Any]] = {k: [] for k in OUT}
     fact_names = [f.name for f in rule.facts]
@@ -663,7 +669,9 @@ def _row_by_row(
                 facts[k] = list(val)
         try:
             # A date that cannot be read goes in as written: the engine names it with the facts.
-            o = E.evaluate(rule.id, day if date_error is None else str(raw), facts, parameter_set=ps)
+            o = E.evaluate(
+                rule.id, day if date_error is None else str(raw), facts, parameter_set=ps, pack=pack
+            )
         except E.NotInForce:
             values: list[Any] = [False, None, None, None, None, None, None, None]
         except E.BadFacts as exc:

@@ -153,9 +153,11 @@ class Rule:
         names = [n for group in self.requires for n in group] + list(self.optional)
         return list(dict.fromkeys(names))
 
-    def validity(self, parameter_set: Mapping[str, P.Parameter] | None = None) -> list[dict[str, str | None]]:
+    def validity(
+        self, parameter_set: Mapping[str, P.Parameter] | None = None, *, pack: str | None = None
+    ) -> list[dict[str, str | None]]:
         """The date spans on which the rule is in force, from its parameters' versions."""
-        ps = parameter_set or P.parameters()
+        ps = parameter_set or P.parameters(pack)
         bounds: set[datetime.date] = set()
         for name in self.parameter_names():
             for v in ps[name].versions:
@@ -174,12 +176,16 @@ class Rule:
                 spans.append([start, end])
         return [{"from": s.isoformat() if s else None, "to": e.isoformat() if e else None} for s, e in spans]
 
-    def sources(self, parameter_set: Mapping[str, P.Parameter] | None = None) -> list[dict[str, str]]:
-        ps = parameter_set or P.parameters()
-        return _dedupe_sources(v for name in self.parameter_names() for v in ps[name].versions)
+    def sources(
+        self, parameter_set: Mapping[str, P.Parameter] | None = None, *, pack: str | None = None
+    ) -> list[dict[str, str]]:
+        ps = parameter_set or P.parameters(pack)
+        return _dedupe_sources(
+            (v for name in self.parameter_names() for v in ps[name].versions), P.documents(pack)
+        )
 
-    def as_dict(self) -> dict[str, Any]:
-        ps = P.parameters()
+    def as_dict(self, pack: str | None = None) -> dict[str, Any]:
+        ps = P.parameters(pack)
         return {
             "id": self.id,
             "title": self.title,
@@ -188,7 +194,7 @@ class Rule:
             "payee": self.payee,
             "payees": list(self.payees),
             "validity": self.validity(ps),
-            "sources": self.sources(ps),
+            "sources": self.sources(ps, pack=pack),
             "facts": [f.as_dict() for f in self.facts],
             "parameters": self.parameter_names(),
         }
@@ -198,8 +204,7 @@ def _in_force(rule: Rule, date: datetime.date, ps: Mapping[str, P.Parameter]) ->
     return any(all(ps[n].version_on(date) is not None for n in group) for group in rule.requires)
 
 
-def _dedupe_sources(versions: Any) -> list[dict[str, str]]:
-    docs = P.documents()
+def _dedupe_sources(versions: Any, docs: Mapping[str, P.Document]) -> list[dict[str, str]]:
     seen: dict[tuple[str, str], dict[str, str]] = {}
     for v in versions:
         key = (v.document, v.clause)
@@ -242,8 +247,16 @@ def rule(
 class Case:
     """One evaluation: the date, the facts, the parameters in force, and the record of what was used."""
 
-    def __init__(self, rule: Rule, date: datetime.date, facts: dict[str, Any], ps: Mapping[str, P.Parameter]):
+    def __init__(
+        self,
+        rule: Rule,
+        date: datetime.date,
+        facts: dict[str, Any],
+        ps: Mapping[str, P.Parameter],
+        docs: Mapping[str, P.Document] | None = None,
+    ):
         self.rule = rule
+        self._docs = P.documents() if docs is None else docs
         self.date = date
         self.facts = facts
         self._ps = ps
@@ -266,7 +279,7 @@ class Case:
             raise NotInForce(self.rule.id, self.date, self.rule.validity(self._ps))
         if version not in self._used:
             self._used.append(version)
-            for mark in version.marks(P.documents()):
+            for mark in version.marks(self._docs):
                 if mark not in self.assumptions:
                     self.assumptions.append(mark)
         return version
@@ -322,8 +335,9 @@ class Case:
         if eligible and payee not in self.rule.payees and (payee is not None or self.rule.payees):
             raise RuntimeError(f"{self.rule.id}: payee {payee!r} is not one of {self.rule.payees}")
         # A refusal that used no parameter still cites the clauses of the rule in force on the date.
-        sources = _dedupe_sources(self._used) or _dedupe_sources(
-            v for n in self.rule.parameter_names() if (v := self._ps[n].version_on(self.date)) is not None
+        sources = _dedupe_sources(self._used, self._docs) or _dedupe_sources(
+            (v for n in self.rule.parameter_names() if (v := self._ps[n].version_on(self.date)) is not None),
+            self._docs,
         )
         return Outcome(
             rule=self.rule.id,
@@ -389,9 +403,20 @@ def load_rules() -> dict[str, Rule]:
     return RULES
 
 
-def get_rule(rule_id: Any) -> Rule:
+def enabled_rules(pack: str | None = None) -> dict[str, Rule]:
+    """The rules of the shared library the pack enables (None: the active pack), by ID."""
+    from skillcity.policy.pack import loader
+
+    enabled = loader.load(pack).rules
+    return {rule_id: r for rule_id, r in load_rules().items() if rule_id in enabled}
+
+
+def get_rule(rule_id: Any, pack: str | None = None) -> Rule:
+    """The rule, when the pack enables it; a rule the pack does not enable is unknown to it."""
+    from skillcity.policy.pack import loader
+
     rules = load_rules()
-    if not isinstance(rule_id, str) or rule_id not in rules:
+    if not isinstance(rule_id, str) or rule_id not in rules or rule_id not in loader.load(pack).rules:
         raise BadFacts(
             "unknown_rule",
             f"未知的规则编号“{rule_id}”；可用规则见 skillcity policy list",
@@ -415,9 +440,11 @@ def evaluate(
     facts: Mapping[str, Any] | Any,
     *,
     parameter_set: Mapping[str, P.Parameter] | None = None,
+    pack: str | None = None,
 ) -> Outcome:
-    """Evaluate one case. Raises BadFacts (422) for bad input and NotInForce (409) for a date outside the rule."""
-    the_rule = get_rule(rule_id)
+    """Evaluate one case under `pack` (None: the active pack). Raises BadFacts (422) for bad input,
+    UnknownPack (422) for a pack that does not exist, and NotInForce (409) for a date outside the rule."""
+    the_rule = get_rule(rule_id, pack)
     # Every problem at once, by name: the date and the facts (so the batch, which reads each column on
     # its own, names the same ones).
     errors: dict[str, str] = {}
@@ -455,22 +482,22 @@ def evaluate(
         named = f"{label}：" if label else "有一项情况："
         raise BadFacts("bad_facts", f"{named}{errors[first]}" + ("等" if len(errors) > 1 else ""), errors)
     assert day is not None
-    ps = parameter_set or P.parameters()
+    ps = parameter_set or P.parameters(pack)
     if not _in_force(the_rule, day, ps):
         raise NotInForce(the_rule.id, day, the_rule.validity(ps))
-    return the_rule.fn(Case(the_rule, day, valid, ps))
+    return the_rule.fn(Case(the_rule, day, valid, ps, P.documents(pack)))
 
 
-def list_rules() -> list[dict[str, Any]]:
-    """Every rule with title, validity, sources and facts: what `skillcity policy list` prints."""
-    return [r.as_dict() for r in sorted(load_rules().values(), key=lambda r: r.id)]
+def list_rules(pack: str | None = None) -> list[dict[str, Any]]:
+    """Every rule the pack enables with title, validity, sources and facts: what `skillcity policy list` prints."""
+    return [r.as_dict(pack) for r in sorted(enabled_rules(pack).values(), key=lambda r: r.id)]
 
 
-def parameter_history() -> list[dict[str, Any]]:
+def parameter_history(pack: str | None = None) -> list[dict[str, Any]]:
     """Each parameter with its dated versions, for the bureau's rules page and `policy list --parameters`."""
-    docs = P.documents()
+    docs = P.documents(pack)
     rows = []
-    for name, p in sorted(P.parameters().items()):
+    for name, p in sorted(P.parameters(pack).items()):
         rows.append(
             {
                 "name": name,

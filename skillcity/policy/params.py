@@ -1,24 +1,19 @@
-"""Policy parameters: dated values read from YAML, each with its source clause and any assumption mark.
+"""Policy parameters: dated values read from a policy pack's YAML, each with its source clause and marks.
 
 A parameter (`TRN-PROJECT.cap`) has versions; a version applies to events dated within
-[effective_from, effective_to]. A version that gives no dates takes its document's (documents.yaml).
-Changing an amount or adding a successor policy is a data change: a new version in the YAML.
+[effective_from, effective_to]. A version that gives no dates takes its document's (the pack's
+documents.yaml). Changing an amount or adding a successor policy is a data change: a new version in the
+YAML. The packs (skillcity/policy/packs/, docs/policy-engine.md) are read by skillcity.policy.pack.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
-import itertools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-PARAMETER_DIR = Path(__file__).resolve().parent / "parameters"
 FAR_PAST = datetime.date(1900, 1, 1)
 FAR_FUTURE = datetime.date(9999, 12, 31)
 
@@ -35,6 +30,8 @@ class Document:
     effective_from: datetime.date
     effective_to: datetime.date | None
     assumption: str | None
+    number: str | None = None  # 文号
+    issued: datetime.date | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,88 +119,22 @@ def parse_value(value: Any, unit: str, where: str) -> Any:
     raise ParameterFileError(f"{where}: unknown unit {unit!r}")
 
 
-def load_documents(path: Path | None = None) -> dict[str, Document]:
-    path = path or PARAMETER_DIR / "documents.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    documents = {}
-    for doc_id, entry in raw.items():
-        where = f"{path.name}: {doc_id}"
-        documents[doc_id] = Document(
-            id=doc_id,
-            title=entry["title"],
-            issuer=entry.get("issuer", ""),
-            effective_from=_date(entry["effective_from"], where),
-            effective_to=_date(entry["effective_to"], where) if entry.get("effective_to") else None,
-            assumption=entry.get("assumption"),
-        )
-    return documents
+def documents(pack: str | None = None) -> dict[str, Document]:
+    """Every source document of the pack (None: the active pack, setting POLICY_PACK), its base's included."""
+    from skillcity.policy.pack import loader
+
+    return loader.load(pack).documents
 
 
-def _load_file(path: Path, documents: Mapping[str, Document]) -> dict[str, Parameter]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    parameters: dict[str, Parameter] = {}
-    for name, entry in raw.items():
-        where = f"{path.name}: {name}"
-        unit = entry.get("unit", "yuan")
-        versions = []
-        for i, v in enumerate(entry.get("versions") or []):
-            vwhere = f"{where} version {i + 1}"
-            source = v.get("source") or {}
-            doc_id = str(source.get("document"))
-            if doc_id not in documents:
-                raise ParameterFileError(f"{vwhere}: source.document {doc_id!r} is not in documents.yaml")
-            if not source.get("clause"):
-                raise ParameterFileError(f"{vwhere}: source.clause is required")
-            doc = documents[doc_id]
-            start = _date(v["effective_from"], vwhere) if v.get("effective_from") else doc.effective_from
-            if "effective_to" in v:
-                end = _date(v["effective_to"], vwhere) if v["effective_to"] else None
-            else:
-                end = doc.effective_to
-            if end is not None and end < start:
-                raise ParameterFileError(f"{vwhere}: effective_to is before effective_from")
-            versions.append(
-                Version(
-                    value=parse_value(v.get("value"), unit, vwhere),
-                    effective_from=start,
-                    effective_to=end,
-                    document=doc_id,
-                    clause=str(source["clause"]),
-                    text=str(source.get("text", "")),
-                    assumption=v.get("assumption"),
-                    demo_value=bool(v.get("demo_value", False)),
-                )
-            )
-        versions.sort(key=lambda ver: ver.effective_from)
-        for earlier, later in itertools.pairwise(versions):
-            if (earlier.effective_to or FAR_FUTURE) >= later.effective_from:
-                raise ParameterFileError(f"{where}: versions overlap on {later.effective_from}")
-        if not versions:
-            raise ParameterFileError(f"{where}: no versions")
-        parameters[name] = Parameter(
-            name=name, title=entry.get("title", name), unit=unit, area=path.stem, versions=tuple(versions)
-        )
-    return parameters
+def parameters(pack: str | None = None) -> dict[str, Parameter]:
+    """Every parameter of the pack (None: the active pack), by name, after its base's merged in.
 
+    The one accessor everything reads parameters through (engine, batch, pages, grants, settlement):
+    the pack's files are read and checked once per pack (skillcity.policy.pack.loader caches them).
+    """
+    from skillcity.policy.pack import loader
 
-@functools.cache
-def documents() -> dict[str, Document]:
-    return load_documents()
-
-
-@functools.cache
-def parameters() -> dict[str, Parameter]:
-    """Every parameter of every area file, by name. Cached: the files change only with a deploy."""
-    docs = documents()
-    result: dict[str, Parameter] = {}
-    for path in sorted(PARAMETER_DIR.glob("*.yaml")):
-        if path.name == "documents.yaml":
-            continue
-        for name, parameter in _load_file(path, docs).items():
-            if name in result:
-                raise ParameterFileError(f"{path.name}: {name} is defined twice")
-            result[name] = parameter
-    return result
+    return loader.load(pack).parameters
 
 
 def with_overrides(base: Mapping[str, Parameter], overrides: Mapping[str, Any]) -> dict[str, Parameter]:

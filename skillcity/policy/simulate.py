@@ -313,7 +313,7 @@ def simulate(
         )
     scenario = scenario_parameters(overrides)
     baseline = P.parameters()
-    rules = E.load_rules()
+    rules = E.enabled_rules()  # a rule the active pack does not enable is unknown to it
     table = _as_date_column(cases).with_row_index("__row")
     table = table.with_columns(
         pl.col("rule").cast(pl.Utf8).str.strip_chars(),

@@ -75,8 +75,8 @@ RANGE_LABELS = {
 
 
 def _rule_groups() -> list[dict[str, Any]]:
-    """Rules grouped by area, in the order of the catalog's areas."""
-    rules = E.load_rules()
+    """The rules the active pack enables, grouped by area, in the order of the catalog's areas."""
+    rules = E.enabled_rules()
     groups = []
     for area in E.RULE_MODULES:
         members = sorted((r for r in rules.values() if r.area == area), key=lambda r: r.id)
