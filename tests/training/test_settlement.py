@@ -299,4 +299,4 @@ def test_a_claim_keeps_its_reason_in_chinese_and_shows_it_in_the_readers_languag
     outcome = settlement_claims(settlement.pk).get().outcome
     assert outcome["reasons"] == [f"{H1} 结算单 1 笔合计"]
     with translation.override("en"):
-        assert reason_texts(outcome) == [f"Total of 1 lines of the {H1} statement"]
+        assert reason_texts(outcome) == [f"Total of the {H1} statement (entries: 1)"]
