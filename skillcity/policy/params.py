@@ -11,12 +11,15 @@ import dataclasses
 import datetime
 import functools
 import itertools
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from skillcity.policy import published
 
 PARAMETER_DIR = Path(__file__).resolve().parent / "parameters"
 FAR_PAST = datetime.date(1900, 1, 1)
@@ -35,6 +38,8 @@ class Document:
     effective_from: datetime.date
     effective_to: datetime.date | None
     assumption: str | None
+    number: str = ""  # 文号, where the document has one
+    issued: datetime.date | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,8 +96,27 @@ def _date(value: Any, where: str) -> datetime.date:
         raise ParameterFileError(f"{where}: {exc}") from None
 
 
+RANGE_SHAPE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?\s*$")
+
+
+def is_range(value: Any) -> bool:
+    """A range written where one number is expected: "1000-3000", "1000至3000", [1000, 3000],
+    {min: 1000, max: 3000}. Ranges are two parameters (`….min` and `….max`), never one value."""
+    if isinstance(value, str):
+        return bool(RANGE_SHAPE.match(value))
+    if isinstance(value, list | tuple):
+        return len(value) == 2 and all(isinstance(x, int | str) and not isinstance(x, bool) for x in value)
+    if isinstance(value, dict):
+        return {"min", "max"} <= set(value) or {"low", "high"} <= set(value)
+    return False
+
+
 def parse_value(value: Any, unit: str, where: str) -> Any:
     """Amounts and ratios become Decimal (written as strings or integers in YAML, never floats)."""
+    if unit not in ("list", "map") and is_range(value):
+        raise ParameterFileError(
+            f"{where}: {value!r} is a range; this parameter takes one value (a range is two parameters, min and max)"
+        )
     if unit in ("yuan", "ratio"):
         if isinstance(value, bool | float):
             raise ParameterFileError(f"{where}: write {unit} values as a quoted decimal or an integer")
@@ -135,6 +159,8 @@ def load_documents(path: Path | None = None) -> dict[str, Document]:
             effective_from=_date(entry["effective_from"], where),
             effective_to=_date(entry["effective_to"], where) if entry.get("effective_to") else None,
             assumption=entry.get("assumption"),
+            number=str(entry.get("number") or ""),
+            issued=_date(entry["issued"], where) if entry.get("issued") else None,
         )
     return documents
 
@@ -186,11 +212,13 @@ def _load_file(path: Path, documents: Mapping[str, Document]) -> dict[str, Param
     return parameters
 
 
+@published.overlay_documents  # the bureau's published documents (skillcity/policy/published.py)
 @functools.cache
 def documents() -> dict[str, Document]:
     return load_documents()
 
 
+@published.overlay_parameters  # the bureau's published versions (skillcity/policy/published.py)
 @functools.cache
 def parameters() -> dict[str, Parameter]:
     """Every parameter of every area file, by name. Cached: the files change only with a deploy."""

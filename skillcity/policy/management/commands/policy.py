@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcity.policy.engine import BadFacts, NotInForce, evaluate, list_rules, parameter_history
+from skillcity.policy.lifecycle import cli as lifecycle_cli
 
 
 def read_facts(text: str) -> Any:
@@ -57,11 +58,14 @@ class Command(BaseCommand):
         ev.add_argument("rule_id", metavar="RULE_ID")
         ev.add_argument("--date", required=True, help="event date YYYY-MM-DD")
         ev.add_argument("--facts", default="{}", help="facts as JSON text, or @file.json")
+        lifecycle_cli.add_parsers(sub)  # draft, drafts, submit, approve, return, withdraw
 
     def _json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if lifecycle_cli.handles(options["action"]):
+            return lifecycle_cli.run(self, options)
         if options["action"] == "list":
             self._json(list_rules())
             return
