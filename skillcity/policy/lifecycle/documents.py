@@ -112,6 +112,7 @@ def policy_standing(day: datetime.date) -> PolicyStanding:
     other: list[PolicyDocument] = []
     for doc in document_records():
         status = doc.status_on(day)
+        doc.status_label = doc.status_label_on(day)  # type: ignore[attr-defined]  # for the page
         (
             in_force
             if status == DocumentStatus.IN_FORCE
