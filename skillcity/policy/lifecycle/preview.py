@@ -8,6 +8,9 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from skillcity.core.errors import DomainError
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
@@ -21,15 +24,18 @@ from skillcity.policy.models import PolicyDraft
 # their fact definitions (`_generic_facts`).
 SAMPLE_FACTS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     "TRN-PROJECT": [
-        ("标准 2800 元、已结业", {"project_standard": "2800", "completed": True}),
-        ("标准 3600 元、已结业", {"project_standard": "3600", "completed": True}),
+        (gettext_noop("标准 2800 元、已结业"), {"project_standard": "2800", "completed": True}),
+        (gettext_noop("标准 3600 元、已结业"), {"project_standard": "3600", "completed": True}),
     ],
     "TRN-UPSKILL": [
         (
             "高级工（三级）、紧缺工种",
             {"certificate_kind": "skill_level", "level": 3, "in_shortage_catalog": True},
         ),
-        ("中级工（四级）", {"certificate_kind": "skill_level", "level": 4, "in_shortage_catalog": False}),
+        (
+            gettext_noop("中级工（四级）"),
+            {"certificate_kind": "skill_level", "level": 4, "in_shortage_catalog": False},
+        ),
         (
             "专项职业能力证书",
             {"certificate_kind": "special_ability", "level": None, "in_shortage_catalog": False},
@@ -139,13 +145,13 @@ def _describe(rule_id: str, day: datetime.date, facts: dict[str, Any], ps: Mappi
     try:
         outcome = E.evaluate(rule_id, day, facts, parameter_set=ps)
     except E.NotInForce:
-        return "没有有效版本（不能测算）"
+        return _("没有有效版本（不能测算）")
     except DomainError as exc:
         return str(exc.message)
     if not outcome.eligible:
-        return "不符合条件"
+        return _("不符合条件")
     amount = outcome.amount if outcome.amount is not None else outcome.max
-    return f"{amount} 元" if amount is not None else "符合条件"
+    return _("%(amount)s 元") % {"amount": f"{amount:,}"} if amount is not None else _("符合条件")
 
 
 def sample_outcomes(draft: PolicyDraft) -> list[SampleRow]:
@@ -157,13 +163,13 @@ def sample_outcomes(draft: PolicyDraft) -> list[SampleRow]:
     after = draft_parameter_set(draft, before)
     rows = []
     for rule in affected_rules(draft):
-        cases = SAMPLE_FACTS.get(rule.id) or [("示例情形", _generic_facts(rule))]
+        cases = SAMPLE_FACTS.get(rule.id) or [(gettext_noop("示例情形"), _generic_facts(rule))]
         for label, facts in cases:
             rows.append(
                 SampleRow(
                     rule.id,
                     rule.title,
-                    label,
+                    _(label),
                     first,
                     _describe(rule.id, first, facts, before),
                     _describe(rule.id, first, facts, after),
