@@ -73,9 +73,11 @@ def draft_list(request: HttpRequest) -> HttpResponse:
 
 
 def _what_if(request: HttpRequest, draft: PolicyDraft) -> dict[str, Any]:
-    source = request.GET.get("source", "training")
+    # The demo's draft looks at the demo's cases by default: its stored records are dated 2022–2025.
+    default = "demo" if draft.demo_assumption else "training"
+    source = request.GET.get("source", default)
     if source not in WHAT_IF_SOURCES:
-        source = "training"
+        source = default
     context: dict[str, Any] = {
         "source": source,
         "sources": [
