@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.core.audit import audit_record, snapshot
+from skillcity.core.bounds import text_length_errors
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
 from skillcity.policy import params as P
 from skillcity.policy import published
@@ -109,6 +110,9 @@ def document_register(
         errors["title"] = _("请填写文件标题")
     if effective_to is not None and effective_to < effective_from:
         errors["effective_to"] = _("有效期至早于施行日期")
+    errors.update(
+        text_length_errors(PolicyDocument, {"key": key, "title": title, "issuer": issuer, "number": number})
+    )
     old = None
     if supersedes:
         old = PolicyDocument.objects.filter(key=supersedes, published=True).first()
@@ -145,6 +149,9 @@ def draft_create(*, actor: Any, title: str, note: str = "", demo_assumption: boo
     _require_bureau(actor)
     if not title.strip():
         raise DomainError("invalid_draft", _("请填写草稿名称"), {"title": _("请填写草稿名称")}, status=422)
+    too_long = text_length_errors(PolicyDraft, {"title": title.strip()})
+    if too_long:
+        raise DomainError("invalid_draft", too_long["title"], too_long, status=422)
     draft = PolicyDraft.objects.create(
         title=title.strip(), note=note, created_by=actor, demo_assumption=demo_assumption
     )
@@ -178,6 +185,13 @@ def draft_version_add(
             {"parameter": _("不是已知参数")},
         )
     stored = value_from_text(parameter, ps[parameter].unit, value)
+    too_long = text_length_errors(DraftVersion, {"clause": (clause or "").strip()})
+    if too_long:
+        raise VersionInvalid(
+            "invalid_version",
+            _("参数 %(p)s：%(problem)s") % {"p": parameter, "problem": too_long["clause"]},
+            too_long,
+        )
     docs = _citable_documents(draft)
     if effective_to is None and document in docs:
         effective_to = docs[document][1]
@@ -251,7 +265,7 @@ def draft_continuation_create(
         )
     draft = PolicyDraft.objects.create(
         kind=DraftKind.CONTINUATION,
-        title=title.strip() or _("%(k)s 延续执行至 %(u)s") % {"k": document, "u": until},
+        title=(title.strip() or _("%(k)s 延续执行至 %(u)s") % {"k": document, "u": until})[:200],
         created_by=actor,
         continued_document=doc,
         continued_to=until,

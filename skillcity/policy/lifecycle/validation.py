@@ -36,6 +36,11 @@ UNIT_KIND_LABELS = {
 }
 
 
+CLAUSE_MAX = 100  # DraftVersion.clause
+COUNT_MAX = 1_000_000  # a count, a number of months or years, a percent
+RATIO_MAX = Decimal("100")  # an uplift or a share: 1.3, 0.5 …
+
+
 class VersionInvalid(DomainError):
     status = 422
 
@@ -93,6 +98,12 @@ def value_from_text(parameter: str, unit: str, raw: Any) -> Any:
         raise _refuse(
             parameter, "value", _("“%(v)s”不是有效的%(kind)s") % {"v": raw, "kind": UNIT_KIND_LABELS[unit]}
         ) from None
+    if unit in ("count", "months", "years", "percent") and parsed > COUNT_MAX:
+        raise _refuse(parameter, "value", _("数值不能超过 %(max)s") % {"max": f"{COUNT_MAX:,}"})
+    if unit == "ratio" and parsed > RATIO_MAX:
+        raise _refuse(parameter, "value", _("倍数不能超过 %(max)s") % {"max": RATIO_MAX})
+    if unit == "ratio" and parsed != parsed.quantize(Decimal("0.0001")):
+        raise _refuse(parameter, "value", _("倍数最多四位小数"))
     if unit == "yuan" and parsed > MONEY_MAX:
         raise _refuse(parameter, "value", _("金额不能超过 %(max)s 元") % {"max": f"{MONEY_MAX:,}"})
     if unit in ("yuan", "ratio"):
@@ -130,6 +141,8 @@ def check_versions(
             raise _refuse(v.parameter, "clause", _("缺少引用：请填写条款（如 第8条）"))
         if not v.text.strip():
             raise _refuse(v.parameter, "text", _("缺少引用：请摘录条款原文"))
+        if len(v.clause.strip()) > CLAUSE_MAX:
+            raise _refuse(v.parameter, "clause", _("不能超过 %(n)s 个字符") % {"n": CLAUSE_MAX})
         if v.document not in documents:
             raise _refuse(v.parameter, "document", _("依据文件 %(d)s 不存在") % {"d": v.document})
         unit = parameters[v.parameter].unit
