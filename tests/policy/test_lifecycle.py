@@ -342,3 +342,19 @@ def test_documents_include_the_bureaus_published_ones(drafter, checker):
     _published(drafter, checker)
     assert P.documents()["D005"].title == "关于延续执行项目制培训补贴的通知"
     assert {d.key for d in document_records()} >= {"D000", "D005"}
+
+
+def test_the_batch_path_of_settlement_uses_the_published_version_per_row_date(drafter, checker):
+    import polars as pl
+
+    from skillcity.policy.batch import evaluate_table
+
+    df = pl.DataFrame(
+        {"date": ["2025-12-31", "2026-01-01"], "project_standard": ["3600", "3600"], "completed": [True, True]}
+    )
+    before = evaluate_table("TRN-PROJECT", df)
+    assert before["in_force"].to_list() == [True, False]
+    _published(drafter, checker, value="3200")
+    after = evaluate_table("TRN-PROJECT", df)
+    assert after["in_force"].to_list() == [True, True]
+    assert after["amount_fen"].to_list() == [300000, 320000]
