@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from skillcity.core.access import acting_user, require_role
@@ -75,7 +76,7 @@ def _officer(request: HttpRequest) -> Any:
 def _draft(pk: int) -> PolicyDraft:
     draft = PolicyDraft.objects.filter(pk=pk).first()
     if draft is None:
-        raise NotFound("没有这个草稿")
+        raise NotFound(_("没有这个草稿"))
     return draft
 
 
