@@ -188,6 +188,8 @@ def test_the_page_refuses_the_drafters_approval(officer_a, officer_b):
         "new_to": "2026-12-31", "clause": "第一条", "text": "继续执行。",
     })  # fmt: skip
     c.post(f"/policy/drafts/{draft.pk}/submit/")
+    listed = c.get("/policy/drafts/").content.decode()
+    assert "2026" in listed and "待复核" in listed
     page = c.get(f"/policy/drafts/{draft.pk}/").content.decode()
     assert 'id="own-draft"' in page and 'data-testid="approve"' not in page
     r = c.post(f"/policy/drafts/{draft.pk}/approve/", follow=True)
