@@ -350,7 +350,11 @@ def test_the_batch_path_of_settlement_uses_the_published_version_per_row_date(dr
     from skillcity.policy.batch import evaluate_table
 
     df = pl.DataFrame(
-        {"date": ["2025-12-31", "2026-01-01"], "project_standard": ["3600", "3600"], "completed": [True, True]}
+        {
+            "date": ["2025-12-31", "2026-01-01"],
+            "project_standard": ["3600", "3600"],
+            "completed": [True, True],
+        }
     )
     before = evaluate_table("TRN-PROJECT", df)
     assert before["in_force"].to_list() == [True, False]
