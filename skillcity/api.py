@@ -148,12 +148,14 @@ def _register_routers() -> None:
     from skillcity.grants.api import router as grants_router
     from skillcity.notifications.api import router as notifications_router
     from skillcity.policy.api import router as policy_router
+    from skillcity.policy.lifecycle.api import router as policy_lifecycle_router
     from skillcity.registry.api import router as registry_router
     from skillcity.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
     api.add_router("/registry/", registry_router)
     api.add_router("/policy/", policy_router)
+    api.add_router("/policy/", policy_lifecycle_router)  # drafts, documents (issue 14)
     api.add_router("/alliances/", alliances_router)
     api.add_router("/certification/", certification_router)
     api.add_router("/grants/", grants_router)

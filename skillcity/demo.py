@@ -30,7 +30,7 @@ DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 
 # Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
-# listed after the five made here once the steps have run: the banner names every account to log in with.
+# listed after the six made here once the steps have run: the banner names every account to log in with.
 STEP_ACCOUNTS = ("alliance",)
 
 
@@ -50,6 +50,8 @@ def demo_accounts_ensure() -> list[DemoAccount]:
     worker = Worker.objects.filter(town=changan, highest_level__isnull=False).order_by("id").first()
     wanted: list[tuple[str, str, str, dict[str, Any]]] = [
         ("bureau", Role.BUREAU_OFFICER, "市人社局 演示科员", {}),
+        # A second bureau officer: policy versions are published under maker–checker (one drafts, one checks).
+        ("bureau2", Role.BUREAU_OFFICER, "市人社局 演示复核员", {}),
         ("changan", Role.TOWN_OFFICER, "长安镇 演示专员", {"town": changan}),
         ("humen", Role.TOWN_OFFICER, "虎门镇 演示专员", {"town": humen}),
         ("enterprise", Role.ORGANISATION_USER, "单位 演示经办人", {"organisation": enterprise}),
@@ -87,7 +89,7 @@ def _account(user: Any) -> DemoAccount:
 
 
 def demo_accounts() -> list[DemoAccount]:
-    """Every demo account with a password: the five named roles, then those the steps created."""
+    """Every demo account with a password: the six named accounts, then those the steps created."""
     from skillcity.accounts.models import User
 
     accounts = demo_accounts_ensure()
@@ -160,6 +162,15 @@ def _certification_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("certification", _certification_demo))
+
+
+def _policy_draft_demo(seed: int, stdout: Any) -> None:
+    from skillcity.policy.lifecycle.demo import policy_draft_demo
+
+    policy_draft_demo(stdout)
+
+
+DEMO_STEPS.append(("policy draft", _policy_draft_demo))
 
 
 # Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).

@@ -254,6 +254,8 @@ ALLIANCE_REMIND_DAYS = env_int("SKILLCITY_ALLIANCE_REMIND_DAYS", 14, minimum=0, 
 # a worker is told this many days before a voucher of theirs expires (skillcity.notifications).
 REDEMPTION_UNDO_MINUTES = env_int("SKILLCITY_REDEMPTION_UNDO_MINUTES", 30, minimum=0, maximum=1440)
 VOUCHER_EXPIRY_NOTICE_DAYS = env_int("SKILLCITY_VOUCHER_EXPIRY_NOTICE_DAYS", 14, minimum=1, maximum=366)
+# The bureau is warned this many days before a policy document or a rule's last version expires.
+POLICY_EXPIRY_WARNING_DAYS = env_int("SKILLCITY_POLICY_EXPIRY_WARNING_DAYS", 90, minimum=1, maximum=3660)
 # Notifications also go out by SMS through this adapter (dotted path); the default records the messages
 # in a table (the demo and the tests send nothing). See docs/notifications.md.
 SMS_BACKEND = env_str("SKILLCITY_SMS_BACKEND", "skillcity.notifications.sms.SimulatedSmsSender")

@@ -27,6 +27,17 @@ def _audit_anchor_per_test(settings, tmp_path):
     settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor.jsonl"
 
 
+@pytest.fixture(autouse=True)
+def _published_policy_versions_forgotten():
+    """A test that published a policy version leaves it in the process's parameter overlay while its
+    transaction rolls the rows back; the next test reads the revision afresh (skillcity.policy.published)."""
+    yield
+    from skillcity.policy import published
+
+    if published.has_overlay() or published.revision():
+        published.reset()
+
+
 @pytest.fixture
 def reference_data(db):
     """Towns, industries and occupations. Migrations load them, but a transactional test's flush

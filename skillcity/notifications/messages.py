@@ -24,6 +24,7 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.APPLICATION_APPROVED: _("补贴申请已核准"),
         K.APPLICATION_PAID: _("补贴已拨付"),
         K.VOUCHER_EXPIRING: _("培训券即将到期"),
+        K.POLICY_EXPIRING: _("政策即将到期"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -43,4 +44,8 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
             _("您的培训券“%(batch)s”（券码 %(code)s，面值 %(amount)s 元）将于 %(date)s 到期，请尽快使用。")
             % p
         )
+    if kind == K.POLICY_EXPIRING:
+        if p.get("kind") == "document":
+            return _("政策文件 %(key)s《%(title)s》将于 %(date)s 到期，请及时发布延续执行或后续政策。") % p
+        return _("规则 %(key)s“%(title)s”的最后一个版本将于 %(date)s 到期，请及时发布后续版本。") % p
     return ""

@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     APPLICATION_APPROVED = "application_approved", _("申请已核准")
     APPLICATION_PAID = "application_paid", _("补贴已拨付")
     VOUCHER_EXPIRING = "voucher_expiring", _("培训券即将到期")
+    POLICY_EXPIRING = "policy_expiring", _("政策即将到期")
 
 
 class Notification(models.Model):

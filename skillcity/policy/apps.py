@@ -2,6 +2,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
+from django.db.models.signals import post_migrate
 
 
 class PolicyConfig(AppConfig):
@@ -10,6 +11,23 @@ class PolicyConfig(AppConfig):
     verbose_name = "政策引擎"
 
     def ready(self) -> None:
+        from skillcity.jobs.schedule import PeriodicJob, register_periodic_job, the_day
+        from skillcity.policy import published
+        from skillcity.policy.lifecycle.documents import documents_sync_after_migrate
+
+        # Each request and job checks once whether the bureau published or withdrew a version.
+        published.connect_signals()
+        # The shipped documents (documents.yaml) into the table after every migrate, idempotently.
+        post_migrate.connect(documents_sync_after_migrate, sender=self, dispatch_uid="policy.documents_sync")
+        register_periodic_job(
+            PeriodicJob(
+                name="policy.expiry_warnings",
+                period="daily",
+                task="skillcity.policy.tasks.policy_expiry_warn_task",
+                reason="政策文件或规则最后一个版本到期前提醒市人社局（SKILLCITY_POLICY_EXPIRY_WARNING_DAYS 天内到期）",
+                arguments=the_day,
+            )
+        )
         checks.register(active_pack_check)
 
 

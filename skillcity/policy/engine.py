@@ -209,7 +209,9 @@ def _dedupe_sources(versions: Any, docs: Mapping[str, P.Document]) -> list[dict[
     for v in versions:
         key = (v.document, v.clause)
         if key not in seen:
-            seen[key] = {"document": v.document, "clause": v.clause, "title": docs[v.document].title}
+            # A document still in a draft (a what-if of it) is named by its key.
+            title = docs[v.document].title if v.document in docs else v.document
+            seen[key] = {"document": v.document, "clause": v.clause, "title": title}
     return list(seen.values())
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from skillcity.policy import published
 
 FAR_PAST = datetime.date(1900, 1, 1)
 FAR_FUTURE = datetime.date(9999, 12, 31)
@@ -30,7 +33,7 @@ class Document:
     effective_from: datetime.date
     effective_to: datetime.date | None
     assumption: str | None
-    number: str | None = None  # 文号
+    number: str = ""  # 文号, where the document has one
     issued: datetime.date | None = None
 
 
@@ -88,8 +91,27 @@ def _date(value: Any, where: str) -> datetime.date:
         raise ParameterFileError(f"{where}: {exc}") from None
 
 
+RANGE_SHAPE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?\s*$")
+
+
+def is_range(value: Any) -> bool:
+    """A range written where one number is expected: "1000-3000", "1000至3000", [1000, 3000],
+    {min: 1000, max: 3000}. Ranges are two parameters (`….min` and `….max`), never one value."""
+    if isinstance(value, str):
+        return bool(RANGE_SHAPE.match(value))
+    if isinstance(value, list | tuple):
+        return len(value) == 2 and all(isinstance(x, int | str) and not isinstance(x, bool) for x in value)
+    if isinstance(value, dict):
+        return {"min", "max"} <= set(value) or {"low", "high"} <= set(value)
+    return False
+
+
 def parse_value(value: Any, unit: str, where: str) -> Any:
     """Amounts and ratios become Decimal (written as strings or integers in YAML, never floats)."""
+    if unit not in ("list", "map") and is_range(value):
+        raise ParameterFileError(
+            f"{where}: {value!r} is a range; this parameter takes one value (a range is two parameters, min and max)"
+        )
     if unit in ("yuan", "ratio"):
         if isinstance(value, bool | float):
             raise ParameterFileError(f"{where}: write {unit} values as a quoted decimal or an integer")
@@ -119,15 +141,24 @@ def parse_value(value: Any, unit: str, where: str) -> Any:
     raise ParameterFileError(f"{where}: unknown unit {unit!r}")
 
 
-def documents(pack: str | None = None) -> dict[str, Document]:
-    """Every source document of the pack (None: the active pack, setting POLICY_PACK), its base's included."""
+def load_documents(pack: str | None = None) -> dict[str, Document]:
+    """The pack's own documents as its files hold them (base's included), without the bureau's overlay."""
     from skillcity.policy.pack import loader
 
     return loader.load(pack).documents
 
 
+@published.overlay_documents  # the bureau's published documents (skillcity/policy/published.py)
+def documents(pack: str | None = None) -> dict[str, Document]:
+    """Every source document of the pack (None: the active pack, setting POLICY_PACK), its base's included,
+    with the documents the bureau registered laid over the active pack."""
+    return load_documents(pack)
+
+
+@published.overlay_parameters  # the bureau's published versions (skillcity/policy/published.py)
 def parameters(pack: str | None = None) -> dict[str, Parameter]:
-    """Every parameter of the pack (None: the active pack), by name, after its base's merged in.
+    """Every parameter of the pack (None: the active pack), by name, after its base's merged in, with the
+    versions the bureau published laid over the active pack.
 
     The one accessor everything reads parameters through (engine, batch, pages, grants, settlement):
     the pack's files are read and checked once per pack (skillcity.policy.pack.loader caches them).

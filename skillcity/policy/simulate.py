@@ -302,8 +302,12 @@ def simulate(
     overrides: Mapping[str, Any],
     date_from: datetime.date,
     date_to: datetime.date,
+    *,
+    scenario_set: Mapping[str, P.Parameter] | None = None,
 ) -> SimulationResult:
-    """Baseline and scenario budgets of the cases dated within [date_from, date_to], by rule and by town."""
+    """Baseline and scenario budgets of the cases dated within [date_from, date_to], by rule and by town.
+    `scenario_set`: a whole parameter set as the scenario instead of overrides (a draft's versions added,
+    `policy.lifecycle.preview`)."""
     if date_to < date_from:
         raise SimulationError("bad_date", "结束日期早于开始日期", {"to": "不能早于开始日期"})
     missing = [c for c in ("rule", "date", "town") if c not in cases.columns]
@@ -311,7 +315,7 @@ def simulate(
         raise SimulationError(
             "bad_cases", f"案例表缺少列：{', '.join(missing)}", {m: "缺少此列" for m in missing}
         )
-    scenario = scenario_parameters(overrides)
+    scenario = scenario_set if scenario_set is not None else scenario_parameters(overrides)
     baseline = P.parameters()
     rules = E.enabled_rules()  # a rule the active pack does not enable is unknown to it
     table = _as_date_column(cases).with_row_index("__row")

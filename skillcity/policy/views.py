@@ -24,6 +24,7 @@ from skillcity.policy.display import message_text, value_display
 from skillcity.policy.facts import FactErrors, validate_facts
 from skillcity.policy.forms import OVERRIDE_ROWS, UNIT_LABELS, FactForm, SimulationForm
 from skillcity.policy.in_force import out_of_force
+from skillcity.policy.lifecycle.documents import policy_standing
 
 AREAS = {
     "training": gettext_lazy("职业培训"),
@@ -223,8 +224,9 @@ def rules(request: HttpRequest) -> HttpResponse:
                 }
             )
         groups.append({**group, "entries": entries})
-    documents = sorted(P.documents().values(), key=lambda d: d.id)
-    return render(request, "policy/rules.html", {"groups": groups, "documents": documents})
+    # Documents as records, and what is (not) in force today (skillcity.policy.lifecycle.documents).
+    standing = policy_standing(timezone.localdate())
+    return render(request, "policy/rules.html", {"groups": groups, "standing": standing})
 
 
 @login_required

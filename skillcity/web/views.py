@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcity.core.access import require_role, visible_to
@@ -33,6 +34,11 @@ def home(request: HttpRequest) -> HttpResponse:
             context["by_town"] = list(
                 Worker.objects.values("town__name").annotate(n=Count("id")).order_by("-n")[:10]
             )
+        if user.is_bureau:
+            from skillcity.policy.lifecycle.expiry import current_warnings
+
+            # Found by the daily job (policy.expiry_warnings): documents and rules about to expire.
+            context["policy_warnings"] = current_warnings(timezone.localdate())
     return render(request, "web/home.html", context)
 
 

@@ -54,6 +54,8 @@ MAIN_PAGES: list[tuple[str | None, list[str]]] = [
             "/grants/bureau/",
             r"first:/grants/:^/grants/\d+/$",
             "/policy/rules/",
+            "/policy/drafts/",
+            r"first:/policy/drafts/:^/policy/drafts/\d+/$",
             "/policy/simulate/",
             "/audit/",
             "/training/",

@@ -162,7 +162,7 @@ def _read_documents(content: FolderContent, path: Path) -> None:
             effective_from=doc.effective_from,
             effective_to=doc.effective_to,
             assumption=doc.assumption,
-            number=doc.number,
+            number=doc.number or "",
             issued=doc.issued,
         )
         content.document_entries[key] = (file.shown, file.line((key,)))

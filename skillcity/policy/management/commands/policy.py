@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcity.policy.engine import BadFacts, NotInForce, evaluate, list_rules, parameter_history
+from skillcity.policy.lifecycle import cli as lifecycle_cli
 from skillcity.policy.pack import loader
 from skillcity.policy.pack.export import export_pack
 
@@ -77,11 +78,14 @@ class Command(BaseCommand):
         export.add_argument("dir", metavar="DIR", help="an empty or new folder")
         export.add_argument("--pack", help=pack_help)
         export.add_argument("--name", help="the exported pack's name (default: <pack>-export)")
+        lifecycle_cli.add_parsers(sub)  # draft, drafts, submit, approve, return, withdraw
 
     def _json(self, data: Any) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if lifecycle_cli.handles(options["action"]):
+            return lifecycle_cli.run(self, options)
         action = options["action"]
         try:
             if action == "check-pack":
