@@ -85,6 +85,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "grants.objection.resolve": _("处理异议"),
     "grants.objection.dismiss_spam": _("驳回垃圾异议"),
     "grants.payment.make": _("拨付补贴"),
+    "grants.payment.batch": _("批量拨付补贴"),
     "grants.fund.create": _("创建资金额度"),
     # Training alliances
     "alliance.create": _("创建联盟"),
@@ -121,6 +122,7 @@ TARGET_TYPE_LABELS: dict[str, Any] = {
     "grants.publicnotice": _("公示"),
     "grants.objection": _("异议"),
     "grants.payment": _("拨付"),
+    "grants.payment_batch": _("拨付批次"),
     "training.redemption": _("核销记录"),
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.grants import funds, public, views
+from skillcity.grants import batch_pay, funds, public, views
 
 app_name = "grants"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("preview/", views.preview, name="preview"),
     path("bulk-pass/", views.bulk_pass, name="bulk_pass"),
+    path("pay-batch/", batch_pay.pay_batch, name="pay_batch"),
     path("funds/", funds.funds, name="funds"),
     path("funds/new/", funds.fund_create, name="fund_create"),
     path("funds/<int:pk>/", funds.fund_detail, name="fund_detail"),

@@ -76,6 +76,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "overdue": overdue,
             "is_applicant": user.role in APPLICANT_ROLES,
+            # Finance chooses approved rows here and pays them at once (batch_pay.pay_batch).
+            "can_pay": flows.user_has_stage_role(user, "finance"),
         },
     )
 
