@@ -29,6 +29,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "registry.generate": _("生成演示城市数据"),
     "registry.export.request": _("申请后台导出名单"),
     "registry.export.download": _("下载后台导出的名单"),
+    "export.request": _("申请后台导出名单"),
+    "export.download": _("下载后台导出的名单"),
     "training.demo_load": _("载入演示培训花名册与签到"),
     "voucher.redemption_reverse": _("撤回培训券核销"),
     "reference.load": _("载入基础代码表"),
@@ -113,6 +115,7 @@ TARGET_TYPE_LABELS: dict[str, Any] = {
     "registry.workers": _("劳动者名单"),
     "registry.organisations": _("单位名单"),
     "registry.reference": _("基础代码表"),
+    "registry.export": _("导出"),  # rows written before exports moved to core
     "registry.city": _("演示城市"),
     "accounts.login_address": _("登录地址"),
     "accounts.loginfailure": _("登录失败记录"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.grants import batch_pay, funds, public, views
+from skillcity.grants import batch_pay, exports, funds, public, views
 
 app_name = "grants"
 urlpatterns = [
@@ -19,5 +19,5 @@ urlpatterns = [
     path("bureau/", views.bureau, name="bureau"),
     path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("objections/dismiss-spam/", views.objections_dismiss_spam, name="objections_dismiss_spam"),
-    path("payments.xlsx", views.payments_xlsx, name="payments_xlsx"),
+    path("payments.xlsx", exports.payments_xlsx, name="payments_xlsx"),
 ]
