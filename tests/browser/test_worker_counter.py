@@ -209,6 +209,7 @@ def test_the_worker_is_notified_of_an_approval_and_a_payment_on_a_phone(live_ser
     phone.click("button.navbar-toggler")
     assert phone.inner_text("[data-testid=notification-count]").startswith("2")
     phone.click("[data-testid=notification-bell]")
+    phone.wait_for_selector("[data-testid=notification]")  # the list page has loaded
     items = phone.locator("[data-testid=notification]")
     assert items.count() == 2
     page = phone.content()
