@@ -35,7 +35,6 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import parse_iso_date
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, SkillLevel
