@@ -15,7 +15,11 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:worker_list", _("劳动者"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
-    ("alliances:alliance_list", pgettext_lazy("nav", "培训联盟"), {"bureau_officer", "town_officer", "organisation_user"}),
+    (
+        "alliances:alliance_list",
+        pgettext_lazy("nav", "培训联盟"),
+        {"bureau_officer", "town_officer", "organisation_user"},
+    ),
     ("training:home", _("职业培训"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     (
         "certification:home",
