@@ -127,6 +127,10 @@ def test_a_report_is_entered_submitted_and_reviewed_through_the_pages(
     report = HalfYearReport.objects.get(alliance=alliance)
     assert report.status == ReportStatus.SUBMITTED
     client.force_login(bureau_officer)
+    no_reason = client.post(reverse("alliances:report_return", args=[alliance.pk, "2024H1"]), {"reason": ""})
+    assert no_reason.status_code == 400
+    assert no_reason.context["reason_form"].errors["reason"] == ["请填写“退回理由”"]
+    assert 'id="error-reason"' in no_reason.content.decode()
     client.post(reverse("alliances:report_return", args=[alliance.pk, "2024H1"]), {"reason": "请核实"})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
@@ -142,10 +146,18 @@ def test_the_bureau_accepts_returns_and_dissolves_from_the_detail_page(client, m
     page = client.get(reverse("alliances:alliance_detail", args=[filed.pk])).content.decode()
     assert "审核通过" in page and "退回理由" in page
     response = client.post(reverse("alliances:alliance_return", args=[filed.pk]), {"reason": ""})
-    assert response.status_code == 302
+    # No reason: nothing changed, and the page says so next to the reason's field, naming it.
+    assert response.status_code == 400
+    assert response.context["return_form"].errors["reason"] == ["请填写“退回理由”"]
+    html = response.content.decode()
+    assert 'id="error-reason"' in html and "请修正以下 1 处错误" in html and 'id="return-reason"' in html
     filed.refresh_from_db()
-    assert filed.status == AllianceStatus.FILED  # no reason, nothing changed
+    assert filed.status == AllianceStatus.FILED
     client.post(reverse("alliances:alliance_accept", args=[filed.pk]))
+    empty = client.post(reverse("alliances:alliance_dissolve", args=[filed.pk]), {"reason": " "})
+    assert empty.status_code == 400
+    assert empty.context["dissolve_form"].errors["reason"] == ["请填写“解散原因”"]
+    assert "<details open>" in empty.content.decode()
     client.post(reverse("alliances:alliance_dissolve", args=[filed.pk]), {"reason": "合并到其他联盟"})
     filed.refresh_from_db()
     assert filed.status == AllianceStatus.DISSOLVED
