@@ -180,3 +180,24 @@ def test_the_statistics_page_draws_its_chart_from_vendored_echarts(client, make_
     page = client.get(reverse("alliances:statistics")).content.decode()
     assert "/static/vendor/echarts.min.js" in page and 'id="trained-data"' in page
     assert "运行中联盟的成员单位（按类别）" in page
+
+
+def test_a_document_upload_says_what_is_wrong_next_to_the_kind_and_the_file(
+    client, make_alliance, initiator_user
+):
+    draft = make_alliance(until="draft", documents=False)
+    client.force_login(initiator_user)
+    url = reverse("alliances:document_upload", args=[draft.pk])
+    nothing = client.post(url, {"kind": ""})
+    html = nothing.content.decode()
+    assert nothing.status_code == 400
+    errors = nothing.context["document_form"].errors
+    assert errors["kind"] == ["请选择“材料类别”"] and errors["file"] == ["请上传“文件”"]
+    assert 'id="error-kind"' in html and 'id="error-file"' in html and "请修正以下 2 处错误" in html
+    # The service's judgement of the file (its type) lands on the file's field.
+    wrong = client.post(url, {"kind": "charter", "file": SimpleUploadedFile("章程.exe", b"MZ\x90\x00binary")})
+    assert wrong.status_code == 400
+    assert wrong.context["document_form"].errors["file"][0].startswith("文件类型不受支持（")
+    assert not draft.documents.exists()
+    ok = client.post(url, {"kind": "charter", "file": SimpleUploadedFile("章程.pdf", b"%PDF-1.4 charter")})
+    assert ok.status_code == 302 and draft.documents.count() == 1

@@ -136,7 +136,7 @@ def detail_context(request: HttpRequest, alliance: Any) -> dict[str, Any]:
         "can_members": is_initiator
         and alliance.status in (AllianceStatus.DRAFT, AllianceStatus.RETURNED, AllianceStatus.ACTIVE),
         "can_fill": {m.pk: selectors.can_fill_annex1(user, alliance, m) for m in members},
-        "document_form": DocumentForm(),
+        "document_form": DocumentForm(auto_id="document-%s"),
         "return_form": ReasonForm(label=_("退回理由"), auto_id="return-%s"),
         "dissolve_form": ReasonForm(label=_("解散原因"), auto_id="dissolve-%s"),
         "missing_count": sum(1 for s in states if s.missing),
