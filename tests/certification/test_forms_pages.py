@@ -185,3 +185,6 @@ def test_the_revoke_reason_and_the_issue_date_are_judged_next_to_their_fields(
     assert client.post(revoke, {"reason": "材料造假"}).status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == "revoked"
+    # Sent twice (a second tab): the refusal shows at the form's top, not lost.
+    again = client.post(revoke, {"reason": "材料造假"})
+    assert again.status_code == 400 and "已于" in again.content.decode()
