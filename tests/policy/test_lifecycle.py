@@ -362,3 +362,20 @@ def test_the_batch_path_of_settlement_uses_the_published_version_per_row_date(dr
     after = evaluate_table("TRN-PROJECT", df)
     assert after["in_force"].to_list() == [True, True]
     assert after["amount_fen"].to_list() == [300000, 320000]
+
+
+def test_the_gap_named_is_clipped_to_the_documents_validity(drafter):
+    """A version from 2028-03-01 citing a document in force from 2028-01-01: the gap refused is the
+    document's own two months, not everything since the last shipped version ended."""
+    draft = services.draft_create(actor=drafter, title="x")
+    services.document_register(
+        draft=draft, actor=drafter, key="D006", title="通知", issuer="市人社局",
+        effective_from=datetime.date(2028, 1, 1), effective_to=datetime.date(2028, 12, 31),
+    )  # fmt: skip
+    with pytest.raises(DomainError) as exc:
+        services.draft_version_add(
+            draft=draft, actor=drafter, parameter="TRN-PROJECT.cap", value="3000",
+            effective_from=datetime.date(2028, 3, 1), effective_to=datetime.date(2028, 12, 31),
+            document="D006", clause="第一条", text="…",
+        )  # fmt: skip
+    assert "2028-01-01 至 2028-02-29 没有版本" in str(exc.value.message)
