@@ -50,8 +50,12 @@ class PublishedDocument:
     title: str
     issuer: str
     effective_from: datetime.date
-    effective_to: datetime.date | None
+    effective_to: datetime.date | None  # the validity, a published continuation included
     assumption: str | None
+    number: str = ""
+    issued: datetime.date | None = None
+    # A shipped document extended by a published continuation (延续执行): only its end is laid over.
+    shipped: bool = False
 
 
 class _State:
@@ -80,6 +84,8 @@ def _read_revision() -> int:
 
 
 def _load() -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]]:
+    from django.db.models import Q
+
     from skillcity.policy.models import DocumentOrigin, DraftState, DraftVersion, PolicyDocument
 
     versions = tuple(
@@ -104,8 +110,14 @@ def _load() -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]
             effective_from=d.effective_from,
             effective_to=d.valid_to,
             assumption=d.assumption or None,
+            number=d.number,
+            issued=d.issued,
+            shipped=d.origin == DocumentOrigin.SHIPPED,
         )
-        for d in PolicyDocument.objects.filter(origin=DocumentOrigin.BUREAU, published=True)
+        for d in PolicyDocument.objects.filter(
+            Q(origin=DocumentOrigin.BUREAU, published=True)
+            | Q(origin=DocumentOrigin.SHIPPED, extended_to__isnull=False)
+        )
     )
     return versions, documents
 
@@ -201,7 +213,17 @@ def add_documents(base: Mapping[str, Document], extra: tuple[PublishedDocument, 
 
     result = dict(base)
     for d in extra:
-        if d.key not in result:
+        if d.shipped:
+            # A continuation extends a document of the pack: its validity runs to the extended end
+            # (a continuation never shortens it), everything else stays as the YAML says.
+            shipped = result.get(d.key)
+            if (
+                shipped is not None
+                and shipped.effective_to is not None
+                and (d.effective_to is None or d.effective_to > shipped.effective_to)
+            ):
+                result[d.key] = dataclasses.replace(shipped, effective_to=d.effective_to)
+        elif d.key not in result:
             result[d.key] = P.Document(
                 id=d.key,
                 title=d.title,
@@ -209,6 +231,8 @@ def add_documents(base: Mapping[str, Document], extra: tuple[PublishedDocument, 
                 effective_from=d.effective_from,
                 effective_to=d.effective_to,
                 assumption=d.assumption,
+                number=d.number,
+                issued=d.issued,
             )
     return result
 
