@@ -174,7 +174,6 @@ def reset() -> None:
     """Forget the overlay (tests: a rolled-back transaction took its rows away); the next lookup reads
     the revision again."""
     _clear(revision=None, versions=(), documents=())
-    _state.pack = None
     _state.due = True
 
 
