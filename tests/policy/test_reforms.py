@@ -363,3 +363,24 @@ def test_the_page_names_an_unknown_pack_and_a_withdrawn_draft_next_to_their_fiel
     services.draft_withdraw(draft=draft, actor=drafter)
     html = _post(bureau_officer, draft=str(draft.pk)).content.decode()
     assert 'id="error-draft"' in html and "已撤回" in html
+
+
+@WITH_TEST_PACKS
+def test_the_page_reads_in_english(bureau_officer):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.force_login(bureau_officer)
+    c.cookies["django_language"] = "en"
+    upload = io.BytesIO()
+    _table().write_csv(upload)
+    html = c.post(
+        reverse("policy:simulate"),
+        {
+            "date_from": "2025-01-01",
+            "date_to": "2026-12-31",
+            "source": "upload",
+            "cases": SimpleUploadedFile("cases.csv", upload.getvalue(), content_type="text/csv"),
+            "pack": "testcity",
+        },
+    ).content.decode()
+    assert "Reform (yuan)" in html and "Rules enabled only in the policy in force: CMP-HOST" in html
+    assert "Policy pack testcity" in html and "改革方案" not in html
