@@ -270,15 +270,21 @@ def _evaluate_rule(
                 f"规则 {rule.id}：{exc.message}",
                 {f"{rule.id}.{k}": v for k, v in exc.fields.items()},
             ) from None
-        either = before if before is not None else after
-        assert either is not None
+        sides = [side for side in (before, after) if side is not None]
+        either = sides[0]
         zero = pl.Series([0] * either.height, dtype=pl.Int64)
+        # In force on either side (a reform may bring a version the baseline lacks); the first error.
+        in_force = either["in_force"].fill_null(False)
+        error = either["error"]
+        if len(sides) == 2:
+            in_force = in_force | sides[1]["in_force"].fill_null(False)
+            error = pl.select(pl.coalesce(pl.lit(error), pl.lit(sides[1]["error"]))).to_series()
         frames.append(
             pl.DataFrame(
                 {
                     "__row": either["__row"],
-                    "in_force": either["in_force"].fill_null(False),
-                    "error": either["error"],
+                    "in_force": in_force,
+                    "error": error,
                     "baseline_fen": _budget_fen(before) if before is not None else zero,
                     "scenario_fen": _budget_fen(after) if after is not None else zero,
                 }

@@ -143,6 +143,8 @@ def test_a_drafts_totals_are_the_one_case_engines_sums_by_rule_town_and_year(dra
     base_2025, scen_2025 = _by(result.by_year)["2025"]
     assert base_2025 == scen_2025 > Decimal("7300.00")
     assert result.total.difference == Decimal("6000.00")
+    # Not in force on either side: only the 2026 level-4 certificate (the draft brings 2026's project cap).
+    assert result.not_in_force == 1
     assert result.reform["kind"] == "draft" and str(draft.pk) in result.reform["label"]
     assert result.only_baseline == result.only_scenario == []
 
