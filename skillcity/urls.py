@@ -18,6 +18,7 @@ urlpatterns = [
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),
+    path("exports/", include("skillcity.core.export_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

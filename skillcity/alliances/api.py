@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
@@ -197,7 +198,9 @@ class ListQuery(Schema):
 def _industry(value: str) -> Industry:
     industry = Industry.objects.filter(code=value).first() or Industry.objects.filter(name=value).first()
     if industry is None:
-        raise DomainError("invalid", f"未知产业“{shown_value(value)}”", {"industry": "未知产业"})
+        raise DomainError(
+            "invalid", _("未知产业“%(value)s”") % {"value": shown_value(value)}, {"industry": _("未知产业")}
+        )
     return industry
 
 
@@ -242,7 +245,7 @@ def _lines(lines: list[ReportLineIn]) -> dict[int, dict[str, Any]]:
     for line in lines:
         if line.organisation_id in result:
             raise DomainError(
-                "invalid", "同一成员单位出现了不止一次", {f"lines.{line.organisation_id}": "重复"}
+                "invalid", _("同一成员单位出现了不止一次"), {f"lines.{line.organisation_id}": _("重复")}
             )
         result[line.organisation_id] = {f: getattr(line, f) for f in ANNEX3_ENTERED_FIELDS}
     return result
@@ -252,7 +255,7 @@ def _period(value: str) -> HalfYear:
     try:
         return HalfYear.parse(value)
     except ValueError:
-        raise DomainError("invalid", "半年度格式应为 2024H1", {"period": "格式应为 2024H1"}) from None
+        raise DomainError("invalid", _("半年度格式应为 2024H1"), {"period": _("格式应为 2024H1")}) from None
 
 
 # --- alliances ---------------------------------------------------------------------------------
@@ -294,9 +297,9 @@ def list_alliances(request: HttpRequest, filters: Query[ListQuery]) -> Any:
 def create_alliance(request: HttpRequest, payload: AllianceIn) -> Any:
     user: Any = request.user
     if getattr(user, "role", "") != "organisation_user" or user.organisation is None:
-        raise PermissionDenied("只有单位用户可以发起联盟")
+        raise PermissionDenied(_("只有单位用户可以发起联盟"))
     if user.organisation.category not in INITIATOR_CATEGORIES:
-        raise PermissionDenied("发起单位应为职业院校、技工院校、职业培训机构、科研机构或行业协会")
+        raise PermissionDenied(_("发起单位应为职业院校、技工院校、职业培训机构、科研机构或行业协会"))
     alliance = services.alliance_create(
         name=payload.name,
         industry=_industry(payload.industry),
@@ -366,7 +369,7 @@ def return_alliance(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
 def dissolve_alliance(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     if not (selectors.is_bureau(request.user) or selectors.is_initiator_user(request.user, alliance)):
-        raise PermissionDenied("只有市人社局或联盟发起单位可以解散联盟")
+        raise PermissionDenied(_("只有市人社局或联盟发起单位可以解散联盟"))
     return _detail(services.alliance_dissolve(alliance=alliance, actor=request.user, reason=payload.reason))
 
 
@@ -378,7 +381,7 @@ def add_member(request: HttpRequest, pk: Id, payload: MemberIn) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        raise DomainError("invalid", "未找到该单位", {"organisation_id": "未找到该单位"})
+        raise DomainError("invalid", _("未找到该单位"), {"organisation_id": _("未找到该单位")})
     return 201, services.member_add(
         alliance=alliance, organisation=organisation, actor=request.user, joined_on=payload.joined_on
     )
@@ -408,7 +411,7 @@ def register_member(
 ) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     licence = (
-        UploadedDocument.from_django(business_licence, field="business_licence", label="营业执照")
+        UploadedDocument.from_django(business_licence, field="business_licence", label=_("营业执照"))
         if business_licence is not None
         else None
     )
@@ -470,7 +473,7 @@ def upload_annex1(request: HttpRequest, pk: Id, member_pk: Id, file: File[Upload
     alliance = selectors.alliance_get_for(request.user, pk)
     membership = selectors.membership_get_for(request.user, alliance, member_pk, annex1=True)
     return services.member_annex1_upload(
-        membership=membership, content=read_upload(file, label="登记表"), actor=request.user
+        membership=membership, content=read_upload(file, label=_("登记表")), actor=request.user
     )
 
 
@@ -496,7 +499,7 @@ def upload_document(
     return 201, services.document_upload(
         alliance=alliance,
         kind=data.kind,
-        upload=UploadedDocument.from_django(file, label="材料文件"),
+        upload=UploadedDocument.from_django(file, label=_("材料文件")),
         actor=request.user,
     )
 
@@ -506,7 +509,7 @@ def download_document(request: HttpRequest, pk: Id, document_pk: Id) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk)
     document = alliance.documents.filter(pk=document_pk).first()
     if document is None:
-        raise NotFound("记录不存在或您无权查看")
+        raise NotFound(_("记录不存在或您无权查看"))
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -579,7 +582,7 @@ def put_annex3(request: HttpRequest, pk: Id, period: str, payload: ReportLinesIn
 def upload_annex3(request: HttpRequest, pk: Id, period: str, file: File[UploadedFile]) -> Any:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
     report = selectors.report_get_for(request.user, alliance, period)
-    content = read_upload(file, label="工作进展情况表")
+    content = read_upload(file, label=_("工作进展情况表"))
     return _report_out(
         services.report_annex3_upload(report=report, content=content, actor=request.user), request.user
     )

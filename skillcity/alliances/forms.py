@@ -14,6 +14,7 @@ from skillcity.core.bounds import headcount_field
 from skillcity.core.uploads import UploadField
 from skillcity.registry.forms import RegistryForm
 from skillcity.registry.models import Industry, Organisation, OrganisationCategory, Town
+from skillcity.web.forms import required_message
 
 
 class StyledForm(RegistryForm):
@@ -118,7 +119,15 @@ class DocumentForm(StyledForm):
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    """A reason asked for by a decision (退回理由, 解散原因); its label says which."""
+
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, label: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if label is not None:
+            self.fields["reason"].label = label
+            self.fields["reason"].error_messages["required"] = required_message(self.fields["reason"])
 
 
 class ReportSubmitForm(StyledForm):

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from skillcity.alliances import schedule
 from skillcity.alliances.models import (
@@ -34,7 +35,7 @@ from skillcity.core.errors import NotFound, PermissionDenied
 from skillcity.core.periods import HalfYear
 from skillcity.registry.models import OrganisationCategory
 
-NOT_FOUND = "记录不存在或您无权查看"
+NOT_FOUND = _lazy("记录不存在或您无权查看")
 
 
 def alliances_visible_to(user: Any) -> QuerySet[Alliance]:
@@ -62,7 +63,7 @@ def alliance_get_for(user: Any, pk: Any, *, write: bool = False) -> Alliance:
     except (Alliance.DoesNotExist, ValueError, TypeError):
         raise NotFound(NOT_FOUND) from None
     if write and not is_initiator_user(user, alliance):
-        raise PermissionDenied("只有联盟发起单位可以修改联盟")
+        raise PermissionDenied(_("只有联盟发起单位可以修改联盟"))
     return alliance
 
 
@@ -70,7 +71,7 @@ def alliance_review_get_for(user: Any, pk: Any) -> Alliance:
     """The alliance for the bureau's decisions (accept, return, dissolve, review reports)."""
     alliance = alliance_get_for(user, pk)
     if not is_bureau(user):
-        raise PermissionDenied("只有市人社局可以审核联盟备案和报告")
+        raise PermissionDenied(_("只有市人社局可以审核联盟备案和报告"))
     return alliance
 
 
@@ -84,7 +85,7 @@ def membership_get_for(user: Any, alliance: Alliance, pk: Any, *, annex1: bool =
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound(NOT_FOUND) from None
     if annex1 and not can_fill_annex1(user, alliance, membership):
-        raise PermissionDenied("只有该成员单位或联盟发起单位可以填报登记表")
+        raise PermissionDenied(_("只有该成员单位或联盟发起单位可以填报登记表"))
     return membership
 
 

@@ -193,3 +193,33 @@ class ScoreForm(LabelledErrorsMixin, forms.Form):
         except DomainError as exc:
             raise forms.ValidationError(labelled(self.fields[name], exc.message)) from None
         return value
+
+
+class EvaluatorReviewForm(LabelledErrorsMixin, forms.Form):
+    """The bureau's review of a filing (approve / return / refuse) or the suspension of an active
+    evaluator: one note, required by the service when returning, refusing or suspending."""
+
+    note = forms.CharField(
+        label=_("审核意见（退回、不予备案、暂停时必填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class CertificateRevokeForm(LabelledErrorsMixin, forms.Form):
+    """A certificate revoked, with its reason."""
+
+    reason = forms.CharField(
+        label=_("撤销原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+
+
+class CertificateIssueForm(LabelledErrorsMixin, forms.Form):
+    """The session's passed candidates certified on one issue date."""
+
+    issued_on = IsoDateField(
+        label=_("发证日期"), widget=IsoDateInput(attrs={"class": "form-control form-control-sm w-auto"})
+    )

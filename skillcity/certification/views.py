@@ -19,7 +19,10 @@ from skillcity.certification import imports, pdf, selectors, services, signing
 from skillcity.certification.api import client_address
 from skillcity.certification.forms import (
     CandidateForm,
+    CertificateIssueForm,
+    CertificateRevokeForm,
     EvaluatorFileForm,
+    EvaluatorReviewForm,
     ScoreForm,
     SessionForm,
     VerifyForm,
@@ -32,7 +35,6 @@ from skillcity.certification.models import (
     Session,
 )
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import parse_iso_date
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import Occupation, SkillLevel
@@ -140,11 +142,22 @@ def _may_revoke(user: Any, certificate: Certificate) -> bool:
 
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = _certificate(request, pk)
+    return _certificate_page(request, _certificate(request, pk))
+
+
+def _certificate_page(
+    request: HttpRequest, certificate: Certificate, revoke_form: CertificateRevokeForm | None = None
+) -> HttpResponse:
+    revoke_form = revoke_form or CertificateRevokeForm(auto_id="revoke-%s")
     return render(
         request,
         "certification/certificate_detail.html",
-        {"c": certificate, "can_revoke": _may_revoke(acting_user(request), certificate)},
+        {
+            "c": certificate,
+            "can_revoke": _may_revoke(acting_user(request), certificate),
+            "revoke_form": revoke_form,
+        },
+        status=400 if revoke_form.errors else 200,
     )
 
 
@@ -163,14 +176,18 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     certificate = _certificate(request, pk)
-    try:
-        services.certificate_revoke(
-            certificate=certificate, reason=request.POST.get("reason", ""), actor=acting_user(request)
-        )
-        messages.success(request, _("证书已撤销"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("certification:certificate_detail", pk)
+    form = CertificateRevokeForm(request.POST, auto_id="revoke-%s")
+    if form.is_valid():
+        try:
+            services.certificate_revoke(
+                certificate=certificate, reason=form.cleaned_data["reason"], actor=acting_user(request)
+            )
+            messages.success(request, _("证书已撤销"))
+            return redirect("certification:certificate_detail", pk)
+        except DomainError as exc:
+            form.show_domain_error(exc)
+            form.mark_invalid()
+    return _certificate_page(request, certificate, form)
 
 
 # --- evaluators ----------------------------------------------------------------------------------------
@@ -238,7 +255,11 @@ def evaluator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evaluator_page(
-    request: HttpRequest, user: Any, evaluator: Evaluator, session_form: SessionForm | None = None
+    request: HttpRequest,
+    user: Any,
+    evaluator: Evaluator,
+    session_form: SessionForm | None = None,
+    review_form: EvaluatorReviewForm | None = None,
 ) -> HttpResponse:
     may_act = _role(user) == "bureau_officer" or user.organisation_id == evaluator.organisation_id
     certificates = Paginator(
@@ -261,8 +282,9 @@ def _evaluator_page(
             "may_review": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.FILED,
             "may_suspend": _role(user) == "bureau_officer" and evaluator.state == Evaluator.State.ACTIVE,
             "session_form": session_form,
+            "review_form": review_form or EvaluatorReviewForm(auto_id="review-%s"),
         },
-        status=400 if session_form.errors else 200,
+        status=400 if session_form.errors or (review_form and review_form.errors) else 200,
     )
 
 
@@ -270,21 +292,24 @@ def _evaluator_page(
 @require_POST
 def evaluator_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    evaluator = get_for(user, Evaluator.objects.all(), pk)
-    try:
-        if request.POST.get("decision") == "suspend":
-            services.evaluator_suspend(evaluator=evaluator, reason=request.POST.get("note", ""), actor=user)
-        else:
-            services.evaluator_review(
-                evaluator=evaluator,
-                decision=request.POST.get("decision", ""),
-                note=request.POST.get("note", ""),
-                actor=user,
-            )
-        messages.success(request, _("已处理"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("certification:evaluator_detail", pk)
+    evaluator = get_for(user, Evaluator.objects.select_related("organisation__town"), pk)
+    form = EvaluatorReviewForm(request.POST, auto_id="review-%s")
+    if form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if request.POST.get("decision") == "suspend":
+                services.evaluator_suspend(evaluator=evaluator, reason=note, actor=user)
+            else:
+                services.evaluator_review(
+                    evaluator=evaluator, decision=request.POST.get("decision", ""), note=note, actor=user
+                )
+            messages.success(request, _("已处理"))
+            return redirect("certification:evaluator_detail", pk)
+        except DomainError as exc:
+            # The suspension's reason is the same note.
+            form.show_domain_error(exc, aliases={"reason": "note"})
+            form.mark_invalid()
+    return _evaluator_page(request, user, evaluator, review_form=form)
 
 
 @login_required
@@ -334,6 +359,7 @@ def _session_page(
     session: Session,
     candidate_form: CandidateForm | None = None,
     score_form: tuple[int, ScoreForm] | None = None,
+    issue_form: CertificateIssueForm | None = None,
 ) -> HttpResponse:
     """The session's page; a form sent with errors comes back bound, each error next to its field (a
     score form on its candidate's row)."""
@@ -350,7 +376,11 @@ def _session_page(
                 initial={"theory_score": c.theory_score, "practical_score": c.practical_score},
             )
         rows.append((c, form))
-    failed = bool(score_form and score_form[1].errors) or bool(candidate_form and candidate_form.errors)
+    failed = (
+        bool(score_form and score_form[1].errors)
+        or bool(candidate_form and candidate_form.errors)
+        or bool(issue_form and issue_form.errors)
+    )
     return render(
         request,
         "certification/session_detail.html",
@@ -363,7 +393,8 @@ def _session_page(
             "import_errors": request.session.pop(f"cert-import-{session.pk}", None),
             "can_issue": may_act
             and any(c.result == "passed" and not hasattr(c, "certificate") for c in candidates),
-            "today": datetime.date.today().isoformat(),
+            "issue_form": issue_form
+            or CertificateIssueForm(auto_id="issue-%s", initial={"issued_on": datetime.date.today()}),
         },
         status=400 if failed else 200,
     )
@@ -468,12 +499,15 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    try:
-        issued_on = parse_iso_date(request.POST.get("issued_on", "") or datetime.date.today().isoformat())
-        issued = services.certificates_issue(session=session, actor=acting_user(request), issued_on=issued_on)
-        messages.success(request, _("已发放 %(n)d 本证书") % {"n": len(issued)})
-    except ValueError:
-        messages.error(request, _("发证日期格式应为 YYYY-MM-DD"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("certification:session_detail", pk)
+    form = CertificateIssueForm(request.POST, auto_id="issue-%s")
+    if form.is_valid():
+        try:
+            issued = services.certificates_issue(
+                session=session, actor=acting_user(request), issued_on=form.cleaned_data["issued_on"]
+            )
+            messages.success(request, _("已发放 %(n)d 本证书") % {"n": len(issued)})
+            return redirect("certification:session_detail", pk)
+        except DomainError as exc:
+            form.show_domain_error(exc)
+            form.mark_invalid()
+    return _session_page(request, session, issue_form=form)

@@ -29,6 +29,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "registry.generate": _("生成演示城市数据"),
     "registry.export.request": _("申请后台导出名单"),
     "registry.export.download": _("下载后台导出的名单"),
+    "export.request": _("申请后台导出名单"),
+    "export.download": _("下载后台导出的名单"),
     "training.demo_load": _("载入演示培训花名册与签到"),
     "voucher.redemption_reverse": _("撤回培训券核销"),
     "reference.load": _("载入基础代码表"),
@@ -85,6 +87,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "grants.objection.resolve": _("处理异议"),
     "grants.objection.dismiss_spam": _("驳回垃圾异议"),
     "grants.payment.make": _("拨付补贴"),
+    "grants.payment.batch": _("批量拨付补贴"),
     "grants.fund.create": _("创建资金额度"),
     # Training alliances
     "alliance.create": _("创建联盟"),
@@ -112,6 +115,7 @@ TARGET_TYPE_LABELS: dict[str, Any] = {
     "registry.workers": _("劳动者名单"),
     "registry.organisations": _("单位名单"),
     "registry.reference": _("基础代码表"),
+    "registry.export": _("导出"),  # rows written before exports moved to core
     "registry.city": _("演示城市"),
     "accounts.login_address": _("登录地址"),
     "accounts.loginfailure": _("登录失败记录"),
@@ -121,6 +125,7 @@ TARGET_TYPE_LABELS: dict[str, Any] = {
     "grants.publicnotice": _("公示"),
     "grants.objection": _("异议"),
     "grants.payment": _("拨付"),
+    "grants.payment_batch": _("拨付批次"),
     "training.redemption": _("核销记录"),
 }
 

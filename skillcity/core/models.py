@@ -1,4 +1,5 @@
-"""The audit log (append-only, hash-chained) and idempotency records for money-moving requests."""
+"""The audit log (append-only, hash-chained), idempotency records for money-moving requests, and the
+background exports every app's large lists share (skillcity.core.exports)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,51 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Export(models.Model):
+    """A large export built by the task worker: its owner, its kind (one of core.exports.EXPORT_KINDS,
+    registered by the app it belongs to), its progress, and the file (in the data folder, `exports/`),
+    which only its owner can download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="background_exports",
+        verbose_name=_("导出人"),
+    )
+    kind = models.CharField(_("导出内容"), max_length=40)
+    # The list's filters as typed (re-applied, with the owner's own visibility, when the job runs).
+    filters = models.JSONField(default=dict, blank=True)
+    full = models.BooleanField(_("含完整个人信息"), default=False)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("导出")
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        from skillcity.core.exports import EXPORT_KINDS
+
+        found = EXPORT_KINDS.get(self.kind)
+        return str(found.label) if found is not None else str(_("名单"))
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.rows_total else min(100, self.rows_done * 100 // self.rows_total)

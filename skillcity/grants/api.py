@@ -3,6 +3,7 @@ header), lists and the funds report. Lookups through selectors/core.access, writ
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -239,6 +240,62 @@ def pay(
         "treasury_reference": payment.treasury_reference,
         "application": _app_out(app),
     }
+
+
+class PayBatchIn(InputSchema):
+    ids: list[Id] = Field(..., description=f"要拨付的申请编号，一次至多 {services.PAYMENT_BATCH_MAX} 件")
+    # 国库支付凭证号: as for one payment, required and at most 64 characters.
+    treasury_reference: str = ""
+
+
+class PayBatchPreviewIn(InputSchema):
+    ids: list[Id] = Field(..., description=f"要拨付的申请编号，一次至多 {services.PAYMENT_BATCH_MAX} 件")
+
+
+@router.post("/payments/batch/preview", summary="What paying these applications would do (nothing is paid)")
+def pay_batch_preview(request: HttpRequest, body: PayBatchPreviewIn) -> Any:
+    """The confirmation's content: count, payees (units, persons), total, by fund, and every refused row
+    with its reason (a batch with any refused row would pay nothing)."""
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    plan = services.payment_batch_plan(ids=services.payment_batch_ids(body.ids), actor=user)
+    return {
+        "count": len(plan.payable),
+        "units": plan.units,
+        "persons": plan.persons,
+        "total": money_str(plan.total),
+        "applications": [a.pk for a in plan.payable],
+        "by_fund": [
+            {
+                "fund": s.fund.pk,
+                "programme": s.fund.programme,
+                "year": s.fund.year,
+                "count": s.count,
+                "total": money_str(s.total),
+            }
+            for s in plan.by_fund
+        ],
+        "refused": [r.as_dict() for r in plan.refused],
+    }
+
+
+@router.post("/payments/batch", summary="Pay several approved applications, all or nothing (Idempotency-Key)")
+def pay_batch(
+    request: HttpRequest,
+    body: PayBatchIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+) -> Any:
+    """All or nothing: any refused row (409 `payment_batch_refused`, each listed in `refused`) pays none.
+    The same Idempotency-Key again answers the first result (`replayed: true`) and pays nothing."""
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    answer = services.payment_batch_make(
+        ids=services.payment_batch_ids(body.ids),
+        actor=user,
+        idempotency_key=idempotency_key,
+        treasury_reference=body.treasury_reference,
+    )
+    return {**answer, "total": money_str(Decimal(answer["total"]))}
 
 
 @router.get("/notices", auth=None)

@@ -7,7 +7,7 @@ class GrantsConfig(AppConfig):
     verbose_name = "补贴申报"
 
     def ready(self) -> None:
-        from skillcity.grants import events, providers
+        from skillcity.grants import events, exports, providers  # noqa: F401  (exports: registers its kinds)
 
         providers.register()
         events.register()  # stored applications for the policy what-if simulation

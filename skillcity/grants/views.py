@@ -1,5 +1,5 @@
 """Grants pages: applicant (apply, preview, submit, my applications), reviewer queue and decisions,
-bureau (funds, notices, payments with .xlsx export), and the public notice list with objections."""
+bureau (funds, notices, payments; their .xlsx export is grants.exports), and the public notice list with objections."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import parse_iso_date, parse_money
 from skillcity.core.errors import DomainError, NotFound
-from skillcity.core.spreadsheets import new_workbook, workbook_bytes
 from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection
 from skillcity.policy import views as policy_views
@@ -76,6 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "overdue": overdue,
             "is_applicant": user.role in APPLICANT_ROLES,
+            # Finance chooses approved rows here and pays them at once (batch_pay.pay_batch).
+            "can_pay": flows.user_has_stage_role(user, "finance"),
         },
     )
 
@@ -481,47 +482,3 @@ def objections_dismiss_spam(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("grants:bureau")
-
-
-@login_required
-def payments_xlsx(request: HttpRequest) -> HttpResponse:
-    user = acting_user(request)
-    require_role(user, "bureau_officer")
-    book = new_workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "拨付清单"
-    sheet.append(
-        [
-            "拨付编号",
-            "申请编号",
-            "政策条目",
-            "申请人",
-            "镇街",
-            "金额（元）",
-            "国库支付凭证号",
-            "幂等键",
-            "经办人",
-            "拨付时间",
-        ]
-    )
-    for p in selectors.payments_for(user):
-        sheet.append(
-            [
-                p.pk,
-                p.application_id,
-                p.application.rule_id,
-                p.application.applicant_name,
-                p.application.town.name,
-                p.amount,
-                p.treasury_reference,
-                p.idempotency_key,
-                p.paid_by.get_username(),
-                p.paid_at.strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    response = HttpResponse(
-        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="payments.xlsx"'
-    return response

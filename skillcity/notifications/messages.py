@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from skillcity.notifications.models import NotificationKind as K
+from skillcity.web.templatetags.labels import yuan
 
 
 def rule_title(rule_id: str) -> str:
@@ -33,6 +34,8 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     p = dict(params)
     if "rule" in p:
         p["rule"] = rule_title(str(p["rule"]))
+    if p.get("amount") not in (None, ""):
+        p["amount"] = yuan(p["amount"])  # 1,234,567.89, as every amount on a page
     if kind == K.APPLICATION_RETURNED:
         return _("您的申请“%(rule)s”（编号 %(id)s）被退回修改，原因：%(reason)s。请修改后重新提交。") % p
     if kind == K.APPLICATION_APPROVED:

@@ -1,140 +1,57 @@
-"""Background exports: a registry list of more than EXPORT_BACKGROUND_ROWS rows is built by the task
-worker into a file in the data folder (`exports/`), with its progress on the Export row, and downloaded
-from a link only its owner sees. The rows go through core.spreadsheets (formula-safe), exactly as the
-immediate export's do; a full export (ID numbers in full) is recorded as a personal-data export when it
-is asked for, as the immediate one is."""
+"""The registry's large lists as background exports (skillcity.core.exports): the worker and the
+organisation lists, rebuilt when the job runs from the owner's visibility and the list's filters. A
+full worker export (ID numbers in full) is recorded as a personal-data export when it is asked for, as
+the immediate one is."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from skillcity.core.access import acting_user
-from skillcity.core.audit import audit_record
-from skillcity.core.errors import NotFound
+from skillcity.core.exports import ExportKind, register_export
+from skillcity.core.models import Export
 from skillcity.registry import imports, services
-from skillcity.registry.models import Export
-
-PROGRESS_EVERY = 2000  # rows between two progress writes
 
 
-def export_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _worker_rows(export: Export) -> tuple[Any, Any]:
+    from skillcity.registry.views import worker_queryset_for
+
+    workers, _f, _bad = worker_queryset_for(export.owner, export.filters)
+    return workers, lambda qs: imports.worker_export_rows(qs, full=export.full)
 
 
-def export_request(*, owner: Any, kind: str, filters: dict[str, Any], full: bool) -> Export:
-    """Queue the export; the job starts once this transaction commits."""
-    from skillcity.registry.tasks import export_run_task
+def _organisation_rows(export: Export) -> tuple[Any, Any]:
+    from skillcity.registry.views import organisation_queryset_for
 
-    with transaction.atomic():
-        export = Export.objects.create(owner=owner, kind=kind, filters=filters, full=full)
-        if full:
-            services.personal_data_export_record(actor=owner, what=kind, filters=filters)
-        audit_record(
-            actor=owner,
-            action="registry.export.request",
-            target=export,
-            after={"kind": kind, "filters": filters, "full": full},
-        )
-        transaction.on_commit(lambda: export_run_task.enqueue(export.pk))
-    return export
-
-
-def _rows(export: Export) -> tuple[list[str], str, Any, Any]:
-    from skillcity.registry.views import organisation_queryset_for, worker_queryset_for
-
-    if export.kind == Export.Kind.WORKERS:
-        workers, _f, _bad = worker_queryset_for(export.owner, export.filters)
-        return (
-            imports.WORKER_EXPORT_HEADER,
-            "劳动者",
-            workers,
-            lambda qs: imports.worker_export_rows(qs, full=export.full),
-        )
     organisations, _f, _bad = organisation_queryset_for(export.owner, export.filters)
-    return imports.ORGANISATION_EXPORT_HEADER, "单位", organisations, imports.organisation_export_rows
+    return organisations, imports.organisation_export_rows
 
 
-def _counted(export: Export, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
-    done = 0
-    for row in rows:
-        yield row
-        done += 1
-        if done % PROGRESS_EVERY == 0:
-            Export.objects.filter(pk=export.pk).update(rows_done=done)
-    Export.objects.filter(pk=export.pk).update(rows_done=done)
+def _record_full(export: Export) -> None:
+    if export.full:
+        services.personal_data_export_record(actor=export.owner, what=export.kind, filters=export.filters)
 
 
-def export_run(export: Export) -> Export:
-    """Build the file (a rerun of a finished export does nothing)."""
-    export = Export.objects.select_related("owner").get(pk=export.pk)
-    if export.status == Export.Status.DONE:
-        return export
-    header, title, queryset, rows = _rows(export)
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.RUNNING, rows_total=queryset.count(), rows_done=0
+WORKERS = register_export(
+    ExportKind(
+        name="workers",
+        label=_("劳动者名单"),
+        sheet_title="劳动者",
+        header=imports.WORKER_EXPORT_HEADER,
+        rows=_worker_rows,
+        list_url=lambda e: reverse("registry:worker_list"),
+        on_request=_record_full,
     )
-    try:
-        content = imports.export_workbook(title, header, _counted(export, rows(queryset)))
-        name = f"{export.pk}-{uuid.uuid4().hex}.xlsx"
-        (export_dir() / name).write_bytes(content)
-    except Exception as exc:
-        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=str(exc)[:500])
-        raise
-    Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.DONE, file_name=name, finished_at=timezone.now()
+)
+ORGANISATIONS = register_export(
+    ExportKind(
+        name="organisations",
+        label=_("单位名单"),
+        sheet_title="单位",
+        header=imports.ORGANISATION_EXPORT_HEADER,
+        rows=_organisation_rows,
+        list_url=lambda e: reverse("registry:organisation_list"),
     )
-    export.refresh_from_db()
-    return export
-
-
-def _mine(request: HttpRequest, pk: int) -> Export:
-    export = Export.objects.filter(pk=pk, owner=acting_user(request)).first()
-    if export is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return export
-
-
-@login_required
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "registry/export_detail.html", {"export": _mine(request, pk)})
-
-
-@login_required
-def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    export = _mine(request, pk)
-    response = render(request, "registry/_export_progress.html", {"export": export})
-    if export.status in (Export.Status.DONE, Export.Status.FAILED):
-        response["HX-Refresh"] = "true"
-    return response
-
-
-@login_required
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Only the owner, only a finished file; every download is recorded."""
-    export = _mine(request, pk)
-    if export.status != Export.Status.DONE or not export.file_name:
-        raise NotFound(_("文件尚未生成"))
-    path = export_dir() / Path(export.file_name).name
-    if not path.exists():
-        raise NotFound(_("文件尚未生成"))
-    with transaction.atomic():
-        audit_record(actor=acting_user(request), action="registry.export.download", target=export)
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"{export.kind}-{export.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+)

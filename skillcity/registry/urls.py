@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcity.registry import exports, views
+from skillcity.registry import views
 
 app_name = "registry"
 urlpatterns = [
@@ -23,7 +23,4 @@ urlpatterns = [
     path("import/<str:kind>/", views.import_records, name="import"),
     path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
     path("reference/", views.reference, name="reference"),
-    path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
-    path("exports/<int:pk>/progress/", exports.export_progress, name="export_progress"),
-    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]

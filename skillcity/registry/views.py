@@ -19,6 +19,7 @@ from skillcity.core.access import acting_user, can_write, get_for, require_role
 from skillcity.core.audit import audit_personal_data_view
 from skillcity.core.bounds import query_ids, report_ignored_filters
 from skillcity.core.errors import DomainError, PermissionDenied
+from skillcity.core.exports import export_or_background, xlsx_response
 from skillcity.core.uploads import read_upload
 from skillcity.registry import imports, selectors, services
 from skillcity.registry.forms import (
@@ -52,21 +53,7 @@ def _filters(params: Any, names: list[str]) -> dict[str, str]:
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _background(request: HttpRequest, kind: str, full: bool) -> HttpResponse:
-    """More rows than EXPORT_BACKGROUND_ROWS: the task worker builds the file; the page shows progress."""
-    from skillcity.registry import exports
-
-    export = exports.export_request(
-        owner=acting_user(request), kind=kind, filters=request.GET.dict(), full=full
-    )
-    return redirect("registry:export_detail", pk=export.pk)
+    return xlsx_response(content, filename)
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -134,16 +121,18 @@ def worker_export(request: HttpRequest) -> HttpResponse:
     full = request.GET.get("full") == "1"
     if full:
         require_role(acting_user(request), "bureau_officer")
-    if workers.count() > settings.EXPORT_BACKGROUND_ROWS:
-        return _background(request, "workers", full)
-    if full:
-        services.personal_data_export_record(
-            actor=acting_user(request), what="workers", filters=request.GET.dict()
+
+    def immediate() -> HttpResponse:
+        if full:
+            services.personal_data_export_record(
+                actor=acting_user(request), what="workers", filters=request.GET.dict()
+            )
+        content = imports.export_workbook(
+            "劳动者", imports.WORKER_EXPORT_HEADER, imports.worker_export_rows(workers, full=full)
         )
-    content = imports.export_workbook(
-        "劳动者", imports.WORKER_EXPORT_HEADER, imports.worker_export_rows(workers, full=full)
-    )
-    return _xlsx(content, "workers.xlsx")
+        return _xlsx(content, "workers.xlsx")
+
+    return export_or_background(request, kind="workers", rows=workers.count(), immediate=immediate, full=full)
 
 
 @login_required
@@ -303,12 +292,16 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
     organisations, _f, bad = _organisation_queryset(request)
     if back := _export_or_back(request, bad, "registry:organisation_list"):
         return back
-    if organisations.count() > settings.EXPORT_BACKGROUND_ROWS:
-        return _background(request, "organisations", False)
-    content = imports.export_workbook(
-        "单位", imports.ORGANISATION_EXPORT_HEADER, imports.organisation_export_rows(organisations)
+
+    def immediate() -> HttpResponse:
+        content = imports.export_workbook(
+            "单位", imports.ORGANISATION_EXPORT_HEADER, imports.organisation_export_rows(organisations)
+        )
+        return _xlsx(content, "organisations.xlsx")
+
+    return export_or_background(
+        request, kind="organisations", rows=organisations.count(), immediate=immediate
     )
-    return _xlsx(content, "organisations.xlsx")
 
 
 @login_required

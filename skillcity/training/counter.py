@@ -24,6 +24,7 @@ from skillcity.core.masking import mask_id_number
 from skillcity.training import selectors, services
 from skillcity.training.codes import voucher_code_display, voucher_code_is_valid, voucher_code_normalise
 from skillcity.training.models import Redemption, VoucherState
+from skillcity.web.templatetags.labels import yuan
 
 
 def mask_name(name: str) -> str:
@@ -130,7 +131,7 @@ def counter_redeem(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("培训券核销成功：%(holder)s，面值 %(amount)s 元")
-        % {"holder": mask_name(redemption.voucher.worker.name), "amount": redemption.amount},
+        % {"holder": mask_name(redemption.voucher.worker.name), "amount": yuan(redemption.amount)},
     )
     return redirect(f"{reverse('training:counter')}?done={redemption.pk}")
 

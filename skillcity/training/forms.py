@@ -3,14 +3,23 @@ bounds are read by the page's parsers and the rules judged by `training.services
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from skillcity.core.bounds import CAPACITY_MAX, LEVEL_MAX, LEVEL_MIN, IsoDateField, IsoDateInput
-from skillcity.registry.models import Occupation
-from skillcity.web.forms import LabelledErrorsMixin
+from skillcity.core.bounds import (
+    CAPACITY_MAX,
+    LEVEL_MAX,
+    LEVEL_MIN,
+    IsoDateField,
+    IsoDateInput,
+    column_money_max,
+    parse_money,
+)
+from skillcity.registry.models import Occupation, SkillLevel, Town
+from skillcity.web.forms import LabelledErrorsMixin, labelled
 
 
 class ProjectForm(LabelledErrorsMixin, forms.Form):
@@ -60,4 +69,71 @@ class ClassForm(LabelledErrorsMixin, forms.Form):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结业日期不能早于开班日期"))
+        return data
+
+
+class VoucherIssueForm(LabelledErrorsMixin, forms.Form):
+    """The bureau's voucher batch: its name, face value and validity, and which workers get one (town,
+    occupation held, highest level). Every field judged at once, before the confirmation page."""
+
+    name = forms.CharField(
+        label=_("批次名称"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    face_value = forms.CharField(
+        label=_("面值（元）"),
+        max_length=20,
+        initial="500",
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+    valid_from = IsoDateField(label=_("有效期起"), widget=IsoDateInput(attrs={"class": "form-control"}))
+    valid_to = IsoDateField(label=_("有效期止"), widget=IsoDateInput(attrs={"class": "form-control"}))
+    town = forms.ChoiceField(
+        label=_("镇街"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    occupation = forms.CharField(
+        label=_("持有职业（工种）编码"),
+        max_length=20,
+        required=False,
+        help_text=_("可不填"),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    level = forms.TypedChoiceField(
+        label=_("最高技能等级"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["town"].choices = [  # type: ignore[attr-defined]
+            ("", _("全市")),
+            *((t.code, t.name) for t in Town.objects.order_by("code")),
+        ]
+        self.fields["level"].choices = [("", _("不限")), *SkillLevel.choices]  # type: ignore[attr-defined]
+
+    def clean_face_value(self) -> Decimal:
+        from skillcity.training.models import VoucherBatch
+
+        high = column_money_max(VoucherBatch._meta.get_field("face_value"))
+        try:
+            return parse_money(self.cleaned_data["face_value"], high=high)
+        except ValueError as exc:
+            raise forms.ValidationError(labelled(self.fields["face_value"], exc)) from None
+
+    def clean_occupation(self) -> Occupation | None:
+        code = (self.cleaned_data.get("occupation") or "").strip()
+        if not code:
+            return None
+        occupation = Occupation.objects.filter(code=code).first()
+        if occupation is None:
+            raise forms.ValidationError(_("没有编码为“%(c)s”的职业（工种）") % {"c": code})
+        return occupation
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("有效期止不能早于有效期起"))
         return data

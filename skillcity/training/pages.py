@@ -35,9 +35,9 @@ from skillcity.core.bounds import (
 )
 from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
-from skillcity.registry.models import Occupation, Town
+from skillcity.registry.models import Occupation, SkillLevel, Town
 from skillcity.training import selectors, services, statements
-from skillcity.training.forms import ClassForm, ProjectForm
+from skillcity.training.forms import ClassForm, ProjectForm, VoucherIssueForm
 from skillcity.training.models import (
     Enrolment,
     Settlement,
@@ -350,50 +350,57 @@ def vouchers_use(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def voucher_issue(request: HttpRequest) -> HttpResponse:
-    """The bureau issues a batch to the workers its filters select (town, occupation held, level)."""
+    """The bureau issues a batch to the workers its filters select (town, occupation held, level).
+    Every field is judged before the confirmation page; each error sits next to its field."""
     user = acting_user(request)
     require_role(user, "bureau_officer")
-    towns = Town.objects.order_by("code")
-    if request.method == "POST":
-        p = request.POST
+    today = timezone.localdate()
+    form = VoucherIssueForm(
+        request.POST or None,
+        auto_id="%s",
+        initial={"valid_from": today, "valid_to": today.replace(year=today.year + 1)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occupation: Occupation | None = data["occupation"]
         try:
             workers = selectors.workers_for_issue(
-                town_code=p.get("town") or None,
-                level=_level(p.get("level"), "level"),
-                occupation_code=p.get("occupation") or None,
+                town_code=data["town"] or None,
+                level=data["level"],
+                occupation_code=occupation.code if occupation else None,
             )
-            occupation = Occupation.objects.filter(code=(p.get("occupation") or "").strip()).first()
-            workers = workers.exclude(vouchers__batch__name=p.get("name", "").strip())
+            workers = workers.exclude(vouchers__batch__name=data["name"].strip())
             count = workers.count()
             if count == 0:
-                raise DomainError("no_workers", _("没有符合条件的劳动者"), {"town": _("请放宽条件")})
-            if p.get("confirmed") != "1":
+                raise DomainError(
+                    "no_workers", _("没有符合条件的劳动者"), {"town": _("没有符合条件的劳动者，请放宽条件")}
+                )
+            face_value: Decimal = data["face_value"]
+            if request.POST.get("confirmed") != "1":
                 # A mass issue is confirmed first: how many workers, what it commits in total.
-                face_value = _money(p.get("face_value"), "face_value", VoucherBatch)
                 return render(
                     request,
                     "training/voucher_issue_confirm.html",
                     {
-                        "post": p,
+                        "post": request.POST,
                         "count": count,
                         "face_value": face_value,
                         "total": face_value * count,
                         "face_value_display": f"{face_value:,.2f}",
                         "total_display": f"{face_value * count:,.2f}",
-                        "town": towns.filter(code=p.get("town") or "").first(),
+                        "town": Town.objects.filter(code=data["town"] or "").first(),
                         "occupation": occupation,
+                        "level_label": SkillLevel(data["level"]).label if data["level"] else "",
                     },
                 )
             batch = services.voucher_batch_issue(
-                name=p.get("name", "").strip() or _("培训券批次"),
+                name=data["name"].strip() or _("培训券批次"),
                 workers=workers,
                 occupations=[occupation] if occupation else None,
                 actor=user,
-                **_read(
-                    face_value=lambda: _money(p.get("face_value"), "face_value", VoucherBatch),
-                    valid_from=lambda: _date(p.get("valid_from"), "valid_from"),
-                    valid_to=lambda: _date(p.get("valid_to"), "valid_to"),
-                ),
+                face_value=face_value,
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
             )
             messages.success(
                 request,
@@ -410,18 +417,9 @@ def voucher_issue(request: HttpRequest) -> HttpResponse:
             )
             return redirect("training:vouchers_use")
         except DomainError as exc:
-            _fail(request, exc)
-    today = timezone.localdate()
-    return render(
-        request,
-        "training/voucher_issue.html",
-        {
-            "towns": towns,
-            "post": request.POST,
-            "default_from": today,
-            "default_to": today.replace(year=today.year + 1),
-        },
-    )
+            form.show_domain_error(exc, aliases={"occupation_code": "occupation"})
+            form.mark_invalid()
+    return render(request, "training/voucher_issue.html", {"form": form}, status=400 if form.errors else 200)
 
 
 # ---- settlements --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # (url name, label, roles that see it; "*" = everyone including the public)
 NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
@@ -14,14 +15,18 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:worker_list", _("劳动者"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
-    ("alliances:alliance_list", _("培训联盟"), {"bureau_officer", "town_officer", "organisation_user"}),
+    (
+        "alliances:alliance_list",
+        pgettext_lazy("nav", "培训联盟"),
+        {"bureau_officer", "town_officer", "organisation_user"},
+    ),
     ("training:home", _("职业培训"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     (
         "certification:home",
         _("技能等级认定"),
         {"bureau_officer", "town_officer", "organisation_user", "worker"},
     ),
-    ("certification:verify", _("证书查询"), {"*"}),
+    ("certification:verify", pgettext_lazy("nav", "证书查询"), {"*"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("policy:calculator", _("政策计算器"), {"*"}),

@@ -146,3 +146,43 @@ def test_the_report_table_and_the_report_page_name_the_policy_in_english(
     report = client.get(reverse("alliances:report_detail", args=[alliance.pk, "2024H1"])).content.decode()
     assert "this period follows D000&#x27;s practice continued (assumption)" in report
     assert "本期按" not in report
+
+
+def _filing_errors(html: str) -> str:
+    start = html.index('id="filing-errors"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_the_refusals_of_the_alliance_services_read_in_english(
+    client, make_alliance, initiator_user, bureau_officer
+):
+    # A draft without a research institute, documents or registration forms: every filing problem.
+    draft = make_alliance(until="draft", research=False, documents=False, annex1=False)
+    client.force_login(initiator_user)
+    english = _english(client)
+    refused = english.post(reverse("alliances:alliance_file", args=[draft.pk]))
+    assert refused.status_code == 400
+    problems = _filing_errors(refused.content.decode())
+    for text in (
+        "No research institute to provide vocational-ability development",
+        "The alliance charter has not been uploaded",
+        "The cooperation agreement has not been uploaded",
+        "These members have not filled in the member registration form (Annex 1): ",
+    ):
+        assert text in problems
+    # Only the organisations' names (written by people) stay Chinese.
+    assert not HAN.search(re.sub(r"：.*?(?=<|$)|: [^<]*", "", problems.split("</strong>", 1)[1]))
+    # A refusal raised at once: the initiator cannot leave.
+    initiator = draft.memberships.get(role="initiator")
+    removed = english.post(
+        reverse("alliances:member_remove", args=[draft.pk, initiator.pk]), follow=True
+    ).content.decode()
+    assert "The initiator cannot be removed from the alliance" in removed
+    assert "发起单位不能移出联盟" not in removed
+
+
+def test_the_refusals_stay_chinese_in_chinese(client, make_alliance, initiator_user):
+    draft = make_alliance(until="draft", research=False, documents=False, annex1=False)
+    client.force_login(initiator_user)
+    refused = client.post(reverse("alliances:alliance_file", args=[draft.pk]))
+    assert "未上传联盟章程" in _filing_errors(refused.content.decode())

@@ -127,6 +127,10 @@ def test_a_report_is_entered_submitted_and_reviewed_through_the_pages(
     report = HalfYearReport.objects.get(alliance=alliance)
     assert report.status == ReportStatus.SUBMITTED
     client.force_login(bureau_officer)
+    no_reason = client.post(reverse("alliances:report_return", args=[alliance.pk, "2024H1"]), {"reason": ""})
+    assert no_reason.status_code == 400
+    assert no_reason.context["reason_form"].errors["reason"] == ["请填写“退回理由”"]
+    assert 'id="error-reason"' in no_reason.content.decode()
     client.post(reverse("alliances:report_return", args=[alliance.pk, "2024H1"]), {"reason": "请核实"})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
@@ -142,10 +146,18 @@ def test_the_bureau_accepts_returns_and_dissolves_from_the_detail_page(client, m
     page = client.get(reverse("alliances:alliance_detail", args=[filed.pk])).content.decode()
     assert "审核通过" in page and "退回理由" in page
     response = client.post(reverse("alliances:alliance_return", args=[filed.pk]), {"reason": ""})
-    assert response.status_code == 302
+    # No reason: nothing changed, and the page says so next to the reason's field, naming it.
+    assert response.status_code == 400
+    assert response.context["return_form"].errors["reason"] == ["请填写“退回理由”"]
+    html = response.content.decode()
+    assert 'id="error-reason"' in html and "请修正以下 1 处错误" in html and 'id="return-reason"' in html
     filed.refresh_from_db()
-    assert filed.status == AllianceStatus.FILED  # no reason, nothing changed
+    assert filed.status == AllianceStatus.FILED
     client.post(reverse("alliances:alliance_accept", args=[filed.pk]))
+    empty = client.post(reverse("alliances:alliance_dissolve", args=[filed.pk]), {"reason": " "})
+    assert empty.status_code == 400
+    assert empty.context["dissolve_form"].errors["reason"] == ["请填写“解散原因”"]
+    assert "<details open>" in empty.content.decode()
     client.post(reverse("alliances:alliance_dissolve", args=[filed.pk]), {"reason": "合并到其他联盟"})
     filed.refresh_from_db()
     assert filed.status == AllianceStatus.DISSOLVED
@@ -168,3 +180,24 @@ def test_the_statistics_page_draws_its_chart_from_vendored_echarts(client, make_
     page = client.get(reverse("alliances:statistics")).content.decode()
     assert "/static/vendor/echarts.min.js" in page and 'id="trained-data"' in page
     assert "运行中联盟的成员单位（按类别）" in page
+
+
+def test_a_document_upload_says_what_is_wrong_next_to_the_kind_and_the_file(
+    client, make_alliance, initiator_user
+):
+    draft = make_alliance(until="draft", documents=False)
+    client.force_login(initiator_user)
+    url = reverse("alliances:document_upload", args=[draft.pk])
+    nothing = client.post(url, {"kind": ""})
+    html = nothing.content.decode()
+    assert nothing.status_code == 400
+    errors = nothing.context["document_form"].errors
+    assert errors["kind"] == ["请选择“材料类别”"] and errors["file"] == ["请上传“文件”"]
+    assert 'id="error-kind"' in html and 'id="error-file"' in html and "请修正以下 2 处错误" in html
+    # The service's judgement of the file (its type) lands on the file's field.
+    wrong = client.post(url, {"kind": "charter", "file": SimpleUploadedFile("章程.exe", b"MZ\x90\x00binary")})
+    assert wrong.status_code == 400
+    assert wrong.context["document_form"].errors["file"][0].startswith("文件类型不受支持（")
+    assert not draft.documents.exists()
+    ok = client.post(url, {"kind": "charter", "file": SimpleUploadedFile("章程.pdf", b"%PDF-1.4 charter")})
+    assert ok.status_code == 302 and draft.documents.count() == 1

@@ -34,8 +34,8 @@ def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
     page.select_option("#id_recognition", "new_city")
     page.fill("#id_requested", "420000")
     page.locator("#outcome-amount").wait_for()
-    assert page.inner_text("#outcome-amount") == "420000.00"
-    assert page.inner_text("#outcome-max") == "500000.00"
+    assert page.inner_text("#outcome-amount") == "420,000.00"
+    assert page.inner_text("#outcome-max") == "500,000.00"
     assert "D003" in page.inner_text("#outcome-panel")
     screenshot(page, "grants-apply")
     page.click("#save")

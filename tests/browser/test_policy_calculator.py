@@ -29,7 +29,7 @@ def test_a_visitor_computes_an_upskill_subsidy_with_its_demo_value_mark(live_ser
     page.select_option("#id_in_shortage_catalog", "true")
     page.click("#fact-form button[type=submit]")
     page.wait_for_selector("#outcome")
-    assert page.inner_text("#outcome-amount") == "2600.00"
+    assert page.inner_text("#outcome-amount") == "2,600.00"
     assert page.inner_text("#outcome-basis") == "定额"
     marks = page.locator("#outcome-marks .sc-muted-mark")
     assert any("演示值" in text for text in marks.all_inner_texts())

@@ -81,7 +81,8 @@ def test_the_provider_settles_and_the_bureau_confirms_and_pays(live_server, brow
     call_command("db_worker", batch=True, interval=0)
     desk.wait_for_selector("#statement-total")
     assert (
-        desk.inner_text("#statement-total") == "7500.00" and desk.inner_text("#settlement-status") == "待审批"
+        desk.inner_text("#statement-total") == "7,500.00"
+        and desk.inner_text("#settlement-status") == "待审批"
     )
 
     bureau = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()

@@ -209,11 +209,14 @@ def test_the_worker_is_notified_of_an_approval_and_a_payment_on_a_phone(live_ser
     phone.click("button.navbar-toggler")
     assert phone.inner_text("[data-testid=notification-count]").startswith("2")
     phone.click("[data-testid=notification-bell]")
+    phone.wait_for_selector("[data-testid=notification]")  # the list page has loaded
     items = phone.locator("[data-testid=notification]")
     assert items.count() == 2
     page = phone.content()
     assert (
-        "劳动力职业技能提升培训补贴" in page and "已拨付 3000.00 元" in page and "核定金额 3000.00 元" in page
+        "劳动力职业技能提升培训补贴" in page
+        and "已拨付 3,000.00 元" in page
+        and "核定金额 3,000.00 元" in page
     )
     screenshot(phone, "notifications-375")
     items.first.locator("[data-testid=mark-read]").click()

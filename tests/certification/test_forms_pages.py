@@ -121,3 +121,70 @@ def test_a_wrong_score_comes_back_on_its_candidates_row(
     assert candidate.theory_score is None
     ok = client.post(url, {"theory_score": "70", "practical_score": "90"})
     assert ok.status_code == 302
+
+
+def test_the_review_note_is_asked_for_next_to_its_field_when_returning_or_suspending(
+    client, bureau_officer, evaluator, humen, lathe
+):
+    from tests.factories import OrganisationFactory
+
+    waiting = services.evaluator_file(
+        organisation=OrganisationFactory(town=humen, name="虎门待审企业"),
+        kind="enterprise",
+        scope=[(lathe, 3, 5)],
+        actor=bureau_officer,
+    )
+    client.force_login(bureau_officer)
+    url = reverse("certification:evaluator_review", args=[waiting.pk])
+    returned = client.post(url, {"decision": "return", "note": ""})
+    html = returned.content.decode()
+    assert returned.status_code == 400
+    assert returned.context["review_form"].errors["note"] == [
+        "“审核意见（退回、不予备案、暂停时必填）”：请填写理由"
+    ]
+    assert 'id="error-note"' in html and "请修正以下 1 处错误" in html and 'aria-invalid="true"' in html
+    waiting.refresh_from_db()
+    assert waiting.state == Evaluator.State.FILED
+    # Suspending an active evaluator: the service's "reason" is the same note field.
+    suspended = client.post(
+        reverse("certification:evaluator_review", args=[evaluator.pk]), {"decision": "suspend"}
+    )
+    assert suspended.status_code == 400
+    assert "请填写原因" in suspended.context["review_form"].errors["note"][0]
+    evaluator.refresh_from_db()
+    assert evaluator.state == Evaluator.State.ACTIVE
+
+
+def test_the_revoke_reason_and_the_issue_date_are_judged_next_to_their_fields(
+    client, evaluator, lathe, enterprise_user, changan_worker
+):
+    session = make_session(evaluator, lathe, enterprise_user)
+    candidate = services.candidate_add(session=session, worker=changan_worker, actor=enterprise_user)
+    services.result_record(candidate=candidate, theory="75", practical="80", actor=enterprise_user)
+    client.force_login(enterprise_user)
+    issue = reverse("certification:certificates_issue", args=[session.pk])
+    page = client.get(reverse("certification:session_detail", args=[session.pk])).content.decode()
+    assert 'id="issue-issued_on"' in page and 'type="date"' in page
+    bad = client.post(issue, {"issued_on": "2024/06/01"})
+    assert bad.status_code == 400 and "发证日期" in bad.context["issue_form"].errors["issued_on"][0]
+    early = client.post(issue, {"issued_on": "2024-01-01"})
+    assert early.status_code == 400
+    assert early.context["issue_form"].errors["issued_on"] == ["“发证日期”：早于考核日期"]
+    assert 'id="error-issued_on"' in early.content.decode()
+    assert not hasattr(Candidate.objects.get(), "certificate")
+    assert client.post(issue, {"issued_on": "2024-06-01"}).status_code == 302
+    certificate = Candidate.objects.get().certificate
+    revoke = reverse("certification:certificate_revoke", args=[certificate.pk])
+    empty = client.post(revoke, {"reason": "  "})
+    html = empty.content.decode()
+    assert empty.status_code == 400
+    assert empty.context["revoke_form"].errors["reason"] == ["请填写“撤销原因”"]
+    assert 'id="error-reason"' in html and 'id="revoke-reason"' in html
+    certificate.refresh_from_db()
+    assert certificate.status == "valid"
+    assert client.post(revoke, {"reason": "材料造假"}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked"
+    # Sent twice (a second tab): the refusal shows at the form's top, not lost.
+    again = client.post(revoke, {"reason": "材料造假"})
+    assert again.status_code == 400 and "已于" in again.content.decode()

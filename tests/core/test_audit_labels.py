@@ -55,7 +55,9 @@ def test_every_timeline_action_and_review_stage_has_a_label():
     recorded = set()
     for path in grants.rglob("*.py"):
         recorded |= set(
-            re.findall(r"_event\([^)]*?action=\"([a-z_]+)\"", path.read_text(encoding="utf-8"), re.S)
+            re.findall(
+                r"_event(?:_and_audit)?\([^)]*?action=\"([a-z_]+)\"", path.read_text(encoding="utf-8"), re.S
+            )
         )
     recorded |= {"resubmit", "submit"}  # chosen by a conditional expression
     assert "review_pass" in recorded

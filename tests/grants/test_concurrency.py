@@ -90,3 +90,33 @@ def test_two_approvals_racing_for_the_last_budget_only_one_succeeds(
     assert len(results) == 1 and len(errors) == 1 and errors[0].code == "budget_exceeded"
     assert FundEntry.objects.filter(fund=fund, kind="commitment").count() == 1
     assert fund.balances()["remaining"] == Decimal("0.00")
+
+
+@pytest.mark.parametrize("keys", [("same", "same"), ("one", "two")])
+def test_two_batch_payments_at_once_pay_each_application_once(
+    keys, enterprise_user, changan_officer, bureau_officer, finance_officer
+):
+    apps = [
+        services.application_approve(
+            application=_in_notice(enterprise_user, changan_officer, bureau_officer),
+            actor=bureau_officer,
+            today=AFTER_NOTICE,
+        )
+        for _ in range(2)
+    ]
+    ids = [a.pk for a in apps]
+    calls = [
+        (
+            lambda k=k: services.payment_batch_make(
+                ids=ids, actor=finance_officer, idempotency_key=k, treasury_reference="GK-R"
+            )
+        )
+        for k in keys
+    ]
+    results, errors = _race(calls)
+    assert Payment.objects.count() == 2
+    if keys[0] == keys[1]:
+        # The second, same-key request waited for the row locks and answers the first one's result.
+        assert len(results) == 2 and results[0]["payments"] == results[1]["payments"]
+    else:
+        assert len(results) == 1 and isinstance(errors[0], services.PaymentBatchRefused)

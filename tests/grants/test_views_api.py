@@ -115,8 +115,8 @@ def test_the_payments_export_is_an_xlsx_for_the_bureau_only(
     rows = list(sheet.iter_rows(values_only=True))
     assert (
         rows[0][0] == "拨付编号"
-        and rows[1][2] == "CMP-HOST"
-        and Decimal(str(rows[1][5])) == Decimal("100000")
+        and rows[1][3] == "CMP-HOST"
+        and Decimal(str(rows[1][6])) == Decimal("100000")
     )
     assert _client(changan_officer).get("/grants/payments.xlsx").status_code == 403
 

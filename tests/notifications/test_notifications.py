@@ -83,7 +83,7 @@ def test_the_organisation_is_told_of_approval_and_payment(
     kinds = list(Notification.objects.filter(user=enterprise_user).values_list("kind", flat=True))
     assert sorted(kinds) == [NotificationKind.APPLICATION_APPROVED, NotificationKind.APPLICATION_PAID]
     paid = Notification.objects.get(kind=NotificationKind.APPLICATION_PAID)
-    assert "已拨付 3000.00 元" in paid.text
+    assert "已拨付 3,000.00 元" in paid.text
 
 
 def test_a_refused_transition_tells_no_one(enterprise_user, bureau_officer, finance_officer):

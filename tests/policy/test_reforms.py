@@ -335,7 +335,7 @@ def test_the_page_runs_a_draft_with_charts_by_year(bureau_officer, draft):
     response = _post(bureau_officer, draft=str(draft.pk))
     html = response.content.decode()
     assert response.status_code == 200 and 'id="reform-label"' in html
-    assert '<div class="sc-stat" id="total-difference">6000.00</div>' in html
+    assert '<div class="sc-stat" id="total-difference">6,000.00</div>' in html
     assert 'id="chart-by-year"' in html and 'id="by-year"' in html and 'data-key="2026"' in html
     assert "改革方案（元）" in html and "vendor/echarts.min.js" in html
     assert f'<option value="{draft.pk}" selected>' in html

@@ -70,7 +70,7 @@ def test_it_shows_the_outcome_with_trace_clause_text_and_assumption_marks():
         {"certificate_kind": "skill_level", "level": 3, "in_shortage_catalog": True},
     )
     assert expected.amount == Decimal("2600.00")
-    assert '<span class="sc-stat" id="outcome-amount">2600.00</span>' in html
+    assert '<span class="sc-stat" id="outcome-amount">2,600.00</span>' in html
     assert '<strong id="outcome-basis">定额</strong>' in html
     assert "劳动者本人" in html  # payee in Chinese
     assert (

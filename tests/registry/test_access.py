@@ -43,7 +43,7 @@ OTHER_PROGRAMMES = (
     "/api/v1/grants/",
     "/api/v1/training/",
     # A background export: its owner's only, whatever the town (tests/registry/test_background_export.py).
-    "/registry/exports/",
+    "/exports/",
     # A person's own notifications (tests/notifications: another user's answers 404).
     "/notifications/",
     "/api/v1/notifications/",

@@ -10,9 +10,8 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from skillcity.core.models import AuditEvent
-from skillcity.registry.exports import export_run
-from skillcity.registry.models import Export
+from skillcity.core.exports import export_run
+from skillcity.core.models import AuditEvent, Export
 from tests.factories import OrganisationFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,26 +44,26 @@ def test_a_large_export_runs_in_the_background_and_only_its_owner_downloads_it(
     with django_capture_on_commit_callbacks(execute=True):
         r = c.get(reverse("registry:worker_export"))
     export = Export.objects.get()
-    assert r.status_code == 302 and r["Location"] == reverse("registry:export_detail", args=[export.pk])
-    assert DBTaskResult.objects.get().task_path == "skillcity.registry.tasks.export_run_task"
+    assert r.status_code == 302 and r["Location"] == reverse("exports:detail", args=[export.pk])
+    assert DBTaskResult.objects.get().task_path == "skillcity.core.tasks.export_run_task"
     page = c.get(r["Location"]).content.decode()
     assert "排队中" in page and 'hx-trigger="every 2s"' in page and "export-download" not in page
     export_run(export)
-    progress = c.get(reverse("registry:export_progress", args=[export.pk]))
+    progress = c.get(reverse("exports:progress", args=[export.pk]))
     assert progress["HX-Refresh"] == "true" and "已写入 4 / 4 行" in progress.content.decode()
     assert "export-download" in c.get(r["Location"]).content.decode()
-    download = c.get(reverse("registry:export_download", args=[export.pk]))
+    download = c.get(reverse("exports:download", args=[export.pk]))
     content = b"".join(download.streaming_content)
     sheet = load_workbook(io.BytesIO(content)).active
     cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
     # The town officer's own town only, masked, and a formula-looking name stays text.
     assert set(cells) == {*names, '=HYPERLINK("http://x","y")'}
     assert cells['=HYPERLINK("http://x","y")'].data_type == "s"
-    assert AuditEvent.objects.filter(action="registry.export.download", actor=changan_officer).count() == 1
+    assert AuditEvent.objects.filter(action="export.download", actor=changan_officer).count() == 1
     # Nobody else, the bureau included, gets the file or its page.
     other = _login(client, bureau_officer)
-    assert other.get(reverse("registry:export_download", args=[export.pk])).status_code == 404
-    assert other.get(reverse("registry:export_detail", args=[export.pk])).status_code == 404
+    assert other.get(reverse("exports:download", args=[export.pk])).status_code == 404
+    assert other.get(reverse("exports:detail", args=[export.pk])).status_code == 404
 
 
 def test_a_small_export_still_downloads_at_once(client, small_threshold, bureau_officer, changan):
@@ -81,7 +80,7 @@ def test_a_full_background_export_is_recorded_as_a_personal_data_export(
     export = export_run(Export.objects.get())
     assert export.full and export.status == "done"
     assert AuditEvent.objects.filter(action="personal_data.export", actor=bureau_officer).count() == 1
-    content = b"".join(client.get(reverse("registry:export_download", args=[export.pk])).streaming_content)
+    content = b"".join(client.get(reverse("exports:download", args=[export.pk])).streaming_content)
     ids = {r[1] for r in load_workbook(io.BytesIO(content)).active.iter_rows(min_row=2, values_only=True)}
     assert ids == {w.id_number for w in workers}
 

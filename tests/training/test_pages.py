@@ -189,6 +189,33 @@ def test_the_bureau_issues_a_batch_to_the_workers_its_filters_select(bureau_offi
     assert "长安镇" in page and "2025年长安批次" in page
 
 
+def test_the_voucher_issue_form_names_every_wrong_field_next_to_it(bureau_officer, changan):
+    WorkerFactory.create_batch(2, town=changan)
+    c = _login(bureau_officer)
+    page = c.get("/training/vouchers/issue/").content.decode()
+    assert 'type="date"' in page and 'id="valid_from"' in page and "一级/高级技师" in page
+    r = c.post(
+        "/training/vouchers/issue/",
+        {"name": "", "face_value": "5千", "valid_from": "2025-06-01", "valid_to": "2025-01-01",
+         "occupation": "9-99-99-99"},
+    )  # fmt: skip
+    html = r.content.decode()
+    errors = r.context["form"].errors
+    assert r.status_code == 400 and set(errors) == {"name", "face_value", "valid_to", "occupation"}
+    assert errors["name"] == ["请填写“批次名称”"]
+    assert errors["face_value"][0].startswith("“面值（元）”：")
+    assert errors["valid_to"] == ["有效期止不能早于有效期起"]
+    assert "9-99-99-99" in errors["occupation"][0]
+    assert "请修正以下 4 处错误" in html and 'id="error-face_value"' in html and 'aria-invalid="true"' in html
+    nobody = c.post(
+        "/training/vouchers/issue/",
+        {"name": "虎门批次", "face_value": "500", "valid_from": "2025-01-01", "valid_to": "2025-12-31",
+         "town": TownFactory(name="虎门镇").code},
+    )  # fmt: skip
+    assert nobody.status_code == 400 and "没有符合条件的劳动者" in nobody.context["form"].errors["town"][0]
+    assert not Voucher.objects.exists()
+
+
 def test_the_settlement_statement_downloads_as_xlsx_and_pdf_with_masked_ids(
     bureau_officer, provider, lathe, changan, training_funds
 ):

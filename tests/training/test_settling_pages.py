@@ -58,7 +58,7 @@ def test_a_provider_starts_a_settlement_from_the_page_and_sees_its_progress(
     page = c.get(f"/training/settlements/{settlement.pk}/").content.decode()
     # The statement: each rule by its title, the clause its amount comes from, the total.
     assert "项目制培训补贴" in page
-    assert '<td class="text-end">7500.00</td>' in page and "第8条" in page and "hx-trigger" not in page
+    assert '<td class="text-end">7,500.00</td>' in page and "第8条" in page and "hx-trigger" not in page
     # Starting the same half year again returns the same settlement.
     again = c.post("/training/settlements/start/", {"period": "2025H1"})
     assert again["Location"] == f"/training/settlements/{settlement.pk}/" and Settlement.objects.count() == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from skillcity.alliances.annexes import ANNEX3_LABELS, clean_annex3_values
@@ -42,10 +43,16 @@ def annex3_read(content: bytes, lines: list[ReportLine]) -> dict[int, dict[str, 
         line = by_uscc.get(uscc) if uscc else by_name.get(_MARKS.sub("", label))
         if line is None:
             where = f"{get_column_letter(USCC_COL)}{row}" if uscc else f"B{row}"
-            errors.append(CellError(where, "成员单位", f"“{uscc or label}”不是本期成员单位"))
+            errors.append(
+                CellError(where, _("成员单位"), _("“%(name)s”不是本期成员单位") % {"name": uscc or label})
+            )
             continue
         if line.organisation_id in found:
-            errors.append(CellError(f"B{row}", "成员单位", f"“{line.organisation.name}”出现了不止一次"))
+            errors.append(
+                CellError(
+                    f"B{row}", _("成员单位"), _("“%(name)s”出现了不止一次") % {"name": line.organisation.name}
+                )
+            )
             continue
         values, line_errors = clean_annex3_values(raw)
         for name, reason in line_errors.items():
@@ -55,7 +62,11 @@ def annex3_read(content: bytes, lines: list[ReportLine]) -> dict[int, dict[str, 
         if line.organisation_id not in found and not any(
             e.reason.startswith(f"“{line.organisation.name}”") for e in errors
         ):
-            errors.append(CellError("", "成员单位", f"表中缺少成员单位“{line.organisation.name}”的行"))
+            errors.append(
+                CellError(
+                    "", _("成员单位"), _("表中缺少成员单位“%(name)s”的行") % {"name": line.organisation.name}
+                )
+            )
     if errors:
         raise upload_error(errors)
     return found

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
@@ -103,9 +104,12 @@ def upload_error(errors: list[CellError]) -> DomainError:
     for e in errors:
         fields.setdefault(e.cell or "file", []).append(f"{e.label}：{e.reason}")
     listed = "；".join(e.as_text() for e in errors[:50])
-    more = f"（另有{len(errors) - 50}处）" if len(errors) > 50 else ""
+    more = _("（另有%(n)s处）") % {"n": len(errors) - 50} if len(errors) > 50 else ""
     return DomainError(
-        "invalid_upload", f"上传的表格有{len(errors)}处错误，未导入任何数据：{listed}{more}", fields
+        "invalid_upload",
+        _("上传的表格有%(n)s处错误，未导入任何数据：%(listed)s%(more)s")
+        % {"n": len(errors), "listed": listed, "more": more},
+        fields,
     )
 
 
@@ -115,8 +119,8 @@ def open_sheet(content: bytes, *, title: str) -> Worksheet:
     workbook = open_xlsx(
         content,
         read_only=False,
-        unreadable="无法读取该文件，请上传从本平台下载并填写的 .xlsx 表格",
-        reason="文件损坏或不是 .xlsx",
+        unreadable=_("无法读取该文件，请上传从本平台下载并填写的 .xlsx 表格"),
+        reason=_("文件损坏或不是 .xlsx"),
     )
     sheet = workbook.worksheets[0]
     found = any(
@@ -124,13 +128,15 @@ def open_sheet(content: bytes, *, title: str) -> Worksheet:
     )
     if not found:
         raise DomainError(
-            "invalid_file", f"该文件不是《{title}》，请使用本平台下载的表格", {"file": f"找不到表头“{title}”"}
+            "invalid_file",
+            _("该文件不是《%(title)s》，请使用本平台下载的表格") % {"title": title},
+            {"file": _("找不到表头“%(title)s”") % {"title": title}},
         )
     formulas = formula_cells(sheet.iter_rows())
     if formulas:
         raise upload_error(
             [
-                CellError(f"{get_column_letter(column)}{row}", "单元格", "是公式，请改为直接填写数值")
+                CellError(f"{get_column_letter(column)}{row}", _("单元格"), _("是公式，请改为直接填写数值"))
                 for row, column in formulas
             ]
         )

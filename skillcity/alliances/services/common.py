@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
 from skillcity.alliances import schedule
 from skillcity.alliances.models import Alliance, AllianceEvent
 from skillcity.core.errors import DomainError
@@ -39,7 +42,12 @@ def record_event(
 
 
 # Field names that are not a model field with a Chinese verbose name.
-_FIELD_LABELS = {"file": "文件", "period": "报告期", "membership": "成员单位", "organisation_id": "成员单位"}
+_FIELD_LABELS = {
+    "file": _lazy("文件"),
+    "period": _lazy("报告期"),
+    "membership": _lazy("成员单位"),
+    "organisation_id": _lazy("成员单位"),
+}
 
 
 def field_label(name: str) -> str:
@@ -58,31 +66,39 @@ def field_label(name: str) -> str:
             else None
         )
         column = field_label(parts[2]) if len(parts) > 2 else ""
-        return "·".join(p for p in (org or "成员单位", column) if p)
+        return "·".join(p for p in (org or _("成员单位"), column) if p)
     if name in _FIELD_LABELS:
-        return _FIELD_LABELS[name]
+        return str(_FIELD_LABELS[name])
     for model in (Alliance, Membership, HalfYearReport, ReportLine, Organisation):
         try:
-            return str(getattr(model._meta.get_field(name), "verbose_name", "该项"))
+            return str(getattr(model._meta.get_field(name), "verbose_name", _("该项")))
         except FieldDoesNotExist:
             continue
-    return "该项"
+    return _("该项")
 
 
 def invalid(errors: dict[str, Any], code: str = "invalid") -> DomainError:
     if len(errors) == 1:
         name, message = next(iter(errors.items()))
         text = message[0] if isinstance(message, list) else message
-        return DomainError(code, f"{field_label(name)}：{text}" if code == "invalid" else str(text), errors)
-    return DomainError(code, "输入有误，请检查标出的字段", errors)
+        return DomainError(
+            code,
+            _("%(label)s：%(message)s") % {"label": field_label(name), "message": text}
+            if code == "invalid"
+            else str(text),
+            errors,
+        )
+    return DomainError(code, _("输入有误，请检查标出的字段"), errors)
 
 
 def require_text(value: str | None, *, field: str, label: str, max_length: int) -> str:
     text = (value or "").strip()
     if not text:
-        raise DomainError("invalid", f"请填写{label}", {field: "必填"})
+        raise DomainError("invalid", _("请填写%(label)s") % {"label": label}, {field: _("必填")})
     if len(text) > max_length:
         raise DomainError(
-            "invalid", f"{label}不能超过{max_length}个字符", {field: f"不能超过{max_length}个字符"}
+            "invalid",
+            _("%(label)s不能超过%(n)s个字符") % {"label": label, "n": max_length},
+            {field: _("不能超过%(n)s个字符") % {"n": max_length}},
         )
     return text

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances.models import Alliance, AllianceDocument, AllianceStatus, DocumentKind
@@ -38,8 +39,9 @@ class UploadedDocument:
     content: bytes
 
     @classmethod
-    def from_django(cls, upload: Any, *, field: str = "file", label: str = "文件") -> UploadedDocument:
+    def from_django(cls, upload: Any, *, field: str = "file", label: str = "") -> UploadedDocument:
         """The upload's bytes, refused unread when it is over the upload limit."""
+        label = label or _("文件")
         return cls(name=str(upload.name), content=read_upload(upload, field=field, label=label))
 
 
@@ -49,22 +51,26 @@ def _check(upload: UploadedDocument, field: str) -> tuple[str, str]:
     if suffix not in ALLOWED_TYPES:
         raise DomainError(
             "invalid_file",
-            f"文件“{name}”的类型不受支持，请上传 PDF、OFD、Word、图片或文本文件",
-            {field: "文件类型不受支持（" + "、".join(sorted(ALLOWED_TYPES)) + "）"},
+            _("文件“%(name)s”的类型不受支持，请上传 PDF、OFD、Word、图片或文本文件") % {"name": name},
+            {field: _("文件类型不受支持（%(types)s）") % {"types": "、".join(sorted(ALLOWED_TYPES))}},
         )
     if not upload.content:
-        raise DomainError("invalid_file", f"文件“{name}”是空文件", {field: "空文件"})
+        raise DomainError("invalid_file", _("文件“%(name)s”是空文件") % {"name": name}, {field: _("空文件")})
     if len(upload.content) > upload_max_bytes():
-        message = f"文件超过 {settings.UPLOAD_MAX_MB} MB 上限"
+        message = _("文件超过 %(mb)s MB 上限") % {"mb": settings.UPLOAD_MAX_MB}
         raise DomainError(
             "upload_too_large",
-            f"文件“{name}”超过 {settings.UPLOAD_MAX_MB} MB 上限",
+            _("文件“%(name)s”超过 %(mb)s MB 上限") % {"name": name, "mb": settings.UPLOAD_MAX_MB},
             {field: message},
             status=413,
         )
     content_type, magic = ALLOWED_TYPES[suffix]
     if magic and not upload.content.startswith(magic):
-        raise DomainError("invalid_file", f"文件“{name}”的内容与扩展名不符", {field: "内容与扩展名不符"})
+        raise DomainError(
+            "invalid_file",
+            _("文件“%(name)s”的内容与扩展名不符") % {"name": name},
+            {field: _("内容与扩展名不符")},
+        )
     return name, content_type
 
 
@@ -78,10 +84,17 @@ def document_upload(
     organisation: Organisation | None = None,
 ) -> AllianceDocument:
     if kind not in DocumentKind.values:
-        raise DomainError("invalid", "未知材料类别", {"kind": "应为 " + "、".join(DocumentKind.values)})
+        raise DomainError(
+            "invalid",
+            _("未知材料类别"),
+            {"kind": _("应为 %(kinds)s") % {"kinds": "、".join(map(str, DocumentKind.labels))}},
+        )
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
     if alliance.status in (AllianceStatus.FILED, AllianceStatus.DISSOLVED):
-        raise Conflict("invalid_state", f"联盟当前状态为“{alliance.get_status_display()}”，不能上传材料")
+        raise Conflict(
+            "invalid_state",
+            _("联盟当前状态为“%(status)s”，不能上传材料") % {"status": alliance.get_status_display()},
+        )
     name, content_type = _check(upload, kind)
     document = AllianceDocument(
         alliance=alliance,

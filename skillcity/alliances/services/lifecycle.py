@@ -7,7 +7,9 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
+from django.utils.translation import pgettext
 
 from skillcity.alliances import schedule
 from skillcity.alliances.composition import INITIATOR_CATEGORIES, check_filing
@@ -25,7 +27,11 @@ def _locked(alliance: Alliance) -> Alliance:
 
 
 def _refuse(alliance: Alliance, doing: str) -> Conflict:
-    return Conflict("invalid_state", f"联盟当前状态为“{alliance.get_status_display()}”，不能{doing}")
+    return Conflict(
+        "invalid_state",
+        _("联盟当前状态为“%(status)s”，不能%(doing)s")
+        % {"status": alliance.get_status_display(), "doing": doing},
+    )
 
 
 @transaction.atomic
@@ -38,18 +44,16 @@ def alliance_create(
     description: str = "",
     created_on: datetime.date | None = None,
 ) -> Alliance:
-    name = require_text(name, field="name", label="联盟名称", max_length=200)
+    name = require_text(name, field="name", label=_("联盟名称"), max_length=200)
     if industry is None:
-        raise DomainError("invalid", "请选择联盟所属产业", {"industry": "必填"})
+        raise DomainError("invalid", _("请选择联盟所属产业"), {"industry": _("必填")})
     if initiator.category not in INITIATOR_CATEGORIES:
         # D000 二(一): a training-related unit initiates; an enterprise is the lead, not the initiator.
         raise DomainError(
             "invalid_initiator",
-            (
-                f"“{initiator.name}”是{initiator.get_category_display()}，"
-                "发起单位应为职业院校、技工院校、职业培训机构、科研机构或行业协会"
-            ),
-            {"initiator": "发起单位类别不符"},
+            _("“%(name)s”是%(category)s，发起单位应为职业院校、技工院校、职业培训机构、科研机构或行业协会")
+            % {"name": initiator.name, "category": initiator.get_category_display()},
+            {"initiator": _("发起单位类别不符")},
         )
     alliance = Alliance.objects.create(
         name=name,
@@ -80,10 +84,10 @@ def alliance_update(
 ) -> Alliance:
     alliance = _locked(alliance)
     if not alliance.is_editable:
-        raise _refuse(alliance, "修改基本信息")
+        raise _refuse(alliance, pgettext("alliance cannot", "修改基本信息"))
     before = snapshot(alliance)
     if name is not None:
-        alliance.name = require_text(name, field="name", label="联盟名称", max_length=200)
+        alliance.name = require_text(name, field="name", label=_("联盟名称"), max_length=200)
     if industry is not None:
         alliance.industry = industry
     if description is not None:
@@ -101,7 +105,7 @@ def alliance_file(*, alliance: Alliance, actor: Any) -> Alliance:
     """The initiator files (备案) with the bureau; every missing item is listed together."""
     alliance = _locked(alliance)
     if not alliance.is_editable:
-        raise _refuse(alliance, "备案")
+        raise _refuse(alliance, pgettext("alliance cannot", "备案"))
     members = list(alliance.memberships.select_related("organisation", "organisation__industry"))
     problems = check_filing(alliance, members, alliance.documents.all())
     if problems:
@@ -109,7 +113,9 @@ def alliance_file(*, alliance: Alliance, actor: Any) -> Alliance:
         for p in problems:
             fields.setdefault(p.field, []).append(p.message)
         raise DomainError(
-            "filing_incomplete", "备案材料不齐全：" + "；".join(p.message for p in problems), fields
+            "filing_incomplete",
+            _("备案材料不齐全：%(problems)s") % {"problems": "；".join(p.message for p in problems)},
+            fields,
         )
     before = snapshot(alliance, _STATE_FIELDS)
     alliance.status = AllianceStatus.FILED
@@ -132,7 +138,7 @@ def alliance_file(*, alliance: Alliance, actor: Any) -> Alliance:
 def alliance_accept(*, alliance: Alliance, actor: Any, accepted_on: datetime.date | None = None) -> Alliance:
     alliance = _locked(alliance)
     if alliance.status != AllianceStatus.FILED:
-        raise _refuse(alliance, "审核通过")
+        raise _refuse(alliance, pgettext("alliance cannot", "审核通过"))
     before = snapshot(alliance, _STATE_FIELDS)
     alliance.status = AllianceStatus.ACTIVE
     alliance.accepted_on = accepted_on or schedule.today()
@@ -153,10 +159,10 @@ def alliance_accept(*, alliance: Alliance, actor: Any, accepted_on: datetime.dat
 
 @transaction.atomic
 def alliance_return(*, alliance: Alliance, actor: Any, reason: str) -> Alliance:
-    reason = require_text(reason, field="reason", label="退回理由", max_length=2000)
+    reason = require_text(reason, field="reason", label=_("退回理由"), max_length=2000)
     alliance = _locked(alliance)
     if alliance.status != AllianceStatus.FILED:
-        raise _refuse(alliance, "退回")
+        raise _refuse(alliance, pgettext("alliance cannot", "退回"))
     before = snapshot(alliance, _STATE_FIELDS)
     alliance.status = AllianceStatus.RETURNED
     alliance.return_reason = reason
@@ -176,13 +182,15 @@ def alliance_return(*, alliance: Alliance, actor: Any, reason: str) -> Alliance:
 def alliance_dissolve(
     *, alliance: Alliance, actor: Any, reason: str, dissolved_on: datetime.date | None = None
 ) -> Alliance:
-    reason = require_text(reason, field="reason", label="解散原因", max_length=2000)
+    reason = require_text(reason, field="reason", label=_("解散原因"), max_length=2000)
     alliance = _locked(alliance)
     if alliance.status != AllianceStatus.ACTIVE:
-        raise _refuse(alliance, "解散")
+        raise _refuse(alliance, pgettext("alliance cannot", "解散"))
     on = dissolved_on or schedule.today()
     if alliance.accepted_on and on < alliance.accepted_on:
-        raise DomainError("invalid", "解散日期不能早于备案通过日期", {"dissolved_on": "早于备案通过日期"})
+        raise DomainError(
+            "invalid", _("解散日期不能早于备案通过日期"), {"dissolved_on": _("早于备案通过日期")}
+        )
     before = snapshot(alliance, _STATE_FIELDS)
     alliance.status = AllianceStatus.DISSOLVED
     alliance.dissolved_on = on

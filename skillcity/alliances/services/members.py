@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances import schedule
@@ -33,7 +34,10 @@ def _locked(alliance: Alliance) -> Alliance:
 
 def _check_members_editable(alliance: Alliance) -> None:
     if alliance.status not in _MEMBER_STATES:
-        raise Conflict("invalid_state", f"联盟当前状态为“{alliance.get_status_display()}”，不能调整成员单位")
+        raise Conflict(
+            "invalid_state",
+            _("联盟当前状态为“%(status)s”，不能调整成员单位") % {"status": alliance.get_status_display()},
+        )
 
 
 @transaction.atomic
@@ -48,7 +52,9 @@ def member_add(
     )
     if existing is not None and existing.left_on is None:
         raise DomainError(
-            "already_member", f"“{organisation.name}”已是本联盟成员单位", {"organisation": "已是成员单位"}
+            "already_member",
+            _("“%(name)s”已是本联盟成员单位") % {"name": organisation.name},
+            {"organisation": _("已是成员单位")},
         )
     if existing is not None:
         # Rejoining: the row keeps one membership per organisation; the new term starts today.
@@ -95,7 +101,9 @@ def member_register(
     try:
         uscc = validate_uscc(str(data.get("uscc") or "").strip())
     except ValueError as exc:
-        raise DomainError("invalid", f"统一社会信用代码：{exc}", {"uscc": str(exc)}) from None
+        raise DomainError(
+            "invalid", _("统一社会信用代码：%(message)s") % {"message": exc}, {"uscc": str(exc)}
+        ) from None
     known = Organisation.objects.filter(uscc=uscc).first()
     if known is not None:
         return member_add(alliance=alliance, organisation=known, actor=actor)
@@ -103,8 +111,8 @@ def member_register(
     if business_licence is None:
         raise DomainError(
             "licence_required",
-            "该单位尚未在系统登记，请上传营业执照或法人登记证",
-            {"business_licence": "新登记单位须上传营业执照或法人登记证"},
+            _("该单位尚未在系统登记，请上传营业执照或法人登记证"),
+            {"business_licence": _("新登记单位须上传营业执照或法人登记证")},
         )
     organisation = registry_services.organisation_create(data={**data, "uscc": uscc}, actor=actor)
     document_upload(
@@ -124,13 +132,15 @@ def member_remove(*, membership: Membership, actor: Any, left_on: datetime.date 
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     name = membership.organisation.name
     if membership.role == MemberRole.INITIATOR:
-        raise DomainError("invalid", "发起单位不能移出联盟", {"membership": "发起单位不能移出"})
+        raise DomainError("invalid", _("发起单位不能移出联盟"), {"membership": _("发起单位不能移出")})
     if membership.is_lead:
         raise DomainError(
-            "invalid", f"“{name}”是承担主体，请先指定其他承担主体", {"membership": "承担主体不能移出"}
+            "invalid",
+            _("“%(name)s”是承担主体，请先指定其他承担主体") % {"name": name},
+            {"membership": _("承担主体不能移出")},
         )
     if membership.left_on is not None:
-        raise DomainError("invalid", f"“{name}”已退出联盟", {"membership": "已退出"})
+        raise DomainError("invalid", _("“%(name)s”已退出联盟") % {"name": name}, {"membership": _("已退出")})
     before = snapshot(membership)
     if alliance.status != AllianceStatus.ACTIVE:
         # Before acceptance a member is simply taken off the list.
@@ -148,7 +158,7 @@ def member_remove(*, membership: Membership, actor: Any, left_on: datetime.date 
     # A running alliance keeps the row (its past reports name the member) and must stay complete.
     on = left_on or schedule.today()
     if on < membership.joined_on:
-        raise DomainError("invalid", "退出日期不能早于加盟日期", {"left_on": "早于加盟日期"})
+        raise DomainError("invalid", _("退出日期不能早于加盟日期"), {"left_on": _("早于加盟日期")})
     membership.left_on = on
     membership.save(update_fields=["left_on"])
     remaining = list(alliance.memberships.select_related("organisation", "organisation__industry"))
@@ -156,7 +166,8 @@ def member_remove(*, membership: Membership, actor: Any, left_on: datetime.date 
     if problems:
         raise DomainError(
             "composition_broken",
-            f"移出“{name}”后联盟不再符合组成要求：" + "；".join(p.message for p in problems),
+            _("移出“%(name)s”后联盟不再符合组成要求：%(problems)s")
+            % {"name": name, "problems": "；".join(p.message for p in problems)},
             {"membership": [p.message for p in problems]},
         )
     record_event(
@@ -179,12 +190,15 @@ def member_set_lead(*, membership: Membership, actor: Any) -> Membership:
     membership = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
     organisation = membership.organisation
     if membership.left_on is not None:
-        raise DomainError("invalid", f"“{organisation.name}”已退出联盟", {"membership": "已退出"})
+        raise DomainError(
+            "invalid", _("“%(name)s”已退出联盟") % {"name": organisation.name}, {"membership": _("已退出")}
+        )
     if organisation.category != OrganisationCategory.ENTERPRISE:
         raise DomainError(
             "invalid_lead",
-            f"“{organisation.name}”是{organisation.get_category_display()}，承担主体应为企业",
-            {"membership": "承担主体应为企业"},
+            _("“%(name)s”是%(category)s，承担主体应为企业")
+            % {"name": organisation.name, "category": organisation.get_category_display()},
+            {"membership": _("承担主体应为企业")},
         )
     previous = (
         Membership.objects.select_for_update()
@@ -216,12 +230,12 @@ def member_annex1_update(*, membership: Membership, data: Mapping[str, Any], act
         .get(pk=membership.pk)
     )
     if membership.alliance.status == AllianceStatus.DISSOLVED:
-        raise Conflict("invalid_state", "联盟已解散，不能再填报登记表")
+        raise Conflict("invalid_state", _("联盟已解散，不能再填报登记表"))
     if membership.left_on is not None:
-        raise Conflict("invalid_state", "该单位已退出联盟，不能再填报登记表")
+        raise Conflict("invalid_state", _("该单位已退出联盟，不能再填报登记表"))
     unknown = sorted(set(data) - set(ANNEX1_FIELDS))
     if unknown:
-        raise invalid(dict.fromkeys(unknown, "登记表没有该项"))
+        raise invalid(dict.fromkeys(unknown, _("登记表没有该项")))
     registry_services.organisation_update(organisation=membership.organisation, data=dict(data), actor=actor)
     before = snapshot(membership, ["annex1_filled_at", "annex1_filled_by"])
     membership.annex1_filled_at = schedule.now()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from skillcity.alliances import annexes, schedule
@@ -77,14 +78,14 @@ def report_create(
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
     on = on or schedule.today()
     if alliance.status not in (AllianceStatus.ACTIVE, AllianceStatus.DISSOLVED):
-        raise Conflict("invalid_state", "联盟备案通过后才能报送半年度报告")
+        raise Conflict("invalid_state", _("联盟备案通过后才能报送半年度报告"))
     periods = schedule.reportable_periods(alliance, on)
     if period not in periods or not schedule.owes_report(alliance, period):
-        span = f"{periods[0]}–{periods[-1]}" if periods else "无"
+        span = f"{periods[0]}–{periods[-1]}" if periods else _("无")
         raise DomainError(
             "invalid_period",
-            f"{period} 不在本联盟可报送的半年度范围内（{span}）",
-            {"period": "不在可报送范围内"},
+            _("%(period)s 不在本联盟可报送的半年度范围内（%(span)s）") % {"period": period, "span": span},
+            {"period": _("不在可报送范围内")},
         )
     try:
         with transaction.atomic():
@@ -95,7 +96,7 @@ def report_create(
                 created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
     except IntegrityError:
-        raise Conflict("report_exists", f"{period} 的半年度报告已存在") from None
+        raise Conflict("report_exists", _("%(period)s 的半年度报告已存在") % {"period": period}) from None
     sync_lines(report, alliance_members(alliance))
     record_event(alliance, actor, "report_create", N_("新建%(period)s半年度报告"), period=str(period))
     audit_record(actor=actor, action="alliance.report_create", target=report, after=snapshot(report))
@@ -109,14 +110,17 @@ def report_lines_update(
     """Annex 3 figures for some or all members, keyed by organisation id; all or nothing."""
     report = locked_report(report)
     if not report.is_editable:
-        raise Conflict("invalid_state", f"报告当前状态为“{report.get_status_display()}”，不能修改")
+        raise Conflict(
+            "invalid_state",
+            _("报告当前状态为“%(status)s”，不能修改") % {"status": report.get_status_display()},
+        )
     sync_lines(report, alliance_members(report.alliance))
     by_org = {line.organisation_id: line for line in report.lines.select_for_update()}
     errors: dict[str, str] = {}
     cleaned: dict[int, dict[str, int]] = {}
     for org_id, raw in lines.items():
         if org_id not in by_org:
-            errors[f"lines.{org_id}"] = "不是本期成员单位"
+            errors[f"lines.{org_id}"] = _("不是本期成员单位")
             continue
         values, line_errors = clean_annex3_values(raw)
         for name, message in line_errors.items():
@@ -161,11 +165,14 @@ def report_submit(
 ) -> HalfYearReport:
     report = locked_report(report)
     if not report.is_editable:
-        raise Conflict("invalid_state", f"报告当前状态为“{report.get_status_display()}”，不能报送")
+        raise Conflict(
+            "invalid_state",
+            _("报告当前状态为“%(status)s”，不能报送") % {"status": report.get_status_display()},
+        )
     errors: dict[str, str] = {}
     contact_person = (contact_person or "").strip()
     if not contact_person:
-        errors["contact_person"] = "请填写填报联系人"
+        errors["contact_person"] = _("请填写填报联系人")
     try:
         contact_phone = validate_phone(contact_phone or "")
     except ValueError as exc:
@@ -173,7 +180,7 @@ def report_submit(
     summary = (year_end_summary or "").strip()
     if report.half == 2 and not summary:
         # D000 二(七): "年终报送工作总结" — the summary goes with the second half year's report.
-        errors["year_end_summary"] = "下半年度报告须附年终工作总结"
+        errors["year_end_summary"] = _("下半年度报告须附年终工作总结")
     if errors:
         raise invalid(errors)
     memberships = alliance_members(report.alliance)
@@ -218,7 +225,10 @@ def report_accept(
 ) -> HalfYearReport:
     report = locked_report(report)
     if report.status != ReportStatus.SUBMITTED:
-        raise Conflict("invalid_state", f"报告当前状态为“{report.get_status_display()}”，不能审核通过")
+        raise Conflict(
+            "invalid_state",
+            _("报告当前状态为“%(status)s”，不能审核通过") % {"status": report.get_status_display()},
+        )
     before = snapshot(report, _STATE_FIELDS)
     report.status = ReportStatus.ACCEPTED
     report.reviewed_at = at or schedule.now()
@@ -243,10 +253,13 @@ def report_accept(
 
 @transaction.atomic
 def report_return(*, report: HalfYearReport, actor: Any, reason: str) -> HalfYearReport:
-    reason = require_text(reason, field="reason", label="退回理由", max_length=2000)
+    reason = require_text(reason, field="reason", label=_("退回理由"), max_length=2000)
     report = locked_report(report)
     if report.status != ReportStatus.SUBMITTED:
-        raise Conflict("invalid_state", f"报告当前状态为“{report.get_status_display()}”，不能退回")
+        raise Conflict(
+            "invalid_state",
+            _("报告当前状态为“%(status)s”，不能退回") % {"status": report.get_status_display()},
+        )
     before = snapshot(report, _STATE_FIELDS)
     report.status = ReportStatus.RETURNED
     report.return_reason = reason

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from skillcity.alliances.excel.annex1 import annex1_read
 from skillcity.alliances.excel.annex3_upload import annex3_read
@@ -30,7 +31,10 @@ def member_annex1_upload(*, membership: Membership, content: bytes, actor: Any) 
 def report_annex3_upload(*, report: HalfYearReport, content: bytes, actor: Any) -> HalfYearReport:
     report = locked_report(report)
     if not report.is_editable:
-        raise Conflict("invalid_state", f"报告当前状态为“{report.get_status_display()}”，不能修改")
+        raise Conflict(
+            "invalid_state",
+            _("报告当前状态为“%(status)s”，不能修改") % {"status": report.get_status_display()},
+        )
     sync_lines(report, alliance_members(report.alliance))
     lines = list(report.lines.select_related("organisation"))
     values = annex3_read(content, lines)

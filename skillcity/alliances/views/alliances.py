@@ -20,7 +20,7 @@ from skillcity.alliances.composition import INITIATOR_CATEGORIES
 from skillcity.alliances.downloads import annex2_download
 from skillcity.alliances.forms import AllianceForm, DocumentForm, ReasonForm
 from skillcity.alliances.models import AllianceStatus, DocumentKind, Notice
-from skillcity.alliances.views.common import STAFF_ROLES, error_lines, run, xlsx_response
+from skillcity.alliances.views.common import STAFF_ROLES, error_lines, run, run_with_reason, xlsx_response
 from skillcity.core.access import require_role
 from skillcity.core.bounds import query_ids, report_ignored_filters
 from skillcity.core.errors import DomainError, PermissionDenied
@@ -136,8 +136,9 @@ def detail_context(request: HttpRequest, alliance: Any) -> dict[str, Any]:
         "can_members": is_initiator
         and alliance.status in (AllianceStatus.DRAFT, AllianceStatus.RETURNED, AllianceStatus.ACTIVE),
         "can_fill": {m.pk: selectors.can_fill_annex1(user, alliance, m) for m in members},
-        "document_form": DocumentForm(),
-        "reason_form": ReasonForm(),
+        "document_form": DocumentForm(auto_id="document-%s"),
+        "return_form": ReasonForm(label=_("退回理由"), auto_id="return-%s"),
+        "dissolve_form": ReasonForm(label=_("解散原因"), auto_id="dissolve-%s"),
         "missing_count": sum(1 for s in states if s.missing),
         "notices": Notice.objects.filter(alliance=alliance).order_by("-on_date", "-id")[:5]
         if is_initiator
@@ -183,13 +184,21 @@ def alliance_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def alliance_return(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_review_get_for(request.user, pk)
-    reason = request.POST.get("reason", "")
-    return run(
+    form = ReasonForm(request.POST, label=_("退回理由"), auto_id="return-%s")
+    return run_with_reason(
         request,
-        lambda: services.alliance_return(alliance=alliance, actor=request.user, reason=reason),
+        form,
+        lambda reason: services.alliance_return(alliance=alliance, actor=request.user, reason=reason),
         success=_("已退回备案"),
         back=reverse("alliances:alliance_detail", args=[pk]),
+        page=lambda bound: _detail_again(request, alliance, return_form=bound),
     )
+
+
+def _detail_again(request: HttpRequest, alliance: Any, **forms: Any) -> HttpResponse:
+    context = detail_context(request, alliance)
+    context.update(forms)
+    return render(request, "alliances/detail.html", context, status=400)
 
 
 @login_required
@@ -198,12 +207,14 @@ def alliance_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk)
     if not (selectors.is_bureau(request.user) or selectors.is_initiator_user(request.user, alliance)):
         raise PermissionDenied(_("只有市人社局或联盟发起单位可以解散联盟"))
-    reason = request.POST.get("reason", "")
-    return run(
+    form = ReasonForm(request.POST, label=_("解散原因"), auto_id="dissolve-%s")
+    return run_with_reason(
         request,
-        lambda: services.alliance_dissolve(alliance=alliance, actor=request.user, reason=reason),
+        form,
+        lambda reason: services.alliance_dissolve(alliance=alliance, actor=request.user, reason=reason),
         success=_("联盟已解散"),
         back=reverse("alliances:alliance_detail", args=[pk]),
+        page=lambda bound: _detail_again(request, alliance, dissolve_form=bound),
     )
 
 

@@ -42,6 +42,29 @@ def run(request: HttpRequest, action: Callable[[], Any], *, success: str, back: 
     return redirect(back)
 
 
+def run_with_reason(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[str], Any],
+    *,
+    success: str,
+    back: str,
+    page: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """A decision with a reason (a ReasonForm): done, or the page again with the error next to the
+    reason's field (the service's refusal that names no field at the form's top)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data["reason"])
+        except DomainError as error:
+            form.show_domain_error(error)
+            form.mark_invalid()
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return page(form)
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -189,18 +189,26 @@ def member_annex1_xlsx(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_get_for(request.user, pk, write=True)
-    form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择材料类别和文件"))
-        return redirect("alliances:alliance_detail", pk=pk)
-    upload = UploadedDocument.from_django(form.cleaned_data["file"], label=_("材料文件"))
-    kind = form.cleaned_data["kind"]
-    return run(
-        request,
-        lambda: services.document_upload(alliance=alliance, kind=kind, upload=upload, actor=request.user),
-        success=_("已上传 %(name)s") % {"name": upload.name},
-        back=_detail(pk),
-    )
+    form = DocumentForm(request.POST, request.FILES, auto_id="document-%s")
+    if form.is_valid():
+        try:
+            upload = UploadedDocument.from_django(form.cleaned_data["file"], label=_("材料文件"))
+            services.document_upload(
+                alliance=alliance, kind=form.cleaned_data["kind"], upload=upload, actor=request.user
+            )
+        except DomainError as error:
+            # The service names a file's error by its kind (the API uploads several at once).
+            form.show_domain_error(error, aliases={form.cleaned_data["kind"]: "file"})
+            form.mark_invalid()
+        else:
+            messages.success(request, _("已上传 %(name)s") % {"name": upload.name})
+            return redirect(_detail(pk))
+    # The page again, each error next to its field (the kind, the file).
+    from skillcity.alliances.views.alliances import detail_context
+
+    context = detail_context(request, alliance)
+    context["document_form"] = form
+    return render(request, "alliances/detail.html", context, status=400)
 
 
 @login_required

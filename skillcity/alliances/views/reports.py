@@ -20,7 +20,7 @@ from skillcity.alliances.downloads import annex2_data, annex2_download, annex3_d
 from skillcity.alliances.forms import ReasonForm, ReportSubmitForm
 from skillcity.alliances.models import ANNEX3_ENTERED_FIELDS, HalfYearReport
 from skillcity.alliances.policy_versions import label_for_period
-from skillcity.alliances.views.common import run, xlsx_response
+from skillcity.alliances.views.common import run, run_with_reason, xlsx_response
 from skillcity.core.errors import DomainError
 from skillcity.core.periods import HalfYear
 from skillcity.core.uploads import read_upload
@@ -74,7 +74,7 @@ def _report_context(request: HttpRequest, alliance: Any, report: HalfYearReport)
             },
             half=report.half,
         ),
-        "reason_form": ReasonForm(),
+        "reason_form": ReasonForm(label=_("退回理由"), auto_id="return-%s"),
         "line_errors": {},
         "upload_errors": [],
     }
@@ -170,12 +170,20 @@ def report_accept(request: HttpRequest, pk: int, period: str) -> HttpResponse:
 def report_return(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     alliance = selectors.alliance_review_get_for(request.user, pk)
     report = selectors.report_get_for(request.user, alliance, period)
-    reason = request.POST.get("reason", "")
-    return run(
+    form = ReasonForm(request.POST, label=_("退回理由"), auto_id="return-%s")
+
+    def page(bound: ReasonForm) -> HttpResponse:
+        context = _report_context(request, alliance, report)
+        context["reason_form"] = bound
+        return render(request, "alliances/report.html", context, status=400)
+
+    return run_with_reason(
         request,
-        lambda: services.report_return(report=report, actor=request.user, reason=reason),
+        form,
+        lambda reason: services.report_return(report=report, actor=request.user, reason=reason),
         success=_("报告已退回"),
         back=_report_url(pk, report.period),
+        page=page,
     )
 
 

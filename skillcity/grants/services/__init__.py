@@ -16,6 +16,13 @@ from skillcity.grants.services.applications import (
     application_withdraw,
     evidence_add,
 )
+from skillcity.grants.services.batches import (
+    PAYMENT_BATCH_MAX,
+    PaymentBatchRefused,
+    payment_batch_ids,
+    payment_batch_make,
+    payment_batch_plan,
+)
 from skillcity.grants.services.common import (
     S,
     _event,
@@ -58,7 +65,9 @@ from skillcity.grants.services.settlements import (
 
 __all__ = [
     "OBJECTION_BULK_MAX",
+    "PAYMENT_BATCH_MAX",
     "FundMissing",
+    "PaymentBatchRefused",
     "S",
     "_event",
     "_is_applicant",
@@ -92,6 +101,9 @@ __all__ = [
     "objection_lodge",
     "objection_resolve",
     "objections_dismiss_as_spam",
+    "payment_batch_ids",
+    "payment_batch_make",
+    "payment_batch_plan",
     "payment_make",
     "rule_sources_on",
     "rule_title",

@@ -25,6 +25,7 @@ from skillcity.grants.services import common
 from skillcity.grants.services.common import (
     S,
     _event,
+    _event_and_audit,
     _is_applicant,
     _lock,
     _refuse_state,
@@ -160,13 +161,12 @@ def application_submit(*, application: Application, actor: Any) -> Application:
     app.stage_due = flows.add_working_days(common._today(), stage.due_days)
     app.submitted_at = timezone.now()
     app.save(update_fields=["outcome", "state", "stage_index", "stage_due", "submitted_at"])
-    _event(app, actor=actor, action="resubmit" if before == S.RETURNED else "submit", from_state=before)
-    audit_record(
+    _event_and_audit(
+        app,
         actor=actor,
-        action="grants.application.submit",
-        target=app,
-        before={"state": before},
-        after={"state": app.state},
+        action="resubmit" if before == S.RETURNED else "submit",
+        audit_action="grants.application.submit",
+        from_state=before,
     )
     return app
 
@@ -181,13 +181,13 @@ def application_withdraw(*, application: Application, actor: Any, reason: str = 
     before = app.state
     app.state = S.WITHDRAWN
     app.save(update_fields=["state"])
-    _event(app, actor=actor, action="withdraw", from_state=before, reason=reason)
-    audit_record(
+    _event_and_audit(
+        app,
         actor=actor,
-        action="grants.application.withdraw",
-        target=app,
-        before={"state": before},
-        after={"state": app.state},
+        action="withdraw",
+        audit_action="grants.application.withdraw",
+        from_state=before,
+        reason=reason,
     )
     return app
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skillcity.core.audit import audit_record
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.grants import flows
 from skillcity.grants.models import (
@@ -59,6 +60,21 @@ def _event(
         reason=reason,
         amount=amount,
         stage=stage,
+    )
+
+
+def _event_and_audit(
+    app: Application, *, actor: Any, action: str, audit_action: str, from_state: str, reason: str = ""
+) -> None:
+    """The tail every applicant's state change shares: the timeline event and the audit row with the
+    states before and after."""
+    _event(app, actor=actor, action=action, from_state=from_state, reason=reason)
+    audit_record(
+        actor=actor,
+        action=audit_action,
+        target=app,
+        before={"state": from_state},
+        after={"state": app.state},
     )
 
 

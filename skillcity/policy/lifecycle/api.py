@@ -9,16 +9,17 @@ parameter and the problem).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from skillcity.core.access import acting_user, require_role
-from skillcity.core.bounds import IsoDate
+from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import NotFound
+from skillcity.core.money import MONEY_MAX
 from skillcity.policy.lifecycle import preview, selectors, services
 from skillcity.policy.lifecycle.documents import document_records
 from skillcity.policy.models import PolicyDraft
@@ -37,9 +38,14 @@ class DocumentIn(Schema):
     supersedes: str = ""
 
 
+# A whole-number value as JSON sends it: an amount in yuan, a count, months, years or a percent. The
+# parameter's unit then judges it (validation.py); the schema only keeps it within what any unit holds.
+WholeValue = Annotated[int, Field(ge=0, le=int(MONEY_MAX))]
+
+
 class VersionIn(Schema):
     parameter: str
-    value: str | int | bool
+    value: str | WholeValue | bool
     effective_from: IsoDate
     effective_to: IsoDate | None = None
     document: str
@@ -144,7 +150,7 @@ def continuation_endpoint(request: HttpRequest, payload: ContinuationIn) -> tupl
 @router.get(
     "/drafts/{draft_id}", summary="One draft with its diff against the versions in force and sample outcomes"
 )
-def draft_endpoint(request: HttpRequest, draft_id: int) -> dict[str, Any]:
+def draft_endpoint(request: HttpRequest, draft_id: Id) -> dict[str, Any]:
     _officer(request)
     draft = _draft(draft_id)
     return {
@@ -156,7 +162,7 @@ def draft_endpoint(request: HttpRequest, draft_id: int) -> dict[str, Any]:
 
 @router.post("/drafts/{draft_id}/versions", response={201: dict}, summary="Add a version to a draft")
 def draft_version_endpoint(
-    request: HttpRequest, draft_id: int, payload: VersionIn
+    request: HttpRequest, draft_id: Id, payload: VersionIn
 ) -> tuple[int, dict[str, Any]]:
     actor = _officer(request)
     draft = _draft(draft_id)
@@ -165,18 +171,18 @@ def draft_version_endpoint(
 
 
 @router.post("/drafts/{draft_id}/submit", summary="Submit a draft for checking")
-def submit_endpoint(request: HttpRequest, draft_id: int) -> dict[str, Any]:
+def submit_endpoint(request: HttpRequest, draft_id: Id) -> dict[str, Any]:
     return selectors.draft_as_dict(services.draft_submit(draft=_draft(draft_id), actor=_officer(request)))
 
 
 @router.post("/drafts/{draft_id}/approve", summary="Approve and publish (a second bureau officer)")
-def approve_endpoint(request: HttpRequest, draft_id: int, payload: DecisionIn) -> dict[str, Any]:
+def approve_endpoint(request: HttpRequest, draft_id: Id, payload: DecisionIn) -> dict[str, Any]:
     draft = services.draft_approve(draft=_draft(draft_id), actor=_officer(request), note=payload.note)
     return selectors.draft_as_dict(draft)
 
 
 @router.post("/drafts/{draft_id}/return", summary="Return a draft to its drafter with a reason")
-def return_endpoint(request: HttpRequest, draft_id: int, payload: DecisionIn) -> dict[str, Any]:
+def return_endpoint(request: HttpRequest, draft_id: Id, payload: DecisionIn) -> dict[str, Any]:
     draft = services.draft_return(draft=_draft(draft_id), actor=_officer(request), note=payload.note)
     return selectors.draft_as_dict(draft)
 
@@ -184,5 +190,5 @@ def return_endpoint(request: HttpRequest, draft_id: int, payload: DecisionIn) ->
 @router.post(
     "/drafts/{draft_id}/withdraw", summary="Withdraw a draft (a published one only before its effective date)"
 )
-def withdraw_endpoint(request: HttpRequest, draft_id: int) -> dict[str, Any]:
+def withdraw_endpoint(request: HttpRequest, draft_id: Id) -> dict[str, Any]:
     return selectors.draft_as_dict(services.draft_withdraw(draft=_draft(draft_id), actor=_officer(request)))

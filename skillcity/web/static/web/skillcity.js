@@ -55,4 +55,16 @@
   scrollRegions();
   window.addEventListener("resize", scrollRegions);
   document.body.addEventListener("htmx:afterSettle", scrollRegions);
+
+  // "Select all on this page": a checkbox data-sc-select-all="<form id>" ticks or clears every checkbox
+  // of that form (those inside it and those tied to it by form="…"), e.g. the approved grants to pay.
+  document.querySelectorAll("input[data-sc-select-all]").forEach(function (all) {
+    var id = all.dataset.scSelectAll;
+    function boxes() {
+      return Array.prototype.filter.call(
+        document.querySelectorAll('input[type=checkbox][form="' + id + '"], #' + id + " input[type=checkbox]"),
+        function (box) { return box !== all; });
+    }
+    all.addEventListener("change", function () { boxes().forEach(function (box) { box.checked = all.checked; }); });
+  });
 })();
