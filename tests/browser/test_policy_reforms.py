@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from skillcity.accounts.models import Role
 from skillcity.policy.lifecycle import services
+from tests.browser.axe import axe_violations, describe, serious
 from tests.browser.conftest import login, screenshot
 from tests.factories import UserFactory
 
@@ -77,6 +78,8 @@ def test_a_draft_and_a_pack_as_reforms_with_their_charts(live_server, page):
     assert "2026年项目制培训补贴延续执行" in page.inner_text("#reform-label")
     assert page.locator("#by-year tr[data-key='2026']").count() == 1
     _both_widths(page, "policy-reform-draft")
+    found = serious(axe_violations(page))
+    assert not found, describe("what-if with a draft", found)
 
     _run(page, base, pack="testcity")
     assert "CMP-HOST" not in page.inner_text("#by-rule")  # the demo source has training cases only
