@@ -10,7 +10,7 @@ The baseline is always what is in force: the active pack with its published vers
   (`lifecycle.preview.draft_parameter_set`, what the draft page's what-if uses);
 - a pack (any pack `skillcity policy packs` finds): that pack's parameters and rules. A rule only one
   side enables is counted on that side alone (`SimulationResult.only_baseline` / `only_scenario`);
-- overrides (`--set`) on their own, or laid over either of the above (docs/decisions.md, D-XX).
+- overrides (`--set`) on their own, or laid over either of the above (docs/decisions.md, D-34).
 """
 
 from __future__ import annotations
