@@ -1,6 +1,6 @@
 """TRN-PROJECT and TRN-UPSKILL written as an OpenFisca tax-benefit system, for bench/policy only.
 
-OpenFisca is a benchmark-only tool here (decision D-XX): it is never a dependency of the platform, and
+OpenFisca is a benchmark-only tool here (decision D-27): it is never a dependency of the platform, and
 nothing outside bench/ imports this module. Install it into a separate virtual environment:
 
     python3 -m venv .venv-bench

@@ -11,7 +11,7 @@ answers of the two paths are compared case by case on every case both evaluated.
 
 Target (issue 14): the vectorised path (exact integer fen, a dated parameter version per row) at ≥ 1.0×
 OpenFisca's rate on the same cases. OpenFisca is for benchmarks only, never a dependency of the
-platform (decision D-XX); without it this half is skipped with a note. To run it, make a separate
+platform (decision D-27); without it this half is skipped with a note. To run it, make a separate
 virtual environment (never the project's .venv):
 
     python3 -m venv .venv-bench

@@ -58,7 +58,7 @@ def test_every_pin_in_the_lock_carries_hashes():
 
 
 def test_openfisca_is_a_bench_extra_only_never_a_platform_or_dev_dependency():
-    """bench/policy.py's OpenFisca half installs into a separate venv (D-XX); CI and .venv never get it."""
+    """bench/policy.py's OpenFisca half installs into a separate venv (D-27); CI and .venv never get it."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
     names |= {canonicalize_name(Requirement(r).name) for r in project["optional-dependencies"]["dev"]}

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from skillcity.accounts.models import ApiToken, LoginFailure, Role, User, normalise_username
 from skillcity.core.audit import audit_record
@@ -99,9 +100,9 @@ def token_create(*, user: User, name: str, actor: Any) -> tuple[ApiToken, str]:
     """Create a token; the clear token is returned once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("invalid", "请填写令牌名称", {"name": "必填"})
+        raise DomainError("invalid", _("请填写令牌名称"), {"name": _("必填")})
     if len(name) > 100:
-        raise DomainError("invalid", "令牌名称不能超过100个字符", {"name": "不能超过100个字符"})
+        raise DomainError("invalid", _("令牌名称不能超过100个字符"), {"name": _("不能超过100个字符")})
     prefix = secrets.token_hex(4)
     clear = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=_hash_token(clear))

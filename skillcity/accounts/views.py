@@ -82,13 +82,24 @@ def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # login_required
     new_token = None
+    name_error = ""
     if request.method == "POST":
         try:
             _token, new_token = token_create(user=user, name=request.POST.get("name", ""), actor=user)
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            name_error = str(exc.message)  # beside the name field, which is all this form has
     tokens = ApiToken.objects.filter(user=user)
-    return render(request, "accounts/profile.html", {"tokens": tokens, "new_token": new_token})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "tokens": tokens,
+            "new_token": new_token,
+            "name_error": name_error,
+            "name_typed": request.POST.get("name", "")[:100] if name_error else "",
+        },
+        status=400 if name_error else 200,
+    )
 
 
 @login_required

@@ -108,6 +108,16 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "alliance.report_accept": _("半年度报告通过"),
     "alliance.report_return": _("半年度报告退回"),
     "alliance.remind": _("发送提醒"),
+    # Policy lifecycle
+    "policy.document.register": _("登记政策文件"),
+    "policy.draft.create": _("新建政策草案"),
+    "policy.draft.continuation_create": _("起草延续执行"),
+    "policy.draft.version_add": _("加入参数版本"),
+    "policy.draft.version_remove": _("移除参数版本"),
+    "policy.draft.submit": _("提交复核"),
+    "policy.draft.approve": _("复核通过并发布"),
+    "policy.draft.return": _("退回政策草案"),
+    "policy.draft.withdraw": _("撤回政策草案"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.

@@ -121,7 +121,7 @@ def value_display(value: Any, unit: str = "") -> str:
     return str(value)
 
 
-# Reasons and calculation steps (docs/decisions.md, "D-XX The engine's reasons and steps as message ids
+# Reasons and calculation steps (docs/decisions.md, "D-28 The engine's reasons and steps as message ids
 # and values"): each is a Chinese msgid with %(name)s placeholders, marked with gettext_noop in the rule,
 # and its values. A value is text as written (money "36000.00", counts, codes, dates), a Chinese label
 # to translate (a key ending in "_label"), a nested message ({"msgid", "params"}: a component's reason

@@ -205,10 +205,30 @@ class SimulationForm(LabelledErrorsMixin, forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".csv,text/csv"}),
     )
+    # A reform (skillcity.policy.reforms): a draft or a whole pack; checked by reforms.resolve, which names
+    # an unknown pack or an unknown or withdrawn draft next to its field.
+    draft = forms.CharField(
+        label=gettext_lazy("政策草案"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    pack = forms.CharField(
+        label=gettext_lazy("政策包"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        from skillcity.policy.models import DraftState, PolicyDraft
+        from skillcity.policy.pack import loader
         from skillcity.policy.simulate import EVENT_SOURCES
+
+        drafts = PolicyDraft.objects.exclude(state=DraftState.WITHDRAWN).order_by("-pk")[:200]
+        self.fields["draft"].widget.choices = [  # type: ignore[attr-defined]
+            ("", _("（不用草案）")),
+            *((str(d.pk), f"{d.pk} {d.title}（{d.get_state_display()}）") for d in drafts),
+        ]
+        self.fields["pack"].widget.choices = [  # type: ignore[attr-defined]
+            ("", _("（不用其他政策包）")),
+            *((name, name) for name in sorted(loader.discover())),
+        ]
 
         sources = [(s.name, _(s.label)) for s in EVENT_SOURCES.values()]
         self.fields["source"].choices = [*sources, ("upload", _("上传案例 CSV"))]  # type: ignore[attr-defined]
@@ -223,6 +243,9 @@ class SimulationForm(LabelledErrorsMixin, forms.Form):
             self.fields[f"value_{i}"] = forms.CharField(
                 label=_("新值"), required=False, widget=forms.TextInput(attrs={"class": "form-control"})
             )
+
+    def reform_fields(self) -> list[forms.BoundField]:
+        return [self["draft"], self["pack"]]
 
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("date_from", "date_to", "source", "cases")]

@@ -4,7 +4,7 @@
 `overlay_documents`: each returns the YAML pack (cached per process, as before) with the published
 draft versions added to their parameters and the bureau's published documents added to the documents.
 
-Cache invalidation across processes (docs/decisions.md, D-XX): the `PolicyRevision` row holds a counter
+Cache invalidation across processes (docs/decisions.md, D-30): the `PolicyRevision` row holds a counter
 that the publishing transaction raises (approval, withdrawal). Each process remembers the revision its
 overlay was read at; at the start of every request (`request_started`) and every background job
 (`task_started`) a check is *due*, and the first parameter lookup that follows reads the counter (one
@@ -151,7 +151,11 @@ def refresh(*, force: bool = False) -> None:
     except (DatabaseError, RuntimeError):
         # No database here (not migrated yet, or a test without database access): the YAML pack alone.
         # RuntimeError is what a test runner's database blocker raises.
+        # Not due again until the next request or job: a process with no database (a benchmark, a script
+        # before migrate) must not retry a failing query on every parameter lookup.
         _clear(revision=None, versions=(), documents=())
+        _state.pack = pack  # nor for every lookup because the pack was never read
+        _state.due = False
         return
     _clear(revision=revision, versions=versions, documents=documents)
     _state.pack = pack

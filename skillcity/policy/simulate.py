@@ -31,6 +31,7 @@ from skillcity.policy import params as P
 from skillcity.policy.facts import BOOL, CHOICES, DATE, INT, LEVEL, MONEY, TEXTS, parse_iso_date
 
 UNKNOWN_TOWN = "（未填镇街）"
+BAD_DATE_YEAR = "（日期有误）"
 TRUE_WORDS = {"true", "1", "yes", "y", "t", "是"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", "否"}
 LIST_SEPARATOR = "|"  # choices/texts facts in a CSV cell: "a|b|c"
@@ -45,13 +46,14 @@ class SimulationError(DomainError):
 # ---- overrides ------------------------------------------------------------------------------------
 
 
-def parse_overrides(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Override texts (`{"TRN-PROJECT.cap": "2500"}`) as values of each parameter's unit.
+def parse_overrides(raw: Mapping[str, Any], ps: Mapping[str, P.Parameter] | None = None) -> dict[str, Any]:
+    """Override texts (`{"TRN-PROJECT.cap": "2500"}`) as values of each parameter's unit (of `ps`, by
+    default the parameters in force).
 
     Amounts and ratios stay decimal strings for `params.parse_value`; counts, months, years and
     percents become ints and switches bools, since parse_value is strict about those types.
     """
-    ps = P.parameters()
+    ps = P.parameters() if ps is None else ps
     parsed: dict[str, Any] = {}
     for name, value in raw.items():
         if name not in ps:
@@ -131,9 +133,18 @@ class SimulationResult:
     not_in_force: int
     errors: int
     error_samples: list[str]
+    by_year: list[Line] = dataclasses.field(default_factory=list)
+    # A reform (`policy.reforms`): what the scenario is, and the rules only one side enables (counted on
+    # that side alone).
+    reform: dict[str, str] = dataclasses.field(default_factory=dict)
+    only_baseline: list[str] = dataclasses.field(default_factory=list)
+    only_scenario: list[str] = dataclasses.field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "reform": dict(self.reform),
+            "only_baseline": list(self.only_baseline),
+            "only_scenario": list(self.only_scenario),
             "overrides": dict(self.overrides),
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),
@@ -144,6 +155,7 @@ class SimulationResult:
             "total": self.total.as_dict(),
             "by_rule": [line.as_dict() for line in self.by_rule],
             "by_town": [line.as_dict() for line in self.by_town],
+            "by_year": [line.as_dict() for line in self.by_year],
         }
 
 
@@ -232,31 +244,49 @@ def _budget_fen(out: pl.DataFrame) -> pl.Series:
 
 
 def _evaluate_rule(
-    rule: E.Rule, part: pl.DataFrame, baseline: Mapping[str, P.Parameter], scenario: Mapping[str, P.Parameter]
+    rule: E.Rule,
+    part: pl.DataFrame,
+    baseline: Mapping[str, P.Parameter] | None,
+    scenario: Mapping[str, P.Parameter] | None,
+    scenario_pack: str | None = None,
 ) -> pl.DataFrame:
-    """Per row of `part`: __row, in_force, error, baseline_fen, scenario_fen."""
+    """Per row of `part`: __row, in_force, error, baseline_fen, scenario_fen. A side given None does not
+    enable the rule: its budget is 0 and the other side's evaluation says whether the case is in force."""
     facts, _problem = _typed_facts(part, rule)
     readable = facts.filter(pl.col("__read_error").is_null()).drop("__read_error")
     unreadable = facts.filter(pl.col("__read_error").is_not_null())
     frames = []
     if readable.height:
         try:
-            before = batch.evaluate_table(rule.id, readable, parameter_set=baseline)
-            after = batch.evaluate_table(rule.id, readable, parameter_set=scenario)
+            before = batch.evaluate_table(rule.id, readable, parameter_set=baseline) if baseline else None
+            after = (
+                batch.evaluate_table(rule.id, readable, parameter_set=scenario, pack=scenario_pack)
+                if scenario
+                else None
+            )
         except E.BadFacts as exc:
             raise SimulationError(
                 exc.code,
                 f"规则 {rule.id}：{exc.message}",
                 {f"{rule.id}.{k}": v for k, v in exc.fields.items()},
             ) from None
+        sides = [side for side in (before, after) if side is not None]
+        either = sides[0]
+        zero = pl.Series([0] * either.height, dtype=pl.Int64)
+        # In force on either side (a reform may bring a version the baseline lacks); the first error.
+        in_force = either["in_force"].fill_null(False)
+        error = either["error"]
+        if len(sides) == 2:
+            in_force = in_force | sides[1]["in_force"].fill_null(False)
+            error = pl.select(pl.coalesce(pl.lit(error), pl.lit(sides[1]["error"]))).to_series()
         frames.append(
             pl.DataFrame(
                 {
-                    "__row": before["__row"],
-                    "in_force": before["in_force"].fill_null(False),
-                    "error": before["error"],
-                    "baseline_fen": _budget_fen(before),
-                    "scenario_fen": _budget_fen(after),
+                    "__row": either["__row"],
+                    "in_force": in_force,
+                    "error": error,
+                    "baseline_fen": _budget_fen(before) if before is not None else zero,
+                    "scenario_fen": _budget_fen(after) if after is not None else zero,
                 }
             )
         )
@@ -304,10 +334,14 @@ def simulate(
     date_to: datetime.date,
     *,
     scenario_set: Mapping[str, P.Parameter] | None = None,
+    scenario_pack: str | None = None,
+    reform: Mapping[str, str] | None = None,
 ) -> SimulationResult:
-    """Baseline and scenario budgets of the cases dated within [date_from, date_to], by rule and by town.
+    """Baseline and scenario budgets of the cases dated within [date_from, date_to], by rule, town and year.
     `scenario_set`: a whole parameter set as the scenario instead of overrides (a draft's versions added,
-    `policy.lifecycle.preview`)."""
+    `policy.lifecycle.preview`); with `scenario_pack`, the scenario evaluates under that pack's rules (a
+    rule only one side enables is counted on that side alone, listed in `only_baseline`/`only_scenario`).
+    `reform` describes the scenario for the page and the export (`policy.reforms`)."""
     if date_to < date_from:
         raise SimulationError("bad_date", "结束日期早于开始日期", {"to": "不能早于开始日期"})
     missing = [c for c in ("rule", "date", "town") if c not in cases.columns]
@@ -317,7 +351,9 @@ def simulate(
         )
     scenario = scenario_set if scenario_set is not None else scenario_parameters(overrides)
     baseline = P.parameters()
-    rules = E.enabled_rules()  # a rule the active pack does not enable is unknown to it
+    base_rules = E.enabled_rules()  # a rule the active pack does not enable is unknown to it
+    scenario_rules = E.enabled_rules(scenario_pack) if scenario_pack else base_rules
+    rules = {**scenario_rules, **base_rules}
     table = _as_date_column(cases).with_row_index("__row")
     table = table.with_columns(
         pl.col("rule").cast(pl.Utf8).str.strip_chars(),
@@ -330,9 +366,16 @@ def simulate(
             f"案例表中有未知的规则编号：{', '.join(map(str, unknown))}",
             {"rule": f"“{unknown[0]}”不是已知规则"},
         )
+    present = sorted(table["rule"].unique().to_list())
     evaluated = [
-        _evaluate_rule(rules[rule_id], table.filter(pl.col("rule") == rule_id), baseline, scenario)
-        for rule_id in sorted(table["rule"].unique().to_list())
+        _evaluate_rule(
+            rules[rule_id],
+            table.filter(pl.col("rule") == rule_id),
+            baseline if rule_id in base_rules else None,
+            scenario if rule_id in scenario_rules else None,
+            scenario_pack,
+        )
+        for rule_id in present
     ]
     schema = {
         "__row": pl.UInt32,
@@ -342,10 +385,12 @@ def simulate(
         "scenario_fen": pl.Int64,
     }
     outcomes = pl.concat(evaluated, how="vertical_relaxed") if evaluated else pl.DataFrame(schema=schema)
-    joined = table.select("__row", "rule", "town").join(outcomes, on="__row", how="left")
+    years = pl.col("date").dt.year().cast(pl.Utf8).fill_null(BAD_DATE_YEAR).alias("year")
+    joined = table.select("__row", "rule", "town", years).join(outcomes, on="__row", how="left")
     rule_labels = {rule_id: f"{rule_id} {rules[rule_id].title}" for rule_id in rules}
     by_rule = _lines(joined, "rule", rule_labels)
     by_town = _lines(joined, "town", {})
+    by_year = _lines(joined, "year", {})
     total = Line(
         key="total",
         label="合计",
@@ -369,6 +414,10 @@ def simulate(
         not_in_force=joined.filter(~pl.col("in_force").fill_null(False)).height,
         errors=errors.height,
         error_samples=samples,
+        by_year=by_year,
+        reform=dict(reform or {}),
+        only_baseline=[r for r in present if r in base_rules and r not in scenario_rules],
+        only_scenario=[r for r in present if r in scenario_rules and r not in base_rules],
     )
 
 

@@ -19,6 +19,7 @@ from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import parse_iso_date
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
+from skillcity.policy import reforms as R
 from skillcity.policy import simulate as S
 from skillcity.policy.display import message_text, value_display
 from skillcity.policy.facts import FactErrors, validate_facts
@@ -243,14 +244,22 @@ def simulate(request: HttpRequest) -> HttpResponse:
                     cases = S.read_cases_bytes(data["cases"].read())
                 else:
                     cases = S.events_from(data["source"], data["date_from"], data["date_to"])
-                result = S.simulate(cases, data["overrides"], data["date_from"], data["date_to"])
+                reform = R.resolve(draft=data.get("draft"), pack=data.get("pack"))
+                result = R.run(cases, reform, data["overrides"], data["date_from"], data["date_to"])
             except S.SimulationError as exc:
                 rows = {form.cleaned_data.get(f"parameter_{i}"): i for i in range(OVERRIDE_ROWS)}
                 for name, message in exc.fields.items():
                     if name in rows:
                         form.add_error(f"value_{rows[name]}", str(message))
-                context["error"] = exc.message
+                    elif name in ("draft", "pack"):
+                        form.add_error(name, str(message))
+                if not any(name in ("draft", "pack") for name in exc.fields):
+                    context["error"] = exc.message
             else:
+                if request.POST.get("format") == "xlsx":
+                    response = HttpResponse(R.result_xlsx(result), content_type=R.XLSX_TYPE)
+                    response["Content-Disposition"] = f'attachment; filename="{R.xlsx_name(result)}"'
+                    return response
                 context["result"] = result
                 context["chart"] = _chart_data(result)
     else:
@@ -269,10 +278,14 @@ def _chart_data(result: S.SimulationResult) -> dict[str, Any]:
             "scenario": [str(line.scenario) for line in lines],
         }
 
+    names = {"baseline": _("现行参数"), "scenario": _("模拟参数")}
+    if result.reform:
+        names = {"baseline": _("现行政策"), "scenario": _("改革方案")}
     return {
         "by_rule": series(result.by_rule),
         "by_town": series(result.by_town),
-        "names": {"baseline": _("现行参数"), "scenario": _("模拟参数")},
+        "by_year": series(result.by_year),
+        "names": names,
     }
 
 

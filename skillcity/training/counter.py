@@ -62,6 +62,19 @@ def _row(redemption: Redemption, now: datetime.datetime) -> dict[str, Any]:
 def counter(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require_role(user, "organisation_user")
+    return _counter_page(request, user)
+
+
+def _counter_page(
+    request: HttpRequest,
+    user: Any,
+    *,
+    code: str | None = None,
+    redeem_errors: dict[str, str] | None = None,
+    undo_errors: dict[int, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The counter page; after a refused redemption or undo, with the error next to its field (400)."""
     now = timezone.now()
     today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     mine = selectors.redemptions_for(user)
@@ -74,14 +87,20 @@ def counter(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     classes = selectors.projects_for(user).filter(provider_id=user.organisation_id)
+    today = [_row(r, now) for r in mine.filter(redeemed_at__gte=today_start)[:200]]
+    history_rows = [_row(r, now) for r in history]
+    with_form = {row["pk"] for row in (*today, *history_rows) if row["can_undo"]}
+    for pk, error in (undo_errors or {}).items():
+        if pk not in with_form:  # no undo form left to put it beside (the window has passed …)
+            messages.error(request, error)
     return render(
         request,
         "training/counter.html",
         {
             "done": done,
-            "today": [_row(r, now) for r in mine.filter(redeemed_at__gte=today_start)[:200]],
+            "today": today,
             "history": history,
-            "history_rows": [_row(r, now) for r in history],
+            "history_rows": history_rows,
             "idempotency_key": uuid.uuid4().hex,
             "undo_minutes": settings.REDEMPTION_UNDO_MINUTES,
             "classes": [
@@ -90,8 +109,11 @@ def counter(request: HttpRequest) -> HttpResponse:
                 for c in p.classes.all()  # type: ignore[attr-defined]
                 if c.end_date >= timezone.localdate()
             ],
-            "code": request.GET.get("code", ""),
+            "code": request.GET.get("code", "") if code is None else code,
+            "redeem_errors": redeem_errors or {},
+            "undo_errors": undo_errors or {},
         },
+        status=status,
     )
 
 
@@ -126,8 +148,16 @@ def counter_redeem(request: HttpRequest) -> HttpResponse:
             enrolment=enrolment,
         )
     except DomainError as error:
-        messages.error(request, str(error.message))
-        return redirect(reverse("training:counter"))
+        # Next to its field: the class when the holder is not in it, else the code (unknown, already
+        # redeemed, expired, not this provider's …). The page keeps what was typed.
+        field = "training_class" if "training_class" in (error.fields or {}) else "code"
+        return _counter_page(
+            request,
+            user,
+            code=request.POST.get("code", "")[:64],
+            redeem_errors={field: str(error.message)},
+            status=400,
+        )
     messages.success(
         request,
         _("培训券核销成功：%(holder)s，面值 %(amount)s 元")
@@ -150,5 +180,5 @@ def counter_undo(request: HttpRequest, pk: int) -> HttpResponse:
             % {"code": voucher_code_display(redemption.voucher.code)},
         )
     except DomainError as error:
-        messages.error(request, str(error.message))
+        return _counter_page(request, user, undo_errors={redemption.pk: str(error.message)}, status=400)
     return redirect("training:counter")

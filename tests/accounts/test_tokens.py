@@ -33,8 +33,14 @@ def test_the_profile_page_creates_a_token_shown_once(client, changan_officer):
 def test_the_profile_page_refuses_a_token_without_a_name(client, changan_officer):
     client.force_login(changan_officer)
     response = client.post("/accounts/profile/", {"name": "  "})
-    assert response.context["new_token"] is None
-    assert "请填写令牌名称" in response.content.decode()
+    assert response.context["new_token"] is None and response.status_code == 400
+    page = response.content.decode()
+    # Beside the field, naming its label (issue 13 item 2), not in an alert at the top.
+    assert (
+        '<ul class="errorlist" id="error-name" data-field="name"><li>令牌名称：请填写令牌名称</li></ul>'
+        in page
+    )
+    assert 'aria-describedby="error-name"' in page and "alert-danger" not in page
     assert ApiToken.objects.count() == 0
 
 

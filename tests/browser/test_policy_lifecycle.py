@@ -78,7 +78,7 @@ def test_officer_a_drafts_officer_b_approves_and_the_calculator_answers_for_2026
         f"{base}/policy/calculator/?rule=TRN-PROJECT&date=2026-06-01&project_standard=3600&completed=true"
     )
     page.wait_for_selector("#outcome")
-    assert page.inner_text("#outcome-amount") == "3200.00"
+    assert page.inner_text("#outcome-amount") == "3,200.00"
     assert "D005" in page.inner_text("[data-testid=clauses]")
     page.goto(f"{base}/policy/rules/")
     assert page.locator("#documents tr[data-key='D005'][data-status='in_force']").count() == 1

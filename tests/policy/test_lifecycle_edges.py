@@ -283,3 +283,33 @@ def test_the_demo_leaves_out_a_parameter_the_pack_lacks(officer_a, monkeypatch):
     assert draft is not None
     assert [v.parameter for v in draft.versions.all()] == ["TRN-PROJECT.cap"]
     assert "NOPE.gone is not in pack dongguan, left out" in out.getvalue()
+
+
+def test_a_json_number_value_is_one_error_on_value_never_one_per_json_type(officer_a):
+    """A value the API cannot take names the field `value` once, not pydantic's union branches."""
+    r = _client(officer_a).post(
+        "/api/v1/policy/drafts",
+        {"title": "x", "documents": [DOCUMENT], "versions": [{**VERSION, "value": "abc"}]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and set(r.json()["fields"]) == {"value"}
+    ok = _client(officer_a).post(
+        "/api/v1/policy/drafts",
+        {"title": "x", "documents": [DOCUMENT], "versions": [{**VERSION, "value": 3100.5}]},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.content  # a JSON number is read as the text "3100.5"
+    assert not any("constrained" in k or k.endswith((".str", ".bool")) for k in ok.json().get("fields", {}))
+
+
+def test_the_pages_and_the_expiry_job_hold_under_a_pack_that_enables_fewer_rules(officer_a, settings):
+    """Guangdong's pack enables only its own rules: the rules page, the home page and the daily job
+    consider those, never the whole shared library (a pack lacks the others' parameters)."""
+    settings.POLICY_PACK = "guangdong"
+    client = _client(officer_a)
+    rules = client.get("/policy/rules/")
+    assert rules.status_code == 200
+    listed = rules.content.decode()
+    assert "TRN-PAYEE" in listed and "CMP-CAMP" not in listed
+    assert client.get("/").status_code == 200
+    assert policy_expiry_warn(today=datetime.date(2025, 10, 15)) >= 1

@@ -49,7 +49,7 @@ def test_the_calculator_page_lists_the_packs_rules_and_answers_with_its_amounts(
         "/policy/calculator/",
         {"rule": "TRN-PROJECT", "date": "2026-03-01", "project_standard": "2800", "completed": "true"},
     ).content.decode()
-    assert '<span class="sc-stat" id="outcome-amount">2500.00</span>' in page
+    assert '<span class="sc-stat" id="outcome-amount">2,500.00</span>' in page
     assert "样例市职业技能培训补贴办法（测试用）" in page and "每个项目每人最高2500元" in page
 
 

@@ -1,4 +1,4 @@
-"""Reasons and calculation steps as message ids with values (docs/decisions.md, "D-XX The engine's
+"""Reasons and calculation steps as message ids with values (docs/decisions.md, "D-28 The engine's
 reasons and steps as message ids and values"): every rule's outcome reads in English with no Chinese
 left, the Chinese rendering is exactly the stored `reasons` and `step` (the one-case contract), and an
 outcome stored before the message fields still shows its Chinese."""

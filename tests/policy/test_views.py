@@ -158,8 +158,17 @@ def test_crt_ent_shows_its_components_and_tal_leading_its_ranges():
         .content.decode()
     )
     assert 'id="outcome-components"' in html and "开发题（卷）库并通过备案" in html
+    # On a phone each table is cards (web/cards.css): every cell of every row led by its heading.
+    for table in ("outcome-components", "outcome-trace"):
+        assert f'class="table table-sm sc-cards" id="{table}"' in html or f'sc-cards" id="{table}"' in html
+    components = html[
+        html.index('id="outcome-components"') : html.index("</table>", html.index('id="outcome-components"'))
+    ]
+    assert components.count("<td") == components.count('<td data-label="') + components.count(
+        '<td class="small" data-label="'
+    )
     html = _client().get(CALCULATOR, {"rule": "TAL-LEADING", "date": "2024-05-01"}).content.decode()
-    assert 'id="outcome-ranges"' in html
+    assert 'sc-cards" id="outcome-ranges"' in html
     assert "购房补贴" in html and "1000000.00" in html and "6000000.00" in html
 
 

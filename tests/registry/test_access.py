@@ -47,6 +47,9 @@ OTHER_PROGRAMMES = (
     # A person's own notifications (tests/notifications: another user's answers 404).
     "/notifications/",
     "/api/v1/notifications/",
+    # Policy drafts: bureau officers only, city-wide (tests/policy/test_lifecycle*.py: 403 for a town).
+    "/policy/",
+    "/api/v1/policy/",
 )
 # Registry routes taking a key that is not a record's id (the import kind).
 NOT_A_RECORD_KEY = ("/registry/import/<str:kind>/",)

@@ -207,3 +207,46 @@ def test_the_counter_page_takes_a_fixed_number_of_queries(institution_user, chan
     # Session, user, redemptions (today, history count and page), classes: none per row.
     assert len(ctx.captured_queries) <= 7
     assert page.count('data-testid="today-row"') == 2
+
+
+def _error_of(page: str, field_id: str) -> str:
+    """The text of the error list next to a field (id="error-<field>"), or "" when there is none."""
+    found = re.search(rf'<ul class="errorlist[^"]*" id="error-{field_id}"[^>]*>(.*?)</ul>', page, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+
+
+def test_a_refused_code_or_class_shows_its_error_next_to_the_field(
+    institution_user, changan_worker, humen_worker, training_class
+):
+    """Issue 13 item 2: the counter's refusals sit beside the field they concern, naming its label; the
+    typed code and the chosen class stay filled in."""
+    expired = issue([changan_worker], valid_to=datetime.date(2025, 12, 31)).vouchers.get()
+    response = _client(institution_user).post(
+        "/training/counter/redeem/", {"code": expired.code, "idempotency_key": "c1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert _error_of(page, "code") == "券码：该培训券已过期"
+    assert 'aria-invalid="true"' in page and f'value="{expired.code}"' in page
+    other = issue([humen_worker]).vouchers.get()
+    response = _client(institution_user).post(
+        "/training/counter/redeem/",
+        {"code": other.code, "training_class": training_class.pk, "idempotency_key": "c2"},
+    )
+    page = response.content.decode()
+    assert _error_of(page, "training_class") == "培训班：持券人未报名所选培训班"
+    assert _error_of(page, "code") == ""
+    assert Voucher.objects.filter(state=VoucherState.REDEEMED).count() == 0
+
+
+def test_an_undo_without_a_reason_shows_the_error_next_to_the_reason(institution_user, changan_worker):
+    voucher = issue([changan_worker]).vouchers.get()
+    client = _client(institution_user)
+    client.post("/training/counter/redeem/", {"code": voucher.code, "idempotency_key": "c1"})
+    redemption = Redemption.objects.get()
+    response = client.post(f"/training/counter/redemptions/{redemption.pk}/undo/", {"reason": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert _error_of(page, f"reason-{redemption.pk}").startswith("撤回原因：")
+    assert "请填写撤回原因" in _error_of(page, f"reason-{redemption.pk}")
+    assert Voucher.objects.get().state == VoucherState.REDEEMED

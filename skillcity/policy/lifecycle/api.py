@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import BeforeValidator
 
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import NotFound
-from skillcity.core.money import MONEY_MAX
 from skillcity.policy.lifecycle import preview, selectors, services
 from skillcity.policy.lifecycle.documents import document_records
 from skillcity.policy.models import PolicyDraft
@@ -38,14 +38,23 @@ class DocumentIn(Schema):
     supersedes: str = ""
 
 
-# A whole-number value as JSON sends it: an amount in yuan, a count, months, years or a percent. The
-# parameter's unit then judges it (validation.py); the schema only keeps it within what any unit holds.
-WholeValue = Annotated[int, Field(ge=0, le=int(MONEY_MAX))]
+def _as_text(raw: Any) -> Any:
+    """A JSON number or true/false as the text a person would type: the parameter's unit judges it
+    (validation.value_from_text), and a bad value is one error on `value`, never one per JSON type."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, int | float):
+        return str(raw)
+    return raw
+
+
+# The value as text ("3000", "1.3", "true"); JSON numbers and booleans are accepted and read as text.
+ParameterValue = Annotated[str, BeforeValidator(_as_text), Field(max_length=100)]
 
 
 class VersionIn(Schema):
     parameter: str
-    value: str | WholeValue | bool
+    value: ParameterValue
     effective_from: IsoDate
     effective_to: IsoDate | None = None
     document: str

@@ -142,7 +142,7 @@ def policy_standing(day: datetime.date) -> PolicyStanding:
             else other
         ).append(doc)
     gaps = []
-    for rule in sorted(E.load_rules().values(), key=lambda r: r.id):
+    for rule in sorted(E.enabled_rules().values(), key=lambda r: r.id):
         active, last = rule_last_day(rule, day)
         if not active:
             gaps.append(RuleGap(rule, last))

@@ -30,7 +30,7 @@ def expiring(today: datetime.date, days: int) -> list[tuple[str, str, str, datet
             and doc.valid_to <= horizon
         ):
             found.append((ExpiryWarningKind.DOCUMENT.value, doc.key, doc.title, doc.valid_to))
-    for rule in sorted(E.load_rules().values(), key=lambda r: r.id):
+    for rule in sorted(E.enabled_rules().values(), key=lambda r: r.id):
         active, last = rule_last_day(rule, today)
         if active and last is not None and last <= horizon:
             found.append((ExpiryWarningKind.RULE.value, rule.id, rule.title, last))

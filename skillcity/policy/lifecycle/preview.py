@@ -106,7 +106,7 @@ def draft_diff(draft: PolicyDraft) -> list[DiffRow]:
 def affected_rules(draft: PolicyDraft) -> list[E.Rule]:
     names = set(draft.versions.values_list("parameter", flat=True))
     return [
-        r for r in sorted(E.load_rules().values(), key=lambda r: r.id) if names & set(r.parameter_names())
+        r for r in sorted(E.enabled_rules().values(), key=lambda r: r.id) if names & set(r.parameter_names())
     ]
 
 

@@ -81,7 +81,7 @@ def _what_if(request: HttpRequest, draft: PolicyDraft) -> dict[str, Any]:
     context: dict[str, Any] = {
         "source": source,
         "sources": [
-            (name, S.EVENT_SOURCES[name].label) for name in WHAT_IF_SOURCES if name in S.EVENT_SOURCES
+            (name, _(S.EVENT_SOURCES[name].label)) for name in WHAT_IF_SOURCES if name in S.EVENT_SOURCES
         ],
     }
     try:

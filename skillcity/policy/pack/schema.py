@@ -2,7 +2,7 @@
 
 The schema is pydantic models (extra keys forbidden, strict types): pydantic already ships with the
 platform (django-ninja), and its errors carry the path of the bad value, which `YamlFile.line` turns
-into the line of the YAML node (docs/decisions.md D-XX "Policy packs").
+into the line of the YAML node (docs/decisions.md D-29 "Policy packs").
 """
 
 from __future__ import annotations

@@ -30,10 +30,10 @@
         {name: voucher.dataset.labelRedeemed, type: "bar", data: order.map(function (i) { return v.redeemed[i]; })}]});
   }
 
-  // Policy what-if: baseline against scenario, by rule and by town.
+  // Policy what-if: baseline against scenario (or reform), by rule, by town and by year.
   var simulate = jsonOf("simulate-chart");
   if (simulate) {
-    ["by_rule", "by_town"].forEach(function (key) {
+    ["by_rule", "by_town", "by_year"].forEach(function (key) {
       var el = document.getElementById("chart-" + key.replace("_", "-"));
       var s = simulate[key];
       if (!el || !s) { return; }
