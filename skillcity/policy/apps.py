@@ -29,6 +29,9 @@ class PolicyConfig(AppConfig):
             )
         )
         checks.register(active_pack_check)
+        # Tagged `database`: it reads tables, so it runs on `migrate` and `check --database default`, never
+        # on every command's start (a read there would hold the demo's SQLite file while it is built).
+        checks.register(other_pack_rows_check, checks.Tags.database)
 
 
 def active_pack_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -43,3 +46,46 @@ def active_pack_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
     except loader.PackError as exc:
         return [checks.Error(f"政策包 {loader.active_name()} 有问题：\n{exc}", id="policy.E002")]
     return []
+
+
+def other_pack_rows_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Published versions or documents registered under another pack than the active one: they are not
+    laid over (each pack sees only its own), which after a switch of SKILLCITY_POLICY_PACK is likely a
+    mistake, so say so (`skillcity check --database default`, and after every `migrate`)."""
+    from django.db import DatabaseError
+
+    if not kwargs.get("databases"):
+        return []
+
+    from skillcity.policy.models import DocumentOrigin, DraftState, PolicyDocument, PolicyDraft
+    from skillcity.policy.pack import loader
+
+    active = loader.active_name()
+    try:
+        drafts = sorted(
+            set(
+                PolicyDraft.objects.filter(state=DraftState.APPROVED)
+                .exclude(pack=active)
+                .values_list("pack", flat=True)
+            )
+        )
+        documents = sorted(
+            set(
+                PolicyDocument.objects.filter(origin=DocumentOrigin.BUREAU, published=True)
+                .exclude(pack=active)
+                .values_list("pack", flat=True)
+            )
+        )
+    except (DatabaseError, RuntimeError):  # no database (not migrated yet, a test without access)
+        return []
+    others = sorted(set(drafts) | set(documents))
+    if not others:
+        return []
+    return [
+        checks.Warning(
+            f"数据库中有政策包 {'、'.join(others)} 发布的参数版本或登记的文件，当前政策包是 {active}："
+            "它们不会叠加到当前政策包上。",
+            hint="如果切换政策包是误操作，请把 SKILLCITY_POLICY_PACK 改回原来的政策包。",
+            id="policy.W001",
+        )
+    ]

@@ -54,6 +54,10 @@ class PolicyDocument(models.Model):
         "PolicyDraft", on_delete=models.PROTECT, null=True, blank=True, related_name="new_documents"
     )
     published = models.BooleanField(_("已发布"), default=True)
+    # The policy pack a document the bureau registers belongs to (loader.active_name() when registered):
+    # only the active pack's are cited, listed, laid over and exported. A shipped row names the pack it
+    # was last synced from; which shipped rows count is decided by the active pack's documents.yaml.
+    pack = models.CharField(_("政策包"), max_length=80, default="dongguan")
 
     class Meta:
         ordering = ["key"]
@@ -118,6 +122,9 @@ class PolicyDraft(models.Model):
     continued_to = models.DateField(_("延续执行至"), null=True, blank=True)
     # The demo's draft: an assumption of the demo (演示假设), never real policy.
     demo_assumption = models.BooleanField(_("演示假设"), default=False)
+    # The policy pack the draft's versions belong to (loader.active_name() when drafted): they are laid
+    # over that pack only, never over another one selected later.
+    pack = models.CharField(_("政策包"), max_length=80, default="dongguan")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from skillcity.policy.params import Document, Parameter
 
 F = TypeVar("F", bound=Callable[..., Any])
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,14 +52,19 @@ class PublishedDocument:
     title: str
     issuer: str
     effective_from: datetime.date
-    effective_to: datetime.date | None
+    effective_to: datetime.date | None  # the validity, a published continuation included
     assumption: str | None
+    number: str = ""
+    issued: datetime.date | None = None
+    # A shipped document extended by a published continuation (延续执行): only its end is laid over.
+    shipped: bool = False
 
 
 class _State:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.revision: int | None = None  # None: never read (or no database)
+        self.pack: str | None = None  # the active pack the overlay was read for
         self.due = True
         self.versions: tuple[PublishedVersion, ...] = ()
         self.documents: tuple[PublishedDocument, ...] = ()
@@ -79,7 +86,10 @@ def _read_revision() -> int:
     return int(number or 0)
 
 
-def _load() -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]]:
+def _load(pack: str) -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]]:
+    """What the bureau published under `pack` (the active one): another pack's rows are never laid over."""
+    from django.db.models import F, Q
+
     from skillcity.policy.models import DocumentOrigin, DraftState, DraftVersion, PolicyDocument
 
     versions = tuple(
@@ -92,7 +102,7 @@ def _load() -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]
             clause=v.clause,
             text=v.text,
         )
-        for v in DraftVersion.objects.filter(draft__state=DraftState.APPROVED)
+        for v in DraftVersion.objects.filter(draft__state=DraftState.APPROVED, draft__pack=pack)
         .select_related("document")
         .order_by("parameter", "effective_from")
     )
@@ -104,14 +114,32 @@ def _load() -> tuple[tuple[PublishedVersion, ...], tuple[PublishedDocument, ...]
             effective_from=d.effective_from,
             effective_to=d.valid_to,
             assumption=d.assumption or None,
+            number=d.number,
+            issued=d.issued,
+            shipped=d.origin == DocumentOrigin.SHIPPED,
         )
-        for d in PolicyDocument.objects.filter(origin=DocumentOrigin.BUREAU, published=True)
+        for d in PolicyDocument.objects.filter(
+            Q(origin=DocumentOrigin.BUREAU, published=True, pack=pack)
+            # A shipped document extended by a continuation published under this pack.
+            | Q(
+                origin=DocumentOrigin.SHIPPED,
+                extended_to__isnull=False,
+                continuations__state=DraftState.APPROVED,
+                continuations__pack=pack,
+                continuations__continued_to=F("extended_to"),
+            )
+        ).distinct()
     )
     return versions, documents
 
 
 def refresh(*, force: bool = False) -> None:
     """Reload the overlay if the revision moved since it was read (when a check is due, or `force`)."""
+    from skillcity.policy.pack import loader
+
+    pack = loader.active_name()
+    if pack != _state.pack:  # another pack selected (a setting changed): its own rows, read again
+        force = True
     if not (force or _state.due):
         return
     try:
@@ -119,16 +147,18 @@ def refresh(*, force: bool = False) -> None:
         if revision == _state.revision and not force:
             _state.due = False
             return
-        versions, documents = _load()
+        versions, documents = _load(pack)
     except (DatabaseError, RuntimeError):
         # No database here (not migrated yet, or a test without database access): the YAML pack alone.
         # RuntimeError is what a test runner's database blocker raises.
         # Not due again until the next request or job: a process with no database (a benchmark, a script
         # before migrate) must not retry a failing query on every parameter lookup.
         _clear(revision=None, versions=(), documents=())
+        _state.pack = pack  # nor for every lookup because the pack was never read
         _state.due = False
         return
     _clear(revision=revision, versions=versions, documents=documents)
+    _state.pack = pack
     _state.due = False
 
 
@@ -170,15 +200,23 @@ def _applies(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> bool:
 
 
 def add_versions(
-    base: Mapping[str, Parameter], extra: list[PublishedVersion] | tuple[PublishedVersion, ...], *, where: str
+    base: Mapping[str, Parameter],
+    extra: list[PublishedVersion] | tuple[PublishedVersion, ...],
+    *,
+    where: str,
+    skip_unknown: bool = False,
 ) -> dict[str, Parameter]:
     """`base` with each extra version added to its parameter, sorted by date (unlike
     `params.with_overrides`, which replaces every version's value). Values are parsed with the
-    parameter's unit; an unknown parameter raises ParameterFileError."""
+    parameter's unit; an unknown parameter raises ParameterFileError, or with `skip_unknown` (the
+    published overlay: a page must never fail on it) is not laid over and logged."""
     from skillcity.policy import params as P
 
     added: dict[str, list[P.Version]] = {}
     for v in extra:
+        if v.parameter not in base and skip_unknown:
+            logger.warning("%s: 参数 %s 不在当前政策包中，此版本不叠加", where, v.parameter)
+            continue
         if v.parameter not in base:
             raise P.ParameterFileError(f"{where}: unknown parameter {v.parameter}")
         unit = base[v.parameter].unit
@@ -204,7 +242,17 @@ def add_documents(base: Mapping[str, Document], extra: tuple[PublishedDocument, 
 
     result = dict(base)
     for d in extra:
-        if d.key not in result:
+        if d.shipped:
+            # A continuation extends a document of the pack: its validity runs to the extended end
+            # (a continuation never shortens it), everything else stays as the YAML says.
+            shipped = result.get(d.key)
+            if (
+                shipped is not None
+                and shipped.effective_to is not None
+                and (d.effective_to is None or d.effective_to > shipped.effective_to)
+            ):
+                result[d.key] = dataclasses.replace(shipped, effective_to=d.effective_to)
+        elif d.key not in result:
             result[d.key] = P.Document(
                 id=d.key,
                 title=d.title,
@@ -212,6 +260,8 @@ def add_documents(base: Mapping[str, Document], extra: tuple[PublishedDocument, 
                 effective_from=d.effective_from,
                 effective_to=d.effective_to,
                 assumption=d.assumption,
+                number=d.number,
+                issued=d.issued,
             )
     return result
 
@@ -244,7 +294,7 @@ def _overlay(kind: str, merge: Callable[[Any], Any]) -> Callable[[F], F]:
 
 
 overlay_parameters = _overlay(
-    "parameters", lambda base: add_versions(base, _state.versions, where="published")
+    "parameters", lambda base: add_versions(base, _state.versions, where="published", skip_unknown=True)
 )
 overlay_documents = _overlay("documents", lambda base: add_documents(base, _state.documents))
 

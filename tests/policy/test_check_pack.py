@@ -362,3 +362,12 @@ def test_targets_are_checked_and_a_target_redefined_differently_is_refused(tmp_p
         targets_yaml=child_targets,
     )
     assert problems(child) == ["child/targets.yaml:1: 目标 T-SMALL 在基础包 small 中已有不同的定义"]
+
+
+def test_a_duplicated_document_keeps_its_first_definition(tmp_path: Path) -> None:
+    """A broken second copy of S001 is reported once; the first copy stands, so the parameters citing
+    S001 are not each reported as citing a document the pack lacks."""
+    broken = DOCUMENTS.replace("  title: 小城职业培训补贴办法\n", "")
+    text = DOCUMENTS + broken
+    found = problems(write_pack(tmp_path, documents_yaml=text))
+    assert found == [f"small/documents.yaml:{len(DOCUMENTS.splitlines()) + 1}: 键“S001”重复（第 1 行已有）"]

@@ -362,3 +362,64 @@ def test_the_batch_path_of_settlement_uses_the_published_version_per_row_date(dr
     after = evaluate_table("TRN-PROJECT", df)
     assert after["in_force"].to_list() == [True, True]
     assert after["amount_fen"].to_list() == [300000, 320000]
+
+
+def test_the_gap_named_is_clipped_to_the_documents_validity(drafter):
+    """A version from 2028-03-01 citing a document in force from 2028-01-01: the gap refused is the
+    document's own two months, not everything since the last shipped version ended."""
+    draft = services.draft_create(actor=drafter, title="x")
+    services.document_register(
+        draft=draft, actor=drafter, key="D006", title="通知", issuer="市人社局",
+        effective_from=datetime.date(2028, 1, 1), effective_to=datetime.date(2028, 12, 31),
+    )  # fmt: skip
+    with pytest.raises(DomainError) as exc:
+        services.draft_version_add(
+            draft=draft, actor=drafter, parameter="TRN-PROJECT.cap", value="3000",
+            effective_from=datetime.date(2028, 3, 1), effective_to=datetime.date(2028, 12, 31),
+            document="D006", clause="第一条", text="…",
+        )  # fmt: skip
+    assert "2028-01-01 至 2028-02-29 没有版本" in str(exc.value.message)
+
+
+def test_an_approved_continuation_is_exported_with_the_extended_validity(drafter, checker, tmp_path):
+    """The continuation's end is laid over the shipped document, so params.documents() and export-pack
+    carry it: the export passes check-pack and D001 runs to 2026-12-31 there as its versions do."""
+    from skillcity.policy.pack import loader
+    from skillcity.policy.pack.export import export_pack
+
+    draft = services.draft_continuation_create(
+        actor=drafter, document="D001", until=datetime.date(2026, 12, 31), citation_document="D001",
+        clause="延续执行通知", text="D001 继续执行至2026年12月31日。",
+    )  # fmt: skip
+    services.draft_submit(draft=draft, actor=drafter)
+    services.draft_approve(draft=draft, actor=checker)
+    assert P.documents()["D001"].effective_to == datetime.date(2026, 12, 31)
+    export_pack(tmp_path / "export")
+    exported, problems = loader.check(tmp_path / "export")
+    assert problems == []
+    assert exported is not None
+    assert exported.documents["D001"].effective_to == datetime.date(2026, 12, 31)
+    assert exported.documents["D001"].title == P.documents()["D001"].title
+
+
+def test_a_bureau_documents_number_and_issue_date_are_exported(drafter, checker, tmp_path):
+    from skillcity.policy.pack import loader
+    from skillcity.policy.pack.export import export_pack
+
+    draft = services.draft_create(actor=drafter, title="x")
+    services.document_register(
+        draft=draft, actor=drafter, key="D005", title="通知", issuer="市人社局", number="东人社〔2026〕1号",
+        issued=datetime.date(2025, 12, 20), effective_from=D2026, effective_to=datetime.date(2026, 12, 31),
+    )  # fmt: skip
+    services.draft_version_add(
+        draft=draft, actor=drafter, parameter="TRN-PROJECT.cap", value="3200", effective_from=D2026,
+        effective_to=datetime.date(2026, 12, 31), document="D005", clause="第一条", text="…",
+    )  # fmt: skip
+    services.draft_submit(draft=draft, actor=drafter)
+    services.draft_approve(draft=draft, actor=checker)
+    assert P.documents()["D005"].number == "东人社〔2026〕1号"
+    export_pack(tmp_path / "export")
+    exported, problems = loader.check(tmp_path / "export")
+    assert problems == [] and exported is not None
+    assert exported.documents["D005"].number == "东人社〔2026〕1号"
+    assert exported.documents["D005"].issued == datetime.date(2025, 12, 20)

@@ -249,6 +249,42 @@ def test_the_demo_draft_is_a_marked_assumption_never_published(officer_a):
     assert draft.versions.count() == 10
 
 
+def test_the_demo_draft_under_another_pack_continues_only_what_that_pack_has(officer_a):
+    """Under testcity every demo parameter runs to 2030-12-31 (T001): each demo version starts the day
+    after (not on 2026-01-01, which would overlap), and the draft is valid as a whole."""
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    from skillcity.policy import params as P
+    from skillcity.policy.lifecycle.demo import policy_draft_demo
+
+    packs = str(Path(__file__).resolve().parent.parent / "packs")
+    UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
+    out = io.StringIO()
+    with override_settings(POLICY_PACK="testcity", POLICY_PACK_DIRS=[packs]):
+        ps = P.parameters()
+        draft = policy_draft_demo(out)
+        assert draft is not None and draft.pack == "testcity"
+        for v in draft.versions.all():
+            last_end = ps[v.parameter].versions[-1].effective_to
+            assert last_end is not None and v.effective_from == last_end + datetime.timedelta(days=1)
+        assert draft.versions.count() == 10
+        assert draft.versions.get(parameter="TRN-PROJECT.cap").effective_from == datetime.date(2031, 1, 1)
+
+
+def test_the_demo_leaves_out_a_parameter_the_pack_lacks(officer_a, monkeypatch):
+    from skillcity.policy.lifecycle import demo
+
+    monkeypatch.setattr(demo, "PARAMETERS", ("NOPE.gone", "TRN-PROJECT.cap"))
+    UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
+    out = io.StringIO()
+    draft = demo.policy_draft_demo(out)
+    assert draft is not None
+    assert [v.parameter for v in draft.versions.all()] == ["TRN-PROJECT.cap"]
+    assert "NOPE.gone is not in pack dongguan, left out" in out.getvalue()
+
+
 def test_a_json_number_value_is_one_error_on_value_never_one_per_json_type(officer_a):
     """A value the API cannot take names the field `value` once, not pydantic's union branches."""
     r = _client(officer_a).post(

@@ -100,10 +100,12 @@ def _user(username: str) -> Any:
 
 def _draft(draft_id: int) -> Any:
     from skillcity.policy.models import PolicyDraft
+    from skillcity.policy.pack import loader
 
-    draft = PolicyDraft.objects.filter(pk=draft_id).first()
+    # Only the active pack's drafts (another pack's are checked against and laid over that pack only).
+    draft = PolicyDraft.objects.filter(pk=draft_id, pack=loader.active_name()).first()
     if draft is None:
-        raise CommandError(f"没有编号为 {draft_id} 的草稿", returncode=2)
+        raise CommandError(f"政策包 {loader.active_name()} 中没有编号为 {draft_id} 的草稿", returncode=2)
     return draft
 
 

@@ -8,6 +8,7 @@ approves it; from then the calculator answers TRN-PROJECT and TRN-UPSKILL for 20
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,9 @@ from django.db import transaction
 from skillcity.policy import params as P
 from skillcity.policy.lifecycle import services
 from skillcity.policy.models import PolicyDraft
+from skillcity.policy.pack import loader
+
+logger = logging.getLogger(__name__)
 
 DEMO_DOCUMENT = "D-DEMO-2026"
 PARAMETERS = (
@@ -33,15 +37,46 @@ START, END = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
 CLAUSE_TEXT = "（演示假设）项目制培训补贴和劳动力职业技能提升培训补贴按原标准继续执行至2026年12月31日。"
 
 
+def _demo_versions(stdout: Any) -> list[tuple[str, Any, datetime.date, datetime.date]]:
+    """(parameter, value, first day, last day) for each demo parameter the active pack has: the last
+    version's value for one more year, from the day after that version ends (Dongguan: 2026). A
+    parameter the pack lacks, or whose last version has no end, is left out with a note."""
+    ps = P.parameters()
+    found = []
+    for name in PARAMETERS:
+        if name not in ps:
+            _note(stdout, f"  policy draft: {name} is not in pack {loader.active_name()}, left out")
+            continue
+        last = ps[name].versions[-1]
+        if last.effective_to is None:
+            _note(stdout, f"  policy draft: {name} has a version without end, left out")
+            continue
+        start = last.effective_to + datetime.timedelta(days=1)
+        end = start.replace(year=start.year + 1) - datetime.timedelta(days=1)
+        value = str(last.value) if ps[name].unit in ("yuan", "ratio") else last.value
+        found.append((name, value, start, end))
+    return found
+
+
+def _note(stdout: Any, text: str) -> None:
+    logger.info("%s", text.strip())
+    stdout.write(text)
+
+
 @transaction.atomic
 def policy_draft_demo(stdout: Any) -> PolicyDraft | None:
-    """Idempotent: nothing if the demo draft exists (whatever its state) or the account is missing."""
+    """Idempotent: nothing if the demo draft exists (whatever its state) or the account is missing.
+    Built from the parameters the active pack has (docs/policy-engine.md §10)."""
     from skillcity.accounts.models import User
 
     if PolicyDraft.objects.filter(demo_assumption=True).exists():
         return None
     officer = User.objects.filter(username="bureau").first()
     if officer is None:
+        return None
+    versions = _demo_versions(stdout)
+    if not versions:
+        _note(stdout, "  policy draft: no parameter to continue in this pack, no demo draft")
         return None
     draft = services.draft_create(
         actor=officer,
@@ -56,20 +91,17 @@ def policy_draft_demo(stdout: Any) -> PolicyDraft | None:
         key=DEMO_DOCUMENT,
         title="关于延续执行职业培训补贴标准的通知（演示假设）",
         issuer="东莞市人力资源和社会保障局",
-        effective_from=START,
-        effective_to=END,
+        effective_from=min(start for _n, _v, start, _e in versions),
+        effective_to=max(end for _n, _v, _s, end in versions),
     )
-    ps = P.parameters()
-    for name in PARAMETERS:
-        last = ps[name].versions[-1]
-        value = str(last.value) if ps[name].unit in ("yuan", "ratio") else last.value
+    for name, value, start, end in versions:
         services.draft_version_add(
             draft=draft,
             actor=officer,
             parameter=name,
             value=value,
-            effective_from=START,
-            effective_to=END,
+            effective_from=start,
+            effective_to=end,
             document=DEMO_DOCUMENT,
             clause="第一条",
             text=CLAUSE_TEXT,

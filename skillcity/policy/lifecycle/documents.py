@@ -15,10 +15,12 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from skillcity.policy import engine as E
 from skillcity.policy import params as P
 from skillcity.policy.models import DocumentOrigin, DocumentStatus, PolicyDocument
+from skillcity.policy.pack import loader
 
 SYNCED_FIELDS = ("title", "number", "issuer", "issued", "effective_from", "effective_to", "assumption")
 
@@ -45,7 +47,9 @@ def documents_sync() -> int:
         fields = _yaml_fields(doc)
         row = existing.get(key)
         if row is None:
-            PolicyDocument.objects.create(key=key, origin=DocumentOrigin.SHIPPED, published=True, **fields)
+            PolicyDocument.objects.create(
+                key=key, origin=DocumentOrigin.SHIPPED, published=True, pack=loader.active_name(), **fields
+            )
             written += 1
         elif any(getattr(row, f) != v for f, v in fields.items()):
             for f, v in fields.items():
@@ -59,12 +63,29 @@ def documents_sync_after_migrate(**_: Any) -> None:
     documents_sync()
 
 
+def active_pack_documents() -> Q:
+    """The rows of the active pack: its shipped documents (its documents.yaml, base included) and those
+    the bureau registered under it. Another pack's rows are never cited, listed or laid over."""
+    return Q(origin=DocumentOrigin.BUREAU, pack=loader.active_name()) | Q(
+        origin=DocumentOrigin.SHIPPED, key__in=list(P.load_documents())
+    )
+
+
 def document_records() -> list[PolicyDocument]:
-    """Every document, shipped and the bureau's (synced first if a shipped one is missing)."""
-    rows = list(PolicyDocument.objects.select_related("superseded_by").order_by("key"))
+    """Every document of the active pack, shipped and the bureau's (synced first if a shipped one is
+    missing)."""
+
+    def read() -> list[PolicyDocument]:
+        return list(
+            PolicyDocument.objects.filter(active_pack_documents())
+            .select_related("superseded_by")
+            .order_by("key")
+        )
+
+    rows = read()
     if not set(P.load_documents()) <= {r.key for r in rows}:
         documents_sync()
-        rows = list(PolicyDocument.objects.select_related("superseded_by").order_by("key"))
+        rows = read()
     return rows
 
 

@@ -7,12 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from skillcity.policy.models import DraftState, PolicyDraft
+from skillcity.policy.pack import loader
 
 
 def drafts(*, state: str | None = None) -> QuerySet[PolicyDraft]:
     qs = PolicyDraft.objects.select_related(
         "created_by", "decided_by", "continued_document"
     ).prefetch_related("versions__document", "new_documents")
+    qs = qs.filter(pack=loader.active_name())  # another pack's drafts are not this pack's to list
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-id")

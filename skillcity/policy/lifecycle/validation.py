@@ -221,9 +221,11 @@ def _check_gaps(
                     continue
                 doc_from, doc_to = documents[new.document]
                 if _overlaps(gap_from, gap_to, doc_from, doc_to):
+                    # The gap named is the part inside the document's validity, not the whole gap.
+                    shown_to = gap_to if doc_to is None else min(gap_to, doc_to)
                     raise _refuse(
                         name,
                         "effective_from" if new is b_new else "effective_to",
                         _("%(gap)s 没有版本，而依据文件 %(d)s 在此期间有效（文件有效期内不能留空档）")
-                        % {"gap": _span(gap_from, gap_to), "d": new.document},
+                        % {"gap": _span(max(gap_from, doc_from), shown_to), "d": new.document},
                     )

@@ -99,6 +99,25 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+class _FirstKeyLoader(yaml.SafeLoader):
+    """SafeLoader keeping the first of two equal keys of a mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: set[Any] = set()
+            kept = []
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, list | dict):
+                    kept.append((key_node, value_node))  # unhashable: the constructor refuses it
+                elif key not in seen:
+                    seen.add(key)
+                    kept.append((key_node, value_node))
+            node.value = kept
+        return super().construct_mapping(node, deep=deep)
+
+
 class YamlFile:
     """A YAML file read once: its data, and the line of every key and value by its path."""
 
@@ -115,7 +134,9 @@ class YamlFile:
             return
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            # Of a key written twice the first definition is kept (the duplicate is reported in `_walk`), so
+            # a broken second copy does not drop the key and flood the report with its dangling references.
+            self.data = yaml.load(text, Loader=_FirstKeyLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1

@@ -18,6 +18,7 @@ from skillcity.policy.models import (
     PolicyDraft,
     PolicyRevision,
 )
+from skillcity.policy.pack import loader
 
 
 def _require_bureau(actor: Any) -> None:
@@ -35,7 +36,15 @@ def _require_editable(draft: PolicyDraft) -> None:
 
 
 def _lock(draft: PolicyDraft) -> PolicyDraft:
-    return PolicyDraft.objects.select_for_update().get(pk=draft.pk)
+    locked = PolicyDraft.objects.select_for_update().get(pk=draft.pk)
+    if locked.pack != loader.active_name():
+        # Its versions are checked against, and laid over, the pack it was drafted under only.
+        raise Conflict(
+            "draft_other_pack",
+            _("草稿“%(t)s”属于政策包 %(p)s，当前政策包是 %(a)s，不能在此修改、提交或复核")
+            % {"t": locked.title, "p": locked.pack, "a": loader.active_name()},
+        )
+    return locked
 
 
 def _citable_documents(

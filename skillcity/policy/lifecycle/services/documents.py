@@ -12,6 +12,7 @@ from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.bounds import text_length_errors
 from skillcity.core.errors import DomainError
 from skillcity.policy import params as P
+from skillcity.policy.lifecycle.documents import active_pack_documents
 from skillcity.policy.lifecycle.services._common import (
     _citable_documents,
     _lock,
@@ -27,6 +28,7 @@ from skillcity.policy.models import (
     PolicyDocument,
     PolicyDraft,
 )
+from skillcity.policy.pack import loader
 
 # ---- documents --------------------------------------------------------------------------------------
 
@@ -64,7 +66,7 @@ def document_register(
     )
     old = None
     if supersedes:
-        old = PolicyDocument.objects.filter(key=supersedes, published=True).first()
+        old = PolicyDocument.objects.filter(active_pack_documents(), key=supersedes, published=True).first()
         if old is None:
             errors["supersedes"] = _("被替代的文件 %(k)s 不存在") % {"k": supersedes}
     if errors:
@@ -80,6 +82,7 @@ def document_register(
         origin=DocumentOrigin.BUREAU,
         published=False,
         draft=draft,
+        pack=draft.pack,
         assumption=_("演示假设：此文件为演示数据，并非真实政策") if draft.demo_assumption else "",
     )
     if old is not None:
@@ -106,7 +109,7 @@ def draft_continuation_create(
     validity goes on, same value, from the next day to `until`, citing the notice (`citation_document`,
     which may be `document` itself or a notice registered before)."""
     _require_bureau(actor)
-    doc = PolicyDocument.objects.filter(key=document, published=True).first()
+    doc = PolicyDocument.objects.filter(active_pack_documents(), key=document, published=True).first()
     if doc is None:
         raise DomainError(
             "invalid_continuation",
@@ -135,6 +138,7 @@ def draft_continuation_create(
         continued_document=doc,
         continued_to=until,
         demo_assumption=demo_assumption,
+        pack=loader.active_name(),
     )
     start = doc.valid_to + datetime.timedelta(days=1)
     ps = P.parameters()

@@ -31,6 +31,7 @@ from skillcity.policy.models import (
     PolicyDraft,
     PolicyRevision,
 )
+from skillcity.policy.pack import loader
 
 # ---- drafts -----------------------------------------------------------------------------------------
 
@@ -44,7 +45,11 @@ def draft_create(*, actor: Any, title: str, note: str = "", demo_assumption: boo
     if too_long:
         raise DomainError("invalid_draft", too_long["title"], too_long, status=422)
     draft = PolicyDraft.objects.create(
-        title=title.strip(), note=note, created_by=actor, demo_assumption=demo_assumption
+        title=title.strip(),
+        note=note,
+        created_by=actor,
+        demo_assumption=demo_assumption,
+        pack=loader.active_name(),
     )
     audit_record(actor=actor, action="policy.draft.create", target=draft, after=snapshot(draft))
     return draft
