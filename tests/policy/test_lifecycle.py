@@ -423,3 +423,19 @@ def test_a_bureau_documents_number_and_issue_date_are_exported(drafter, checker,
     assert problems == [] and exported is not None
     assert exported.documents["D005"].number == "东人社〔2026〕1号"
     assert exported.documents["D005"].issued == datetime.date(2025, 12, 20)
+
+
+def test_a_published_drafts_diff_still_compares_with_the_version_it_follows(drafter, checker):
+    """After approval the draft's own version is among the parameter's versions; the diff keeps
+    showing the version it follows (D002/D003's cap ending 2025-12-31), never itself."""
+    from skillcity.policy.lifecycle.preview import draft_diff
+
+    draft = _draft_with_notice(drafter, value="3200")
+    before = draft_diff(draft)
+    services.draft_submit(draft=draft, actor=drafter)
+    services.draft_approve(draft=draft, actor=checker, note="同意")
+    after = draft_diff(draft)
+    assert [(r.old_value, r.old_span, r.old_citation) for r in after] == [
+        (r.old_value, r.old_span, r.old_citation) for r in before
+    ]
+    assert after[0].old_citation != after[0].new_citation and not after[0].old_citation.startswith("D005")

@@ -84,8 +84,14 @@ def draft_diff(draft: PolicyDraft) -> list[DiffRow]:
         p = ps.get(v.parameter)
         if p is None:
             continue
-        old = p.version_on(v.effective_from) or next(
-            (x for x in reversed(p.versions) if x.effective_from < v.effective_from), None
+        # Once the draft is published its own version is among the parameter's: never compare with it.
+        others = [
+            x
+            for x in p.versions
+            if (x.effective_from, x.document, x.clause) != (v.effective_from, v.document.key, v.clause)
+        ]
+        old = next((x for x in others if x.applies_on(v.effective_from)), None) or next(
+            (x for x in reversed(others) if x.effective_from < v.effective_from), None
         )
         rows.append(
             DiffRow(
