@@ -10,10 +10,10 @@ import pytest
 from django.test import override_settings
 
 from skillcity.accounts.models import Role
-from skillcity.policy.lifecycle import services
 from tests.browser.axe import axe_violations, describe, serious
 from tests.browser.conftest import login, screenshot
 from tests.factories import UserFactory
+from tests.policy.drafting import continuation_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,28 +22,11 @@ D2026 = datetime.date(2026, 1, 1)
 
 
 def _draft(officer):
-    draft = services.draft_create(actor=officer, title="2026年项目制培训补贴延续执行")
-    services.document_register(
-        draft=draft,
-        actor=officer,
-        key="D005",
-        title="关于延续执行项目制培训补贴的通知",
-        issuer="东莞市人力资源和社会保障局",
-        effective_from=D2026,
-        effective_to=datetime.date(2026, 12, 31),
-    )
-    services.draft_version_add(
-        draft=draft,
-        actor=officer,
-        parameter="TRN-PROJECT.cap",
-        value="3200",
-        effective_from=D2026,
-        effective_to=datetime.date(2026, 12, 31),
-        document="D005",
-        clause="第一条",
+    return continuation_draft(
+        officer,
+        title="2026年项目制培训补贴延续执行",
         text="项目制培训补贴按每个项目每人最高3200元标准执行。",
     )
-    return draft
 
 
 def _run(page, base: str, **reform: str) -> None:

@@ -18,6 +18,7 @@ from skillcity.policy.lifecycle import services
 from skillcity.policy.lifecycle.documents import document_records, documents_sync, policy_standing
 from skillcity.policy.models import DocumentStatus, DraftState, PolicyDocument, PolicyRevision
 from tests.factories import UserFactory
+from tests.policy.drafting import continuation_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -36,28 +37,7 @@ def checker(db):
 
 
 def _draft_with_notice(drafter, *, value="3200", start=D2026, end=datetime.date(2026, 12, 31)):
-    draft = services.draft_create(actor=drafter, title="2026年项目制培训补贴")
-    services.document_register(
-        draft=draft,
-        actor=drafter,
-        key="D005",
-        title="关于延续执行项目制培训补贴的通知",
-        issuer="东莞市人力资源和社会保障局",
-        effective_from=D2026,
-        effective_to=datetime.date(2026, 12, 31),
-    )
-    services.draft_version_add(
-        draft=draft,
-        actor=drafter,
-        parameter="TRN-PROJECT.cap",
-        value=value,
-        effective_from=start,
-        effective_to=end,
-        document="D005",
-        clause="第一条",
-        text=NOTICE_TEXT,
-    )
-    return draft
+    return continuation_draft(drafter, value=value, start=start, end=end, text=NOTICE_TEXT)
 
 
 def _published(drafter, checker, **kw):

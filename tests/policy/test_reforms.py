@@ -25,6 +25,7 @@ from skillcity.policy import simulate as S
 from skillcity.policy.lifecycle import services
 from skillcity.policy.lifecycle.preview import draft_parameter_set
 from tests.factories import UserFactory
+from tests.policy.drafting import continuation_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -103,28 +104,7 @@ def drafter(db):
 @pytest.fixture
 def draft(drafter):
     """A continuation of the project cap at 3200 for 2026, as the bureau would draft it (not submitted)."""
-    d = services.draft_create(actor=drafter, title="2026年项目制培训补贴")
-    services.document_register(
-        draft=d,
-        actor=drafter,
-        key="D005",
-        title="关于延续执行项目制培训补贴的通知",
-        issuer="东莞市人力资源和社会保障局",
-        effective_from=D2026,
-        effective_to=datetime.date(2026, 12, 31),
-    )
-    services.draft_version_add(
-        draft=d,
-        actor=drafter,
-        parameter="TRN-PROJECT.cap",
-        value="3200",
-        effective_from=D2026,
-        effective_to=datetime.date(2026, 12, 31),
-        document="D005",
-        clause="第一条",
-        text="项目制培训补贴按每个项目每人最高3200元执行至2026年12月31日。",
-    )
-    return d
+    return continuation_draft(drafter, text="项目制培训补贴按每个项目每人最高3200元执行至2026年12月31日。")
 
 
 # ---- a draft as the reform ----------------------------------------------------------------------------
