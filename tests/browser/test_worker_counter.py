@@ -207,8 +207,12 @@ def test_the_worker_is_notified_of_an_approval_and_a_payment_on_a_phone(live_ser
     login(phone, live_server.url, "learner")
     assert phone.locator("[data-testid=home-application] [data-state=paid]").inner_text() == "已拨付"
     phone.click("button.navbar-toggler")
+    # The menu has finished opening (Bootstrap's collapse ends with .show): a click during the
+    # transition could land before the link is where it will be.
+    phone.wait_for_selector("#mainnav.show")
     assert phone.inner_text("[data-testid=notification-count]").startswith("2")
-    phone.click("[data-testid=notification-bell]")
+    with phone.expect_navigation():
+        phone.click("[data-testid=notification-bell]")
     phone.wait_for_selector("[data-testid=notification]")  # the list page has loaded
     items = phone.locator("[data-testid=notification]")
     assert items.count() == 2
