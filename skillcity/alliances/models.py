@@ -371,15 +371,11 @@ class AllianceEvent(models.Model):
         """The sentence in the active language; the stored Chinese when there is no message id."""
         if not self.message_id:
             return self.message
-        from django.utils.translation import gettext
+        # One renderer for every stored message (D-26, D-28): labels among the values translated too.
+        from skillcity.policy.display import message_text
 
-        params = {
-            k: gettext(v) if k.endswith("_label") and isinstance(v, str) and v else v
-            for k, v in (self.params or {}).items()
-        }
         try:
-            text = gettext(self.message_id)
-            return text % params if "%(" in self.message_id else text
+            return message_text(self.message_id, self.params or None)
         except (KeyError, ValueError, TypeError):
             return self.message
 
