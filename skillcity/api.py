@@ -145,6 +145,7 @@ def _register_routers() -> None:
     from skillcity.accounts.api import router as accounts_router
     from skillcity.alliances.api import router as alliances_router
     from skillcity.certification.api import router as certification_router
+    from skillcity.competitions.api import router as competitions_router
     from skillcity.grants.api import router as grants_router
     from skillcity.notifications.api import router as notifications_router
     from skillcity.policy.api import router as policy_router
@@ -158,6 +159,7 @@ def _register_routers() -> None:
     api.add_router("/policy/", policy_lifecycle_router)  # drafts, documents (issue 14)
     api.add_router("/alliances/", alliances_router)
     api.add_router("/certification/", certification_router)
+    api.add_router("/competitions/", competitions_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)
     api.add_router("/notifications", notifications_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "skillcity.certification",
     "skillcity.grants",
     "skillcity.training",
+    "skillcity.competitions",
     "skillcity.notifications",
     "skillcity.web",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("policy/", include("skillcity.policy.urls")),
     path("alliances/", include("skillcity.alliances.urls")),
     path("certification/", include("skillcity.certification.urls")),
+    path("competitions/", include("skillcity.competitions.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

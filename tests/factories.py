@@ -104,3 +104,87 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
+
+
+# --- competitions --------------------------------------------------------------------------------
+
+
+class CompetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competitions.Competition"
+
+    name = factory.Sequence(lambda n: f"东莞市职业技能大赛{n}")
+    level = "city_class1"
+    year = 2024
+    organiser = factory.SubFactory(OrganisationFactory, category=OrganisationCategory.ENTERPRISE)
+    starts_on = datetime.date(2024, 9, 1)
+    ends_on = datetime.date(2024, 9, 30)
+    state = "published"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ContestProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competitions.ContestProject"
+
+    competition = factory.SubFactory(CompetitionFactory)
+    name = factory.Sequence(lambda n: f"数控车项目{n}")
+    occupation = factory.SubFactory(OccupationFactory)
+    direction = "数控车工"
+    level = 3
+    host_unit = factory.SubFactory(OrganisationFactory)
+    starts_on = datetime.date(2024, 9, 10)
+    ends_on = datetime.date(2024, 9, 11)
+    venue = "东莞市技师学院"
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    """An individual entry with one player (pass `players=[w1, w2]` for a team)."""
+
+    class Meta:
+        model = "competitions.Entry"
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ContestProjectFactory)
+    unit = factory.SubFactory(OrganisationFactory)
+    registered_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def players(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        from skillcity.competitions.models import EntryPlayer
+
+        workers = list(extracted) if extracted else [WorkerFactory(employer=self.unit)]  # type: ignore[call-overload]
+        for worker in workers:
+            EntryPlayer.objects.create(entry=self, project=self.project, worker=worker)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competitions.Section"
+
+    project = factory.SubFactory(ContestProjectFactory)
+    code = factory.Sequence(lambda n: f"S{n}")
+    name = "加工"
+
+
+class AspectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competitions.Aspect"
+
+    section = factory.SubFactory(SectionFactory)
+    code = factory.Sequence(lambda n: f"A{n}")
+    description = "尺寸精度"
+    kind = "measurement"
+    max_mark = 10
+
+
+class JudgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "competitions.Judge"
+
+    project = factory.SubFactory(ContestProjectFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    unit = factory.LazyAttribute(lambda judge: judge.worker.employer)
+    assigned_by = factory.SubFactory(UserFactory)

@@ -63,6 +63,9 @@ class Application(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The record a programme made this application from ("competitions.result:12:CMP-PRIZE-CITY"): at most
+    # one standing application per source, so a prize, a hosting grant or a title is claimed once.
+    source_key = models.CharField(_("来源记录"), max_length=120, blank=True, default="")
 
     TOWN_FIELD = "town"
     ORGANISATION_FIELD = "organisation"
@@ -80,6 +83,12 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(decided_amount__isnull=True) | Q(decided_amount__gt=0),
                 name="grants_application_decided_positive",
+            ),
+            # A withdrawn or rejected application frees its source for a new one.
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~Q(source_key="") & ~Q(state__in=["withdrawn", "rejected"]),
+                name="grants_application_one_per_source",
             ),
         ]
 

@@ -1,0 +1,1 @@
+"""Competition writes, one module per area; each function is one transaction with its audit row."""

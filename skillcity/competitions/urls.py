@@ -1,0 +1,9 @@
+"""/competitions/: each page module contributes its own `urlpatterns` list (one line each below)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "competitions"
+urlpatterns: list[URLPattern] = []
+# urlpatterns += <module>.urlpatterns — one line per page module.

@@ -1,0 +1,1 @@
+"""Competition pages, one module per audience (organisers, units, judges, players, the public, the bureau)."""
