@@ -151,6 +151,7 @@ def _register_routers() -> None:
     from skillcity.policy.api import router as policy_router
     from skillcity.policy.lifecycle.api import router as policy_lifecycle_router
     from skillcity.registry.api import router as registry_router
+    from skillcity.talents.api import router as talents_router
     from skillcity.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
@@ -160,6 +161,7 @@ def _register_routers() -> None:
     api.add_router("/alliances/", alliances_router)
     api.add_router("/certification/", certification_router)
     api.add_router("/competitions/", competitions_router)
+    api.add_router("/talents/", talents_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)
     api.add_router("/notifications", notifications_router)

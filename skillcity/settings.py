@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "skillcity.grants",
     "skillcity.training",
     "skillcity.competitions",
+    "skillcity.talents",
     "skillcity.notifications",
     "skillcity.web",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("alliances/", include("skillcity.alliances.urls")),
     path("certification/", include("skillcity.certification.urls")),
     path("competitions/", include("skillcity.competitions.urls")),
+    path("talents/", include("skillcity.talents.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

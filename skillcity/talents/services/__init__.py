@@ -1,0 +1,1 @@
+"""Talent writes, one module per area; each function is one transaction with its audit row."""

@@ -1,0 +1,1 @@
+"""Talent pages, one module per audience."""
