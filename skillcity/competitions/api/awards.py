@@ -160,6 +160,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @router.post(
     "/awards/imports",
+    response={200: dict, 400: dict},
     summary="Import provincial/national/WorldSkills results (.xlsx); 400 lists every bad row",
 )
 def import_results(request: HttpRequest, file: File[UploadedFile]) -> Any:
@@ -167,13 +168,15 @@ def import_results(request: HttpRequest, file: File[UploadedFile]) -> Any:
     report = imports.results_import(
         filename=file.name or "", content=read_upload(file, label=_("导入文件")), actor=user
     )
-    errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in report.errors]
-    if errors:
-        raise DomainError(
-            "import_rejected",
-            _("文件有 %(n)s 处错误，未导入任何记录") % {"n": len(errors)},
-            {"rows": errors},
-        )
+    if report.errors:
+        rows = [{"row": e.row, "column": e.column, "reason": e.reason} for e in report.errors]
+        # The error shape of every refusal, plus each bad row (row number, column label, reason).
+        return 400, {
+            "code": "import_rejected",
+            "message": _("文件有 %(n)s 处错误，未导入任何记录") % {"n": len(rows)},
+            "fields": {"file": [f"{r['row']} {r['column']}：{r['reason']}" for r in rows]},
+            "rows": rows,
+        }
     return {"created": report.created, "unchanged": report.unchanged}
 
 

@@ -91,11 +91,12 @@ def camps_all() -> QuerySet[TrainingCamp]:
 
 
 def camp_projects() -> QuerySet[ContestProject]:
-    """The provincial-or-higher projects a camp may be recorded for, newest first."""
+    """The provincial-or-higher projects a camp may be recorded for, newest first (a few hundred at
+    most: Dongguan fields teams in tens of provincial and national projects a year)."""
     return (
         ContestProject.objects.filter(competition__level__in=PROVINCIAL_OR_HIGHER)
         .select_related("competition")
-        .order_by("-competition__year", "competition__name", "name")[:LIST_MAX]
+        .order_by("-competition__year", "competition__name", "name")
     )
 
 
