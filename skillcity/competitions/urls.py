@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
+from skillcity.competitions.views import awards
+
 app_name = "competitions"
 urlpatterns: list[URLPattern] = []
 # urlpatterns += <module>.urlpatterns — one line per page module.
+urlpatterns += awards.urlpatterns

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from skillcity.competitions.api import awards
+
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
+router.add_router("", awards.router)
