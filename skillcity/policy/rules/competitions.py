@@ -285,7 +285,7 @@ def cmp_match_coach(c: Case) -> Outcome:
     )
     if c.has("CMP-MATCH.cap"):
         # D003 §一(五)一: "对获奖选手及其教练团队给予最高 75 万元" — one cap for the player and the coaching
-        # team together; the player's award is counted first, the team gets at most what is left (D-XX).
+        # team together; the player's award is counted first, the team gets at most what is left (D-36).
         cap = c.value("CMP-MATCH.cap")
         left = max(cap - award, Decimal("0"))
         if amount > left:

@@ -181,7 +181,7 @@ def _player_claims(competition: Competition, results: list[Result]) -> list[Clai
                 )
                 claims.append(player)
                 if player.eligible and entry.coach is not None:
-                    # The coaching team's share of this player's award, within D003's joint cap (D-XX).
+                    # The coaching team's share of this player's award, within D003's joint cap (D-36).
                     claims.append(
                         _claim(
                             "CMP-MATCH-COACH",
@@ -287,7 +287,7 @@ def _project_claims(competition: Competition) -> list[Claim]:
 
 def _camp_claims(competition: Competition) -> list[Claim]:
     """A camp for a provincial-or-higher project: CMP-CAMP to its unit and CMP-CAMP-TRAINEE to each
-    trainee; a WorldSkills selection camp (`selection_level`), once completed: CMP-WS-BASE (D-XX: a
+    trainee; a WorldSkills selection camp (`selection_level`), once completed: CMP-WS-BASE (D-37: a
     selection camp is paid as a base, not also as a unit's camp)."""
     level = competition.level
     claims: list[Claim] = []
