@@ -7,3 +7,6 @@ from django.urls import URLPattern
 app_name = "competitions"
 urlpatterns: list[URLPattern] = []
 # urlpatterns += <module>.urlpatterns — one line per page module.
+from skillcity.competitions.views import titles as title_views  # noqa: E402
+
+urlpatterns += title_views.urlpatterns

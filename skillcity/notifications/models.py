@@ -13,6 +13,8 @@ class NotificationKind(models.TextChoices):
     APPLICATION_PAID = "application_paid", _("补贴已拨付")
     VOUCHER_EXPIRING = "voucher_expiring", _("培训券即将到期")
     POLICY_EXPIRING = "policy_expiring", _("政策即将到期")
+    TITLE_AWARDED = "title_awarded", _("获授称号")
+    TITLE_REVOKED = "title_revoked", _("称号被撤销")
 
 
 class Notification(models.Model):
