@@ -6,3 +6,7 @@ from ninja import Router
 
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
+
+from skillcity.competitions.api import titles  # noqa: E402
+
+router.add_router("", titles.router)
