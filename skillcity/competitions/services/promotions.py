@@ -310,14 +310,9 @@ def promotions_issue(
                         "overall_score": score,
                         "result": Candidate.Result.PASSED,
                         "exceptional_grounds": ExceptionalGrounds.COMPETITION_RESULT,
-                        "exceptional_note": _("%(c)s · %(p)s 第%(r)s名，总分%(t)s（折合百分制%(s)s分）")
-                        % {
-                            "c": competition.name,
-                            "p": p.name,
-                            "r": result.rank,
-                            "t": result.total,
-                            "s": score,
-                        },
+                        # Data, kept in Chinese whatever the reader's language.
+                        "exceptional_note": f"{competition.name} · {p.name} 第{result.rank}名，"
+                        f"总分{result.total}（折合百分制{score}分）",
                     },
                 )
                 audit_record(
@@ -331,7 +326,9 @@ def promotions_issue(
                 session=session, actor=actor, issued_on=max(issued_on, session.date)
             )
             for certificate in certificates:
-                result = made[certificate.candidate_id]
+                result = made.get(certificate.candidate_id)
+                if result is None:  # a candidate of this session not from this run (none in practice)
+                    continue
                 promotion = Promotion.objects.create(
                     result=result, worker=certificate.worker, level=level, certificate=certificate
                 )
