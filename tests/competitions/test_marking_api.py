@@ -170,7 +170,7 @@ def test_a_judge_saves_submits_and_corrects_marks_and_the_chief_confirms(client,
     mark_entry(m, m.entries[1], "12", (2, 2, 2))
     flags = client.get(f"{API}/projects/{m.project.pk}/spread-flags", **_bearer(m.judge_users[0])).json()
     assert [(f["entry_id"], f["aspect_id"], f["spread"]) for f in flags] == [
-        (m.entries[0].pk, m.judgement.pk, "3")
+        (m.entries[0].pk, m.judgement.pk, "3.00")
     ]
     response = _post(client, m.organiser_user, f"/projects/{m.project.pk}/results/compute", {})
     assert response.status_code == 200 and response.json()["confirmed"] is False
