@@ -6,7 +6,12 @@ from ninja import Router
 
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
+from skillcity.competitions.api import (  # noqa: E402 — the areas import `router`'s package
+    contests,
+    marking,
+    titles,
+)
 
-from skillcity.competitions.api import titles  # noqa: E402
-
+router.add_router("", contests.router)
+router.add_router("", marking.router)
 router.add_router("", titles.router)
