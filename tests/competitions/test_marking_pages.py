@@ -225,3 +225,17 @@ def test_the_chief_judge_sees_spread_flags_and_confirms(client, bureau_officer):
         'id="chief"'
         not in client.get(reverse("competitions:judge_project", args=[m.judges[1].pk])).content.decode()
     )
+
+
+def test_the_judges_pages_speak_english_when_chosen(client, bureau_officer):
+    m = make_marked(bureau_officer)
+    client.force_login(m.judge_users[0])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(
+        reverse("competitions:marking_sheet", args=[m.judges[0].pk, m.entries[0].pk])
+    ).content.decode()
+    assert "Save draft" in html and "Submit (locks the marks)" in html and "暂存" not in html
+    assert (
+        "Chief judge: review and confirm"
+        in client.get(reverse("competitions:judge_project", args=[m.judges[0].pk])).content.decode()
+    )

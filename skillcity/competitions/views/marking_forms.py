@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.competitions.models import PROVINCIAL_OR_HIGHER, Aspect, Competition, Level
@@ -42,7 +43,13 @@ def _level_choices(blank: bool = True) -> list[tuple[Any, Any]]:
 class CompetitionForm(LabelledErrorsMixin, forms.Form):
     name = forms.CharField(label=_("竞赛名称"), max_length=200, widget=forms.TextInput(TEXT))
     level = forms.ChoiceField(label=_("竞赛级别"), choices=Level.choices, widget=forms.Select(SELECT))
-    year = _int(_("年度"), YEAR_MIN, YEAR_MAX)
+    year = forms.IntegerField(
+        label=_("年度"),
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        initial=lambda: timezone.localdate().year,
+        widget=forms.NumberInput(SMALL),
+    )
     starts_on = IsoDateField(label=_("开始日期"), widget=forms.DateInput(TEXT))
     ends_on = IsoDateField(label=_("结束日期"), widget=forms.DateInput(TEXT))
     organiser_uscc = forms.CharField(

@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skillcity.competitions.models import ContestProject, Entry, Judge
+from skillcity.competitions.models import ContestProject, Entry, Judge, Mark
 from skillcity.competitions.selectors.contests import (
     aspects_of,
     competition_for_organiser,
@@ -284,7 +284,14 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "competitions/marking/scheme_form.html",
-        {"project": project, "form": form, "columns": list(scheme_xlsx.COLUMNS), "more": count + 10},
+        {
+            "project": project,
+            "form": form,
+            "columns": list(scheme_xlsx.COLUMNS),
+            "more": count + 10,
+            "locked": Mark.objects.filter(entry__project=project).exists()
+            or project.state == ContestProject.State.CONFIRMED,
+        },
         status=400 if form.errors else 200,
     )
 
