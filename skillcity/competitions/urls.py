@@ -1,12 +1,13 @@
-"""/competitions/: each page module contributes its own `urlpatterns` list (one line each below)."""
+"""/competitions/: each page module contributes its own `urlpatterns` list (one line each)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern
 
-from skillcity.competitions.views import awards
+from skillcity.competitions.views import awards, judges, organiser, titles, units
 
 app_name = "competitions"
 urlpatterns: list[URLPattern] = []
-# urlpatterns += <module>.urlpatterns — one line per page module.
+urlpatterns += organiser.urlpatterns + units.urlpatterns + judges.urlpatterns
 urlpatterns += awards.urlpatterns
+urlpatterns += titles.urlpatterns
