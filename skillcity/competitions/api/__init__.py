@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from skillcity.competitions.api import awards, contests, marking, titles
+from skillcity.competitions.api import awards, contests, marking, schemes, titles
 
 router = Router(tags=["competitions"])
 router.add_router("", contests.router)
 router.add_router("", marking.router)
+router.add_router("", schemes.router)
 router.add_router("", awards.router)
 router.add_router("", titles.router)
