@@ -26,6 +26,7 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.APPLICATION_PAID: _("补贴已拨付"),
         K.VOUCHER_EXPIRING: _("培训券即将到期"),
         K.POLICY_EXPIRING: _("政策即将到期"),
+        K.TALENT_CARD_REVOKED: _("优才卡已撤销"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -51,4 +52,6 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         if p.get("kind") == "document":
             return _("政策文件 %(key)s《%(title)s》将于 %(date)s 到期，请及时发布延续执行或后续政策。") % p
         return _("规则 %(key)s“%(title)s”的最后一个版本将于 %(date)s 到期，请及时发布后续版本。") % p
+    if kind == K.TALENT_CARD_REVOKED:
+        return _("您的东莞市优才卡（卡号 %(number)s）已撤销，原因：%(reason)s。") % p
     return ""
