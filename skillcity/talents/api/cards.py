@@ -62,6 +62,10 @@ class EligibilityOut(Schema):
     reasons: list[str]
     grounds: list[str]
     facts: dict[str, Any]
+    evaluated_on: str = Field(
+        description="the day TAL-CARD was evaluated on (its last day in force, if out of force)"
+    )
+    in_force_note: str
 
 
 class MyCardOut(Schema):
@@ -89,6 +93,8 @@ def my_card(request: HttpRequest) -> Any:
             "reasons": outcome.reasons,
             "grounds": outcome.extra.get("grounds", []),
             "facts": facts,
+            "evaluated_on": outcome.date.isoformat(),
+            "in_force_note": outcome.extra.get("in_force_note", ""),
         }
     return {"card": card, "eligibility": eligibility, "services": list(card_selectors.active_services())}
 

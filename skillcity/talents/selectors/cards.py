@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from skillcity.certification import signing
 from skillcity.core.access import visible_to
 from skillcity.core.masking import mask_name
-from skillcity.policy.engine import Outcome, evaluate
+from skillcity.policy.engine import Outcome, evaluate, get_rule
 from skillcity.registry.models import Worker
 from skillcity.talents.models import STUDIO_RANK, CardService, StudioLead, TalentCard
 
@@ -48,7 +49,27 @@ def card_eligibility(worker: Worker, on: datetime.date | None = None) -> Outcome
     """TAL-CARD evaluated now from the worker's standing records (revoked certificates count for nothing)."""
     day = on or timezone.localdate()
     facts = {name: value for name, (value, _provenance) in card_facts(worker, day).items()}
-    return evaluate("TAL-CARD", day, facts)
+    return evaluate_in_force("TAL-CARD", day, facts)
+
+
+def evaluate_in_force(rule_id: str, day: datetime.date, facts: dict[str, Any]) -> Outcome:
+    """Evaluate on `day`, or, when the rule is out of force then, under its last version in force, with
+    `extra["in_force_note"]` saying so. Every Dongguan document of the pack ended by 2025-12-31; the card,
+    the honours share and the education equivalence are standing statuses, not one-off payments, so the
+    records of `day` are judged under the last version until the bureau publishes a continuation
+    (policy lifecycle), and the pages say which."""
+    from skillcity.policy.in_force import out_of_force
+
+    gap = out_of_force(get_rule(rule_id), day)
+    if gap is None or gap.offered_day is None:
+        outcome = evaluate(rule_id, day, facts)
+        outcome.extra["in_force_note"] = ""
+        return outcome
+    outcome = evaluate(rule_id, gap.offered_day, facts)
+    outcome.extra["in_force_note"] = gap.message() + _("按本政策最后适用的版本（%(d)s）计算。") % {
+        "d": gap.offered_day.isoformat()
+    }
+    return outcome
 
 
 def valid_card(worker: Worker) -> TalentCard | None:

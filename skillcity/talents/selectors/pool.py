@@ -13,9 +13,10 @@ from django.utils import timezone
 from skillcity.certification.models import Certificate
 from skillcity.core.access import visible_to
 from skillcity.core.masking import mask_id_number, mask_phone
-from skillcity.policy.engine import Outcome, evaluate
+from skillcity.policy.engine import Outcome
 from skillcity.registry.models import SkillLevel, SkillRecord, Worker
 from skillcity.talents.models import HonourList
+from skillcity.talents.selectors.cards import evaluate_in_force
 
 HIGH_SKILL_MAX_LEVEL = 3  # 高技能人才: 三级/高级工 and above (level numbers 1–3)
 
@@ -133,7 +134,7 @@ def honour_share(honour_list: HonourList) -> tuple[Outcome, list[WinnerRow]]:
             )
         )
     facts = {"winners_total": max(len(rows), 1), "skilled_winners": sum(1 for r in rows if r.counted)}
-    return evaluate("TAL-HONOUR-SHARE", timezone.localdate(), facts), rows
+    return evaluate_in_force("TAL-HONOUR-SHARE", timezone.localdate(), facts), rows
 
 
 # EDU-EQUIV: the class a technical school trains to each level (中级工班 → 四级, 高级工班 → 三级, 预备技师 → 二级).
@@ -154,15 +155,17 @@ class EduEquivRow:
     matches: bool
 
 
-def edu_equiv_table(worker: Worker | None) -> list[EduEquivRow]:
+def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
     """Each technical-school class with its EDU-EQUIV equivalence (from the rule, so from the active
     pack); the row matching the worker's highest standing level is marked. Graduation records, when they
     exist, will give the class itself."""
     day = timezone.localdate()
     level = worker.highest_level if worker else None
     rows = []
+    note = ""
     for lv, class_type in sorted(CLASS_FOR_LEVEL.items(), reverse=True):
-        outcome = evaluate("EDU-EQUIV", day, {"class_type": class_type})
+        outcome = evaluate_in_force("EDU-EQUIV", day, {"class_type": class_type})
+        note = str(outcome.extra.get("in_force_note", ""))
         rows.append(
             EduEquivRow(
                 class_type,
@@ -172,4 +175,4 @@ def edu_equiv_table(worker: Worker | None) -> list[EduEquivRow]:
                 level is not None and (level == lv or (lv == 2 and level < 2)),
             )
         )
-    return rows
+    return rows, note

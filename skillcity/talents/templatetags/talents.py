@@ -13,4 +13,5 @@ register = template.Library()
 
 @register.inclusion_tag("talents/_edu_equiv.html")
 def edu_equiv(worker: Any) -> dict[str, Any]:
-    return {"rows": edu_equiv_table(worker)}
+    rows, note = edu_equiv_table(worker)
+    return {"rows": rows, "note": note}
