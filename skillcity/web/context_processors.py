@@ -32,6 +32,9 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
+    ("talents:my_card", _("我的优才卡"), {"worker"}),
+    ("talents:card_list", _("优才卡"), {"bureau_officer", "town_officer"}),
+    ("talents:pool", _("高技能人才库"), {"bureau_officer", "town_officer"}),
     ("web:audit_log", _("审计日志"), {"bureau_officer"}),
 ]
 
@@ -44,6 +47,8 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    "talents:card_list": _("技能人才"),
+    "talents:pool": _("技能人才"),
 }
 
 
