@@ -31,13 +31,22 @@ def test_a_worker_applies_on_the_phone_and_the_public_verifies_the_card(live_ser
     UserFactory(username="worker_user", role=Role.WORKER, worker=holder)
     bureau = UserFactory(username="bureau_officer", role=Role.BUREAU_OFFICER)
     skill_record_add(
-        worker=holder, kind=SkillRecord.Kind.HONOUR, actor=bureau, obtained_on=datetime.date(2024, 3, 1),
-        honour="dongguan_craftsman", name="莞邑工匠",
+        worker=holder,
+        kind=SkillRecord.Kind.HONOUR,
+        actor=bureau,
+        obtained_on=datetime.date(2024, 3, 1),
+        honour="dongguan_craftsman",
+        name="莞邑工匠",
     )
     StudioLead.objects.create(
-        worker=holder, studio_name="长安精密模具技能大师工作室", level="provincial", recognised_on=datetime.date(2024, 1, 1)
+        worker=holder,
+        studio_name="长安精密模具技能大师工作室",
+        level="provincial",
+        recognised_on=datetime.date(2024, 1, 1),
     )
-    cards.card_service_save(actor=bureau, name="人才子女入学协调", provider="市教育局", description="按政策协调安排", demo=True)
+    cards.card_service_save(
+        actor=bureau, name="人才子女入学协调", provider="市教育局", description="按政策协调安排", demo=True
+    )
     cards.card_service_save(actor=bureau, name="公共交通优惠", provider="市交通运输局", demo=True)
 
     page.set_viewport_size(PHONE)
@@ -74,8 +83,11 @@ def test_a_worker_applies_on_the_phone_and_the_public_verifies_the_card(live_ser
 
     # The bureau revokes it; the same link then says so.
     honours.honours_import(
-        award="五一劳动奖章", year=2025, filename="h.xlsx",
-        content=xlsx([["姓名", "身份证号码", "工作单位"], ["陈长安", holder.id_number, enterprise.name]]), actor=bureau,
+        award="五一劳动奖章",
+        year=2025,
+        filename="h.xlsx",
+        content=xlsx([["姓名", "身份证号码", "工作单位"], ["陈长安", holder.id_number, enterprise.name]]),
+        actor=bureau,
     )
     login(page, live_server.url, "bureau_officer")
     for url, name in (

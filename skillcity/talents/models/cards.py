@@ -76,6 +76,16 @@ class TalentCard(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def grounds_texts(self) -> list[str]:
+        """The grounds in the reader's language (the stored Chinese when a message no longer renders)."""
+        from skillcity.policy.display import _rendered
+
+        messages = self.grounds_messages if isinstance(self.grounds_messages, list) else []
+        if len(messages) != len(self.grounds):
+            return [str(g) for g in self.grounds]
+        return [_rendered(m, str(g)) for m, g in zip(messages, self.grounds, strict=True)]
+
 
 class CardService(models.Model):
     """A public service the card opens, configured by the bureau (D003: up to 24, not listed)."""

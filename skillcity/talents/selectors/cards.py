@@ -113,6 +113,7 @@ def _public_card(card: TalentCard) -> dict[str, Any]:
         "status": card.status,
         "status_name": str(card.get_status_display()),
         "grounds": list(card.grounds),
+        "grounds_texts": card.grounds_texts,  # the page's, in the reader's language
     }
     if card.status == TalentCard.Status.REVOKED:
         view["revoked_on"] = card.revoked_on.isoformat() if card.revoked_on else None

@@ -214,14 +214,14 @@ def titles_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
         return worker, honour, label, day, document
 
     def write(rows: list[Any]) -> None:
-        for worker, honour, label, day, document in rows:
+        for worker, honour, _label, day, document in rows:
             record = skill_record_add(
                 worker=worker,
                 kind=SkillRecord.Kind.HONOUR,
                 actor=actor,
                 obtained_on=day,
                 honour=honour,
-                name=label,
+                # No name: the page shows the honour's label, in the reader's language.
                 certificate_number=document[:32],
             )
             TitleAward.objects.create(
