@@ -103,7 +103,20 @@ def test_a_worker_applies_on_the_phone_and_the_public_verifies_the_card(live_ser
         screenshot(page, f"{name}-desk")
         page.set_viewport_size(PHONE)
         screenshot(page, f"{name}-phone")
+    # A titles file with a bad row: nothing written, the row and the column named.
     page.set_viewport_size(DESK)
+    page.goto(f"{live_server.url}/talents/imports/")
+    bad = xlsx(
+        [["身份证号码", "姓名", "称号", "授予日期"], [holder.id_number, "陈长安", "劳动模范", "2025-01-01"]]
+    )
+    page.set_input_files(
+        "#titles-file", files=[{"name": "titles.xlsx", "mimeType": "application/octet-stream", "buffer": bad}]
+    )
+    page.click("#import-titles button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    assert "第2行" in page.inner_text("#import-errors") and "称号" in page.inner_text("#import-errors")
+    screenshot(page, "talent-imports-errors-desk")
+    page.goto(f"{live_server.url}/talents/cards/")
     page.fill("#card-table input[name=reason]", "本人申请注销")
     page.click("#card-table button[type=submit]")
     page.wait_for_selector(".alert-success")

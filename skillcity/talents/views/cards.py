@@ -263,7 +263,7 @@ def import_run(request: HttpRequest, kind: str) -> HttpResponse:
     if result.ok:
         messages.success(request, _("已导入 %(n)d 行") % {"n": result.created})
     else:
-        messages.error(request, _("导入失败，未写入任何数据；请修正以下各行后重新导入"))
+        # The page lists every bad row in its own box; no second message above it.
         request.session["talents-import-errors"] = [vars(e) for e in result.errors]
         request.session["talents-import-kind"] = kind
     return redirect("talents:imports")
