@@ -173,5 +173,13 @@ def _policy_draft_demo(seed: int, stdout: Any) -> None:
 DEMO_STEPS.append(("policy draft", _policy_draft_demo))
 
 
+def _talent_cards_demo(seed: int, stdout: Any) -> None:
+    from skillcity.talents.demo_card import card_demo_step
+
+    card_demo_step(seed, stdout)
+
+
+DEMO_STEPS.append(("talent cards", _talent_cards_demo))
+
 # Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
 DEMO_STEPS.append(("grants", _grants_demo))

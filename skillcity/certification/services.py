@@ -39,6 +39,7 @@ from skillcity.core.errors import Conflict, DomainError, NotFound, PermissionDen
 from skillcity.core.masking import mask_id_number
 from skillcity.registry.models import Occupation, Organisation, SkillRecord, Worker
 from skillcity.registry.services import skill_record_add
+from skillcity.registry.signals import basis_revoked
 
 
 def _level_name(level: int) -> str:
@@ -544,4 +545,6 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: Any) -> 
         before=before,
         after={**snapshot(certificate), "worker_highest_level": [level_before, worker.highest_level]},
     )
+    # Whatever was issued on this certificate (the talent card) is re-checked in this transaction.
+    basis_revoked.send(sender=Certificate, worker=worker, actor=actor, reason=certificate.revoked_reason)
     return certificate

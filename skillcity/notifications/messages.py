@@ -29,6 +29,7 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.APPLICATION_MADE: _("已为您生成补贴申请"),
         K.TITLE_AWARDED: _("您获授称号"),
         K.TITLE_REVOKED: _("您的称号被撤销"),
+        K.TALENT_CARD_REVOKED: _("优才卡已撤销"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -68,4 +69,6 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
                 % p
             )
         return _("您的“%(honour)s”称号（编号 %(number)s）已被撤销，原因：%(reason)s。") % p
+    if kind == K.TALENT_CARD_REVOKED:
+        return _("您的东莞市优才卡（卡号 %(number)s）已撤销，原因：%(reason)s。") % p
     return ""

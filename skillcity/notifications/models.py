@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     APPLICATION_MADE = "application_made", _("已为您生成补贴申请")
     TITLE_AWARDED = "title_awarded", _("获授称号")
     TITLE_REVOKED = "title_revoked", _("称号被撤销")
+    TALENT_CARD_REVOKED = "talent_card_revoked", _("优才卡已撤销")
 
 
 class Notification(models.Model):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
+from skillcity.talents.views import cards
+
 app_name = "talents"
 urlpatterns: list[URLPattern] = []
 # urlpatterns += <module>.urlpatterns — one line per page module.
+urlpatterns += cards.urlpatterns

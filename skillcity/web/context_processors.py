@@ -15,6 +15,8 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("registry:worker_list", _("劳动者"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:organisation_list", _("单位"), {"bureau_officer", "town_officer", "organisation_user"}),
     ("registry:reference", _("基础数据"), {"bureau_officer", "town_officer"}),
+    ("talents:card_list", _("优才卡"), {"bureau_officer", "town_officer"}),
+    ("talents:pool", _("高技能人才库"), {"bureau_officer", "town_officer"}),
     (
         "alliances:alliance_list",
         pgettext_lazy("nav", "培训联盟"),
@@ -42,6 +44,7 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
+    ("talents:my_card", _("我的优才卡"), {"worker"}),
     ("web:audit_log", _("审计日志"), {"bureau_officer"}),
 ]
 
@@ -57,6 +60,9 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    # Under 登记 for now: a bureau officer's menu has no room for another top-level entry at 1366 px.
+    "talents:card_list": _("登记"),
+    "talents:pool": _("登记"),
 }
 
 

@@ -180,3 +180,16 @@ def test_the_certificate_api_does_not_read_a_title_code_as_a_certificate(client,
         "/api/v1/certification/verify-qr", {"qr": title.qr_token}, content_type="application/json"
     )
     assert response.json()["status"] == "not_found" and response.json()["certificate"] is None
+
+
+def test_revoking_the_title_a_talent_card_stood_on_revokes_the_card(title, bureau_officer):
+    from skillcity.talents.models import TalentCard
+    from skillcity.talents.services import cards
+
+    holder = UserFactory(role=Role.WORKER, worker=title.worker)
+    card = cards.card_apply(worker=title.worker, actor=holder)
+    assert card.status == TalentCard.Status.VALID
+    titles.title_revoke(title=title, reason="弄虚作假，取消成绩", actor=bureau_officer)
+    card.refresh_from_db()
+    assert card.status == TalentCard.Status.REVOKED and "弄虚作假" in card.revoked_reason
+    assert Notification.objects.filter(user=holder, kind=NotificationKind.TALENT_CARD_REVOKED).exists()

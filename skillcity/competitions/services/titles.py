@@ -34,6 +34,7 @@ from skillcity.notifications.services import notifications_send
 from skillcity.policy.engine import evaluate
 from skillcity.registry.models import SkillRecord, Worker
 from skillcity.registry.services import skill_record_add
+from skillcity.registry.signals import basis_revoked
 
 CITY_TITLE = SkillRecord.Honour.DONGGUAN_TECHNICAL_EXPERT
 TITLE_LEVELS = (Level.CITY_CLASS1, Level.CITY_CLASS2)  # CMP-TITLE's competition levels
@@ -279,6 +280,8 @@ def title_revoke(*, title: Title, reason: str, actor: Any) -> Title:
         record.name = (_("【已撤销】") + record.name)[:100]
         record.save(update_fields=["name"])
     audit_record(actor=actor, action="title.revoke", target=title, before=before, after=snapshot(title))
+    # Whatever was issued on this title (the talent card) is re-checked now, in this transaction.
+    basis_revoked.send(sender=Title, worker=title.worker, actor=actor, reason=reason)
     notifications_send(
         users=_holder_users(title.worker),
         kind=NotificationKind.TITLE_REVOKED,

@@ -1,0 +1,306 @@
+"""Imports that feed TAL-CARD and TAL-HONOUR-SHARE, .xlsx in a published layout (the template the page
+offers): all or nothing, every bad row listed with its row number and column label.
+
+- titles: 莞邑工匠 / 首席技师 (city recognitions not built on the platform) → a registry honour record each;
+- studio leads: the studio a person leads, until the platforms issue builds studios.
+Honours lists are in services.honours (they share the reader below).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from skillcity.core.access import require_role
+from skillcity.core.audit import audit_record
+from skillcity.core.spreadsheets import new_workbook, workbook_bytes
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
+from skillcity.registry.models import SkillRecord, Worker
+from skillcity.registry.services import skill_record_add
+from skillcity.talents.models import StudioLead, StudioLevel, TitleAward
+
+ID = "身份证号码"
+NAME = "姓名"
+TITLE_COLUMNS = {ID: "id_number", NAME: "name", "称号": "honour", "授予日期": "date", "认定文号": "document"}
+TITLE_REQUIRED = (ID, NAME, "称号", "授予日期")
+STUDIO_COLUMNS = {ID: "id_number", NAME: "name", "工作室名称": "studio", "级别": "level", "认定日期": "date"}
+STUDIO_REQUIRED = tuple(STUDIO_COLUMNS)
+
+Row = tuple[int, dict[str, str], Any]  # row number, cells by key, the raw date cell
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def template(columns: dict[str, str], title: str, example: list[Any]) -> bytes:
+    workbook = new_workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(list(columns))
+    sheet.append(example)
+    return workbook_bytes(workbook)
+
+
+def parse(
+    filename: str, content: bytes, columns: dict[str, str], required: tuple[str, ...]
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """The data rows (row number, cells by key) and the header's problems."""
+    if not filename.lower().endswith(".xlsx"):
+        return [], [RowError(1, "", "只支持 .xlsx 文件，请使用页面提供的模板")]
+    try:
+        rows = list(read_rows(filename, content))
+    except FormulaCells as error:
+        return [], error.errors
+    if not rows:
+        return [], [RowError(1, "", "文件为空")]
+    header = [text(cell) for cell in rows[0]]
+    index: dict[str, int] = {}
+    errors: list[RowError] = []
+    for position, name in enumerate(header):
+        if name in columns:
+            index[columns[name]] = position
+        elif name:
+            errors.append(RowError(1, name, "未知列名"))
+    for name in required:
+        if columns[name] not in index:
+            errors.append(RowError(1, name, "缺少必填列"))
+    data: list[tuple[int, dict[str, Any]]] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {key: row[pos] if pos < len(row) else None for key, pos in index.items()}
+        if any(text(v) for v in cells.values()):
+            data.append((number, cells))
+    if not errors and not data:
+        errors.append(RowError(2, "", "文件中没有数据行"))
+    return data, errors
+
+
+def parse_date(value: Any, row: int, label: str, errors: list[RowError]) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    else:
+        raw = text(value)
+        try:
+            day = datetime.date.fromisoformat(raw.replace("/", "-"))
+        except ValueError:
+            errors.append(
+                RowError(
+                    row,
+                    label,
+                    "请填写日期，格式 YYYY-MM-DD" if not raw else f"“{raw}”不是有效日期（YYYY-MM-DD）",
+                )
+            )
+            return None
+    if day > datetime.date.today():
+        errors.append(RowError(row, label, "不能晚于今天"))
+        return None
+    return day
+
+
+def match_worker(
+    cells: dict[str, Any], row: int, workers: dict[str, Worker], errors: list[RowError]
+) -> Worker | None:
+    """The registered worker by ID number; the name must match (a guard against a shifted column)."""
+    id_number = text(cells.get("id_number")).upper()
+    if not id_number:
+        errors.append(RowError(row, ID, "请填写身份证号码"))
+        return None
+    worker = workers.get(id_number)
+    if worker is None:
+        errors.append(RowError(row, ID, "平台登记中没有该身份证号码的劳动者"))
+        return None
+    name = text(cells.get("name"))
+    if name != worker.name:
+        errors.append(RowError(row, NAME, f"与登记姓名“{worker.name}”不一致"))
+        return None
+    return worker
+
+
+def _workers_for(data: list[tuple[int, dict[str, Any]]]) -> dict[str, Worker]:
+    numbers = {text(cells.get("id_number")).upper() for _n, cells in data}
+    return {w.id_number: w for w in Worker.objects.filter(id_number__in=numbers)}
+
+
+def _duplicate(key: Any, row: int, seen: dict[Any, int], label: str, errors: list[RowError]) -> bool:
+    if key in seen:
+        errors.append(RowError(row, label, f"与第{seen[key]}行重复"))
+        return True
+    seen[key] = row
+    return False
+
+
+def _run(
+    *,
+    actor: Any,
+    filename: str,
+    content: bytes,
+    columns: dict[str, str],
+    required: tuple[str, ...],
+    check: Callable[[int, dict[str, Any], dict[str, Worker], dict[Any, int], list[RowError]], Any],
+    write: Callable[[list[Any]], None],
+    action: str,
+) -> ImportResult:
+    require_role(actor, "bureau_officer")
+    data, errors = parse(filename, content, columns, required)
+    if errors:
+        return ImportResult(errors=errors)
+    workers = _workers_for(data)
+    seen: dict[Any, int] = {}
+    cleaned = [
+        item for number, cells in data if (item := check(number, cells, workers, seen, errors)) is not None
+    ]
+    if errors:
+        return ImportResult(errors=errors)
+    write(cleaned)
+    audit_record(
+        actor=actor,
+        action=action,
+        target_type="talents.import",
+        target_label=filename[:100],
+        after={"filename": filename, "rows": len(cleaned)},
+    )
+    return ImportResult(created=len(cleaned))
+
+
+TITLE_LABELS = {str(label): value for value, label in TitleAward.Honour.choices}
+
+
+@transaction.atomic
+def titles_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
+    """莞邑工匠 / 首席技师: each row becomes a TitleAward and the registry honour record TAL-CARD reads."""
+
+    def check(
+        row: int,
+        cells: dict[str, Any],
+        workers: dict[str, Worker],
+        seen: dict[Any, int],
+        errors: list[RowError],
+    ) -> Any:
+        before = len(errors)
+        worker = match_worker(cells, row, workers, errors)
+        label = text(cells.get("honour"))
+        honour = TITLE_LABELS.get(label)
+        if honour is None:
+            errors.append(
+                RowError(
+                    row,
+                    "称号",
+                    f"应为{'或'.join(TITLE_LABELS)}"
+                    if not label
+                    else f"“{label}”不是可导入的称号（应为{'或'.join(TITLE_LABELS)}）",
+                )
+            )
+        day = parse_date(cells.get("date"), row, "授予日期", errors)
+        document = text(cells.get("document"))
+        if len(document) > 60:
+            errors.append(RowError(row, "认定文号", "不超过60个字"))
+        if worker is not None and honour is not None:
+            if _duplicate((worker.pk, honour), row, seen, ID, errors):
+                return None
+            if TitleAward.objects.filter(worker=worker, honour=honour).exists():
+                errors.append(RowError(row, "称号", f"{worker.name}的“{label}”称号已导入过"))
+        if len(errors) > before:
+            return None
+        return worker, honour, label, day, document
+
+    def write(rows: list[Any]) -> None:
+        for worker, honour, _label, day, document in rows:
+            record = skill_record_add(
+                worker=worker,
+                kind=SkillRecord.Kind.HONOUR,
+                actor=actor,
+                obtained_on=day,
+                honour=honour,
+                # No name: the page shows the honour's label, in the reader's language.
+                certificate_number=document[:32],
+            )
+            TitleAward.objects.create(
+                worker=worker,
+                honour=honour,
+                awarded_on=day,
+                document=document,
+                skill_record=record,
+                source_file=filename[:200],
+            )
+
+    return _run(
+        actor=actor,
+        filename=filename,
+        content=content,
+        columns=TITLE_COLUMNS,
+        required=TITLE_REQUIRED,
+        check=check,
+        write=write,
+        action="talent_title.import",
+    )
+
+
+STUDIO_LABELS = {str(label): value for value, label in StudioLevel.choices}
+
+
+@transaction.atomic
+def studios_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
+    """The studio each person leads (身份证号码, 姓名, 工作室名称, 级别 市级/省级/国家级, 认定日期)."""
+
+    def check(
+        row: int,
+        cells: dict[str, Any],
+        workers: dict[str, Worker],
+        seen: dict[Any, int],
+        errors: list[RowError],
+    ) -> Any:
+        before = len(errors)
+        worker = match_worker(cells, row, workers, errors)
+        studio = text(cells.get("studio"))
+        if not studio:
+            errors.append(RowError(row, "工作室名称", "请填写工作室名称"))
+        elif len(studio) > 100:
+            errors.append(RowError(row, "工作室名称", "不超过100个字"))
+        label = text(cells.get("level"))
+        level = STUDIO_LABELS.get(label)
+        if level is None:
+            errors.append(
+                RowError(
+                    row,
+                    "级别",
+                    f"“{label}”不是有效级别（应为市级、省级或国家级）"
+                    if label
+                    else "请填写级别（市级、省级或国家级）",
+                )
+            )
+        day = parse_date(cells.get("date"), row, "认定日期", errors)
+        if worker is not None and studio:
+            if _duplicate((worker.pk, studio), row, seen, "工作室名称", errors):
+                return None
+            if StudioLead.objects.filter(worker=worker, studio_name=studio).exists():
+                errors.append(RowError(row, "工作室名称", f"{worker.name}领办的“{studio}”已导入过"))
+        if len(errors) > before:
+            return None
+        return worker, studio, level, day
+
+    def write(rows: list[Any]) -> None:
+        StudioLead.objects.bulk_create(
+            StudioLead(worker=w, studio_name=s, level=lv, recognised_on=d, source_file=filename[:200])
+            for w, s, lv, d in rows
+        )
+
+    return _run(
+        actor=actor,
+        filename=filename,
+        content=content,
+        columns=STUDIO_COLUMNS,
+        required=STUDIO_REQUIRED,
+        check=check,
+        write=write,
+        action="studio_lead.import",
+    )
