@@ -84,6 +84,11 @@ def test_judges_mark_on_a_phone_and_the_chief_confirms(live_server, browser):
     assert flag.count() == 1 and m.entries[0].bib in flag.inner_text()
     if os.environ.get("SKILLCITY_TEST_ARTIFACTS"):
         screenshot(page, "competitions-chief-375")
+    # Confirmation waits until the chief has computed and seen the results.
+    assert page.locator("#results-confirm").is_disabled()
+    with page.expect_navigation():
+        page.get_by_role("button", name="计算成绩").click()
+    page.locator("#results-confirm:enabled").wait_for()
     page.click("#results-confirm")
     page.locator("#results-confirmed").wait_for()
     ranks = page.locator("[data-testid=result-row]")

@@ -216,6 +216,12 @@ def test_the_chief_judge_sees_spread_flags_and_confirms(client, bureau_officer):
     page = client.get(url).content.decode()
     assert 'data-testid="spread-flag"' in page and "评分尚未完成" in page
     mark_entry(m, m.entries[1], "10", (1, 1, 1))
+    # Fully marked, but not yet computed: the confirm button waits for the chief to see the results.
+    page = client.get(url).content.decode()
+    assert 'id="results-confirm" disabled' in page and "请先计算成绩并核对下表" in page
+    client.post(reverse("competitions:judge_results_compute", args=[m.judges[0].pk]))
+    page = client.get(url).content.decode()
+    assert 'id="results-confirm" disabled' not in page
     response = client.post(reverse("competitions:results_confirm", args=[m.judges[0].pk]), follow=True)
     assert "成绩已确认并公布" in response.content.decode()
     assert ContestProject.objects.get(pk=m.project.pk).state == "confirmed"

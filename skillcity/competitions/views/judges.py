@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -58,10 +59,19 @@ def judge_project(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context: dict[str, Any] = {"judge": judge, "project": project, "entries": entries}
     if judge.is_chief:
+        results = list(results_for(project))
+        # The chief confirms only results they have seen: computed after the last mark was entered.
+        marked = Mark.objects.filter(entry__project=project).aggregate(
+            e=Max("entered_at"), s=Max("submitted_at")
+        )
+        last_mark = max((at for at in marked.values() if at is not None), default=None)
+        computed = min((r.computed_at for r in results), default=None)
         context.update(
             {
                 "flags": spread_flags(project),
-                "results": list(results_for(project)),
+                "results": results,
+                "results_current": bool(results)
+                and (last_mark is None or (computed is not None and computed >= last_mark)),
                 "gaps": marking_gaps(project) if project.state != ContestProject.State.CONFIRMED else [],
             }
         )
