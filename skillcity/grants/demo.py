@@ -50,16 +50,11 @@ SAMPLES: list[tuple[str, dict[str, Any], str, str, str]] = [
                             "same_employer_continuous_insured_months": 8}, "2024-03-01", "draft", "school"),
     ("EDU-SOCIAL-TRAINING", {"income": "100000", "costs": "40000"}, "2023-12-31", "reviewed", "school"),
     ("EDU-UPGRADE", {"achievement": "provincial_title"}, "2024-01-15", "returned", "school"),
-    ("CMP-HOST", {"competition_level": "city_class1"}, "2023-06-01", "in_notice", "enterprise"),
-    ("CMP-HOST", {"competition_level": "city_class2"}, "2024-04-01", "paid", "humen_unit"),
-    ("CMP-PRIZE-CITY", {"competition_level": "city_class1", "award": "gold"}, "2023-11-01", "paid", "worker"),
-    ("CMP-TEAM", {"competition_level": "provincial_class1"}, "2023-08-01", "approved", "enterprise"),
-    ("CMP-CAMP", {"competition_level": "national_class2"}, "2024-05-01", "in_review", "humen_unit"),
-    ("CMP-MATCH", {"competition_level": "national_class1", "contest_prize_money": "30000"}, "2024-09-01",
-     "objection", "worker"),
-    ("CMP-WORLDSKILLS", {"medal": "bronze", "contest_prize_money": "0"}, "2022-10-20", "paid", "worker"),
-    ("CMP-WORLDSKILLS-COACH", {"players_awards_total": "150000"}, "2022-11-01", "reviewed", "enterprise"),
-    ("CMP-WS-BASE", {"selection_level": "provincial"}, "2023-12-01", "rejected", "humen_unit"),
+    # The competition awards (CMP-*) are made from the competitions demo's records, never typed here.
+    ("PLT-STANDARD", {"requested": "60000"}, "2023-06-01", "in_notice", "enterprise"),
+    ("PLT-STUDIO", {"recognition": "new_city", "requested": "200000"}, "2024-04-01", "paid", "humen_unit"),
+    ("EDU-INTL-CERT", {"obtained_international_certificate": True}, "2023-11-01", "paid", "worker"),
+    ("PLT-STANDARD", {"requested": "80000"}, "2024-09-01", "objection", "enterprise"),
     ("PLT-STUDIO", {"recognition": "new_city", "requested": "380000"}, "2023-05-01", "paid", "enterprise"),
     ("PLT-STUDIO", {"recognition": "provincial"}, "2024-06-01", "in_review", "humen_unit"),
     ("PLT-STANDARD", {"requested": "100000"}, "2023-10-01", "returned", "enterprise"),
@@ -73,9 +68,9 @@ SAMPLES: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("TAL-CARD", {"titles": ["dongguan_technical_expert"], "studio_lead_level": None, "highest_skill_level": 3},
      "2024-02-01", "reviewed", "technician"),
     # Its notice ended with no objection: waiting for the bureau's approval.
-    ("CMP-TEAM", {"competition_level": "national_class1"}, "2025-08-01", "notice_ended", "humen_unit"),
+    ("PLT-STUDIO", {"recognition": "provincial"}, "2025-08-01", "notice_ended", "humen_unit"),
     ("PLT-STUDIO", {"recognition": "new_city", "requested": "300000"}, "2025-03-01", "notice_ended", "enterprise"),
-    ("CMP-PRIZE-CITY", {"competition_level": "city_class1", "award": "silver"}, "2025-10-01", "withdrawn", "worker"),
+    ("EDU-INTL-CERT", {"obtained_international_certificate": True}, "2025-10-01", "withdrawn", "worker"),
 ]  # fmt: skip
 
 

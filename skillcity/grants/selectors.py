@@ -113,3 +113,18 @@ def objections_in_state(state: str) -> QuerySet[Objection]:
         .select_related("notice__application")
         .order_by("-lodged_at", "-id")
     )
+
+
+def same_claims_from_records(app: Application) -> QuerySet[Application]:
+    """For an application typed by hand under a rule usually made from records (a competition award):
+    the standing applications made from records for the same rule, payee and year, so reviewers see a
+    possible double claim. Empty for an application that was itself made from records."""
+    if app.source_key:
+        return Application.objects.none()
+    payee = {"organisation_id": app.organisation_id} if app.organisation_id else {"worker_id": app.worker_id}
+    return (
+        Application.objects.filter(rule_id=app.rule_id, event_date__year=app.event_date.year, **payee)
+        .exclude(source_key="")
+        .exclude(state__in=["withdrawn", "rejected"])
+        .exclude(pk=app.pk)
+    )

@@ -85,12 +85,32 @@ def home(request: HttpRequest) -> HttpResponse:
 # by the training app, and the lookups/checks that grant nothing are not applications.
 GRANT_PREFIXES = ("EDU-", "CMP-", "PLT-", "CRT-", "TAL-")
 NOT_APPLIED_FOR = {"EDU-EQUIV", "CMP-TITLE", "PLT-SUBBASE", "PLT-ALLIANCE", "PLT-EXPERTS", "TAL-HONOUR-SHARE"}
+# The competition awards follow from a competition's records: the organiser or the bureau makes them from
+# the competition's awards page (competitions.services.awards), so nobody retypes a prize here and a prize
+# is not claimed twice (D-41). The form still takes them, for cases no record holds; a typed one shows
+# its reviewers any application made from records for the same rule, payee and year.
+FROM_RECORDS = {
+    "CMP-PRIZE-CITY",
+    "CMP-HOST",
+    "CMP-TEAM",
+    "CMP-CAMP",
+    "CMP-CAMP-TRAINEE",
+    "CMP-MATCH",
+    "CMP-MATCH-COACH",
+    "CMP-WORLDSKILLS",
+    "CMP-WORLDSKILLS-COACH",
+    "CMP-WS-BASE",
+}
 
 
 def grant_rule_groups() -> list[dict[str, Any]]:
     groups = []
     for group in policy_views.rule_groups():
-        rules = [r for r in group["rules"] if r.id.startswith(GRANT_PREFIXES) and r.id not in NOT_APPLIED_FOR]
+        rules = [
+            r
+            for r in group["rules"]
+            if r.id.startswith(GRANT_PREFIXES) and r.id not in NOT_APPLIED_FOR | FROM_RECORDS
+        ]
         if rules:
             groups.append({**group, "rules": rules})
     return groups
@@ -161,6 +181,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"groups": grant_rule_groups(), "rule": rule, "post": request.POST}
     if rule is None:
         return render(request, "grants/apply.html", context)
+    context["from_records"] = rule.id in FROM_RECORDS
     today = timezone.localdate()
     suggested, moved = default_date(rule, today)
     event_date = suggested
@@ -291,6 +312,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fact_rows": _fact_rows(app),
             "source_rows": [(fact_label(app.rule_id, k), v) for k, v in (app.fact_sources or {}).items()],
             "source_label": flows.source_label(app.source_key),
+            "same_from_records": list(selectors.same_claims_from_records(app)[:10]),
             "stage": services.current_stage(app),
             "overdue": selectors.is_overdue(app),
             "events": app.events.all(),

@@ -133,3 +133,18 @@ def test_the_detail_page_and_the_api_show_the_source(bureau_officer, changan_ent
 def test_a_payee_without_an_account_is_not_replaced_by_the_official(bureau_officer, humen_worker):
     make(bureau_officer, humen_worker)
     assert not Notification.objects.exists()
+
+
+def test_a_typed_claim_of_the_same_award_shows_its_reviewers_the_one_made_from_records(
+    bureau_officer, enterprise_user, changan_enterprise
+):
+    made = make(bureau_officer, changan_enterprise)
+    typed = services.application_create(
+        actor=enterprise_user, rule_id="CMP-HOST", event_date=DAY, facts={"competition_level": "city_class1"}
+    )
+    client = Client()
+    client.force_login(bureau_officer)
+    page = client.get(f"/grants/{typed.pk}/").content.decode()
+    assert 'id="same-from-records"' in page and f"#{made.pk}" in page
+    # The one made from records shows no such warning about itself.
+    assert 'id="same-from-records"' not in client.get(f"/grants/{made.pk}/").content.decode()

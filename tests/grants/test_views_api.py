@@ -193,8 +193,11 @@ def test_the_apply_and_bureau_pages_render_for_their_roles_only(
     enterprise_user, bureau_officer, changan_officer
 ):
     assert "政策条目" in _client(enterprise_user).get("/grants/apply/").content.decode()
-    form = _client(enterprise_user).get("/grants/apply/?rule=CMP-HOST").content.decode()
-    assert "竞赛级别" in form and 'name="competition_level"' in form
+    form = _client(enterprise_user).get("/grants/apply/?rule=PLT-STUDIO").content.decode()
+    assert 'name="recognition"' in form
+    # A competition award is made from the competition's records, not typed here.
+    page = _client(enterprise_user).get("/grants/apply/?rule=CMP-HOST").content.decode()
+    assert 'id="from-records"' in page and 'id="apply-form"' in page
     assert _client(changan_officer).get("/grants/apply/").status_code == 403
     assert "资金" in _client(bureau_officer).get("/grants/bureau/").content.decode()
     assert _client(enterprise_user).get("/grants/bureau/").status_code == 403
