@@ -7,3 +7,6 @@ from django.urls import URLPattern
 app_name = "competitions"
 urlpatterns: list[URLPattern] = []
 # urlpatterns += <module>.urlpatterns — one line per page module.
+from skillcity.competitions.views import players, public, stats  # noqa: E402  (people)
+
+urlpatterns += players.urlpatterns + public.urlpatterns + stats.urlpatterns

@@ -6,3 +6,6 @@ from ninja import Router
 
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
+from skillcity.competitions.api import public  # noqa: E402  (people)
+
+router.add_router("", public.router)
