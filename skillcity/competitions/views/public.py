@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from skillcity.competitions.models import Level
 from skillcity.competitions.selectors import people
-from skillcity.core.errors import NotFound
 from skillcity.registry.models import Town
 
 
@@ -60,7 +59,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def project_results(request: HttpRequest, pk: int) -> HttpResponse:
     project = people.published_project(pk)
     if project is None:
-        raise NotFound(_("该项目的成绩尚未公布"))
+        # A public page: answered here, not by the middleware, which sends an anonymous 404 to the login.
+        message = _("该项目不存在或成绩尚未经裁判长确认公布")
+        return render(request, "web/error.html", {"status": 404, "message": message}, status=404)
     return render(
         request,
         "competitions/people/results.html",
