@@ -10,3 +10,6 @@ urlpatterns: list[URLPattern] = []
 from skillcity.competitions.views import players, public, stats  # noqa: E402  (people)
 
 urlpatterns += players.urlpatterns + public.urlpatterns + stats.urlpatterns
+from skillcity.competitions.views import titles as title_views  # noqa: E402
+
+urlpatterns += title_views.urlpatterns

@@ -9,3 +9,7 @@ router = Router(tags=["competitions"])
 from skillcity.competitions.api import public  # noqa: E402  (people)
 
 router.add_router("", public.router)
+
+from skillcity.competitions.api import titles  # noqa: E402
+
+router.add_router("", titles.router)
