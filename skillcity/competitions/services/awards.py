@@ -161,7 +161,7 @@ def _player_claims(competition: Competition, results: list[Result]) -> list[Clai
     for result in results:
         project, entry = result.project, result.entry
         players = [p.worker for p in entry.players.all()]
-        base = {"project": project, "event_date": project.ends_on}
+        base: dict[str, Any] = {"project": project, "event_date": project.ends_on}
         record = _result_source(result)
         if level == Level.CITY_CLASS1 and result.award in CITY_PRIZE_AWARDS:
             for worker in players:
