@@ -13,3 +13,6 @@ urlpatterns += players.urlpatterns + public.urlpatterns + stats.urlpatterns
 from skillcity.competitions.views import titles as title_views  # noqa: E402
 
 urlpatterns += title_views.urlpatterns
+from skillcity.competitions.views import judges, organiser, units  # noqa: E402 — the marking part's pages
+
+urlpatterns += organiser.urlpatterns + units.urlpatterns + judges.urlpatterns

@@ -13,3 +13,7 @@ router.add_router("", public.router)
 from skillcity.competitions.api import titles  # noqa: E402
 
 router.add_router("", titles.router)
+from skillcity.competitions.api import contests, marking  # noqa: E402 — the areas import `router`'s package
+
+router.add_router("", contests.router)
+router.add_router("", marking.router)

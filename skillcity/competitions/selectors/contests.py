@@ -20,6 +20,7 @@ from skillcity.competitions.models import (
     Result,
 )
 from skillcity.core.access import visible_to
+from skillcity.core.errors import NotFound
 
 
 def standing_marks(
@@ -145,3 +146,88 @@ def competitions_visible(user: Any) -> Any:
     from skillcity.competitions.models import Competition
 
     return visible_to(user, Competition.objects.select_related("organiser", "town", "feeds"))
+
+
+def competition_for_organiser(user: Any, pk: Any) -> Any:
+    """A competition the user organises (can_organise), else NotFound (its existence does not leak)."""
+    from skillcity.competitions.models import Competition
+    from skillcity.competitions.services.contests import can_organise
+
+    competition = Competition.objects.select_related("organiser", "town", "feeds").filter(pk=pk).first()
+    if competition is None or not can_organise(user, competition):
+        raise NotFound(_("记录不存在或您无权查看"))
+    return competition
+
+
+def project_for_organiser(user: Any, pk: Any) -> ContestProject:
+    from skillcity.competitions.services.contests import can_organise
+
+    project = (
+        ContestProject.objects.select_related("competition", "occupation", "host_unit").filter(pk=pk).first()
+    )
+    if project is None or not can_organise(user, project.competition):
+        raise NotFound(_("记录不存在或您无权查看"))
+    return project
+
+
+def projects_open_for_registration() -> QuerySet[ContestProject]:
+    """Projects units may register for: published, not imported (external), not yet marked."""
+    return (
+        ContestProject.objects.filter(
+            competition__state="published", competition__external=False, state=ContestProject.State.SETUP
+        )
+        .select_related("competition", "occupation")
+        .order_by("starts_on", "id")
+    )
+
+
+def open_project(pk: Any) -> ContestProject:
+    project = projects_open_for_registration().filter(pk=pk).first()
+    if project is None:
+        raise NotFound(_("该项目不存在或已停止报名"))
+    return project
+
+
+def judge_of(user: Any, pk: Any) -> Judge:
+    """The user's own judge row `pk` (a worker who judges), else NotFound."""
+    worker_id = getattr(user, "worker_id", None)
+    judge = (
+        Judge.objects.select_related("project", "project__competition", "worker").filter(pk=pk).first()
+        if worker_id
+        else None
+    )
+    if judge is None or judge.worker_id != worker_id:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return judge
+
+
+def entries_of_unit(user: Any) -> QuerySet[Entry]:
+    """The entries a unit registered (all entries for the bureau)."""
+    return visible_to(
+        user, Entry.objects.select_related("project", "project__competition", "unit", "coach")
+    ).order_by("-registered_at", "-id")
+
+
+def sheet_rows(judge: Judge, entry: Entry) -> list[dict[str, Any]]:
+    """The marking sheet of one entry for one judge: each aspect with the judge's standing mark."""
+    standing: dict[int, Mark] = {}
+    for row in Mark.objects.filter(entry=entry, judge=judge).order_by("id"):
+        standing[row.aspect_id] = row
+    others: dict[int, int] = {}
+    for (entry_id, aspect_id, judge_id), _mark in standing_marks(judge.project).items():
+        if entry_id == entry.pk and judge_id != judge.pk:
+            others[aspect_id] = others.get(aspect_id, 0) + 1
+    rows = []
+    for aspect in aspects_of(judge.project):
+        mark = standing.get(aspect.pk)
+        taken = aspect.kind == Aspect.Kind.MEASUREMENT and others.get(aspect.pk, 0) > 0
+        full = aspect.kind == Aspect.Kind.JUDGEMENT and others.get(aspect.pk, 0) >= JUDGEMENT_JUDGES
+        rows.append(
+            {
+                "aspect": aspect,
+                "mark": mark,
+                "locked": mark is not None and mark.state == Mark.State.SUBMITTED,
+                "taken": (taken or full) and mark is None,
+            }
+        )
+    return rows

@@ -91,7 +91,11 @@ def _text_errors(model: Any, values: dict[str, Any]) -> None:
 
 
 def _field_error(code: str, field: str, message: str) -> DomainError:
-    return DomainError(code, message, {field: message})
+    """The message names the field ("镇街：…"); beside the field itself (a page puts its own label
+    first) it reads without that name. A name with a number ("…第2段起始名次") stays: it says which."""
+    head, sep, rest = message.partition("：")
+    beside = rest if sep and not any(ch.isdigit() for ch in head) else message
+    return DomainError(code, message, {field: beside})
 
 
 def _int(raw: Any, *, field: str, label: str, low: int, high: int) -> int:
