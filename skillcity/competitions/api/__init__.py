@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from skillcity.competitions.api import awards
+
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
 from skillcity.competitions.api import public  # noqa: E402  (people)
@@ -17,3 +19,4 @@ from skillcity.competitions.api import contests, marking  # noqa: E402 — the a
 
 router.add_router("", contests.router)
 router.add_router("", marking.router)
+router.add_router("", awards.router)
