@@ -132,3 +132,19 @@ def test_titles_for_lists_a_workers_titles(title):
 
     assert list(titles_for(title.worker)) == [title]
     assert not titles_for(players_of(title.result.project)[1]).exists()
+
+
+def test_the_title_pages_read_in_english(client, title, bureau_officer):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    public = _verify_qr(client, title.qr_token).content.decode()
+    assert "Verify a technical expert or other title" in public and "The title is valid" in public
+    client.force_login(bureau_officer)
+    for url in (
+        reverse("competitions:title_list"),
+        reverse("competitions:title_actions"),
+        reverse("competitions:titles_import"),
+        reverse("competitions:title_detail", args=[title.pk]),
+    ):
+        page = client.get(url).content.decode()
+        for chinese in ("技术能手等称号", "授予称号与晋升等级", "导入省级、国家级称号", "撤销称号", "已授称号"):
+            assert chinese not in page, (url, chinese)

@@ -326,17 +326,17 @@ def promotions_issue(
                 session=session, actor=actor, issued_on=max(issued_on, session.date)
             )
             for certificate in certificates:
-                result = made.get(certificate.candidate_id)
-                if result is None:  # a candidate of this session not from this run (none in practice)
+                source = made.get(certificate.candidate_id)
+                if source is None:  # a candidate of this session not from this run (none in practice)
                     continue
                 promotion = Promotion.objects.create(
-                    result=result, worker=certificate.worker, level=level, certificate=certificate
+                    result=source, worker=certificate.worker, level=level, certificate=certificate
                 )
                 audit_record(
                     actor=actor,
                     action="promotion.issue",
                     target=promotion,
-                    after={"result": result.pk, "certificate": certificate.number, "level": level},
+                    after={"result": source.pk, "certificate": certificate.number, "level": level},
                 )
                 report.promoted.append(promotion)
     return report

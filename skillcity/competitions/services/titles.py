@@ -39,7 +39,6 @@ CITY_TITLE = SkillRecord.Honour.DONGGUAN_TECHNICAL_EXPERT
 TITLE_LEVELS = (Level.CITY_CLASS1, Level.CITY_CLASS2)  # CMP-TITLE's competition levels
 TITLE_PREFIX = "DGJSNS"  # 东莞技术能手
 IMPORT_PREFIX = "DR"  # 登记: a title recorded from an import
-ISSUER = "东莞市人力资源和社会保障局"
 # The provincial and national titles recorded from imports (not issued by the city).
 IMPORTED_HONOURS = (
     SkillRecord.Honour.CHINA_SKILLS_AWARD,
@@ -100,8 +99,9 @@ def confirmed_projects(
     return competition, projects
 
 
-def _qr_payload(title: Title, *, competition: str = "", project: str = "") -> dict[str, Any]:
-    """What the title's QR carries: the marker, the number, the name, the masked ID and what it is."""
+def _qr_payload(title: Title, *, competition: str = "") -> dict[str, Any]:
+    """What the title's QR carries: the marker, the number, the name, the masked ID, the title, the date
+    and the competition (kept short: a denser code is harder to scan from a phone screen)."""
     return {
         "t": "title",
         "n": title.number,
@@ -110,8 +110,6 @@ def _qr_payload(title: Title, *, competition: str = "", project: str = "") -> di
         "h": title.honour,
         "d": title.awarded_on.isoformat(),
         "c": competition,
-        "p": project,
-        "iss": ISSUER,
     }
 
 
@@ -207,9 +205,7 @@ def titles_award(
             result=result,
             key_id=kid,
         )
-        title.qr_token = signing.sign_payload(
-            _qr_payload(title, competition=competition.name, project=p.name), key
-        )
+        title.qr_token = signing.sign_payload(_qr_payload(title, competition=competition.name), key)
         title.skill_record = skill_record_add(
             worker=worker,
             kind=SkillRecord.Kind.HONOUR,

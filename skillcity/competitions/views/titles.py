@@ -160,7 +160,8 @@ def _title_page(request: HttpRequest, title: Title, form: TitleRevokeForm | None
         "competitions/titles/detail.html",
         {
             "t": title,
-            "view": selectors.public_view(title),
+            # The holder and officials see the full name; the public page shows it masked.
+            "view": {**selectors.public_view(title), "name": title.holder_name},
             "qr": qr_data_uri(title.qr_token, verify_url) if title.qr_token else "",
             "can_revoke": titles.may_revoke(acting_user(request), title),
             "revoke_form": form,
