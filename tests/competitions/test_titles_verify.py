@@ -146,5 +146,11 @@ def test_the_title_pages_read_in_english(client, title, bureau_officer):
         reverse("competitions:title_detail", args=[title.pk]),
     ):
         page = client.get(url).content.decode()
-        for chinese in ("技术能手等称号", "授予称号与晋升等级", "导入省级、国家级称号", "撤销称号", "已授称号"):
+        for chinese in (
+            "技术能手等称号",
+            "授予称号与晋升等级",
+            "导入省级、国家级称号",
+            "撤销称号",
+            "已授称号",
+        ):
             assert chinese not in page, (url, chinese)
