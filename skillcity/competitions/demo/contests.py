@@ -128,14 +128,21 @@ def title_quota_left(demo: Demo) -> int:
 
 
 def town_contests(demo: Demo, year: int) -> None:
+    """Every town's contest of the year. The demo town officers (changan, humen) organise their own
+    towns' contests, so their competition pages are not empty; the bureau organises the others."""
+    from skillcity.accounts.models import User
     from skillcity.competitions.services import contests
     from skillcity.registry.models import Town
 
+    officers = {
+        u.town_id: u for u in User.objects.filter(username__in=("changan", "humen"), role="town_officer")
+    }
     for n, town in enumerate(Town.objects.order_by("sort_order", "code")):
+        organiser = officers.get(town.pk, demo.bureau)
         code, occupation_name = TOWN_PROJECTS[(n + year) % len(TOWN_PROJECTS)]
         starts = datetime.date(year, 3 + (n % 8), 5 + (n % 20))
         competition = contests.competition_create(
-            actor=demo.bureau,
+            actor=organiser,
             name=f"{year}年{town.name}{occupation_name}职业技能竞赛",
             level="town",
             year=year,
@@ -148,10 +155,10 @@ def town_contests(demo: Demo, year: int) -> None:
             bronze_places=1,
             excellence_places=2,
         )
-        contests.competition_publish(competition=competition, actor=demo.bureau)
+        contests.competition_publish(competition=competition, actor=organiser)
         project = contests.project_create(
             competition=competition,
-            actor=demo.bureau,
+            actor=organiser,
             name=occupation_name,
             occupation=demo.occupations.get(code) or next(iter(demo.occupations.values())),
             level=4,
@@ -160,7 +167,7 @@ def town_contests(demo: Demo, year: int) -> None:
             venue=f"{town.name}职业技能培训中心",
         )
         demo.count("town")
-        _run_project(demo, project, TOWN_SCHEME, 3, judges=1, town=town, compute=False)
+        _run_project(demo, project, TOWN_SCHEME, 3, judges=1, town=town, compute=False, organiser=organiser)
 
 
 def _run_project(
@@ -175,12 +182,14 @@ def _run_project(
     confirm: bool = True,
     town: Any = None,
     compute: bool = True,
+    organiser: Any = None,
 ) -> None:
     """Register entries, assign judges, let the judges mark, compute; the chief judge confirms."""
     from skillcity.competitions.services import contests, marking, results
 
     rng = demo.rng
-    contests.scheme_set(project=project, actor=demo.bureau, sections=scheme)
+    organiser = organiser or demo.bureau
+    contests.scheme_set(project=project, actor=organiser, sections=scheme)
     registered = []
     for unit, players in players_pick(demo, entries, 2 if team else 1, town, demo_player):
         registered.append(
@@ -197,7 +206,7 @@ def _run_project(
     offset = rng.randrange(len(demo.judges))
     panel = [demo.judges[(offset + j) % len(demo.judges)] for j in range(judges)]
     judge_rows = [
-        contests.judge_assign(project=project, actor=demo.bureau, worker=w, is_chief=(j == 0))
+        contests.judge_assign(project=project, actor=organiser, worker=w, is_chief=(j == 0))
         for j, (w, _u) in enumerate(panel)
     ]
     aspects = [a for s in project.sections.prefetch_related("aspects") for a in s.aspects.all()]
