@@ -31,8 +31,8 @@ def city_plans(year: int) -> list[Plan]:
     224), class 2 three for its first ten contests and four for the last six (54)."""
     titled = year >= TITLES_FROM
     plans = [
-        Plan("city_class1", f"{year}年东莞市职业技能大赛", 5, 10, 8 if titled else None, 5),
-        Plan("city_class1", f"{year}年东莞市“技能莞邑”智能制造职业技能竞赛", 2, 10, 8 if titled else None, 9),
+        Plan("city_class1", f"{year}年东莞市职业技能大赛", 5, 9, 8 if titled else None, 5),
+        Plan("city_class1", f"{year}年东莞市“技能莞邑”智能制造职业技能竞赛", 2, 9, 8 if titled else None, 9),
     ]
     class2 = 3 if year == 2021 else 4
     for i in range(class2):
@@ -92,8 +92,9 @@ def city_contest(demo: Demo, year: int, plan: Plan, feeds: Any, *, quota: int | 
             team_size=2 if team else 1,
         )
         demo.count("city_projects")
-        # The demo worker's one contest: 2024's big contest, first project, so their page has a result.
-        with_demo = year == 2024 and plan.level == "city_class1" and i == 0 and plan.projects == 5
+        # The demo worker's one contest: 2024's 智能制造 contest, first project, so their page has a result
+        # (and, through the awards part, a prize).
+        with_demo = year == 2024 and plan.level == "city_class1" and i == 0 and plan.projects == 2
         last = year == YEARS[-1] and plan.level == "city_selection"
         # Class 1 is marked as WorldSkills marks (judgement by three judges); the rest by one judge.
         class1 = plan.level == "city_class1"
@@ -106,6 +107,7 @@ def city_contest(demo: Demo, year: int, plan: Plan, feeds: Any, *, quota: int | 
             team=team,
             demo_player=with_demo,
             confirm=not last,
+            compute=class1,
         )
     if plan.quota is not None:
         _titles(demo, competition)
@@ -214,12 +216,12 @@ def _run_project(
     judgement = [a for a in aspects if a.kind == "judgement"]
     for entry in registered:
         # One ability per entry, so the judges agree roughly; the demo worker is among the best, and the
-        # last two entries are the weak ones (the titled places all pass the pass mark).
+        # last entry is the weak one (the titled places all pass the pass mark).
         ability = (
             rng.uniform(0.9, 0.97)
             if demo_player and entry is registered[0]
             else rng.uniform(0.35, 0.68)
-            if entry in registered[-2:]
+            if entry is registered[-1]
             else rng.uniform(0.7, 0.96)
         )
         for j, (judge, (_w, user)) in enumerate(zip(judge_rows, panel, strict=True)):
