@@ -53,10 +53,10 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
     # Every competitions page under one menu (the bureau's navbar stays one line at 1366 px).
-    "competitions:competition_list": _("竞赛"),
-    "competitions:calendar": _("竞赛"),
-    "competitions:my_contests": _("竞赛"),
-    "competitions:stats": _("竞赛"),
+    "competitions:competition_list": pgettext_lazy("nav", "竞赛"),
+    "competitions:calendar": pgettext_lazy("nav", "竞赛"),
+    "competitions:my_contests": pgettext_lazy("nav", "竞赛"),
+    "competitions:stats": pgettext_lazy("nav", "竞赛"),
 }
 
 
