@@ -15,7 +15,7 @@ WORLDSKILLS_PROJECT = ("6-31-07-01", "工业4.0")
 
 
 def external_results(demo: Demo) -> dict[int, Any]:
-    """Per year: a provincial class-1 contest (the one the year's city selection feeds) with 8 projects,
+    """Per year: a provincial class-1 contest (the one the year's city selection feeds) with 6 projects,
     a provincial class-2 contest with 3, a national class-2 contest with 2; and in 2022 the WorldSkills
     bronze medal with its coach. Returns the provincial class-1 competition of each year."""
     from skillcity.competitions.models import Competition
@@ -29,10 +29,10 @@ def external_results(demo: Demo) -> dict[int, Any]:
             (
                 "省级一类",
                 f"{year}年广东省职业技能大赛",
-                8,
                 6,
+                5,
                 PROVINCE,
-                ["金奖", "银奖", "铜奖", "优胜奖", "优胜奖", "未获奖"],
+                ["金奖", "银奖", "铜奖", "优胜奖", "未获奖"],
             ),
             (
                 "省级二类",
