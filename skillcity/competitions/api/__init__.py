@@ -12,11 +12,13 @@ from skillcity.competitions.api import (  # noqa: E402 — the areas import `rou
     contests,
     marking,
     public,
+    schemes,
     titles,
 )
 
 router.add_router("", contests.router)
 router.add_router("", marking.router)
+router.add_router("", schemes.router)
 router.add_router("", titles.router)
 router.add_router("", awards.router)
 router.add_router("", public.router)
