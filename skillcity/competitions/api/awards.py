@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from skillcity.competitions.models import ContestProject, TrainingCamp
 from skillcity.competitions.selectors import awards as selectors
 from skillcity.competitions.services import awards as services
-from skillcity.competitions.services import imports
+from skillcity.competitions.services import camps, imports
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import DomainError, NotFound
@@ -160,6 +160,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @router.post(
     "/awards/imports",
+    response={200: dict, 400: dict},
     summary="Import provincial/national/WorldSkills results (.xlsx); 400 lists every bad row",
 )
 def import_results(request: HttpRequest, file: File[UploadedFile]) -> Any:
@@ -167,13 +168,15 @@ def import_results(request: HttpRequest, file: File[UploadedFile]) -> Any:
     report = imports.results_import(
         filename=file.name or "", content=read_upload(file, label=_("导入文件")), actor=user
     )
-    errors = [{"row": e.row, "column": e.column, "reason": e.reason} for e in report.errors]
-    if errors:
-        raise DomainError(
-            "import_rejected",
-            _("文件有 %(n)s 处错误，未导入任何记录") % {"n": len(errors)},
-            {"rows": errors},
-        )
+    if report.errors:
+        rows = [{"row": e.row, "column": e.column, "reason": e.reason} for e in report.errors]
+        # The error shape of every refusal, plus each bad row (row number, column label, reason).
+        return 400, {
+            "code": "import_rejected",
+            "message": _("文件有 %(n)s 处错误，未导入任何记录") % {"n": len(rows)},
+            "fields": {"file": [f"{r['row']} {r['column']}：{r['reason']}" for r in rows]},
+            "rows": rows,
+        }
     return {"created": report.created, "unchanged": report.unchanged}
 
 
@@ -192,7 +195,7 @@ def camp_create(request: HttpRequest, body: CampIn) -> Any:
         raise DomainError(
             "unit_unknown", _("集训单位统一社会信用代码不在单位库中"), {"unit_uscc": _("不在单位库中")}
         )
-    camp = imports.camp_record(
+    camp = camps.camp_record(
         actor=user,
         project=project,
         unit=unit,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from skillcity.competitions.models import (
     PROVINCIAL_OR_HIGHER,
+    CampTrainee,
     Competition,
     ContestProject,
     Result,
@@ -20,7 +21,9 @@ from skillcity.grants.models import Application
 from skillcity.grants.services import funds_covering
 from skillcity.policy.display import reason_texts, rule_title
 from skillcity.policy.engine import load_rules
+from skillcity.policy.facts import MONEY
 from skillcity.policy.views import BASIS_LABELS
+from skillcity.web.templatetags.labels import yuan
 
 LIST_MAX = 200
 
@@ -60,17 +63,31 @@ def unit_results(organisation_id: int) -> QuerySet[Result]:
     )
 
 
-def unit_applications(organisation_id: int) -> QuerySet[Application]:
-    """Applications made from competition records for the unit, or for its players (its entries)."""
-    players = Result.objects.filter(entry__unit_id=organisation_id).values_list(
-        "entry__players__worker", flat=True
-    )
-    return (
+def unit_applications(organisation_id: int) -> list[Application]:
+    """Applications made from competition records for the unit, or for its players and trainees from
+    the unit's own entries and camps (not what the same people won with another unit)."""
+    results = set(Result.objects.filter(entry__unit_id=organisation_id).values_list("pk", flat=True))
+    camps = set(TrainingCamp.objects.filter(unit_id=organisation_id).values_list("pk", flat=True))
+    workers = set(
+        Result.objects.filter(pk__in=results).values_list("entry__players__worker", flat=True)
+    ) | set(CampTrainee.objects.filter(camp_id__in=camps).values_list("worker", flat=True))
+    found = (
         Application.objects.filter(source_key__startswith=SOURCE_PREFIX)
-        .filter(Q(organisation_id=organisation_id) | Q(worker_id__in=players))
+        .filter(Q(organisation_id=organisation_id) | Q(worker_id__in=workers))
         .select_related("organisation", "worker")
-        .order_by("-id")[:LIST_MAX]
+        .order_by("-id")
     )
+
+    def ours(app: Application) -> bool:
+        if app.organisation_id == organisation_id:
+            return True
+        kind, _sep, rest = app.source_key.removeprefix(SOURCE_PREFIX).partition(":")
+        record = rest.split(":", 1)[0]
+        return record.isdigit() and int(record) in (
+            results if kind == "result" else camps if kind == "camp" else ()
+        )
+
+    return [app for app in found if ours(app)][:LIST_MAX]
 
 
 def unit_camps(organisation_id: int) -> QuerySet[TrainingCamp]:
@@ -91,11 +108,12 @@ def camps_all() -> QuerySet[TrainingCamp]:
 
 
 def camp_projects() -> QuerySet[ContestProject]:
-    """The provincial-or-higher projects a camp may be recorded for, newest first."""
+    """The provincial-or-higher projects a camp may be recorded for, newest first (a few hundred at
+    most: Dongguan fields teams in tens of provincial and national projects a year)."""
     return (
         ContestProject.objects.filter(competition__level__in=PROVINCIAL_OR_HIGHER)
         .select_related("competition")
-        .order_by("-competition__year", "competition__name", "name")[:LIST_MAX]
+        .order_by("-competition__year", "competition__name", "name")
     )
 
 
@@ -107,7 +125,11 @@ def fact_rows(rule_id: str, facts: dict[str, Any]) -> list[tuple[str, str]]:
     for name, value in facts.items():
         spec = specs.get(name)
         choices = {code: _(text) for code, text in spec.choices} if spec else {}
-        rows.append((_(spec.label) if spec else name, str(choices.get(value, value))))
+        if spec is not None and spec.kind == MONEY:
+            shown = f"¥{yuan(value)}"  # 20,000.00, as every amount on a page
+        else:
+            shown = str(choices.get(value, value))
+        rows.append((_(spec.label) if spec else name, shown))
     return rows
 
 
