@@ -154,3 +154,29 @@ def test_the_title_pages_read_in_english(client, title, bureau_officer):
             "已授称号",
         ):
             assert chinese not in page, (url, chinese)
+
+
+def test_the_list_takes_a_fixed_number_of_queries_and_a_town_officer_sees_no_actions(
+    client, bureau_officer, changan_officer, django_assert_max_num_queries
+):
+    for _ in range(3):
+        titles.titles_award(
+            project=confirmed_project(totals=["95", "90", "85"]), actor=bureau_officer, awarded_on=AWARDED_ON
+        )
+    client.force_login(bureau_officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("competitions:title_list")).content.decode()
+    assert page.count("DGJSNS2024") >= 9
+    client.force_login(changan_officer)
+    page = client.get(reverse("competitions:title_list")).content.decode()
+    assert reverse("competitions:title_actions") not in page
+
+
+def test_the_certificate_api_does_not_read_a_title_code_as_a_certificate(client, title):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post(
+        "/api/v1/certification/verify-qr", {"qr": title.qr_token}, content_type="application/json"
+    )
+    assert response.json()["status"] == "not_found" and response.json()["certificate"] is None
