@@ -60,12 +60,10 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
-    # Every competitions page under one menu (the bureau's navbar stays one line at 1366 px).
-    "competitions:competition_list": pgettext_lazy("nav", "竞赛"),
-    "competitions:title_list": pgettext_lazy("nav", "竞赛"),
-    "competitions:calendar": pgettext_lazy("nav", "竞赛"),
-    "competitions:my_contests": pgettext_lazy("nav", "竞赛"),
-    "competitions:stats": pgettext_lazy("nav", "竞赛"),
+    # The players', public and statistics pages join the same menu (the navbar stays one line at 1366 px).
+    "competitions:calendar": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:my_contests": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:stats": pgettext_lazy("nav", "评价与竞赛"),
 }
 
 
