@@ -31,7 +31,7 @@ DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 # Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
 # listed after the six made here once the steps have run: the banner names every account to log in with.
-STEP_ACCOUNTS = ("alliance",)
+STEP_ACCOUNTS = ("alliance", "judge")
 
 
 @transaction.atomic
@@ -183,3 +183,14 @@ DEMO_STEPS.append(("talent cards", _talent_cards_demo))
 
 # Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
 DEMO_STEPS.append(("grants", _grants_demo))
+
+
+def _competitions_demo(seed: int, stdout: Any) -> None:
+    from skillcity.competitions.demo import competitions_demo
+
+    competitions_demo(seed, stdout)
+
+
+# After grants: grants' own samples are built only while no application exists, and the competitions'
+# awards become applications of their own (made from the contests' records, then moved along grants).
+DEMO_STEPS.append(("competitions", _competitions_demo))

@@ -87,7 +87,7 @@ GRANT_PREFIXES = ("EDU-", "CMP-", "PLT-", "CRT-", "TAL-")
 NOT_APPLIED_FOR = {"EDU-EQUIV", "CMP-TITLE", "PLT-SUBBASE", "PLT-ALLIANCE", "PLT-EXPERTS", "TAL-HONOUR-SHARE"}
 # The competition awards follow from a competition's records: the organiser or the bureau makes them from
 # the competition's awards page (competitions.services.awards), so nobody retypes a prize here and a prize
-# is not claimed twice (D-41). The form still takes them, for cases no record holds; a typed one shows
+# is not claimed twice (D-42). The form still takes them, for cases no record holds; a typed one shows
 # its reviewers any application made from records for the same rule, payee and year.
 FROM_RECORDS = {
     "CMP-PRIZE-CITY",

@@ -35,6 +35,14 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
         {"bureau_officer", "town_officer", "organisation_user"},
     ),
     (
+        "competitions:awards_index",
+        _("竞赛奖励与补贴"),
+        {"bureau_officer", "town_officer", "organisation_user"},
+    ),
+    ("competitions:calendar", _("竞赛日历"), {"*"}),
+    ("competitions:my_contests", _("我的竞赛"), {"worker"}),
+    ("competitions:stats", _("竞赛统计"), {"bureau_officer"}),
+    (
         "competitions:title_list",
         pgettext_lazy("nav", "称号"),
         {"bureau_officer", "town_officer", "organisation_user", "worker"},
@@ -63,6 +71,11 @@ NAV_GROUPS: dict[str, Any] = {
     # Under 登记 for now: a bureau officer's menu has no room for another top-level entry at 1366 px.
     "talents:card_list": _("登记"),
     "talents:pool": _("登记"),
+    # The players', public and statistics pages join the same menu (the navbar stays one line at 1366 px).
+    "competitions:awards_index": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:calendar": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:my_contests": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:stats": pgettext_lazy("nav", "评价与竞赛"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from skillcity.competitions.api import awards, contests, marking, schemes, titles
+from skillcity.competitions.api import awards, contests, marking, public, schemes, titles
 
 router = Router(tags=["competitions"])
 router.add_router("", contests.router)
@@ -12,3 +12,4 @@ router.add_router("", marking.router)
 router.add_router("", schemes.router)
 router.add_router("", awards.router)
 router.add_router("", titles.router)
+router.add_router("", public.router)
