@@ -7,3 +7,6 @@ from django.urls import URLPattern
 app_name = "competitions"
 urlpatterns: list[URLPattern] = []
 # urlpatterns += <module>.urlpatterns — one line per page module.
+from skillcity.competitions.views import judges, organiser, units  # noqa: E402 — the marking part's pages
+
+urlpatterns += organiser.urlpatterns + units.urlpatterns + judges.urlpatterns

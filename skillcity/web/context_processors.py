@@ -27,6 +27,11 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
         {"bureau_officer", "town_officer", "organisation_user", "worker"},
     ),
     ("certification:verify", pgettext_lazy("nav", "证书查询"), {"*"}),
+    (
+        "competitions:competition_list",
+        _("职业技能竞赛"),
+        {"bureau_officer", "town_officer", "organisation_user"},
+    ),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("policy:calculator", _("政策计算器"), {"*"}),

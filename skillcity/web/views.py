@@ -50,6 +50,7 @@ def worker_home(user: Any) -> dict[str, Any]:
     from django.utils import timezone
 
     from skillcity.certification.selectors import certificate_list
+    from skillcity.competitions.selectors.contests import judging_of
     from skillcity.grants.selectors import applications_for
     from skillcity.training import selectors as training
     from skillcity.training.models import VoucherState
@@ -75,6 +76,7 @@ def worker_home(user: Any) -> dict[str, Any]:
         "expiry_days": settings.VOUCHER_EXPIRY_NOTICE_DAYS,
         "enrolments": list(training.enrolments_for(user).order_by("-enrolled_on", "-id")[:10]),
         "certificates": list(certificate_list(user).order_by("-issued_on", "-id")[:10]),
+        "judging_count": judging_of(user).count(),  # competitions: a judge's link to 我的评分
     }
 
 
