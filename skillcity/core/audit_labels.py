@@ -118,6 +118,12 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "policy.draft.approve": _("复核通过并发布"),
     "policy.draft.return": _("退回政策草案"),
     "policy.draft.withdraw": _("撤回政策草案"),
+    # Grants from a programme's records; competitions' awards, imported results and camps
+    "grants.application.from_records": _("由记录生成并提交补贴申请"),
+    "competitions.awards.generate": _("生成竞赛补贴申请"),
+    "competitions.result.import": _("导入竞赛成绩"),
+    "competitions.camp.record": _("登记集训"),
+    "competitions.camp.complete": _("确认集训任务完成"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.
