@@ -75,8 +75,11 @@ def enterprise_certification_facts(organisation: Organisation, year: int) -> dic
 
 
 def _standing_skill_records(worker: Worker, on: datetime.date) -> Any:
-    return SkillRecord.objects.filter(worker=worker, obtained_on__lte=on).exclude(
-        certificate__status=Certificate.Status.REVOKED
+    # A revoked certificate's record, and a revoked title's (competitions.Title, "revoked"), no longer count.
+    return (
+        SkillRecord.objects.filter(worker=worker, obtained_on__lte=on)
+        .exclude(certificate__status=Certificate.Status.REVOKED)
+        .exclude(title__status="revoked")
     )
 
 

@@ -158,6 +158,9 @@ class ExceptionalGrounds(models.TextChoices):
     PROVINCIAL_AWARD = "provincial_award", _("获得省级及以上奖项")
     OUTSTANDING_MENTORING = "outstanding_mentoring", _("传技带徒成绩突出")
     OUTSTANDING_SKILL = "outstanding_skill", _("生产一线技能特别突出")
+    # D002 item 11: a competition's winners and those who pass are granted or promoted to the level the
+    # competition's rule names (skillcity.competitions.services.promotions), past the normal steps.
+    COMPETITION_RESULT = "competition_result", _("职业技能竞赛获奖或成绩合格（D002第11条）")
 
 
 PASS_MARK = Decimal("60")

@@ -155,6 +155,11 @@ def verify_qr(token: str) -> Verification:
     check = signing.verify_token(token)
     if not check.valid or check.payload is None:
         return Verification("tampered", "二维码签名无效，可能被篡改")
+    if check.payload_type != "certificate":
+        # A title's QR (competitions.Title) is signed with the same key; it is never read as a certificate.
+        return Verification(
+            "not_found", "这是称号证书的二维码，请在称号查验页面（/competitions/titles/verify/）查验"
+        )
     certificate = _lookup().filter(number=str(check.payload.get("n", ""))).first()
     if certificate is None:
         return Verification("not_found", "二维码签名有效，但平台中没有该证书")

@@ -116,6 +116,13 @@ class QrCheck:
     payload: dict[str, Any] | None
     problem: str = ""  # malformed | unknown_key | bad_signature
 
+    @property
+    def payload_type(self) -> str:
+        """What the signed payload is: "certificate" (no marker) or its `t` marker (e.g. "title")."""
+        if self.payload is None:
+            return ""
+        return str(self.payload.get("t", "certificate"))
+
 
 def verify_token(token: str, public_keys: dict[str, Ed25519PublicKey] | None = None) -> QrCheck:
     """Check a QR string offline. Needs only the public keys."""

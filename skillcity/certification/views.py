@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -56,6 +58,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     qr = request.GET.get("qr", "").strip()
     # Sent (even empty): say what is missing next to each field. Not sent: the form, unjudged.
     sent = "number" in request.GET or "name" in request.GET
+    if qr and signing.verify_token(qr).payload_type == "title":
+        # A title's QR (东莞市技术能手, competitions.Title) is checked on the titles' page, never as a certificate.
+        return redirect(f"{reverse('competitions:title_verify')}?{urlencode({'qr': qr})}")
     form = VerifyForm(request.GET if sent and not qr else None)
     result: selectors.Verification | None = None
     error = ""

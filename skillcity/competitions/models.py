@@ -537,8 +537,9 @@ class Title(models.Model):
         verbose_name = _("称号")
         verbose_name_plural = _("称号")
         constraints = [
+            # Once per result and player: a team's result names each of its players.
             models.UniqueConstraint(
-                fields=["result", "honour"],
+                fields=["result", "worker", "honour"],
                 condition=Q(result__isnull=False),
                 name="cmp_title_once_per_result",
             ),

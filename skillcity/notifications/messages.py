@@ -27,6 +27,8 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.VOUCHER_EXPIRING: _("培训券即将到期"),
         K.POLICY_EXPIRING: _("政策即将到期"),
         K.APPLICATION_MADE: _("已为您生成补贴申请"),
+        K.TITLE_AWARDED: _("您获授称号"),
+        K.TITLE_REVOKED: _("您的称号被撤销"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -54,4 +56,16 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         if p.get("kind") == "document":
             return _("政策文件 %(key)s《%(title)s》将于 %(date)s 到期，请及时发布延续执行或后续政策。") % p
         return _("规则 %(key)s“%(title)s”的最后一个版本将于 %(date)s 到期，请及时发布后续版本。") % p
+    if kind in (K.TITLE_AWARDED, K.TITLE_REVOKED):
+        from skillcity.registry.models import SkillRecord
+
+        p["honour"] = str(dict(SkillRecord.Honour.choices).get(str(p.get("honour", "")), p.get("honour", "")))
+        if kind == K.TITLE_AWARDED:
+            return (
+                _(
+                    "您在“%(competition)s”中获授“%(honour)s”称号（编号 %(number)s），可在“我的称号”中查看和出示。"
+                )
+                % p
+            )
+        return _("您的“%(honour)s”称号（编号 %(number)s）已被撤销，原因：%(reason)s。") % p
     return ""

@@ -14,6 +14,8 @@ class NotificationKind(models.TextChoices):
     VOUCHER_EXPIRING = "voucher_expiring", _("培训券即将到期")
     POLICY_EXPIRING = "policy_expiring", _("政策即将到期")
     APPLICATION_MADE = "application_made", _("已为您生成补贴申请")
+    TITLE_AWARDED = "title_awarded", _("获授称号")
+    TITLE_REVOKED = "title_revoked", _("称号被撤销")
 
 
 class Notification(models.Model):

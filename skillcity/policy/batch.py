@@ -408,7 +408,8 @@ def _cmp_ws_base(v: V) -> Result:
 
 @_register("CMP-TITLE")
 def _cmp_title(v: V) -> Result:
-    ok = v.fact("rank") <= v.param("CMP-TITLE.per_contest")
+    places = pl.coalesce(v.fact("title_places"), v.param("CMP-TITLE.per_contest"))
+    ok = v.fact("rank") <= places
     return _out(
         ok, pl.lit("none"), NULL_I, NULL_I, NULL_I, pl.when(ok).then(pl.lit("player")).otherwise(NULL_S)
     )

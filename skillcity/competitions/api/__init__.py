@@ -8,8 +8,13 @@ from skillcity.competitions.api import awards
 
 router = Router(tags=["competitions"])
 # router.add_router("", <area>.router) — one line per area module (contests, marking, awards, titles, public).
-from skillcity.competitions.api import contests, marking  # noqa: E402 — the areas import `router`'s package
+from skillcity.competitions.api import (  # noqa: E402 — the areas import `router`'s package
+    contests,
+    marking,
+    titles,
+)
 
 router.add_router("", contests.router)
 router.add_router("", marking.router)
 router.add_router("", awards.router)
+router.add_router("", titles.router)

@@ -401,15 +401,32 @@ def cmp_ws_base(c: Case) -> Outcome:
             choices=(("city_class1", "市级一类"), ("city_class2", "市级二类")),
         ),
         Fact("rank", INT, "名次", minimum=1),
+        # The competition's own quota (Competition.title_quota) when its organiser set one; else the pack's.
+        Fact(
+            "title_places",
+            INT,
+            "本竞赛每项目授予称号名次数（可不填，按政策包默认）",
+            required=False,
+            nullable=True,
+            minimum=1,
+            maximum=100,
+        ),
     ),
     requires=("CMP-TITLE.per_contest",),
     payee="player",
     summary="市级竞赛优胜选手按规定授予“东莞市技术能手”称号；获奖和成绩合格者可颁发或晋升相应等级。",
 )
 def cmp_title(c: Case) -> Outcome:
-    places = c.value("CMP-TITLE.per_contest")
-    qualifies = c["rank"] <= places
-    c.step(N_("名次在前 %(places)s 名内"), parameter="CMP-TITLE.per_contest", result=qualifies, places=places)
+    if c["title_places"] is not None:
+        places = c["title_places"]
+        qualifies = c["rank"] <= places
+        c.step(N_("名次在本竞赛规定的前 %(places)s 名内"), result=qualifies, places=places)
+    else:
+        places = c.value("CMP-TITLE.per_contest")
+        qualifies = c["rank"] <= places
+        c.step(
+            N_("名次在前 %(places)s 名内"), parameter="CMP-TITLE.per_contest", result=qualifies, places=places
+        )
     if not qualifies:
         c.reason(
             N_(
