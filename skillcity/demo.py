@@ -31,7 +31,7 @@ DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 # Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
 # listed after the six made here once the steps have run: the banner names every account to log in with.
-STEP_ACCOUNTS = ("alliance",)
+STEP_ACCOUNTS = ("alliance", "judge")
 
 
 @transaction.atomic
@@ -171,6 +171,16 @@ def _policy_draft_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("policy draft", _policy_draft_demo))
+
+
+def _competitions_demo(seed: int, stdout: Any) -> None:
+    from skillcity.competitions.demo import competitions_demo
+
+    competitions_demo(seed, stdout)
+
+
+# Before grants: the competitions' awards become grants applications that the grants step can see.
+DEMO_STEPS.append(("competitions", _competitions_demo))
 
 
 # Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).

@@ -34,6 +34,9 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
+    ("competitions:calendar", _("竞赛日历"), {"*"}),
+    ("competitions:my_contests", _("我的竞赛"), {"worker"}),
+    ("competitions:stats", _("竞赛统计"), {"bureau_officer"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
@@ -49,6 +52,9 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    "competitions:calendar": _("竞赛"),
+    "competitions:my_contests": _("竞赛"),
+    "competitions:stats": _("竞赛"),
 }
 
 
