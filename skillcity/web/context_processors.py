@@ -49,6 +49,8 @@ NAV_GROUPS: dict[str, Any] = {
     "registry:worker_list": _("登记"),
     "registry:organisation_list": _("登记"),
     "registry:reference": _("登记"),
+    "certification:home": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:competition_list": pgettext_lazy("nav", "评价与竞赛"),
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),

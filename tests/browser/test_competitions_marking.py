@@ -98,3 +98,46 @@ def test_judges_mark_on_a_phone_and_the_chief_confirms(live_server, browser):
     assert "裁判长已于" in wide.locator("#results").inner_text()
     assert wide.locator("#judge-form").count() == 0  # closed once confirmed
     wide.context.close()
+
+
+def test_the_marking_pages_meet_wcag_aa_at_both_widths(live_server, browser):
+    """axe-core on the organisers', units' and judges' pages at 1366 and 375 px (as test_accessibility)."""
+    from skillcity.competitions.services import results
+    from tests.browser.axe import axe_violations, describe, serious
+    from tests.competitions.marking_setup import mark_entry
+
+    bureau = UserFactory(role=Role.BUREAU_OFFICER)
+    m = make_marked(bureau)
+    mark_entry(m, m.entries[0], "18", (0, 2, 3))
+    results.results_compute(project=m.project)
+    open_ = make_marked(bureau, entries=0)
+    Competition.objects.filter(pk=open_.competition.pk).update(state="published")
+    unit_user = UserFactory(role=Role.ORGANISATION_USER, organisation=m.units[0])
+    base = live_server.url
+    pages = [
+        (m.organiser_user, "/competitions/manage/"),
+        (m.organiser_user, "/competitions/manage/new/"),
+        (m.organiser_user, f"/competitions/manage/{m.competition.pk}/"),
+        (m.organiser_user, f"/competitions/manage/projects/{m.project.pk}/"),
+        (open_.organiser_user, f"/competitions/manage/projects/{open_.project.pk}/scheme/"),
+        (unit_user, "/competitions/units/"),
+        (unit_user, f"/competitions/units/projects/{open_.project.pk}/register/"),
+        (m.judge_users[0], "/competitions/judging/"),
+        (m.judge_users[0], f"/competitions/judging/{m.judges[0].pk}/"),
+        (m.judge_users[0], f"/competitions/judging/{m.judges[0].pk}/entries/{m.entries[0].pk}/"),
+        (m.judge_users[0], f"/competitions/judging/{m.judges[0].pk}/entries/{m.entries[1].pk}/"),
+    ]
+    problems: list[str] = []
+    for width in (1366, 375):
+        page = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900}).new_page()
+        who = None
+        for user, path in pages:
+            if user is not who:
+                login(page, base, user.username)
+                who = user
+            page.goto(base + path)
+            found = serious(axe_violations(page))
+            if found:
+                problems.append(describe(f"{width} {path}", found))
+        page.context.close()
+    assert not problems, "\n".join(problems)
