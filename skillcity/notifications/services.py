@@ -53,7 +53,7 @@ def _send_later(phone: str, text: str, notification_id: int) -> Callable[[], Non
     return send
 
 
-def _applicant_users(application: Any) -> list[Any]:
+def _applicant_users(application: Any, *, fallback: bool = True) -> list[Any]:
     from skillcity.accounts.models import User
 
     users = []
@@ -61,7 +61,7 @@ def _applicant_users(application: Any) -> list[Any]:
         users += list(User.objects.filter(worker_id=application.worker_id, is_active=True))
     if application.organisation_id:
         users += list(User.objects.filter(organisation_id=application.organisation_id, is_active=True))
-    if not users and application.created_by_id:
+    if not users and fallback and application.created_by_id:
         users += list(User.objects.filter(pk=application.created_by_id, is_active=True))
     return users
 
@@ -82,7 +82,8 @@ def application_notify(*, application: Any, event: str, reason: str = "", amount
     # The event count makes the key unique per transition: an application returned twice is told twice.
     seq = application.events.count()
     notifications_send(
-        users=_applicant_users(application),
+        # "made": the official who made it from records is not the one to tell.
+        users=_applicant_users(application, fallback=event != "made"),
         kind=kind,
         key=f"grant:{application.pk}:{event}:{seq}",
         params={

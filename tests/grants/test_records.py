@@ -128,3 +128,8 @@ def test_the_detail_page_and_the_api_show_the_source(bureau_officer, changan_ent
     assert "来源：来源记录测试竞赛 · 测试项目" in page
     data = client.get(f"/api/v1/grants/applications/{app.pk}").json()
     assert data["source_key"] == KEY and data["source"] == "来源记录测试竞赛 · 测试项目"
+
+
+def test_a_payee_without_an_account_is_not_replaced_by_the_official(bureau_officer, humen_worker):
+    make(bureau_officer, humen_worker)
+    assert not Notification.objects.exists()

@@ -408,8 +408,8 @@ def awards_generate(*, competition: Competition, actor: Any, source_key: str = "
         # not eligible. Every row: those are skipped, so a second run makes nothing new.
         if not source_key and (claim.application is not None or not claim.eligible):
             continue
-        made.append(
-            grants.application_from_records(
+        try:
+            app = grants.application_from_records(
                 actor=actor,
                 rule_id=claim.rule_id,
                 payee=claim.payee,
@@ -418,7 +418,12 @@ def awards_generate(*, competition: Competition, actor: Any, source_key: str = "
                 fact_sources=claim.fact_sources,
                 source_key=claim.source_key,
             )
-        )
+        except DomainError as exc:
+            # Every row: one made meanwhile by someone else is skipped, as it would have been listed.
+            if source_key or exc.code != "source_already_claimed":
+                raise
+            continue
+        made.append(app)
     with transaction.atomic():
         audit_record(
             actor=actor,
