@@ -146,5 +146,27 @@ def test_the_title_pages_read_in_english(client, title, bureau_officer):
         reverse("competitions:title_detail", args=[title.pk]),
     ):
         page = client.get(url).content.decode()
-        for chinese in ("技术能手等称号", "授予称号与晋升等级", "导入省级、国家级称号", "撤销称号", "已授称号"):
+        for chinese in (
+            "技术能手等称号",
+            "授予称号与晋升等级",
+            "导入省级、国家级称号",
+            "撤销称号",
+            "已授称号",
+        ):
             assert chinese not in page, (url, chinese)
+
+
+def test_the_list_takes_a_fixed_number_of_queries_and_a_town_officer_sees_no_actions(
+    client, bureau_officer, changan_officer, django_assert_max_num_queries
+):
+    for _ in range(3):
+        titles.titles_award(
+            project=confirmed_project(totals=["95", "90", "85"]), actor=bureau_officer, awarded_on=AWARDED_ON
+        )
+    client.force_login(bureau_officer)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("competitions:title_list")).content.decode()
+    assert page.count("DGJSNS2024") >= 9
+    client.force_login(changan_officer)
+    page = client.get(reverse("competitions:title_list")).content.decode()
+    assert reverse("competitions:title_actions") not in page

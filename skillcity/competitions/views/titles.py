@@ -134,6 +134,7 @@ def title_list(request: HttpRequest) -> HttpResponse:
             "statuses": Title.Status.choices,
             "honours": SkillRecord.Honour.choices,
             "is_bureau": _role(user) == "bureau_officer",
+            "can_act": _role(user) in ("bureau_officer", "organisation_user"),
         },
     )
 
