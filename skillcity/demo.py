@@ -173,15 +173,16 @@ def _policy_draft_demo(seed: int, stdout: Any) -> None:
 DEMO_STEPS.append(("policy draft", _policy_draft_demo))
 
 
+# Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
+DEMO_STEPS.append(("grants", _grants_demo))
+
+
 def _competitions_demo(seed: int, stdout: Any) -> None:
     from skillcity.competitions.demo import competitions_demo
 
     competitions_demo(seed, stdout)
 
 
-# Before grants: the competitions' awards become grants applications that the grants step can see.
+# After grants: grants' own samples are built only while no application exists, and the competitions'
+# awards become applications of their own (made from the contests' records, then moved along grants).
 DEMO_STEPS.append(("competitions", _competitions_demo))
-
-
-# Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
-DEMO_STEPS.append(("grants", _grants_demo))

@@ -57,7 +57,10 @@ def test_the_demo_holds_the_citys_volumes_through_the_services_once(small_city):
     assert stats.baselines[0].actual == 34 and stats.baselines[1].actual == 278
 
     # Provincial and national results of Dongguan players, and one WorldSkills medal with coach and base.
-    assert Result.objects.filter(project__competition__level__startswith="provincial", award__gt="").count() > 100
+    assert (
+        Result.objects.filter(project__competition__level__startswith="provincial", award__gt="").count()
+        > 100
+    )
     assert Result.objects.filter(project__competition__level__startswith="national", award__gt="").exists()
     medal = Result.objects.get(project__competition__level="worldskills")
     assert medal.award in ("gold", "silver", "bronze") and medal.entry.coach is not None

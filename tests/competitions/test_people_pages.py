@@ -50,8 +50,11 @@ def test_the_calendar_filters_by_year_and_level(client, confirmed, changan):
     CompetitionFactory(name="2023年镇街竞赛", year=2023, level="town", town=changan)
     only_2023 = client.get("/competitions/calendar/", {"year": 2023}).content.decode()
     assert "2023年镇街竞赛" in only_2023 and "2024年东莞市数控技能大赛" not in only_2023
-    town = client.get("/competitions/calendar/", {"level": "town"}).content.decode()
+    town = client.get("/competitions/calendar/", {"year": "", "level": "town"}).content.decode()
     assert "2023年镇街竞赛" in town and "2024年东莞市数控技能大赛" not in town
+    # With no year chosen the calendar opens on the latest year.
+    latest = client.get("/competitions/calendar/").content.decode()
+    assert "2024年东莞市数控技能大赛" in latest and "2023年镇街竞赛" not in latest
 
 
 def test_published_results_mask_names_and_show_no_id_number(client, confirmed, changan_worker):

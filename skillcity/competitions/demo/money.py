@@ -22,9 +22,14 @@ GENERATED = (
 
 
 def competition_money(demo: Demo) -> None:
+    from django.contrib.auth.models import Group
+
     from skillcity.competitions.models import Competition
     from skillcity.competitions.services.awards import awards_generate
     from skillcity.core.errors import DomainError
+    from skillcity.grants.flows import FINANCE_GROUP
+
+    demo.bureau.groups.add(Group.objects.get_or_create(name=FINANCE_GROUP)[0])  # the demo bureau also pays
 
     for name, targets in GENERATED:
         competition = Competition.objects.filter(name=name).first()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, When
 
 from skillcity.competitions.models import (
     Competition,
@@ -52,7 +52,9 @@ def calendar_competitions(
         Competition.objects.filter(state__in=PUBLIC_STATES)
         .select_related("organiser", "town")
         .prefetch_related(Prefetch("projects", queryset=projects))
-        .order_by("-year", "starts_on", "id")
+        # A year's city and provincial contests first, then the town contests (33 a year).
+        .annotate(is_town=Case(When(level=Level.TOWN, then=1), default=0, output_field=IntegerField()))
+        .order_by("-year", "is_town", "starts_on", "id")
     )
     if year:
         qs = qs.filter(year=year)
@@ -66,14 +68,6 @@ def calendar_competitions(
 def calendar_years() -> list[int]:
     years = Competition.objects.filter(state__in=PUBLIC_STATES).values_list("year", flat=True).distinct()
     return sorted(set(years), reverse=True)
-
-
-def calendar_level_counts(*, year: int | None = None) -> dict[str, int]:
-    """How many published competitions each level has (in `year`), for the filter's labels."""
-    qs = Competition.objects.filter(state__in=PUBLIC_STATES)
-    if year:
-        qs = qs.filter(year=year)
-    return {row["level"]: row["n"] for row in qs.values("level").annotate(n=Count("id")).order_by()}
 
 
 # --- published results ----------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -44,15 +46,22 @@ class CalendarFilterForm(forms.Form):
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
-    form = CalendarFilterForm(request.GET or None)
-    competitions = list(people.calendar_competitions(**form.filters()))
+    """The latest year first (a visitor who chose nothing sees this year's calendar, not five years of
+    200 contests); "全部年度" shows every year, paged."""
+    query = request.GET.copy()
+    years = people.calendar_years()
+    if "year" not in query and years:
+        query["year"] = str(years[0])
+    form = CalendarFilterForm(query)
+    found = people.calendar_competitions(**form.filters())
+    page = Paginator(found, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     by_year: dict[int, list[Any]] = {}
-    for competition in competitions:
+    for competition in page:
         by_year.setdefault(competition.year, []).append(competition)
     return render(
         request,
         "competitions/people/calendar.html",
-        {"form": form, "by_year": sorted(by_year.items(), reverse=True), "count": len(competitions)},
+        {"form": form, "by_year": sorted(by_year.items(), reverse=True), "page": page},
     )
 
 
