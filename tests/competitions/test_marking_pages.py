@@ -239,3 +239,18 @@ def test_the_judges_pages_speak_english_when_chosen(client, bureau_officer):
         "Chief judge: review and confirm"
         in client.get(reverse("competitions:judge_project", args=[m.judges[0].pk])).content.decode()
     )
+
+
+def test_the_project_page_offers_the_scheme_edit_only_until_the_first_mark(client, bureau_officer):
+    from skillcity.competitions.services import marking
+
+    m = make_marked(bureau_officer)
+    client.force_login(m.organiser_user)
+    url = reverse("competitions:project_detail", args=[m.project.pk])
+    assert 'id="scheme-edit"' in client.get(url).content.decode()
+    scores = {m.measurement.pk: "10"}
+    marking.marks_save(judge=m.judges[0], entry=m.entries[0], actor=m.judge_users[0], scores=scores)
+    html = client.get(url).content.decode()
+    assert (
+        'id="scheme-edit"' not in html and 'id="scheme-import"' not in html and 'id="scheme-locked"' in html
+    )

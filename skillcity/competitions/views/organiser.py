@@ -212,6 +212,8 @@ def _project_page(request: HttpRequest, project: ContestProject, **forms: Any) -
             "judge_form": forms.get("judge_form") or JudgeForm(auto_id="judge-%s"),
             "import_errors": request.session.pop(f"scheme-import-{project.pk}", None),
             "open": project.state != ContestProject.State.CONFIRMED,
+            "scheme_open": project.state != ContestProject.State.CONFIRMED
+            and not Mark.objects.filter(entry__project=project).exists(),
         },
         status=400 if failed else 200,
     )
