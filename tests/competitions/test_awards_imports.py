@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from skillcity.competitions.models import Competition, ContestProject, Result, TrainingCamp
-from skillcity.competitions.services import awards, imports
+from skillcity.competitions.services import awards, camps, imports
 from skillcity.core.errors import DomainError, PermissionDenied
 from tests.competitions.awards_setup import project_of
 from tests.factories import OccupationFactory, OrganisationFactory, WorkerFactory
@@ -136,7 +136,7 @@ def test_only_the_bureau_imports(people, enterprise_user):
 def test_a_unit_records_its_camp_with_trainees_and_months(enterprise_user, changan_enterprise):
     project = project_of("provincial_class2")
     trainee = WorkerFactory()
-    camp = imports.camp_record(
+    camp = camps.camp_record(
         actor=enterprise_user,
         project=project,
         unit=changan_enterprise,
@@ -155,27 +155,27 @@ def test_camp_refusals_name_what_is_wrong(enterprise_user, changan_enterprise):
     args = {"actor": enterprise_user, "project": project, "unit": changan_enterprise,
             "starts_on": datetime.date(2024, 5, 1), "ends_on": datetime.date(2024, 6, 30)}  # fmt: skip
     with pytest.raises(DomainError) as err:
-        imports.camp_record(**args, trainees=[(WorkerFactory().id_number, 3)])
+        camps.camp_record(**args, trainees=[(WorkerFactory().id_number, 3)])
     assert err.value.code == "trainee_months"
     with pytest.raises(DomainError) as err:
-        imports.camp_record(**args, trainees=[("441900199001010000", 1)])
+        camps.camp_record(**args, trainees=[("441900199001010000", 1)])
     assert err.value.code == "trainee_unknown"
     with pytest.raises(DomainError) as err:
-        imports.camp_record(**{**args, "project": project_of("city_class1")}, trainees=[])
+        camps.camp_record(**{**args, "project": project_of("city_class1")}, trainees=[])
     assert err.value.code == "camp_level"
     with pytest.raises(PermissionDenied):
-        imports.camp_record(**{**args, "unit": OrganisationFactory()}, trainees=[])
+        camps.camp_record(**{**args, "unit": OrganisationFactory()}, trainees=[])
     assert not TrainingCamp.objects.exists()
 
 
 def test_the_bureau_confirms_a_selection_camp_completed_which_makes_it_claimable(bureau_officer):
     project = project_of("worldskills", external=True, host_unit=None)
     unit = OrganisationFactory()
-    camp = imports.camp_record(
+    camp = camps.camp_record(
         actor=bureau_officer, project=project, unit=unit, starts_on=datetime.date(2024, 1, 1),
         ends_on=datetime.date(2024, 6, 30), trainees=[], selection_level="city",
     )  # fmt: skip
     assert not [c for c in awards.claims_for(project.competition) if c.rule_id == "CMP-WS-BASE"]
-    imports.camp_complete(camp=camp, actor=bureau_officer)
+    camps.camp_complete(camp=camp, actor=bureau_officer)
     base = [c for c in awards.claims_for(project.competition) if c.rule_id == "CMP-WS-BASE"]
     assert len(base) == 1 and base[0].outcome["amount"] == "150000.00"

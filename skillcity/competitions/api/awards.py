@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from skillcity.competitions.models import ContestProject, TrainingCamp
 from skillcity.competitions.selectors import awards as selectors
 from skillcity.competitions.services import awards as services
-from skillcity.competitions.services import imports
+from skillcity.competitions.services import camps, imports
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import DomainError, NotFound
@@ -195,7 +195,7 @@ def camp_create(request: HttpRequest, body: CampIn) -> Any:
         raise DomainError(
             "unit_unknown", _("集训单位统一社会信用代码不在单位库中"), {"unit_uscc": _("不在单位库中")}
         )
-    camp = imports.camp_record(
+    camp = camps.camp_record(
         actor=user,
         project=project,
         unit=unit,

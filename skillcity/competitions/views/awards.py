@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from skillcity.competitions.models import ContestProject, TrainingCamp
 from skillcity.competitions.selectors import awards as selectors
 from skillcity.competitions.services import awards as services
-from skillcity.competitions.services import imports
+from skillcity.competitions.services import camps, imports
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import IsoDateField
 from skillcity.core.errors import DomainError
@@ -189,7 +189,7 @@ def camp_new(request: HttpRequest) -> HttpResponse:
             form.add_error("unit_uscc", _("集训单位统一社会信用代码：该代码不在单位库中"))
         else:
             try:
-                imports.camp_record(
+                camps.camp_record(
                     actor=user,
                     project=data["project"],
                     unit=unit,
@@ -212,7 +212,7 @@ def camp_complete(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     try:
-        imports.camp_complete(camp=get_object_or_404(TrainingCamp, pk=pk), actor=user)
+        camps.camp_complete(camp=get_object_or_404(TrainingCamp, pk=pk), actor=user)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
