@@ -35,6 +35,11 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("competitions:calendar", _("竞赛日历"), {"*"}),
     ("competitions:my_contests", _("我的竞赛"), {"worker"}),
     ("competitions:stats", _("竞赛统计"), {"bureau_officer"}),
+    (
+        "competitions:title_list",
+        pgettext_lazy("nav", "称号"),
+        {"bureau_officer", "town_officer", "organisation_user", "worker"},
+    ),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
@@ -51,14 +56,14 @@ NAV_GROUPS: dict[str, Any] = {
     "registry:reference": _("登记"),
     "certification:home": pgettext_lazy("nav", "评价与竞赛"),
     "competitions:competition_list": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:title_list": pgettext_lazy("nav", "评价与竞赛"),
+    # Every competitions page under the same menu (the bureau's navbar stays one line at 1366 px).
+    "competitions:calendar": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:my_contests": pgettext_lazy("nav", "评价与竞赛"),
+    "competitions:stats": pgettext_lazy("nav", "评价与竞赛"),
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
-    # Every competitions page under one menu (the bureau's navbar stays one line at 1366 px).
-    "competitions:competition_list": _("竞赛"),
-    "competitions:calendar": _("竞赛"),
-    "competitions:my_contests": _("竞赛"),
-    "competitions:stats": _("竞赛"),
 }
 
 

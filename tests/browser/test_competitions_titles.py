@@ -21,11 +21,19 @@ NAMES = ["陈长安", "李虎门", "王东城", "赵南城", "黄松山"]
 
 
 def _both_widths(page, name: str) -> None:
+    """A screenshot at 1366 and 375 px, and axe-core's WCAG 2.1 AA check at each (serious or critical
+    violations fail the test)."""
+    from tests.browser.axe import axe_violations, describe, serious
+
+    found = []
+    for width, height in ((1366, 900), (375, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(page, f"{name}-{width}")
+        violations = serious(axe_violations(page))
+        if violations:
+            found.append(describe(f"{name} @ {width}px", violations))
     page.set_viewport_size({"width": 1366, "height": 900})
-    screenshot(page, f"{name}-1366")
-    page.set_viewport_size({"width": 375, "height": 800})
-    screenshot(page, f"{name}-375")
-    page.set_viewport_size({"width": 1366, "height": 900})
+    assert not found, "\n".join(found)
 
 
 def test_award_promote_revoke_and_the_public_sees_revoked(live_server, page, browser):

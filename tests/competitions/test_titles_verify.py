@@ -170,3 +170,13 @@ def test_the_list_takes_a_fixed_number_of_queries_and_a_town_officer_sees_no_act
     client.force_login(changan_officer)
     page = client.get(reverse("competitions:title_list")).content.decode()
     assert reverse("competitions:title_actions") not in page
+
+
+def test_the_certificate_api_does_not_read_a_title_code_as_a_certificate(client, title):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post(
+        "/api/v1/certification/verify-qr", {"qr": title.qr_token}, content_type="application/json"
+    )
+    assert response.json()["status"] == "not_found" and response.json()["certificate"] is None

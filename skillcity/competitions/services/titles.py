@@ -252,7 +252,11 @@ def may_revoke(actor: Any, title: Title) -> bool:
 def title_revoke(*, title: Title, reason: str, actor: Any) -> Title:
     """Revoke with a reason: the title and its skill record stay (history), marked; the record no longer
     counts as a title (certification.facts excludes it); the holder is told."""
-    title = Title.objects.select_for_update().select_related("result__project__competition").get(pk=title.pk)
+    title = (
+        Title.objects.select_for_update(of=("self",))
+        .select_related("result__project__competition")
+        .get(pk=title.pk)
+    )
     if not _may_revoke(actor, title):
         raise PermissionDenied(_("仅市人社局或授予该称号的竞赛主办单位可撤销称号"))
     if title.status == Title.Status.REVOKED:
