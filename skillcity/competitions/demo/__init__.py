@@ -48,7 +48,7 @@ def competitions_demo(seed: int, stdout: Any) -> None:
             for plan in plans[year]:
                 # The last contest to name 技术能手 takes what is left of the 278, so a tie at a quota's
                 # boundary elsewhere (two players sharing the last titled place) does not move the total.
-                quota = contests.title_quota_left(demo) if plan is last else None
+                quota = min(contests.title_quota_left(demo), plan.entries) if plan is last else None
                 contests.city_contest(demo, year, plan, feeds=fed.get(year), quota=quota)
             lap("city")
             contests.town_contests(demo, year)

@@ -31,8 +31,8 @@ def city_plans(year: int) -> list[Plan]:
     224), class 2 three for its first ten contests and four for the last six (54)."""
     titled = year >= TITLES_FROM
     plans = [
-        Plan("city_class1", f"{year}年东莞市职业技能大赛", 5, 10, 8 if titled else None, 5),
-        Plan("city_class1", f"{year}年东莞市“技能莞邑”智能制造职业技能竞赛", 2, 10, 8 if titled else None, 9),
+        Plan("city_class1", f"{year}年东莞市职业技能大赛", 5, 9, 8 if titled else None, 5),
+        Plan("city_class1", f"{year}年东莞市“技能莞邑”智能制造职业技能竞赛", 2, 9, 8 if titled else None, 9),
     ]
     class2 = 3 if year == 2021 else 4
     for i in range(class2):
@@ -92,8 +92,9 @@ def city_contest(demo: Demo, year: int, plan: Plan, feeds: Any, *, quota: int | 
             team_size=2 if team else 1,
         )
         demo.count("city_projects")
-        # The demo worker's one contest: 2024's big contest, first project, so their page has a result.
-        with_demo = year == 2024 and plan.level == "city_class1" and i == 0 and plan.projects == 5
+        # The demo worker's one contest: 2024's 智能制造 contest, first project, so their page has a result
+        # (and, through the awards part, a prize).
+        with_demo = year == 2024 and plan.level == "city_class1" and i == 0 and plan.projects == 2
         last = year == YEARS[-1] and plan.level == "city_selection"
         # Class 1 is marked as WorldSkills marks (judgement by three judges); the rest by one judge.
         class1 = plan.level == "city_class1"
@@ -106,6 +107,7 @@ def city_contest(demo: Demo, year: int, plan: Plan, feeds: Any, *, quota: int | 
             team=team,
             demo_player=with_demo,
             confirm=not last,
+            compute=class1,
         )
     if plan.quota is not None:
         _titles(demo, competition)
@@ -128,14 +130,21 @@ def title_quota_left(demo: Demo) -> int:
 
 
 def town_contests(demo: Demo, year: int) -> None:
+    """Every town's contest of the year. The demo town officers (changan, humen) organise their own
+    towns' contests, so their competition pages are not empty; the bureau organises the others."""
+    from skillcity.accounts.models import User
     from skillcity.competitions.services import contests
     from skillcity.registry.models import Town
 
+    officers = {
+        u.town_id: u for u in User.objects.filter(username__in=("changan", "humen"), role="town_officer")
+    }
     for n, town in enumerate(Town.objects.order_by("sort_order", "code")):
+        organiser = officers.get(town.pk, demo.bureau)
         code, occupation_name = TOWN_PROJECTS[(n + year) % len(TOWN_PROJECTS)]
         starts = datetime.date(year, 3 + (n % 8), 5 + (n % 20))
         competition = contests.competition_create(
-            actor=demo.bureau,
+            actor=organiser,
             name=f"{year}年{town.name}{occupation_name}职业技能竞赛",
             level="town",
             year=year,
@@ -148,10 +157,10 @@ def town_contests(demo: Demo, year: int) -> None:
             bronze_places=1,
             excellence_places=2,
         )
-        contests.competition_publish(competition=competition, actor=demo.bureau)
+        contests.competition_publish(competition=competition, actor=organiser)
         project = contests.project_create(
             competition=competition,
-            actor=demo.bureau,
+            actor=organiser,
             name=occupation_name,
             occupation=demo.occupations.get(code) or next(iter(demo.occupations.values())),
             level=4,
@@ -160,7 +169,7 @@ def town_contests(demo: Demo, year: int) -> None:
             venue=f"{town.name}职业技能培训中心",
         )
         demo.count("town")
-        _run_project(demo, project, TOWN_SCHEME, 3, judges=1, town=town, compute=False)
+        _run_project(demo, project, TOWN_SCHEME, 3, judges=1, town=town, compute=False, organiser=organiser)
 
 
 def _run_project(
@@ -175,12 +184,14 @@ def _run_project(
     confirm: bool = True,
     town: Any = None,
     compute: bool = True,
+    organiser: Any = None,
 ) -> None:
     """Register entries, assign judges, let the judges mark, compute; the chief judge confirms."""
     from skillcity.competitions.services import contests, marking, results
 
     rng = demo.rng
-    contests.scheme_set(project=project, actor=demo.bureau, sections=scheme)
+    organiser = organiser or demo.bureau
+    contests.scheme_set(project=project, actor=organiser, sections=scheme)
     registered = []
     for unit, players in players_pick(demo, entries, 2 if team else 1, town, demo_player):
         registered.append(
@@ -197,7 +208,7 @@ def _run_project(
     offset = rng.randrange(len(demo.judges))
     panel = [demo.judges[(offset + j) % len(demo.judges)] for j in range(judges)]
     judge_rows = [
-        contests.judge_assign(project=project, actor=demo.bureau, worker=w, is_chief=(j == 0))
+        contests.judge_assign(project=project, actor=organiser, worker=w, is_chief=(j == 0))
         for j, (w, _u) in enumerate(panel)
     ]
     aspects = [a for s in project.sections.prefetch_related("aspects") for a in s.aspects.all()]
@@ -205,12 +216,12 @@ def _run_project(
     judgement = [a for a in aspects if a.kind == "judgement"]
     for entry in registered:
         # One ability per entry, so the judges agree roughly; the demo worker is among the best, and the
-        # last two entries are the weak ones (the titled places all pass the pass mark).
+        # last entry is the weak one (the titled places all pass the pass mark).
         ability = (
             rng.uniform(0.9, 0.97)
             if demo_player and entry is registered[0]
             else rng.uniform(0.35, 0.68)
-            if entry in registered[-2:]
+            if entry is registered[-1]
             else rng.uniform(0.7, 0.96)
         )
         for j, (judge, (_w, user)) in enumerate(zip(judge_rows, panel, strict=True)):

@@ -15,8 +15,11 @@ from skillcity.competitions.demo.base import Demo
 # Older ones are paid; the newest spread over the states an official meets.
 GENERATED = (
     ("第46届世界技能大赛特别赛", ("paid",)),
-    ("2024年东莞市职业技能大赛", ("paid", "approved", "in_notice", "reviewed", "in_review")),
-    ("2024年广东省职业技能大赛", ("paid", "in_notice", "reviewed", "in_review")),
+    (
+        "2024年东莞市“技能莞邑”智能制造职业技能竞赛",
+        ("paid", "approved", "in_notice", "reviewed", "in_review"),
+    ),
+    ("2024年广东省“粤菜师傅”职业技能竞赛", ("paid", "in_notice", "reviewed", "in_review")),
     ("2025年东莞市“技能莞邑”智能制造职业技能竞赛", ("in_notice", "reviewed", "in_review")),
 )
 
