@@ -108,7 +108,7 @@ def _camps(demo: Demo, medallist: Any) -> None:
     """The WorldSkills base: a technical school's national selection camp, completed (CMP-WS-BASE); and a
     unit's camp for a provincial project each year from 2023 (CMP-CAMP)."""
     from skillcity.competitions.models import ContestProject, EntryPlayer
-    from skillcity.competitions.services.imports import camp_complete, camp_record
+    from skillcity.competitions.services.camps import camp_complete, camp_record
     from skillcity.registry.models import OrganisationCategory
 
     ws_project = ContestProject.objects.get(competition__name=WORLDSKILLS)
