@@ -220,6 +220,8 @@ def test_from_marks_entry_to_a_prize_paid_and_a_title_verified_by_the_public(liv
     claims = page.inner_text("#claims")
     assert "陈金牌" in claims and "¥10,000.00" in claims and "¥8,000.00" in claims
     assert "王参赛" not in claims  # no award, no prize
+    assert "2024年东莞市职业技能大赛 · 数控车 的竞赛成绩（金奖，第 1 名）" in claims  # the record, said once
+    assert "2024年2024年" not in claims
     _reads_chinese(page)
     _shot(page, "07-awards-before")
     page.click("#generate-all")
@@ -233,6 +235,7 @@ def test_from_marks_entry_to_a_prize_paid_and_a_title_verified_by_the_public(liv
     login(page, base, "changan")
     page.goto(f"{base}/grants/{app.pk}/")
     assert "陈金牌" in page.inner_text("h1") and page.inner_text("#state") == "审核中"
+    assert "来源：2024年东莞市职业技能大赛 · 数控车 的竞赛成绩（金奖，第 1 名）" in page.inner_text("main")
     _reads_chinese(page)
     _shot(page, "09-town-review")
     page.click("#pass")
