@@ -485,3 +485,13 @@ def test_an_external_competitions_results_are_not_computed(bureau_officer):
     with pytest.raises(DomainError) as exc:
         results.results_compute(project=m.project)
     assert exc.value.code == "external_competition"
+
+
+def test_draft_scores_are_not_flagged_until_submitted(bureau_officer):
+    m = make_marked(bureau_officer)
+    for judge, user, score in zip(m.judges, m.judge_users, (0, 3, 3), strict=True):
+        marking.marks_save(judge=judge, entry=m.entries[0], actor=user, scores={m.judgement.pk: score})
+    assert spread_flags(m.project) == []
+    for judge, user in zip(m.judges, m.judge_users, strict=True):
+        marking.marks_save(judge=judge, entry=m.entries[0], actor=user, scores={}, submit=True)
+    assert len(spread_flags(m.project)) == 1

@@ -69,12 +69,13 @@ class SpreadFlag:
 
 
 def spread_flags(project: ContestProject) -> list[SpreadFlag]:
-    """Each (entry, judgement aspect) whose standing scores differ by more than one point."""
+    """Each (entry, judgement aspect) whose submitted standing scores differ by more than one point
+    (a draft may still change; a correction replaces the score it corrects)."""
     aspects = {a.pk: a for a in aspects_of(project) if a.kind == Aspect.Kind.JUDGEMENT}
     if not aspects:
         return []
     grouped: dict[tuple[int, int], list[Mark]] = {}
-    for (entry_id, aspect_id, _j), mark in standing_marks(project).items():
+    for (entry_id, aspect_id, _j), mark in standing_marks(project, submitted_only=True).items():
         if aspect_id in aspects:
             grouped.setdefault((entry_id, aspect_id), []).append(mark)
     entries = Entry.objects.in_bulk([key[0] for key in grouped])
