@@ -115,3 +115,14 @@ def test_it_refuses_an_award_date_before_the_contest_ended(bureau_officer):
     with pytest.raises(DomainError) as caught:
         titles.titles_award(project=project, actor=bureau_officer, awarded_on=datetime.date(2024, 9, 1))
     assert "awarded_on" in caught.value.fields
+
+
+def test_a_contest_held_when_the_rule_was_not_in_force_is_refused_naming_the_rule(bureau_officer):
+    project = confirmed_project(totals=TOTALS)
+    ContestProject.objects.filter(pk=project.pk).update(
+        starts_on=datetime.date(2021, 9, 10), ends_on=datetime.date(2021, 9, 11)
+    )
+    with pytest.raises(DomainError) as caught:
+        titles.titles_award(project=project, actor=bureau_officer, awarded_on=AWARDED_ON)
+    assert "CMP-TITLE" in str(caught.value.message)
+    assert not Title.objects.exists()

@@ -171,3 +171,15 @@ def test_the_default_rules_are_one_level_lower_for_city_contests():
     provincial = promotions.rule_parse(promotions.PROVINCIAL_DEFAULT)
     for rank in (1, 3, 4, 10, 11):
         assert city.level_for(rank) == provincial.level_for(rank) + 1  # type: ignore[operator]
+
+
+def test_a_level_outside_the_evaluators_scope_is_refused_by_certification(bureau_officer):
+    organiser = OrganisationFactory(category="association")
+    filed = certification.evaluator_file(
+        organisation=organiser, kind="social_organisation", scope=[(lathe(), 4, 5)], actor=bureau_officer
+    )
+    certification.evaluator_review(evaluator=filed, decision="approve", note="", actor=bureau_officer)
+    project = confirmed_project(totals=["98"], organiser=organiser)
+    with pytest.raises(DomainError) as caught:
+        promotions.promotions_issue(project=project, actor=bureau_officer, issued_on=ISSUED_ON)
+    assert caught.value.code == "outside_scope" and not Promotion.objects.exists()
