@@ -78,7 +78,7 @@ def results(request: HttpRequest, project_id: Id) -> dict[str, Any]:
                 "players": r.players,
                 "team_name": r.team_name,
                 "unit": r.unit,
-                "total": None if r.total is None else str(r.total),
+                "total": None if r.total_score is None else str(r.total_score),
                 "award": r.award,
                 "award_name": r.award_label,
                 "passed": r.passed,

@@ -79,7 +79,7 @@ class PublicResult:
     players: list[str]  # masked names (公示: a person's name masked, PIPL)
     team_name: str
     unit: str  # an organisation's name is published in full
-    total: Decimal | None
+    total_score: Decimal | None  # the marks' total (a score, not money)
     award: str
     award_label: str
     passed: bool
@@ -114,7 +114,7 @@ def public_results(project: ContestProject) -> list[PublicResult]:
             players=[mask_name(p.worker.name) for p in r.entry.players.all()],
             team_name=r.entry.team_name,
             unit=r.entry.unit.name,
-            total=r.total,
+            total_score=r.total,
             award=r.award,
             award_label=str(r.get_award_display()) if r.award else "",
             passed=r.passed,
@@ -133,6 +133,11 @@ class PlayerEntry:
     competition: Competition
     result: Result | None  # only a published result
     teammates: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> Decimal | None:
+        """The published result's total of marks (a score, not money)."""
+        return self.result.total if self.result is not None else None
 
 
 @dataclass

@@ -109,7 +109,7 @@ class TargetRow:
 @dataclass
 class BaselineRow:
     label: Any
-    baseline: int
+    catalog: int  # the catalog's baseline figure (a count)
     actual: int
 
 
@@ -267,11 +267,11 @@ def stats_as_dict(stats: CompetitionStats) -> dict[str, Any]:
         "baselines": {
             "source": BASELINE_SOURCE,
             "city_contests_since_2021": {
-                "baseline": stats.baselines[0].baseline,
+                "baseline": stats.baselines[0].catalog,
                 "actual": stats.baselines[0].actual,
             },
             "dongguan_technical_experts": {
-                "baseline": stats.baselines[1].baseline,
+                "baseline": stats.baselines[1].catalog,
                 "actual": stats.baselines[1].actual,
             },
         },

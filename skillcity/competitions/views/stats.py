@@ -82,7 +82,7 @@ def stats_workbook(stats: S.CompetitionStats) -> bytes:
     baselines = book.create_sheet(_("基线"))
     baselines.append([_("指标"), _("基线"), _("记录数"), _("依据")])
     for b in stats.baselines:
-        baselines.append([str(b.label), b.baseline, b.actual, S.BASELINE_SOURCE])
+        baselines.append([str(b.label), b.catalog, b.actual, S.BASELINE_SOURCE])
     return workbook_bytes(book)
 
 
