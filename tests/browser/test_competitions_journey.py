@@ -184,6 +184,12 @@ def test_from_marks_entry_to_a_prize_paid_and_a_title_verified_by_the_public(liv
     assert "裁判长" in page.inner_text("h1")
     assert page.locator("#no-spread-flags").count() == 1
     _reads_chinese(page)
+    # The chief computes the results, reads them, then confirms.
+    page.click("form[action$='/results/compute/'] button")
+    assert "已按已提交的评分计算成绩（确认后公布）" in page.inner_text(".alert-success")
+    computed = page.locator("[data-testid=result-row]")
+    assert computed.count() == 3 and "90.56" in computed.nth(0).inner_text()
+    _reads_chinese(page)
     _shot(page, "04-chief-before-confirm")
     page.click("#results-confirm")
     page.locator("#results-confirmed").wait_for()
