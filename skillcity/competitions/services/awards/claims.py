@@ -93,7 +93,11 @@ class Claim:
 
 
 def project_label(project: ContestProject) -> str:
-    return f"{project.competition.year}年{project.competition.name} · {project.name}"
+    """“2024年东莞市职业技能大赛 · 数控车”: the year in front unless the name already begins with it."""
+    competition = project.competition
+    year = f"{competition.year}年"
+    name = competition.name if competition.name.startswith(year) else f"{year}{competition.name}"
+    return f"{name} · {project.name}"
 
 
 def _level_source(project: ContestProject) -> str:
