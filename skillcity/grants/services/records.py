@@ -19,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import DomainError, PermissionDenied
@@ -111,7 +112,9 @@ def application_from_records(
             )
     except IntegrityError:
         raise _refuse_duplicate(source_key, standing_for_source(source_key)) from None
-    _event(app, actor=actor, action="create", from_state="", reason=_("由记录生成"))
+    _event(
+        app, actor=actor, action="create", from_state="", reason=gettext_noop("由记录生成")
+    )  # stored in Chinese, shown in the reader's language
     _event(app, actor=actor, action="submit", from_state=S.DRAFT)
     audit_record(
         actor=actor,
