@@ -15,7 +15,7 @@ from skillcity.core.bounds import Id, IsoDate, Money, WorkingDays, Year
 from skillcity.core.errors import NotFound
 from skillcity.core.money import money_str
 from skillcity.core.schemas import InputSchema
-from skillcity.grants import outcomes, selectors, services
+from skillcity.grants import flows, outcomes, selectors, services
 from skillcity.grants.models import (
     OBJECTION_CONTACT_MAX,
     OBJECTION_TEXT_MAX,
@@ -110,6 +110,9 @@ def _app_out(app: Application, *, events: bool = False) -> dict[str, Any]:
         "overdue": selectors.is_overdue(app),
         "facts": app.facts,
         "fact_sources": app.fact_sources,
+        # The record a programme made this application from, and what it is (grants.services.records).
+        "source_key": app.source_key,
+        "source": flows.source_label(app.source_key),
         "outcome": app.outcome,
         "requested_amount": money_str(app.requested_amount),
         "decided_amount": money_str(app.decided_amount),

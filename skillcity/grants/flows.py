@@ -80,3 +80,24 @@ def provided_facts(rule_id: str, applicant: Any, event_date: datetime.date) -> d
     for provider in FACT_PROVIDERS.get(rule_id, []):
         found.update(provider(applicant, event_date))
     return found
+
+
+# Source describers: a programme that makes applications from its records (grants.services.records)
+# registers one per prefix of its source keys ("competitions."), turning a key into what the pages
+# show ("来源：2024年东莞市职业技能大赛 · 数控车项目 · 金奖"). None when the record is gone.
+SourceDescriber = Callable[[str], str | None]
+SOURCE_DESCRIBERS: dict[str, SourceDescriber] = {}
+
+
+def register_source_describer(prefix: str, describer: SourceDescriber) -> None:
+    SOURCE_DESCRIBERS[prefix] = describer
+
+
+def source_label(source_key: str) -> str:
+    """What the record a source key names is, in words; "" for no key, the key itself if no one knows."""
+    if not source_key:
+        return ""
+    for prefix, describer in SOURCE_DESCRIBERS.items():
+        if source_key.startswith(prefix):
+            return describer(source_key) or source_key
+    return source_key

@@ -290,6 +290,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcome": _stored_outcome(app),
             "fact_rows": _fact_rows(app),
             "source_rows": [(fact_label(app.rule_id, k), v) for k, v in (app.fact_sources or {}).items()],
+            "source_label": flows.source_label(app.source_key),
             "stage": services.current_stage(app),
             "overdue": selectors.is_overdue(app),
             "events": app.events.all(),

@@ -26,6 +26,7 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.APPLICATION_PAID: _("补贴已拨付"),
         K.VOUCHER_EXPIRING: _("培训券即将到期"),
         K.POLICY_EXPIRING: _("政策即将到期"),
+        K.APPLICATION_MADE: _("已为您生成补贴申请"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -42,6 +43,8 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         return _("您的申请“%(rule)s”（编号 %(id)s）已核准，核定金额 %(amount)s 元。") % p
     if kind == K.APPLICATION_PAID:
         return _("您的申请“%(rule)s”（编号 %(id)s）已拨付 %(amount)s 元。") % p
+    if kind == K.APPLICATION_MADE:
+        return _("已根据平台记录为您生成申请“%(rule)s”（编号 %(id)s）并提交审核，无需另行申报。") % p
     if kind == K.VOUCHER_EXPIRING:
         return (
             _("您的培训券“%(batch)s”（券码 %(code)s，面值 %(amount)s 元）将于 %(date)s 到期，请尽快使用。")

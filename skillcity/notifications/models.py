@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     APPLICATION_PAID = "application_paid", _("补贴已拨付")
     VOUCHER_EXPIRING = "voucher_expiring", _("培训券即将到期")
     POLICY_EXPIRING = "policy_expiring", _("政策即将到期")
+    APPLICATION_MADE = "application_made", _("已为您生成补贴申请")
 
 
 class Notification(models.Model):

@@ -70,6 +70,8 @@ _APPLICATION_KINDS = {
     "returned": NotificationKind.APPLICATION_RETURNED,
     "approved": NotificationKind.APPLICATION_APPROVED,
     "paid": NotificationKind.APPLICATION_PAID,
+    # An official made the application from a programme's records and submitted it (a prize, a grant).
+    "made": NotificationKind.APPLICATION_MADE,
 }
 
 

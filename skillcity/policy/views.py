@@ -57,6 +57,7 @@ PAYEE_LABELS = {
     "student": gettext_lazy("学生"),
     "studio": gettext_lazy("技能大师工作室"),
     "talent": gettext_lazy("技能人才本人"),
+    "trainee": gettext_lazy("集训选手"),
     "training_provider": gettext_lazy("培训单位"),
     "unit": gettext_lazy("单位"),
     "worker": gettext_lazy("劳动者本人"),

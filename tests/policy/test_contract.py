@@ -127,7 +127,7 @@ def test_api_errors_use_the_one_error_shape(client: Client) -> None:
 
 def test_api_lists_rules_and_parameters(client: Client) -> None:
     rules = client.get("/api/v1/policy/rules").json()
-    assert len(rules) == 34
+    assert len(rules) == 36
     parameters = client.get("/api/v1/policy/parameters").json()
     cap = next(p for p in parameters if p["name"] == "PLT-STANDARD.cap")
     assert cap["versions"][0]["effective_from"] == "2023-01-01"

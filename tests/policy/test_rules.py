@@ -15,7 +15,7 @@ CATALOG_IDS = {
     "EDU-DEMO-MAJOR", "EDU-INTL-CLASS", "EDU-INTL-CERT", "EDU-MAJOR-BUILD", "EDU-GRAD-RETENTION", "EDU-BASE",
     "EDU-SOCIAL-TRAINING", "EDU-UPGRADE", "EDU-EQUIV",
     "CMP-HOST", "CMP-PRIZE-CITY", "CMP-TEAM", "CMP-CAMP", "CMP-MATCH", "CMP-WORLDSKILLS", "CMP-WORLDSKILLS-COACH",
-    "CMP-WS-BASE", "CMP-TITLE",
+    "CMP-WS-BASE", "CMP-TITLE", "CMP-CAMP-TRAINEE", "CMP-MATCH-COACH",
     "PLT-STUDIO", "PLT-STANDARD", "PLT-SUBBASE", "PLT-ALLIANCE", "PLT-EXPERTS",
     "CRT-ENT", "TAL-LEADING", "TAL-LEADING-EMPLOYER", "TAL-CARD", "TAL-HONOUR-SHARE",
 }  # fmt: skip
@@ -94,6 +94,13 @@ CASES: list[tuple[str, datetime.date, dict[str, Any], dict[str, Any]]] = [
     ("CMP-WORLDSKILLS", Y24, {"medal": "bronze", "contest_prize_money": "80000"}, {"amount": "80000.00", "basis": "matched"}),
     ("CMP-WORLDSKILLS-COACH", Y24, {"players_awards_total": "800000"}, {"amount": "1200000.00", "payee": "coach"}),
     ("CMP-WS-BASE", Y24, {"selection_level": "provincial"}, {"amount": "300000.00"}),
+    # CMP-CAMP-TRAINEE: months × the monthly allowance (a demo value), to the trainee
+    ("CMP-CAMP-TRAINEE", Y24, {"camp_months": 4}, {"basis": "fixed", "amount": "12000.00", "payee": "trainee"}),
+    # CMP-MATCH-COACH: the player's award × share; from 2023 the player and the team share the 750,000 cap
+    ("CMP-MATCH-COACH", Y24, {"players_award": "20000"}, {"basis": "matched", "amount": "10000.00", "payee": "coach"}),
+    ("CMP-MATCH-COACH", Y24, {"players_award": "600000"}, {"amount": "150000.00"}),
+    ("CMP-MATCH-COACH", Y24, {"players_award": "750000"}, {"eligible": False, "basis": "none"}),
+    ("CMP-MATCH-COACH", D(2022, 6, 1), {"players_award": "900000"}, {"amount": "450000.00"}),
     ("CMP-TITLE", Y24, {"competition_level": "city_class1", "rank": 3}, {"eligible": True}),
     ("CMP-TITLE", Y24, {"competition_level": "city_class1", "rank": 4}, {"eligible": False}),
     # PLT

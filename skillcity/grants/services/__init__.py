@@ -56,6 +56,7 @@ from skillcity.grants.services.payments import (
     rule_title,
     treasury_reference_clean,
 )
+from skillcity.grants.services.records import application_from_records, standing_for_source
 from skillcity.grants.services.settlements import (
     rule_sources_on,
     settlement_claims,
@@ -83,6 +84,7 @@ __all__ = [
     "application_approve",
     "application_cancel_approval",
     "application_create",
+    "application_from_records",
     "application_reject",
     "application_return",
     "application_review_pass",
@@ -110,5 +112,6 @@ __all__ = [
     "settlement_claims",
     "settlement_claims_approve",
     "settlement_claims_pay",
+    "standing_for_source",
     "treasury_reference_clean",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_noop as N_
 
 from skillcity.policy.engine import Case, Outcome, rule, yuan
@@ -164,6 +166,33 @@ def cmp_camp(c: Case) -> Outcome:
     return c.range(low, high)
 
 
+@rule(
+    "CMP-CAMP-TRAINEE",
+    title="集训选手集训补贴",
+    facts=(Fact("camp_months", INT, "集训月数", minimum=1, maximum=36),),
+    requires=("CMP-CAMP.trainee_monthly_allowance",),
+    payee="trainee",
+    summary="参加省级以上竞赛集训的东莞市选手按月发放集训补贴，每人每月金额文件未定（演示值）。",
+)
+def cmp_camp_trainee(c: Case) -> Outcome:
+    # D002 第12条: "对参加集训的东莞市选手按月发放集训补贴" — per trainee, per month of camp.
+    monthly = c.value("CMP-CAMP.trainee_monthly_allowance")
+    months = c["camp_months"]
+    amount = monthly * months
+    c.step(
+        N_("每人每月集训补贴 × 集训月数"),
+        parameter="CMP-CAMP.trainee_monthly_allowance",
+        result=amount,
+    )
+    c.reason(
+        N_("参加集训 %(months)s 个月，每月 %(monthly)s 元（文件未定金额，演示值），共 %(amount)s 元。"),
+        months=months,
+        monthly=yuan(monthly),
+        amount=yuan(amount),
+    )
+    return c.fixed(amount)
+
+
 MATCH_LEVELS = tuple((code, name) for code, name in LEVELS if code.startswith(("provincial", "national")))
 
 
@@ -228,6 +257,49 @@ def cmp_match(c: Case) -> Outcome:
             amount=yuan(coaches),
         )
     return c.matched(amount) if basis == "matched" else c.fixed(amount)
+
+
+@rule(
+    "CMP-MATCH-COACH",
+    title="省赛国赛获奖选手教练团队奖励",
+    facts=(Fact("players_award", MONEY, "所带选手按省赛国赛配套奖励所得奖金（元）"),),
+    requires=("CMP-MATCH.coach_share",),
+    optional=("CMP-MATCH.cap",),
+    payee="coach",
+    summary="教练及训练基地工作人员按所带选手奖金的一定比例奖励（比例文件未定，演示值）；2023年起与选手合计不超过75万元。",
+)
+def cmp_match_coach(c: Case) -> Outcome:
+    award = c["players_award"]
+    if award <= 0:
+        return c.not_eligible(N_("所带选手没有获得省赛国赛配套奖励，教练团队奖励为0。"))
+    share = c.value("CMP-MATCH.coach_share")
+    amount = award * share
+    c.step(N_("选手奖金 × 教练团队比例"), parameter="CMP-MATCH.coach_share", result=amount)
+    c.reason(
+        N_(
+            "所带选手奖金 %(award)s 元，教练团队按 %(percent)s%% 奖励 %(amount)s 元（文件未定比例，演示值）。"
+        ),
+        award=yuan(award),
+        percent=f"{share * 100:.0f}",
+        amount=yuan(amount),
+    )
+    if c.has("CMP-MATCH.cap"):
+        # D003 §一(五)一: "对获奖选手及其教练团队给予最高 75 万元" — one cap for the player and the coaching
+        # team together; the player's award is counted first, the team gets at most what is left (D-XX).
+        cap = c.value("CMP-MATCH.cap")
+        left = max(cap - award, Decimal("0"))
+        if amount > left:
+            amount = left
+            c.reason(
+                N_(
+                    "获奖选手及其教练团队合计最高 %(cap)s 元，选手已得 %(award)s 元，教练团队最多 %(left)s 元。"
+                ),
+                cap=yuan(cap),
+                award=yuan(award),
+                left=yuan(left),
+            )
+        c.step(N_("选手与教练团队合计上限剩余"), parameter="CMP-MATCH.cap", result=amount)
+    return c.matched(amount)
 
 
 @rule(
