@@ -26,7 +26,10 @@ def lathe(db):
 @pytest.fixture
 def evaluator(changan_enterprise, lathe, bureau_officer):
     filed = certification.evaluator_file(
-        organisation=changan_enterprise, kind=EvaluatorKind.ENTERPRISE, scope=[(lathe, 1, 5)], actor=bureau_officer
+        organisation=changan_enterprise,
+        kind=EvaluatorKind.ENTERPRISE,
+        scope=[(lathe, 1, 5)],
+        actor=bureau_officer,
     )
     return certification.evaluator_review(evaluator=filed, decision="approve", note="", actor=bureau_officer)
 
@@ -54,7 +57,9 @@ def test_an_admitted_worker_goes_into_a_session_above_their_level_with_the_groun
     grading = _session(evaluator, lathe, bureau_officer, 4, kind="grading")
     c = certification.candidate_add(session=grading, worker=changan_worker, actor=bureau_officer)
     certification.result_record(candidate=c, theory="80", practical="80", actor=bureau_officer)
-    certification.certificates_issue(session=grading, actor=bureau_officer, issued_on=datetime.date(2025, 6, 5))
+    certification.certificates_issue(
+        session=grading, actor=bureau_officer, issued_on=datetime.date(2025, 6, 5)
+    )
     app = exceptional.exceptional_apply(
         actor=worker_user,
         occupation=lathe,
@@ -75,7 +80,10 @@ def test_an_admitted_worker_goes_into_a_session_above_their_level_with_the_groun
     placed = exceptional.exceptional_place(actor=bureau_officer, application=app, session=session)
     assert placed.state == ExceptionalState.PLACED
     candidate = placed.candidate
-    assert candidate.session == session and candidate.exceptional_grounds == ExceptionalGrounds.MAJOR_TECHNICAL_PROBLEM
+    assert (
+        candidate.session == session
+        and candidate.exceptional_grounds == ExceptionalGrounds.MAJOR_TECHNICAL_PROBLEM
+    )
     assert f"破格晋升申请第{app.pk}号" in candidate.exceptional_note
     certification.result_record(candidate=candidate, theory="90", practical="92", actor=bureau_officer)
     (certificate,) = certification.certificates_issue(
@@ -103,7 +111,9 @@ def test_a_refusal_needs_its_reason_and_ends_the_application(worker_user, bureau
     )
     with pytest.raises(DomainError):
         exceptional.exceptional_review(actor=bureau_officer, application=app, admit=False, note="")
-    refused = exceptional.exceptional_review(actor=bureau_officer, application=app, admit=False, note="带徒业绩证明不足")
+    refused = exceptional.exceptional_review(
+        actor=bureau_officer, application=app, admit=False, note="带徒业绩证明不足"
+    )
     assert refused.state == ExceptionalState.REFUSED
     with pytest.raises(DomainError):
         exceptional.exceptional_review(actor=bureau_officer, application=app, admit=True, note="x")

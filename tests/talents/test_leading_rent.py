@@ -33,7 +33,9 @@ def pay():
     return finance()
 
 
-def test_the_monthly_amount_is_held_within_the_range_and_only_finance_sets_it(recognition, pay, bureau_officer):
+def test_the_monthly_amount_is_held_within_the_range_and_only_finance_sets_it(
+    recognition, pay, bureau_officer
+):
     for amount in ("1999.99", "5000.01"):
         with pytest.raises(DomainError) as out:
             rent.schedule_create(
@@ -41,7 +43,9 @@ def test_the_monthly_amount_is_held_within_the_range_and_only_finance_sets_it(re
             )
         assert "monthly_amount" in out.value.fields
     with pytest.raises(DomainError) as term:
-        rent.schedule_create(actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, months=61)
+        rent.schedule_create(
+            actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, months=61
+        )
     assert "months" in term.value.fields
     with pytest.raises(DomainError):
         rent.schedule_create(

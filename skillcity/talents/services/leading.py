@@ -548,7 +548,7 @@ def recognise(
 # ---- the subsidies a recognition opens ------------------------------------------------------------
 
 
-def _parse_money(raw: Any, field: str, label: str) -> Decimal:
+def parse_money(raw: Any, field: str, label: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
@@ -578,7 +578,7 @@ def home_purchase_claim(
         getattr(actor, "worker_id", None) == worker.pk or flows.user_has_stage_role(actor, "bureau_officer")
     ):
         raise PermissionDenied(_("只有本人或市人社局可以申请购房补贴"))
-    amount = _parse_money(requested, "requested", _("申请金额"))
+    amount = parse_money(requested, "requested", _("申请金额"))
     if proof is None:
         raise DomainError(
             "proof_required", _("请上传购房证明（购房合同或不动产权证书）"), {"proof": _("请上传购房证明")}
@@ -626,7 +626,7 @@ def employer_reward_claim(
         or flows.user_has_stage_role(actor, "bureau_officer")
     ):
         raise PermissionDenied(_("只有引进单位或市人社局可以申请引才奖励"))
-    amount = _parse_money(requested, "requested", _("申请金额"))
+    amount = parse_money(requested, "requested", _("申请金额"))
     event_date = subsidy_date(app.call, day or today())
     facts: dict[str, Any] = {"requested": str(amount)}
     sources = {"requested": PROVENANCE % {"n": app.pk}}

@@ -29,7 +29,7 @@ from skillcity.talents.models.leading import (
     RentSchedule,
     RentState,
 )
-from skillcity.talents.services.leading import PROVENANCE, _parse_money, today
+from skillcity.talents.services.leading import PROVENANCE, parse_money, today
 
 TERM_MAX_MONTHS = 60
 TASK_ACTOR = "task"
@@ -65,7 +65,7 @@ def schedule_create(
     rent range on the recognition's date; one running schedule per talent."""
     if not flows.user_has_stage_role(actor, "finance"):
         raise PermissionDenied(_("只有财务人员可以设立按月发放计划"))
-    amount = _parse_money(monthly_amount, "monthly_amount", _("每月金额"))
+    amount = parse_money(monthly_amount, "monthly_amount", _("每月金额"))
     outcome = outcomes.evaluate("TAL-LEADING", recognition.recognised_on, {"item": "monthly_rent"})
     try:
         outcomes.check_amount(outcome, amount, "")
