@@ -175,3 +175,14 @@ DEMO_STEPS.append(("policy draft", _policy_draft_demo))
 
 # Grants last: its applications take facts from the other programmes' records (certificates for CRT-ENT).
 DEMO_STEPS.append(("grants", _grants_demo))
+
+
+def _leading_talents_demo(seed: int, stdout: Any) -> None:
+    from skillcity.talents.demo_leading import leading_demo
+
+    leading_demo(seed, stdout)
+
+
+DEMO_STEPS.append(
+    ("leading talents", _leading_talents_demo)
+)  # after grants: its samples are made once, first
