@@ -38,12 +38,11 @@ def _expert_user(worker: Any) -> Any:
 
 
 def _points(rng: random.Random, criteria: list[dict[str, Any]], strength: float) -> dict[str, str]:
-    return {
-        c["code"]: str(
-            Decimal(min(c["max"], max(0, round(c["max"] * (strength + rng.uniform(-0.12, 0.12)), 1))))
-        )
-        for c in criteria
-    }
+    points = {}
+    for c in criteria:
+        raw = round(c["max"] * (strength + rng.uniform(-0.12, 0.12)), 1)
+        points[c["code"]] = str(max(0.0, min(float(c["max"]), raw)))
+    return points
 
 
 def _pick_workers(rng: random.Random, n: int, exclude: set[int]) -> list[Any]:
@@ -339,7 +338,7 @@ def leading_demo(seed: int, stdout: Any) -> None:
             .exclude(pk__in=taken)
             .order_by("id")[:200]
         )
-        by_unit: dict[int, Any] = {}
+        by_unit: dict[int | None, Any] = {}
         for w in expert_workers:
             by_unit.setdefault(w.employer_id, w)
         experts = [(w, _expert_user(w)) for w in list(by_unit.values())[:PANEL_SIZE]]
