@@ -82,9 +82,21 @@ def _call_year(
     )
     members = [leading.panel_member_add(actor=bureau, call=call, worker=w) for w, _u in experts]
     users = {m.pk: u for m, (_w, u) in zip(members, experts, strict=True)}
+    from skillcity.registry.models import SkillRecord
+    from skillcity.registry.services import skill_record_add
+
+    titles = list(leading.TITLE_ROUTE)
     apps = []
     for i, worker in enumerate(applicants):
-        records = leading.applicant_records(worker)
+        if i % 8 == 3:  # a national or provincial title, so the D002 item 13 route shows
+            skill_record_add(
+                worker=worker,
+                kind=SkillRecord.Kind.HONOUR,
+                actor=bureau,
+                obtained_on=datetime.date(year - 1, 11, 1),
+                honour=titles[(i // 8) % len(titles)],
+            )
+        records = leading.applicant_records(worker, datetime.date(year, 3, 15))
         by_unit = i % 3 == 0
         apps.append(
             LeadingApplication.objects.create(
@@ -133,11 +145,15 @@ def _call_year(
     return made
 
 
-def _subsidies(rng: random.Random, bureau: Any, recognitions: list[Any], today: datetime.date) -> None:
+def _subsidies(
+    rng: random.Random, bureau: Any, recognitions: list[Any], today: datetime.date, demo_worker_id: int | None
+) -> None:
     from skillcity.grants import services as grants
     from skillcity.talents.models.leading import RentEndReason
     from skillcity.talents.services import leading, rent
 
+    to_end: list[Any] = []
+    to_pause: list[Any] = []
     for i, r in enumerate(recognitions):
         living = leading.living_application(r.application)
         if living is not None and (r.year == 2022 or i % 5):
@@ -148,7 +164,8 @@ def _subsidies(rng: random.Random, bureau: Any, recognitions: list[Any], today: 
                 treasury_reference=f"GK{r.year}{r.pk:05d}",
             )
         day = datetime.date(r.year, 9, 1)
-        if i % 6 == 1:
+        demo = r.worker_id == demo_worker_id
+        if i % 6 == 1 and not demo:
             home = leading.home_purchase_claim(
                 actor=bureau,
                 recognition=r,
@@ -191,28 +208,36 @@ def _subsidies(rng: random.Random, bureau: Any, recognitions: list[Any], today: 
                     idempotency_key=f"demo-reward-{r.pk}",
                     treasury_reference=f"GR{r.pk:05d}",
                 )
-        if i % 6 != 1 and i % 4 != 3:
+        if demo or (i % 6 != 1 and i % 4 != 3):
+            # Set up when the talent began renting: the last three months (paid by the job below).
             schedule = rent.schedule_create(
                 actor=bureau,
                 recognition=r,
                 monthly_amount=Decimal(2000 + 500 * (i % 7)),
-                first_month=datetime.date(r.year, 7, 1),
-                months=60,
+                first_month=rent.add_months(rent.month_start(today), -2),
+                months=36 + 12 * (i % 3),
             )
+            if demo:
+                continue
             if i % 11 == 5:
-                rent.schedule_end(
-                    actor=bureau,
-                    schedule=schedule,
-                    reason=RentEndReason.BOUGHT_HOME,
-                    note="已购房，转申请购房补贴（演示）",
-                    day=datetime.date(r.year + 1, 3, 1),
-                )
+                to_end.append(schedule)
             elif i % 13 == 7:
-                rent.schedule_pause(actor=bureau, schedule=schedule, reason="核查在莞居住情况（演示）")
-    # The job's last three months (the earlier months are not in the demo, to keep it fast).
+                to_pause.append(schedule)
+    # The job's runs of the last three months (a schedule ended or paused before them is not paid).
     month = rent.month_start(today)
-    for back in (2, 1, 0):
+    for back in (2, 1):
         rent.rent_pay_month(day=rent.add_months(month, -back))
+    for schedule in to_end:
+        rent.schedule_end(
+            actor=bureau,
+            schedule=schedule,
+            reason=RentEndReason.BOUGHT_HOME,
+            note="已购房，转申请购房补贴（演示）",
+            day=today,
+        )
+    for schedule in to_pause:
+        rent.schedule_pause(actor=bureau, schedule=schedule, reason="核查在莞居住情况（演示）")
+    rent.rent_pay_month(day=today)
 
 
 def _demo_file(name: str) -> Any:
@@ -260,30 +285,47 @@ def _current_call(
 
 def _exceptional(rng: random.Random, bureau: Any, stdout: Any) -> int:
     from skillcity.accounts.models import Role, User
-    from skillcity.certification.models import Candidate, ExceptionalGrounds, Session
+    from skillcity.certification import services as certification
+    from skillcity.certification.models import Evaluator, EvaluatorScope, ExceptionalGrounds, Session
     from skillcity.certification.selectors import candidate_workers
     from skillcity.registry.models import SkillRecord
-    from skillcity.talents.services import exceptional
+    from skillcity.talents.services import exceptional, leading
 
     made = 0
     grounds = list(ExceptionalGrounds.values)
-    sessions = Session.objects.filter(
-        kind=Session.Kind.PROMOTION, state=Session.State.OPEN, level__lte=3
-    ).select_related("occupation", "evaluator")[:20]
-    for session in sessions:
+    day = leading.today() + datetime.timedelta(days=20)
+    # Promotion sessions at 技师 (2) or 三级 (3) with a holder two steps below: one per scope line found.
+    found: list[tuple[Any, int]] = []
+    scopes = EvaluatorScope.objects.filter(
+        evaluator__state=Evaluator.State.ACTIVE, highest_level__lte=3, lowest_level__gte=4
+    ).select_related("evaluator", "occupation")[:40]
+    for scope in scopes:
+        level = max(scope.highest_level, 2)
+        session = Session(evaluator=scope.evaluator, occupation=scope.occupation, level=level)
         holders = (
             SkillRecord.objects.filter(
                 kind="skill_level",
-                occupation=session.occupation,
-                level=session.level + 2,
+                occupation=scope.occupation,
+                level=level + 2,
                 worker__in=candidate_workers(session),
             )
-            .exclude(worker__in=Candidate.objects.filter(session=session).values("worker"))
-            .values_list("worker", flat=True)[:1]
+            .values_list("worker", flat=True)
+            .distinct()[:1]
         )
-        if not holders:
-            continue
-        worker_id = holders[0]
+        if holders:
+            made_session = certification.session_create(
+                evaluator=scope.evaluator,
+                occupation=scope.occupation,
+                level=level,
+                kind=Session.Kind.PROMOTION,
+                date=day,
+                site="破格晋升考评（演示）",
+                actor=bureau,
+            )
+            found.append((made_session, holders[0]))
+        if len(found) >= 8:
+            break
+    for session, worker_id in found:
         user = User.objects.filter(worker_id=worker_id).first()
         if user is None:
             user = User(username=f"exc{worker_id}", role=Role.WORKER, worker_id=worker_id)
@@ -353,7 +395,7 @@ def leading_demo(seed: int, stdout: Any) -> None:
             recognitions += _call_year(
                 rng, bureau, year, applicants, recognised, experts, demo_worker.pk if demo_worker else None
             )
-        _subsidies(rng, bureau, recognitions, leading.today())
+        _subsidies(rng, bureau, recognitions, leading.today(), demo_worker.pk if demo_worker else None)
         _current_call(rng, bureau, _pick_workers(rng, 9, taken), experts, demo_worker)
         promoted = _exceptional(rng, bureau, stdout)
     stdout.write(

@@ -29,6 +29,8 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("certification:verify", pgettext_lazy("nav", "证书查询"), {"*"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
+    ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
+    ("talents:exceptional", _("破格晋升"), {"bureau_officer", "worker"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
@@ -44,6 +46,8 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    "talents:leading": pgettext_lazy("nav", "人才"),
+    "talents:exceptional": pgettext_lazy("nav", "人才"),
 }
 
 

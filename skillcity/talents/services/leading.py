@@ -120,13 +120,16 @@ def call_create(
 # ---- the applicant's records -------------------------------------------------------------------
 
 
-def applicant_records(worker: Worker) -> list[dict[str, str]]:
-    """What the platform knows of the worker: honours (titles), skill levels and certificates,
-    competition awards, and the studio they lead — each with where it came from."""
+def applicant_records(worker: Worker, as_of: datetime.date | None = None) -> list[dict[str, str]]:
+    """What the platform knows of the worker on `as_of` (today by default): honours (titles), valid
+    certificates, competition awards, and the studio they lead — each with where it came from."""
+    day = as_of or today()
     from skillcity.certification.models import Certificate
 
     rows: list[dict[str, str]] = []
-    for r in SkillRecord.objects.filter(worker=worker, kind=SkillRecord.Kind.HONOUR).order_by("obtained_on"):
+    for r in SkillRecord.objects.filter(
+        worker=worker, kind=SkillRecord.Kind.HONOUR, obtained_on__lte=day
+    ).order_by("obtained_on"):
         rows.append(
             {
                 "kind": "honour",
@@ -136,9 +139,9 @@ def applicant_records(worker: Worker) -> list[dict[str, str]]:
                 "source": _("人才登记库·荣誉称号"),
             }
         )
-    for c in Certificate.objects.filter(worker=worker, status=Certificate.Status.VALID).select_related(
-        "occupation"
-    ):
+    for c in Certificate.objects.filter(
+        worker=worker, status=Certificate.Status.VALID, issued_on__lte=day
+    ).select_related("occupation"):
         rows.append(
             {
                 "kind": "certificate",
@@ -151,7 +154,7 @@ def applicant_records(worker: Worker) -> list[dict[str, str]]:
     from skillcity.competitions.models import Result
 
     for res in (
-        Result.objects.filter(entry__players__worker=worker)
+        Result.objects.filter(entry__players__worker=worker, project__competition__year__lte=day.year)
         .exclude(award="")
         .select_related("project__competition")
     ):
@@ -248,7 +251,7 @@ def application_submit(
         raise DomainError("too_many_files", _("证明材料最多10个文件"), {"evidence": _("最多10个文件")})
     if LeadingApplication.objects.filter(call=call, worker=worker).exists():
         raise Conflict("already_applied", _("%(w)s 已申报本年度技能领军人才") % {"w": worker.name})
-    records = applicant_records(worker)
+    records = applicant_records(worker, day)
     app = LeadingApplication.objects.create(
         call=call,
         worker=worker,

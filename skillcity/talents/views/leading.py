@@ -114,11 +114,25 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     recognition = Recognition.objects.filter(application=app).first()
     forms: dict[str, Any] = {}
     if recognition is not None:
-        if user.worker_id == app.worker_id or is_bureau:
+        standing = set(
+            services.subsidy_applications(app)
+            .exclude(state__in=("withdrawn", "rejected"))
+            .values_list("source_key", flat=True)
+        )
+        if (user.worker_id == app.worker_id or is_bureau) and services.source_key(
+            app, "home_purchase"
+        ) not in standing:
             forms["home"] = HomePurchaseForm(prefix="home")
-        if app.introduced_on and (user.organisation_id == app.unit_id or is_bureau):
+        if (
+            app.introduced_on
+            and (user.organisation_id == app.unit_id or is_bureau)
+            and f"talents.employer:{app.pk}" not in standing
+        ):
             forms["reward"] = RewardForm(prefix="reward")
-        if flows.user_has_stage_role(user, "finance"):
+        if (
+            flows.user_has_stage_role(user, "finance")
+            and not recognition.rent_schedules.exclude(state="ended").exists()
+        ):
             forms["rent"] = RentForm(prefix="rent")
     if request.method == "POST" and recognition is not None:
         action = request.POST.get("action")

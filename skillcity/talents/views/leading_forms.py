@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.certification.models import ExceptionalGrounds
@@ -59,7 +60,15 @@ class ScoreForm(LabelledErrorsMixin, forms.Form):
     def __init__(self, *args: Any, criteria: list[dict[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for c in criteria:
+            bound = gettext_now("“%(l)s”应为0至%(m)s分（最多一位小数）") % {"l": c["label"], "m": c["max"]}
             self.fields[c["code"]] = forms.DecimalField(
+                error_messages={
+                    "min_value": bound,
+                    "max_value": bound,
+                    "invalid": bound,
+                    "max_decimal_places": bound,
+                    "max_digits": bound,
+                },
                 label=f"{c['label']}（0–{c['max']}）",
                 min_value=Decimal("0"),
                 max_value=Decimal(c["max"]),
