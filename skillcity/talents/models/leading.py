@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.certification.models import ExceptionalGrounds
+from skillcity.registry.models import SkillLevel
 
 
 class LeadingCall(models.Model):
@@ -292,8 +293,10 @@ class ExceptionalApplication(models.Model):
 
     worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT, related_name="+")
     occupation = models.ForeignKey("registry.Occupation", on_delete=models.PROTECT, related_name="+")
-    current_level = models.PositiveSmallIntegerField(_("现持有等级"), null=True, blank=True)
-    target_level = models.PositiveSmallIntegerField(_("申请晋升等级"))
+    current_level = models.PositiveSmallIntegerField(
+        _("现持有等级"), null=True, blank=True, choices=SkillLevel.choices
+    )
+    target_level = models.PositiveSmallIntegerField(_("申请晋升等级"), choices=SkillLevel.choices)
     grounds = models.CharField(_("破格依据"), max_length=32, choices=ExceptionalGrounds.choices)
     statement = models.TextField(_("事实陈述"), max_length=1000)
     state = models.CharField(
