@@ -67,7 +67,7 @@ def _call_year(
     applicants: list[Any],
     recognised: int,
     experts: list[tuple[Any, Any]],
-    boost: int | None = None,
+    boost: frozenset[int] = frozenset(),
 ) -> list[Any]:
     from skillcity.talents.models.leading import LeadingApplication
     from skillcity.talents.services import leading
@@ -111,7 +111,7 @@ def _call_year(
                 created_by=bureau,
             )
         )
-    strengths = {a.pk: 1.0 if a.worker_id == boost else rng.random() for a in apps}
+    strengths = {a.pk: 1.0 if a.worker_id in boost else rng.random() for a in apps}
     in_panel = []
     for a in apps:
         passed = rng.random() > 0.08
@@ -386,14 +386,22 @@ def leading_demo(seed: int, stdout: Any) -> None:
         experts = [(w, _expert_user(w)) for w in list(by_unit.values())[:PANEL_SIZE]]
         taken.update(w.pk for w, _u in experts)
         recognitions = []
+        # The demo unit's own talent, brought in by it (2022), and the demo worker (2023): both recognised.
+        enterprise = User.objects.filter(username="enterprise").values_list("organisation", flat=True).first()
+        own = (
+            Worker.objects.filter(employer_id=enterprise).exclude(pk__in=taken).order_by("id").first()
+            if enterprise
+            else None
+        )
+        featured = {2022: own, 2023: demo_worker if demo_worker and demo_worker.employer_id else None}
         for year, n, recognised in YEARS:
             applicants = _pick_workers(rng, n, taken)
-            if year == 2023 and demo_worker is not None and demo_worker.employer_id:
-                applicants[0] = (
-                    demo_worker  # the demo worker applied in 2023 (recognised when ranked high enough)
-                )
+            star = featured[year]
+            if star is not None:
+                taken.add(star.pk)
+                applicants[:1] = [star]  # index 0: applied by its unit, which brought them in
             recognitions += _call_year(
-                rng, bureau, year, applicants, recognised, experts, demo_worker.pk if demo_worker else None
+                rng, bureau, year, applicants, recognised, experts, frozenset({star.pk} if star else ())
             )
         _subsidies(rng, bureau, recognitions, leading.today(), demo_worker.pk if demo_worker else None)
         _current_call(rng, bureau, _pick_workers(rng, 9, taken), experts, demo_worker)
