@@ -185,7 +185,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "member": a.member,
                     "submitted": a.submitted_at,
                     "points": [by_code.get(c["code"]) for c in app.call.criteria],
-                    "total": sum(by_code.values()) if by_code else None,
+                    "points_total": sum(by_code.values()) if by_code else None,
                 }
             )
     return render(
