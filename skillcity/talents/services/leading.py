@@ -469,7 +469,6 @@ def shortlist(
         fact_sources={"item": PROVENANCE % {"n": app.pk}},
         source_key=source_key(app, "living"),
     )
-    reason = reason or _("专家评审确定的生活补贴")
     grant = grants.application_review_pass(application=grant, actor=actor, amount=amount, reason=reason)
     grants.notice_start(application=grant, actor=actor, start=day)
     app.state, app.living_amount = LeadingState.SHORTLISTED, amount
@@ -528,7 +527,6 @@ def recognise(
         actor=actor,
         obtained_on=recognised_on,
         honour=SkillRecord.Honour.DONGGUAN_LEADING_TALENT,
-        name=str(SkillRecord.Honour.DONGGUAN_LEADING_TALENT.label),
         certificate_number=f"LJ-{year}-{seq:03d}",
     )
     recognition = Recognition.objects.create(
