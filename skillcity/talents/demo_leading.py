@@ -288,6 +288,7 @@ def _exceptional(rng: random.Random, bureau: Any, stdout: Any) -> int:
     from skillcity.certification import services as certification
     from skillcity.certification.models import Evaluator, EvaluatorScope, ExceptionalGrounds, Session
     from skillcity.certification.selectors import candidate_workers
+    from skillcity.core.errors import DomainError
     from skillcity.registry.models import SkillRecord
     from skillcity.talents.services import exceptional, leading
 
@@ -332,14 +333,17 @@ def _exceptional(rng: random.Random, bureau: Any, stdout: Any) -> int:
             user.set_unusable_password()
             user.save()
         state = made % 4
-        app = exceptional.exceptional_apply(
-            actor=user,
-            occupation=session.occupation,
-            target_level=session.level,
-            grounds=grounds[made % len(grounds)],
-            statement="主持攻关，解决了关键工序的质量难题，成果获省级奖项。（演示）",
-            uploads=[_demo_file("证明材料.pdf")],
-        )
+        try:
+            app = exceptional.exceptional_apply(
+                actor=user,
+                occupation=session.occupation,
+                target_level=session.level,
+                grounds=grounds[made % len(grounds)],
+                statement="主持攻关，解决了关键工序的质量难题，成果获省级奖项。（演示）",
+                uploads=[_demo_file("证明材料.pdf")],
+            )
+        except DomainError:  # holds that level already by another record: not a candidate
+            continue
         if state == 1:
             exceptional.exceptional_review(
                 actor=bureau, application=app, admit=False, note="证明材料不足以证明业绩突出（演示）"
