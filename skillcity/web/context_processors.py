@@ -46,6 +46,8 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    # 人才: certification, leading talents, exceptional promotion (one dropdown keeps the menu one line).
+    "certification:home": pgettext_lazy("nav", "人才"),
     "talents:leading": pgettext_lazy("nav", "人才"),
     "talents:exceptional": pgettext_lazy("nav", "人才"),
 }
