@@ -194,3 +194,14 @@ def _competitions_demo(seed: int, stdout: Any) -> None:
 # After grants: grants' own samples are built only while no application exists, and the competitions'
 # awards become applications of their own (made from the contests' records, then moved along grants).
 DEMO_STEPS.append(("competitions", _competitions_demo))
+
+
+def _leading_talents_demo(seed: int, stdout: Any) -> None:
+    from skillcity.talents.demo_leading import leading_demo
+
+    leading_demo(seed, stdout)
+
+
+DEMO_STEPS.append(
+    ("leading talents", _leading_talents_demo)
+)  # after grants: its samples are made once, first

@@ -1,12 +1,12 @@
-"""/talents/: each page module contributes its own `urlpatterns` list (one line each below)."""
+"""/talents/: each page module contributes its own `urlpatterns` list (one line each)."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern
 
-from skillcity.talents.views import cards
+from skillcity.talents.views import cards, leading
 
 app_name = "talents"
 urlpatterns: list[URLPattern] = []
-# urlpatterns += <module>.urlpatterns — one line per page module.
 urlpatterns += cards.urlpatterns
+urlpatterns += leading.urlpatterns

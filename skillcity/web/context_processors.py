@@ -49,6 +49,8 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
+    ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
+    ("talents:exceptional", _("破格晋升"), {"bureau_officer", "worker"}),
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
@@ -68,14 +70,17 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
-    # Under 登记 for now: a bureau officer's menu has no room for another top-level entry at 1366 px.
-    "talents:card_list": _("登记"),
-    "talents:pool": _("登记"),
+    # 人才: the talent card, the pool, leading talents, exceptional promotion (one dropdown keeps the
+    # bureau's menu one line at 1366 px).
+    "talents:card_list": pgettext_lazy("nav", "人才"),
+    "talents:pool": pgettext_lazy("nav", "人才"),
     # The players', public and statistics pages join the same menu (the navbar stays one line at 1366 px).
     "competitions:awards_index": pgettext_lazy("nav", "评价与竞赛"),
     "competitions:calendar": pgettext_lazy("nav", "评价与竞赛"),
     "competitions:my_contests": pgettext_lazy("nav", "评价与竞赛"),
     "competitions:stats": pgettext_lazy("nav", "评价与竞赛"),
+    "talents:leading": pgettext_lazy("nav", "人才"),
+    "talents:exceptional": pgettext_lazy("nav", "人才"),
 }
 
 

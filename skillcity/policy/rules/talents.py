@@ -23,12 +23,24 @@ TITLES = (
     ("chief_technician", "首席技师"),
 )
 STUDIO_LEVELS = (("city", "市级"), ("provincial", "省级"), ("national", "国家级"))
+# The three subsidies of TAL-LEADING: given `item`, the rule bounds that one subsidy (a grants application
+# for a living, home-purchase or monthly rent subsidy is decided within its own range).
+LEADING_ITEMS = (("living", "生活补贴"), ("home_purchase", "购房补贴"), ("monthly_rent", "租房补贴（每月）"))
 
 
 @rule(
     "TAL-LEADING",
     title="技能领军人才配套补贴",
-    facts=(),
+    facts=(
+        Fact(
+            "item",
+            CHOICE,
+            "补贴项目（不填则列出三项）",
+            required=False,
+            nullable=True,
+            choices=LEADING_ITEMS,
+        ),
+    ),
     requires=(
         "TAL-LEADING.living_min",
         "TAL-LEADING.living_max",
@@ -59,6 +71,11 @@ def tal_leading(c: Case) -> Outcome:
             high=yuan(high),
         )
     c.extra["ranges"] = ranges
+    item = c["item"]
+    if item:
+        c.step(N_("本申请的补贴项目：%(item_label)s"), result=item, item_label=dict(LEADING_ITEMS)[item])
+        c.extra["item"] = item
+        return c.range(Decimal(ranges[item]["min"]), Decimal(ranges[item]["max"]), payee="talent")
     return c.range(
         Decimal(ranges["living"]["min"]) + Decimal(ranges["home_purchase"]["min"]),
         Decimal(ranges["living"]["max"]) + Decimal(ranges["home_purchase"]["max"]),

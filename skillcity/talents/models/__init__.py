@@ -4,3 +4,4 @@ Catalog §6 and §5, D002 items 23–27, D003 §一(六). One module per area; e
 """
 
 from skillcity.talents.models.cards import *  # noqa: F403
+from skillcity.talents.models.leading import *  # noqa: F403
