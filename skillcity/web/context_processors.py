@@ -64,23 +64,23 @@ NAV_GROUPS: dict[str, Any] = {
     "registry:worker_list": _("登记"),
     "registry:organisation_list": _("登记"),
     "registry:reference": _("登记"),
-    "certification:home": pgettext_lazy("nav", "评价与竞赛"),
-    "competitions:competition_list": pgettext_lazy("nav", "评价与竞赛"),
-    "competitions:title_list": pgettext_lazy("nav", "评价与竞赛"),
+    "certification:home": pgettext_lazy("nav", "技能人才"),
+    "competitions:competition_list": pgettext_lazy("nav", "技能人才"),
+    "competitions:title_list": pgettext_lazy("nav", "技能人才"),
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
-    # 人才: the talent card, the pool, leading talents, exceptional promotion (one dropdown keeps the
-    # bureau's menu one line at 1366 px).
-    "talents:card_list": pgettext_lazy("nav", "人才"),
-    "talents:pool": pgettext_lazy("nav", "人才"),
+    # The talent card, the pool, leading talents, exceptional promotion: the same 技能人才 dropdown as
+    # certification and competitions (one dropdown keeps every role's menu one line at 1366 px).
+    "talents:card_list": pgettext_lazy("nav", "技能人才"),
+    "talents:pool": pgettext_lazy("nav", "技能人才"),
     # The players', public and statistics pages join the same menu (the navbar stays one line at 1366 px).
-    "competitions:awards_index": pgettext_lazy("nav", "评价与竞赛"),
-    "competitions:calendar": pgettext_lazy("nav", "评价与竞赛"),
-    "competitions:my_contests": pgettext_lazy("nav", "评价与竞赛"),
-    "competitions:stats": pgettext_lazy("nav", "评价与竞赛"),
-    "talents:leading": pgettext_lazy("nav", "人才"),
-    "talents:exceptional": pgettext_lazy("nav", "人才"),
+    "competitions:awards_index": pgettext_lazy("nav", "技能人才"),
+    "competitions:calendar": pgettext_lazy("nav", "技能人才"),
+    "competitions:my_contests": pgettext_lazy("nav", "技能人才"),
+    "competitions:stats": pgettext_lazy("nav", "技能人才"),
+    "talents:leading": pgettext_lazy("nav", "技能人才"),
+    "talents:exceptional": pgettext_lazy("nav", "技能人才"),
 }
 
 

@@ -36,11 +36,15 @@ OTHER_PROGRAMMES = (
     "/admin/",
     "/alliances/",
     "/certification/",
+    "/competitions/",
     "/grants/",
+    "/talents/",
     "/training/",
     "/api/v1/alliances/",
     "/api/v1/certification/",
+    "/api/v1/competitions/",
     "/api/v1/grants/",
+    "/api/v1/talents/",
     "/api/v1/training/",
     # A background export: its owner's only, whatever the town (tests/registry/test_background_export.py).
     "/exports/",
@@ -131,7 +135,7 @@ def test_an_unclassified_key_taking_route_fails_the_enumeration():
     with pytest.raises(AssertionError, match="not classified"):
         _kind("/registry/towns/<int:pk>/")
     with pytest.raises(AssertionError, match="not classified"):
-        _kind("/talents/<int:pk>/")
+        _kind("/platforms/<int:pk>/")
 
 
 @pytest.mark.django_db
