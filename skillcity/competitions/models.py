@@ -462,6 +462,9 @@ class TrainingCamp(models.Model):
         verbose_name_plural = _("集训")
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cmp_camp_dates"),
+            models.UniqueConstraint(
+                fields=["project", "unit", "selection_level"], name="cmp_camp_once_per_unit_and_project"
+            ),
         ]
 
     def __str__(self) -> str:

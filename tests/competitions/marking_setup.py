@@ -10,7 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from skillcity.accounts.models import Role
-from skillcity.competitions.models import Aspect, Competition, ContestProject, Entry, Judge
+from skillcity.competitions.models import (
+    PROVINCIAL_OR_HIGHER,
+    Aspect,
+    Competition,
+    ContestProject,
+    Entry,
+    Judge,
+)
 from skillcity.competitions.services import contests
 from tests.factories import OccupationFactory, OrganisationFactory, UserFactory, WorkerFactory
 
@@ -56,7 +63,9 @@ def make_competition(actor: Any, **overrides: Any) -> Competition:
 def make_marked(bureau: Any, *, entries: int = 2, **competition: Any) -> Marked:
     organiser = OrganisationFactory(name="东莞市技师学院")
     organiser_user = UserFactory(role=Role.ORGANISATION_USER, organisation=organiser)
-    comp = make_competition(organiser_user, organiser=organiser, **competition)
+    # Provincial-or-higher and external competitions are recorded by the bureau; the organiser runs them.
+    bureau_only = competition.get("external") or competition.get("level") in PROVINCIAL_OR_HIGHER
+    comp = make_competition(bureau if bureau_only else organiser_user, organiser=organiser, **competition)
     project = contests.project_create(
         competition=comp,
         actor=organiser_user,

@@ -179,3 +179,15 @@ def test_the_bureau_confirms_a_selection_camp_completed_which_makes_it_claimable
     camps.camp_complete(camp=camp, actor=bureau_officer)
     base = [c for c in awards.claims_for(project.competition) if c.rule_id == "CMP-WS-BASE"]
     assert len(base) == 1 and base[0].outcome["amount"] == "150000.00"
+
+
+def test_a_unit_records_a_projects_camp_once_so_it_is_not_paid_twice(enterprise_user, changan_enterprise):
+    project = project_of("provincial_class2")
+    args = {"actor": enterprise_user, "project": project, "unit": changan_enterprise,
+            "starts_on": datetime.date(2024, 5, 1), "ends_on": datetime.date(2024, 7, 31)}  # fmt: skip
+    camps.camp_record(**args, trainees=[(WorkerFactory().id_number, 3)])
+    with pytest.raises(DomainError) as err:
+        camps.camp_record(**args, trainees=[(WorkerFactory().id_number, 3)])
+    assert err.value.code == "camp_exists" and "project" in err.value.fields
+    claims = [c for c in awards.claims_for(project.competition) if c.rule_id == "CMP-CAMP"]
+    assert len(claims) == 1

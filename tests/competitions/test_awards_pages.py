@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -148,14 +149,19 @@ def test_a_unit_records_a_camp_on_the_page_with_errors_next_to_fields(enterprise
     assert response.status_code == 302
     camp = TrainingCamp.objects.get()
     assert camp.unit == enterprise_user.organisation and camp.trainees.get().months == 2
-    api = c.post(
-        "/api/v1/competitions/awards/camps",
-        {
-            "project_id": project.pk,
-            "starts_on": "2024-07-01",
-            "ends_on": "2024-07-31",
-            "trainees": [{"id_number": trainee.id_number, "months": 1}],
-        },
-        content_type="application/json",
-    )
-    assert api.status_code == 201 and TrainingCamp.objects.count() == 2
+
+    def by_api(project_id: int) -> Any:
+        return c.post(
+            "/api/v1/competitions/awards/camps",
+            {
+                "project_id": project_id,
+                "starts_on": "2024-07-01",
+                "ends_on": "2024-07-31",
+                "trainees": [{"id_number": trainee.id_number, "months": 1}],
+            },
+            content_type="application/json",
+        )
+
+    # A project's camp is recorded once per unit (CMP-CAMP is per project); another project's is its own.
+    assert by_api(project.pk).status_code == 400
+    assert by_api(project_of("provincial_class2").pk).status_code == 201 and TrainingCamp.objects.count() == 2

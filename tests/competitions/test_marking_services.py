@@ -495,3 +495,17 @@ def test_draft_scores_are_not_flagged_until_submitted(bureau_officer):
     for judge, user in zip(m.judges, m.judge_users, strict=True):
         marking.marks_save(judge=judge, entry=m.entries[0], actor=user, scores={}, submit=True)
     assert len(spread_flags(m.project)) == 1
+
+
+def test_a_unit_cannot_record_a_provincial_or_external_competition_for_itself(
+    enterprise_user, changan_enterprise
+):
+    for extra in ({"level": "provincial_class1"}, {"level": "worldskills"}, {"external": True}):
+        with pytest.raises(PermissionDenied):
+            make_competition(enterprise_user, organiser=changan_enterprise, **extra)
+
+
+def test_award_places_have_a_bound_named_by_their_field(bureau_officer, changan_enterprise):
+    with pytest.raises(DomainError) as err:
+        make_competition(bureau_officer, organiser=changan_enterprise, gold_places=999)
+    assert "gold_places" in err.value.fields

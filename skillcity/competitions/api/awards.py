@@ -4,11 +4,11 @@ every bad row listed); training camps."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Router
+from ninja import Field, File, Router
 from ninja.files import UploadedFile
 
 from skillcity.competitions.models import ContestProject, TrainingCamp
@@ -31,9 +31,9 @@ class GenerateIn(InputSchema):
     source_key: str = ""
 
 
-class TraineeIn(InputSchema):
+class CampTraineeIn(InputSchema):
     id_number: str
-    months: int
+    months: Annotated[int, Field(ge=1, le=36)]
 
 
 class CampIn(InputSchema):
@@ -42,7 +42,7 @@ class CampIn(InputSchema):
     starts_on: IsoDate
     ends_on: IsoDate
     selection_level: str = ""
-    trainees: list[TraineeIn] = []
+    trainees: list[CampTraineeIn] = []
 
 
 def _claim_out(row: dict[str, Any]) -> dict[str, Any]:

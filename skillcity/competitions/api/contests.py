@@ -299,7 +299,8 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_players(obj: Entry) -> list[Any]:
-        return list(obj.players.select_related("worker"))
+        # Prefetched by the list endpoints (players__worker): one query for the page, not one per entry.
+        return list(obj.players.all())
 
 
 class EntryIn(InputSchema):
@@ -313,12 +314,12 @@ class EntryIn(InputSchema):
 @router.get("/projects/{pk}/entries", response=list[EntryOut], summary="A project's entries (organiser)")
 def list_entries(request: HttpRequest, pk: Id) -> Any:
     project = project_for_organiser(acting_user(request), pk)
-    return project.entries.select_related("unit", "coach").order_by("id")
+    return project.entries.select_related("unit", "coach").prefetch_related("players__worker").order_by("id")
 
 
 @router.get("/entries", response=list[EntryOut], summary="The caller's unit's entries")
 def my_entries(request: HttpRequest, limit: Limit = 100) -> Any:
-    return entries_of_unit(acting_user(request))[:limit]
+    return entries_of_unit(acting_user(request)).prefetch_related("players__worker")[:limit]
 
 
 @router.post("/projects/{pk}/entries", response={201: EntryOut}, summary="Register a player or team")

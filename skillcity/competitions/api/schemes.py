@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
@@ -29,11 +30,11 @@ router = Router(tags=["competitions"])
 
 
 class AspectIO(Schema):
-    id: int | None = None
+    id: Id | None = None
     code: str = Field(max_length=12)
     description: str = Field(max_length=500)
     kind: str = Field(description="measurement | judgement")
-    max_mark: Decimal = Field(gt=0, le=100, decimal_places=2)
+    max_mark: Decimal = Field(ge=Decimal("0.01"), le=100, decimal_places=2)
 
 
 class SectionIO(Schema):
@@ -167,6 +168,6 @@ def assign_judge(request: HttpRequest, pk: Id, payload: JudgeIn) -> Any:
     )
     if worker is None:
         raise DomainError(
-            "not_found", "没有该身份证号码的劳动者登记", {"id_number": "没有该身份证号码的劳动者登记"}
+            "not_found", _("没有该身份证号码的劳动者登记"), {"id_number": _("没有该身份证号码的劳动者登记")}
         )
     return 201, contests.judge_assign(project=project, actor=user, worker=worker, is_chief=payload.is_chief)

@@ -63,6 +63,14 @@ def camp_record(
         raise DomainError("camp_selection_level", _("世赛选拔集训级别无效"), {"selection_level": _("无效")})
     if ends_on < starts_on:
         raise DomainError("camp_dates", _("集训结束日期不能早于开始日期"), {"ends_on": _("不能早于开始日期")})
+    # CMP-CAMP and CMP-WS-BASE are per project: a unit's camp for a project is recorded once (the
+    # database holds it too), so the same training cannot be claimed twice.
+    if TrainingCamp.objects.filter(project=project, unit=unit, selection_level=selection_level).exists():
+        raise DomainError(
+            "camp_exists",
+            _("本单位已登记该项目的集训，不能重复登记"),
+            {"project": _("本单位已登记该项目的集训")},
+        )
     spanned = _months_spanned(starts_on, ends_on)
     seen: set[str] = set()
     rows: list[tuple[Worker, int]] = []

@@ -252,9 +252,14 @@ def promotions_issue(
     certificates_issue (national number, signature, skill record) and a Promotion row."""
     competition, projects = confirmed_projects(project=project, competition=competition)
     require_organiser_or_bureau(actor, competition)
-    if competition.external or competition.organiser_id is None:
+    if competition.external:
         raise DomainError(
             "external_competition", _("外部竞赛（成绩导入）的等级由其主办方颁发，本平台不颁发或晋升")
+        )
+    if competition.organiser_id is None:
+        # A town contest recorded by its organiser's name only: no registry organisation, so no evaluator.
+        raise DomainError(
+            "no_evaluator", _("主办单位未在单位库中登记，不能作为评价机构颁发或晋升职业技能等级")
         )
     rule, _default = rule_for(competition)
     evaluator = _evaluator_of(competition)

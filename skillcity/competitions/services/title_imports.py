@@ -74,7 +74,7 @@ def titles_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
     except FormulaCells as error:
         return ImportResult(errors=error.errors)
     if not rows:
-        return ImportResult(errors=[RowError(1, "", "文件为空")])
+        return ImportResult(errors=[RowError(1, "", _("文件为空"))])
     header = [_text(cell) for cell in rows[0]]
     index: dict[str, int] = {}
     errors: list[RowError] = []

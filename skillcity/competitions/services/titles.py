@@ -277,7 +277,7 @@ def title_revoke(*, title: Title, reason: str, actor: Any) -> Title:
     title.save(update_fields=["status", "revoked_on", "revoked_reason", "revoked_by"])
     if title.skill_record_id:
         record = SkillRecord.objects.get(pk=title.skill_record_id)
-        record.name = (_("【已撤销】") + record.name)[:100]
+        record.name = ("【已撤销】" + record.name)[:100]  # data, stored in Chinese whatever the officer reads
         record.save(update_fields=["name"])
     audit_record(actor=actor, action="title.revoke", target=title, before=before, after=snapshot(title))
     # Whatever was issued on this title (the talent card) is re-checked now, in this transaction.

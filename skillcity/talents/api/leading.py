@@ -4,15 +4,15 @@ pages' reads and actions (evidence files are uploaded on the pages)."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from skillcity.certification.models import Session
 from skillcity.core.access import acting_user, require_role, visible_to
-from skillcity.core.bounds import Id
+from skillcity.core.bounds import Id, Year
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.grants.flows import source_label
 from skillcity.registry.models import Worker
@@ -130,25 +130,25 @@ def calls(request: HttpRequest) -> Any:
     return [_call(c) for c in LeadingCall.objects.all()]
 
 
-class CallIn(Schema):
-    year: int
+class LeadingCallIn(Schema):
+    year: Year
     title: str
     opens_on: datetime.date
     closes_on: datetime.date
-    quota: int
+    quota: Annotated[int, Field(ge=1, le=1000)]
 
 
 @router.post("/leading/calls", response={201: dict}, summary="Publish a yearly call (bureau)")
-def call_create(request: HttpRequest, payload: CallIn) -> Any:
+def call_create(request: HttpRequest, payload: LeadingCallIn) -> Any:
     return 201, _call(services.call_create(actor=acting_user(request), **payload.dict()))
 
 
-class MemberIn(Schema):
-    worker_id: int
+class PanelMemberIn(Schema):
+    worker_id: Id
 
 
 @router.post("/leading/calls/{pk}/panel", response={201: dict}, summary="Add a registry worker to the panel")
-def panel_add(request: HttpRequest, pk: Id, payload: MemberIn) -> Any:
+def panel_add(request: HttpRequest, pk: Id, payload: PanelMemberIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     call = LeadingCall.objects.filter(pk=pk).first()
@@ -170,17 +170,17 @@ def application(request: HttpRequest, pk: Id) -> Any:
     return {**_application(app), "subsidies": [_grant(g) for g in services.subsidy_applications(app)]}
 
 
-class ApplyIn(Schema):
-    call_id: int
+class LeadingApplyIn(Schema):
+    call_id: Id
     grounds: str
-    worker_id: int | None = None
+    worker_id: Id | None = None
     introduced_on: datetime.date | None = None
 
 
 @router.post(
     "/leading/applications", response={201: dict}, summary="Apply (a worker, or a unit for its worker)"
 )
-def apply(request: HttpRequest, payload: ApplyIn) -> Any:
+def apply(request: HttpRequest, payload: LeadingApplyIn) -> Any:
     user = acting_user(request)
     call = LeadingCall.objects.filter(pk=payload.call_id).first()
     if call is None:
@@ -192,15 +192,15 @@ def apply(request: HttpRequest, payload: ApplyIn) -> Any:
     return 201, _application(app)
 
 
-class ActionIn(Schema):
+class LeadingActionIn(Schema):
     action: str  # formal_pass | formal_fail | assign | shortlist | not_shortlisted | recognise
     note: str = ""
-    member_id: int | None = None
+    member_id: Id | None = None
     living_amount: str | None = None
 
 
 @router.post("/leading/applications/{pk}/actions", summary="The bureau's review step on one application")
-def application_action(request: HttpRequest, pk: Id, payload: ActionIn) -> Any:
+def application_action(request: HttpRequest, pk: Id, payload: LeadingActionIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     app = _app_for(request, pk)
@@ -240,12 +240,12 @@ def assignments(request: HttpRequest) -> Any:
     ]
 
 
-class ScoresIn(Schema):
+class PanelScoresIn(Schema):
     points: dict[str, str]
 
 
 @router.post("/leading/assignments/{pk}/scores", summary="Submit the scoring sheet (once)")
-def scores(request: HttpRequest, pk: Id, payload: ScoresIn) -> Any:
+def scores(request: HttpRequest, pk: Id, payload: PanelScoresIn) -> Any:
     user = acting_user(request)
     assignment = selectors.assignments_for(user.worker_id or 0).filter(pk=pk).first()
     if assignment is None:
@@ -264,30 +264,30 @@ def _recognition(request: HttpRequest, pk: int) -> Recognition:
     return recognition
 
 
-class AmountIn(Schema):
+class LeadingAmountIn(Schema):
     requested: str
 
 
 @router.post(
     "/leading/recognitions/{pk}/employer-reward", response={201: dict}, summary="TAL-LEADING-EMPLOYER claim"
 )
-def employer_reward(request: HttpRequest, pk: Id, payload: AmountIn) -> Any:
+def employer_reward(request: HttpRequest, pk: Id, payload: LeadingAmountIn) -> Any:
     grant = services.employer_reward_claim(
         actor=acting_user(request), recognition=_recognition(request, pk), requested=payload.requested
     )
     return 201, _grant(grant)
 
 
-class RentIn(Schema):
+class RentScheduleIn(Schema):
     monthly_amount: str
     first_month: datetime.date
-    months: int
+    months: Annotated[int, Field(ge=1, le=60)]
 
 
 @router.post(
     "/leading/recognitions/{pk}/rent-schedule", response={201: dict}, summary="Set up the monthly rent"
 )
-def rent_create(request: HttpRequest, pk: Id, payload: RentIn) -> Any:
+def rent_create(request: HttpRequest, pk: Id, payload: RentScheduleIn) -> Any:
     schedule = rent.schedule_create(
         actor=acting_user(request),
         recognition=_recognition(request, pk),
@@ -303,14 +303,14 @@ def schedules(request: HttpRequest) -> Any:
     return [_schedule(s) for s in selectors.schedules(acting_user(request))[:500]]
 
 
-class ScheduleActionIn(Schema):
+class RentScheduleActionIn(Schema):
     action: str  # pause | resume | end
     reason: str = ""
     note: str = ""
 
 
 @router.post("/leading/schedules/{pk}/actions", summary="Pause, resume or end a schedule")
-def schedule_action(request: HttpRequest, pk: Id, payload: ScheduleActionIn) -> Any:
+def schedule_action(request: HttpRequest, pk: Id, payload: RentScheduleActionIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     s = RentSchedule.objects.filter(pk=pk).first()
@@ -339,14 +339,14 @@ def exceptional_list(request: HttpRequest) -> Any:
     return [_exceptional(a) for a in selectors.exceptional_for(acting_user(request))[:500]]
 
 
-class ReviewIn(Schema):
+class ExceptionalReviewIn(Schema):
     action: str  # admit | refuse | place
     note: str = ""
-    session_id: int | None = None
+    session_id: Id | None = None
 
 
 @router.post("/exceptional/{pk}/actions", summary="Review, or place into a promotion session (bureau)")
-def exceptional_action(request: HttpRequest, pk: Id, payload: ReviewIn) -> Any:
+def exceptional_action(request: HttpRequest, pk: Id, payload: ExceptionalReviewIn) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     app = ExceptionalApplication.objects.filter(pk=pk).first()

@@ -19,7 +19,7 @@ from skillcity.core.bounds import (
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.registry.models import Organisation
 
-PLACES_MAX = 999  # award places of one kind per project
+PLACES_MAX = 100  # award places of one kind per project (a contest awards tens, never hundreds)
 TITLE_QUOTA_MAX = 999
 TEAM_SIZE_MAX = 10
 RANK_MAX = 9999  # a place named in a promotion band

@@ -132,6 +132,10 @@ def competition_create(
     elif role == "organisation_user":
         if organiser is None or organiser.pk != actor.organisation_id:
             raise PermissionDenied(_("单位用户只能以本单位为主办单位创建竞赛"))
+        # Provincial and national contests are recorded by the bureau (their results are imported), so a
+        # unit cannot make one for itself and then claim its awards.
+        if external or level in PROVINCIAL_OR_HIGHER:
+            raise PermissionDenied(_("省级及以上竞赛和外部竞赛由市人社局登记"))
     elif role == "town_officer":
         if level != Level.TOWN or town is None or town.pk != actor.town_id:
             raise PermissionDenied(_("镇街工作人员只能创建本镇街的镇街竞赛"))
