@@ -123,11 +123,11 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     return buffer.getvalue()
 
 
-def verify_url_for(request: HttpRequest) -> str:
-    """The public verification page the QR opens: SKILLCITY_PUBLIC_URL (the address citizens reach) when
-    set, else the address of this request."""
+def verify_url_for(request: HttpRequest, url_name: str = "certification:verify") -> str:
+    """The public verification page a QR opens (a certificate's, a title's, a talent card's):
+    SKILLCITY_PUBLIC_URL (the address citizens reach) when set, else the address of this request."""
     base = env_str("SKILLCITY_PUBLIC_URL", "").rstrip("/")
-    path = reverse("certification:verify")
+    path = reverse(url_name)
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 

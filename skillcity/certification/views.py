@@ -4,6 +4,7 @@ candidates, results, certificates); bureau pages (filings queue, evaluators, vol
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,16 +54,36 @@ def _role(user: Any) -> str:
 
 def verify(request: HttpRequest) -> HttpResponse:
     """证书查询: by number and name, or by the scanned QR (?qr=…). Public; rate-limited per address."""
+    qr = request.GET.get("qr", "").strip()
+    if qr and signing.verify_token(qr).payload_type == "title":
+        # A title's QR (东莞市技术能手, competitions.Title) is checked on the titles' page, never as a certificate.
+        return redirect(f"{reverse('competitions:title_verify')}?{urlencode({'qr': qr})}")
+    return verify_page(
+        request,
+        form_class=VerifyForm,
+        by_qr=selectors.verify_qr,
+        by_number=selectors.verify_by_number,
+        template="certification/verify.html",
+    )
+
+
+def verify_page(
+    request: HttpRequest,
+    *,
+    form_class: Any,
+    by_qr: Callable[[str], Any],
+    by_number: Callable[..., Any],
+    template: str,
+) -> HttpResponse:
+    """A public verification page (a certificate, a title): by number and name, or by the scanned QR
+    (?qr=…); rate-limited per address, one limit for all of them."""
     number = request.GET.get("number", "").strip()
     name = request.GET.get("name", "").strip()
     qr = request.GET.get("qr", "").strip()
     # Sent (even empty): say what is missing next to each field. Not sent: the form, unjudged.
     sent = "number" in request.GET or "name" in request.GET
-    if qr and signing.verify_token(qr).payload_type == "title":
-        # A title's QR (东莞市技术能手, competitions.Title) is checked on the titles' page, never as a certificate.
-        return redirect(f"{reverse('competitions:title_verify')}?{urlencode({'qr': qr})}")
-    form = VerifyForm(request.GET if sent and not qr else None)
-    result: selectors.Verification | None = None
+    form = form_class(request.GET if sent and not qr else None)
+    result = None
     error = ""
     status = 200
     if sent and not qr and not form.is_valid():
@@ -71,17 +92,17 @@ def verify(request: HttpRequest) -> HttpResponse:
         if selectors.verify_rate_limited(client_address(request)):
             error, status = _("查询过于频繁，请一分钟后再试"), 429
         elif qr:
-            result = selectors.verify_qr(qr)
+            result = by_qr(qr)
         else:
             try:
-                result = selectors.verify_by_number(number=number, name=name)
+                result = by_number(number=number, name=name)
             except DomainError as exc:
                 form.show_domain_error(exc)
                 form.mark_invalid()
                 status = 400
     return render(
         request,
-        "certification/verify.html",
+        template,
         {"result": result, "error": error, "form": form, "by_qr": bool(qr)},
         status=status,
     )

@@ -13,16 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from skillcity.certification import selectors as certification_selectors
+from skillcity.certification.pdf import verify_url_for
+from skillcity.certification.views import verify_page
 from skillcity.competitions.models import Competition, Title
 from skillcity.competitions.selectors import titles as selectors
 from skillcity.competitions.services import promotions, title_imports, titles
-from skillcity.core.access import acting_user, client_address, get_for, require_role
+from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
 from skillcity.registry.models import SkillRecord
@@ -68,33 +69,12 @@ def qr_data_uri(token: str, verify_url: str) -> str:
 
 def title_verify(request: HttpRequest) -> HttpResponse:
     """称号查验: by number and name, or by the scanned QR (?qr=…). Public; rate-limited per address."""
-    number = request.GET.get("number", "").strip()
-    name = request.GET.get("name", "").strip()
-    qr = request.GET.get("qr", "").strip()
-    sent = "number" in request.GET or "name" in request.GET
-    form = TitleVerifyForm(request.GET if sent and not qr else None)
-    result: selectors.TitleVerification | None = None
-    error = ""
-    status = 200
-    if sent and not qr and not form.is_valid():
-        status = 400
-    elif number or name or qr:
-        if certification_selectors.verify_rate_limited(client_address(request)):
-            error, status = _("查询过于频繁，请一分钟后再试"), 429
-        elif qr:
-            result = selectors.verify_title_qr(qr)
-        else:
-            try:
-                result = selectors.verify_title_by_number(number=number, name=name)
-            except DomainError as exc:
-                form.show_domain_error(exc)
-                form.mark_invalid()
-                status = 400
-    return render(
+    return verify_page(
         request,
-        "competitions/titles/verify.html",
-        {"result": result, "error": error, "form": form, "by_qr": bool(qr)},
-        status=status,
+        form_class=TitleVerifyForm,
+        by_qr=selectors.verify_title_qr,
+        by_number=selectors.verify_title_by_number,
+        template="competitions/titles/verify.html",
     )
 
 
@@ -155,7 +135,7 @@ def title_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _title_page(request: HttpRequest, title: Title, form: TitleRevokeForm | None = None) -> HttpResponse:
     form = form or TitleRevokeForm(auto_id="revoke-%s")
-    verify_url = request.build_absolute_uri(reverse("competitions:title_verify"))
+    verify_url = verify_url_for(request, "competitions:title_verify")
     return render(
         request,
         "competitions/titles/detail.html",

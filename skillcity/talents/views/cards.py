@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from skillcity.certification.api import client_address
+from skillcity.certification.pdf import verify_url_for
 from skillcity.certification.selectors import verify_rate_limited
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.errors import DomainError, NotFound
@@ -36,11 +37,7 @@ OFFICERS = ("bureau_officer", "town_officer")
 
 
 def card_verify_url(request: HttpRequest) -> str:
-    from skillcity.core.env import env_str
-
-    base = env_str("SKILLCITY_PUBLIC_URL", "").rstrip("/")
-    path_ = reverse("talents:card_verify")
-    return f"{base}{path_}" if base else request.build_absolute_uri(path_)
+    return verify_url_for(request, "talents:card_verify")
 
 
 def qr_svg(data: str) -> str:
