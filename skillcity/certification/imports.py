@@ -16,7 +16,7 @@ from skillcity.certification.models import Candidate, Session
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import Conflict, DomainError
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
-from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, column_positions, read_rows
 
 COLUMNS = {
     "身份证号码": "id_number",
@@ -75,16 +75,7 @@ def results_import(*, session: Session, filename: str, content: bytes, actor: An
     if not rows:
         return ImportResult(errors=[RowError(1, "", "文件为空")])
     header = [_text(cell) for cell in rows[0]]
-    index: dict[str, int] = {}
-    errors: list[RowError] = []
-    for position, name in enumerate(header):
-        if name in COLUMNS:
-            index[COLUMNS[name]] = position
-        elif name:
-            errors.append(RowError(1, name, "未知列名"))
-    for name, key in COLUMNS.items():
-        if key not in index:
-            errors.append(RowError(1, name, "缺少必填列"))
+    index, errors = column_positions(header, COLUMNS)
     if errors:
         return ImportResult(errors=errors)
     candidates = {

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -153,6 +154,24 @@ def _column_name(header: tuple[Any, ...] | list[Any], column: int) -> str:
     """A column as the reader sees it: its header text, else its letter."""
     text = str(header[column - 1] or "").strip() if column <= len(header) else ""
     return text or get_column_letter(column)
+
+
+def column_positions(
+    header: list[str], columns: dict[str, str], required: Iterable[str] | None = None
+) -> tuple[dict[str, int], list[RowError]]:
+    """A template's header read against its columns (label → key): each key's position, and the header's
+    problems — an unknown label, a required label missing (all labels unless `required` names some)."""
+    index: dict[str, int] = {}
+    errors: list[RowError] = []
+    for position, label in enumerate(header):
+        if label in columns:
+            index[columns[label]] = position
+        elif label:
+            errors.append(RowError(1, label, gettext("未知列名")))
+    for label in columns if required is None else required:
+        if columns[label] not in index:
+            errors.append(RowError(1, label, gettext("缺少必填列")))
+    return index, errors
 
 
 def _header_map(header: list[Any], columns: dict[str, str]) -> tuple[dict[int, str], list[RowError]]:

@@ -21,7 +21,7 @@ from skillcity.competitions.services.titles import IMPORT_PREFIX, IMPORTED_HONOU
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import PermissionDenied
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
-from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, column_positions, read_rows
 from skillcity.registry.models import SkillRecord, Worker
 from skillcity.registry.services import skill_record_add
 
@@ -76,16 +76,7 @@ def titles_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
     if not rows:
         return ImportResult(errors=[RowError(1, "", _("文件为空"))])
     header = [_text(cell) for cell in rows[0]]
-    index: dict[str, int] = {}
-    errors: list[RowError] = []
-    for position, name in enumerate(header):
-        if name in COLUMNS:
-            index[COLUMNS[name]] = position
-        elif name:
-            errors.append(RowError(1, name, "未知列名"))
-    for name, key in COLUMNS.items():
-        if key not in index:
-            errors.append(RowError(1, name, "缺少必填列"))
+    index, errors = column_positions(header, COLUMNS)
     if errors:
         return ImportResult(errors=errors)
     today = timezone.localdate()

@@ -17,7 +17,7 @@ from django.db import transaction
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_record
 from skillcity.core.spreadsheets import new_workbook, workbook_bytes
-from skillcity.registry.imports import FormulaCells, ImportResult, RowError, read_rows
+from skillcity.registry.imports import FormulaCells, ImportResult, RowError, column_positions, read_rows
 from skillcity.registry.models import SkillRecord, Worker
 from skillcity.registry.services import skill_record_add
 from skillcity.talents.models import StudioLead, StudioLevel, TitleAward
@@ -63,16 +63,7 @@ def parse(
     if not rows:
         return [], [RowError(1, "", "文件为空")]
     header = [text(cell) for cell in rows[0]]
-    index: dict[str, int] = {}
-    errors: list[RowError] = []
-    for position, name in enumerate(header):
-        if name in columns:
-            index[columns[name]] = position
-        elif name:
-            errors.append(RowError(1, name, "未知列名"))
-    for name in required:
-        if columns[name] not in index:
-            errors.append(RowError(1, name, "缺少必填列"))
+    index, errors = column_positions(header, columns, required)
     data: list[tuple[int, dict[str, Any]]] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = {key: row[pos] if pos < len(row) else None for key, pos in index.items()}
