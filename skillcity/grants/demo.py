@@ -219,11 +219,15 @@ def _applicants(enterprise_user: Any) -> dict[str, Any]:
 
 
 def _town_officer(user: Any) -> Any:
-    """The reviewer of the applicant's town: the demo's own officers, or one created for that town."""
+    """The reviewer of the applicant's town."""
+    return town_officer_for((user.organisation or user.worker).town)
+
+
+def town_officer_for(town: Any) -> Any:
+    """A town's reviewer: the demo's own officers, or one created for that town."""
     from skillcity.accounts.models import User
     from skillcity.accounts.services import user_create
 
-    town = (user.organisation or user.worker).town
     officer = User.objects.filter(role="town_officer", town=town).order_by("id").first()
     if officer is None:
         officer = user_create(

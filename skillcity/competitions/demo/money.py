@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from skillcity.competitions.demo.base import Demo
+from skillcity.grants.demo import town_officer_for
 
 # Applications made for these competitions (by name), and where each one's applications end up, in turn.
 # Older ones are paid; the newest spread over the states an official meets.
@@ -58,7 +59,7 @@ def _advance(demo: Demo, app: Any, target: str, i: int) -> None:
     if target == "in_review":
         return
     for stage in flows.stages_for(app.rule_id):
-        actor = _town_officer(app.town) if stage.role == "town_officer" else demo.bureau
+        actor = town_officer_for(app.town) if stage.role == "town_officer" else demo.bureau
         app = grants.application_review_pass(application=app, actor=actor)
     if target == "reviewed":
         return
@@ -85,20 +86,3 @@ def _advance(demo: Demo, app: Any, target: str, i: int) -> None:
     demo.count(target)
     if target == "paid":
         grants.payment_make(application=app, actor=demo.bureau, idempotency_key=f"demo-competitions-{app.pk}")
-
-
-def _town_officer(town: Any) -> Any:
-    from skillcity.accounts.models import User
-    from skillcity.accounts.services import user_create
-
-    officer = User.objects.filter(role="town_officer", town=town).order_by("id").first()
-    if officer is None:
-        officer = user_create(
-            username=f"demo_officer_{town.code}",
-            password=None,
-            role="town_officer",
-            actor="demo",
-            display_name=f"{town.name} 审核专员",
-            town=town,
-        )
-    return officer
