@@ -148,9 +148,11 @@ def _register_routers() -> None:
     from skillcity.competitions.api import router as competitions_router
     from skillcity.grants.api import router as grants_router
     from skillcity.notifications.api import router as notifications_router
+    from skillcity.platforms.api import router as platforms_router
     from skillcity.policy.api import router as policy_router
     from skillcity.policy.lifecycle.api import router as policy_lifecycle_router
     from skillcity.registry.api import router as registry_router
+    from skillcity.schools.api import router as schools_router
     from skillcity.talents.api import router as talents_router
     from skillcity.training.api import router as training_router
 
@@ -162,6 +164,8 @@ def _register_routers() -> None:
     api.add_router("/certification/", certification_router)
     api.add_router("/competitions/", competitions_router)
     api.add_router("/talents/", talents_router)
+    api.add_router("/platforms/", platforms_router)
+    api.add_router("/schools/", schools_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)
     api.add_router("/notifications", notifications_router)

@@ -205,3 +205,23 @@ def _leading_talents_demo(seed: int, stdout: Any) -> None:
 DEMO_STEPS.append(
     ("leading talents", _leading_talents_demo)
 )  # after grants: its samples are made once, first
+
+
+def _platforms_demo(seed: int, stdout: Any) -> None:
+    """Issue 17: the expert pool first (panels draw from it), schools before the school–enterprise bases
+    they apply for; each part's demo is its own module."""
+    from skillcity.platforms import demo_bases, demo_experts, demo_standards, demo_studios, demo_subbases
+    from skillcity.schools import demo as schools_demo
+
+    for step in (
+        demo_experts.experts_demo,
+        schools_demo.schools_demo,
+        demo_studios.studios_demo,
+        demo_subbases.subbases_demo,
+        demo_bases.bases_demo,
+        demo_standards.standards_demo,
+    ):
+        step(seed, stdout)
+
+
+DEMO_STEPS.append(("platforms and schools", _platforms_demo))  # after grants, like the talents

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "skillcity.training",
     "skillcity.competitions",
     "skillcity.talents",
+    "skillcity.platforms",
+    "skillcity.schools",
     "skillcity.notifications",
     "skillcity.web",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("certification/", include("skillcity.certification.urls")),
     path("competitions/", include("skillcity.competitions.urls")),
     path("talents/", include("skillcity.talents.urls")),
+    path("platforms/", include("skillcity.platforms.urls")),
+    path("schools/", include("skillcity.schools.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

@@ -47,6 +47,15 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
         pgettext_lazy("nav", "称号"),
         {"bureau_officer", "town_officer", "organisation_user", "worker"},
     ),
+    # Platforms and schools (issue 17): one 平台院校 dropdown; an entry shows once its page exists.
+    ("platforms:studio_list", _("技能大师工作室"), {"bureau_officer", "town_officer", "organisation_user"}),
+    ("platforms:subbase_list", _("公共实训分基地"), {"bureau_officer", "organisation_user"}),
+    ("platforms:base_list", _("校企合作基地"), {"bureau_officer", "organisation_user"}),
+    ("platforms:standard_list", _("培训评价标准"), {"bureau_officer", "organisation_user"}),
+    ("platforms:expert_list", _("专家库"), {"bureau_officer"}),
+    ("platforms:my_assignments", _("我的评审任务"), {"worker"}),
+    ("schools:school_list", _("技工院校"), {"bureau_officer", "organisation_user"}),
+    ("platforms:public_index", _("平台名录"), {"public"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
@@ -81,6 +90,12 @@ NAV_GROUPS: dict[str, Any] = {
     "competitions:stats": pgettext_lazy("nav", "技能人才"),
     "talents:leading": pgettext_lazy("nav", "技能人才"),
     "talents:exceptional": pgettext_lazy("nav", "技能人才"),
+    "platforms:studio_list": pgettext_lazy("nav", "平台院校"),
+    "platforms:subbase_list": pgettext_lazy("nav", "平台院校"),
+    "platforms:base_list": pgettext_lazy("nav", "平台院校"),
+    "platforms:standard_list": pgettext_lazy("nav", "平台院校"),
+    "platforms:expert_list": pgettext_lazy("nav", "平台院校"),
+    "schools:school_list": pgettext_lazy("nav", "平台院校"),
 }
 
 

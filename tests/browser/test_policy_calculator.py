@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.conftest import PASSWORD
@@ -55,7 +56,8 @@ def test_a_visitor_computes_an_upskill_subsidy_with_its_demo_value_mark(live_ser
         page.click("#use-offered-day")
         assert page.input_value("#id_date") == "2025-12-31"
     page.click("#fact-form button[type=submit]")
-    assert page.locator("#outcome-ranges tbody tr").count() == 3
+    # count() does not wait: let the evaluated page arrive before counting its rows.
+    expect(page.locator("#outcome-ranges tbody tr")).to_have_count(3)
     screenshot(page, "policy-calculator-tal-leading")
 
     # A bad fact: the message sits next to the field.

@@ -1,0 +1,1 @@
+"""Selectors of the skill platforms, one module per part."""

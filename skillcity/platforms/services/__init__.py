@@ -1,0 +1,1 @@
+"""Services of the skill platforms, one module per part."""

@@ -1,0 +1,1 @@
+"""Pages of the skill platforms, one module per part."""

@@ -1,0 +1,1 @@
+"""What the schools register with other apps (the EDU rules' fact providers, source describers)."""

@@ -1,0 +1,8 @@
+"""/schools/."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "schools"
+urlpatterns: list[URLPattern] = []
