@@ -52,3 +52,13 @@ def test_the_postgresql_half_starts_its_server_from_a_folder_only_root_may_enter
     said = capfd.readouterr()
     assert "could not change directory" not in said.err + said.out
     assert str(clone) not in said.err + said.out
+
+
+def test_the_postgresql_half_leaves_the_browser_tests_to_the_sqlite_half(monkeypatch):
+    dev = _dev()
+    monkeypatch.delenv("SKILLCITY_PG_BROWSER", raising=False)
+    assert dev.postgres_arguments(["-k", "voucher"]) == ["-m", "not browser", "-k", "voucher"]
+    # A marker choice of one's own wins, and so does asking for pages on PostgreSQL too.
+    assert dev.postgres_arguments(["-m", "browser"]) == ["-m", "browser"]
+    monkeypatch.setenv("SKILLCITY_PG_BROWSER", "1")
+    assert dev.postgres_arguments([]) == []
