@@ -44,6 +44,7 @@ def _run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+@pytest.mark.sqlite_only
 def test_failures_in_one_process_lock_the_account_in_another(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SKILLCITY_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="skillcity.settings")

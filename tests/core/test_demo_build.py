@@ -14,7 +14,7 @@ import pytest
 
 from tests.console import skillcity_command
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ import pytest
 from skillcity.core.server import free_port
 from tests.console import skillcity_command
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 DEMO_PASSWORD = "skillcity2026"
 

@@ -16,7 +16,7 @@ import pytest
 from skillcity.core.server import free_port
 from tests.console import skillcity_command
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def test_the_server_serves_pages_static_files_and_the_api(tmp_path):

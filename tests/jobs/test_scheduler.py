@@ -112,6 +112,7 @@ def test_the_hourly_job_seals_the_audit_chain_into_the_anchor(transactional_db):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only
 def test_skillcity_worker_starts_and_processes_a_task(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(SKILLCITY_DATA_DIR=str(tmp_path), SKILLCITY_DEBUG="0")

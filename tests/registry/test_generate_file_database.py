@@ -14,7 +14,7 @@ import pytest
 
 from tests.console import skillcity_command
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def test_generate_loads_a_file_database_with_the_checkpointer_running(tmp_path):
