@@ -34,7 +34,7 @@ def coverage() -> dict[str, Any]:
         .values_list("sector", "n")
     )
     rows: list[dict[str, Any]] = [
-        {"sector": value, "label": label, "count": counts.get(value, 0)}
+        {"sector": value, "label": str(label), "count": counts.get(value, 0)}
         for value, label in ExpertSector.choices
     ]
     total = sum(r["count"] for r in rows)
@@ -61,8 +61,10 @@ def expert_for(user: Any, pk: Any) -> Expert:
 
 
 def draws_for_list() -> QuerySet[ExpertDraw]:
-    return ExpertDraw.objects.select_related("drawn_by").annotate(
-        declined=Count("members", filter=Q(members__state=ExpertDrawMember.State.DECLINED))
+    return (
+        ExpertDraw.objects.select_related("drawn_by")
+        .annotate(declined=Count("members", filter=Q(members__state=ExpertDrawMember.State.DECLINED)))
+        .order_by("-id")
     )
 
 

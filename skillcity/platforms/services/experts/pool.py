@@ -164,10 +164,10 @@ def _check_row(
         "sector": sector,
         "title": title,
         "organisation": organisation,
-        "occupations": occupations,
+        "occupations": list(dict.fromkeys(occupations)),
         "phone": phone,
         "email": email,
-        "conflicts": conflicts,
+        "conflicts": list(dict.fromkeys(conflicts)),
     }
 
 
