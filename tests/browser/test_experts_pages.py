@@ -35,6 +35,7 @@ def test_the_bureau_draws_a_panel_and_records_a_decline(live_server, page, burea
     assert "复核通过" in page.inner_text("#replay-check")
     draw = ExpertDraw.objects.get()
     first = draw.members.order_by("position").first()
+    page.click(f"#decline-open-{first.pk}")
     page.fill(f"#decline-{first.pk}-reason", "评审当日出差")
     page.click("#draw-members tr:first-child button[type=submit]")
     page.wait_for_load_state()
@@ -102,3 +103,24 @@ def test_an_expert_declines_an_assignment_on_a_phone(live_server, page, bureau_o
     page.set_viewport_size({"width": 1366, "height": 900})
     page.reload()
     screenshot(page, "experts-my-assignments-1366")
+
+
+def test_the_organiser_draws_judges_from_the_project_page(live_server, page, bureau_officer):
+    from tests.competitions.marking_setup import make_marked
+
+    marked = make_marked(bureau_officer)
+    make_pool(bureau_officer, {"electronics": 4})
+    base = live_server.url
+    page.set_viewport_size({"width": 375, "height": 800})
+    login(page, base, marked.organiser_user.username)
+    page.goto(f"{base}/competitions/manage/projects/{marked.project.pk}/")
+    page.fill("#expert-draw-size", "2")
+    page.click("#expert-draw-judges button[type=submit]")
+    page.wait_for_load_state()
+    assert "已从专家库抽取" in page.inner_text("main")
+    assert len(page.locator("#judge-list tbody tr").all()) == 5
+    _fits(page, 375)
+    screenshot(page, "experts-contest-judges-375")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.reload()
+    screenshot(page, "experts-contest-judges-1366")
