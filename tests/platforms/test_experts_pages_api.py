@@ -166,3 +166,23 @@ def test_the_api_lists_an_experts_assignments(client, bureau_officer):
     client.force_login(expert_user(pool[0]))
     rows = client.get("/api/v1/platforms/my-assignments").json()
     assert [r["purpose_label"] for r in rows] == ["工作室评审"]
+
+
+def test_the_pool_and_draw_pages_do_not_query_per_row(client, bureau_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_pool(bureau_officer, {"electronics": 3})
+    client.force_login(bureau_officer)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = queries(reverse("platforms:expert_list"))
+    small_draw = queries(reverse("platforms:expert_draw_detail", args=[_draw(bureau_officer, size=2).pk]))
+    make_pool(bureau_officer, {"electronics": 6, "food": 4})
+    assert queries(reverse("platforms:expert_list")) == small
+    big = _draw(bureau_officer, size=8)
+    assert queries(reverse("platforms:expert_draw_detail", args=[big.pk])) == small_draw
