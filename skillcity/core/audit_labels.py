@@ -170,6 +170,14 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "title.import": _("导入省级、国家级称号"),
     "title.import_file": _("导入称号文件"),
     "title.revoke": _("撤销称号"),
+    # The expert pool (issue 17 §5)
+    "platforms.expert.import": _("导入专家库"),
+    "platforms.expert.conflict_declare": _("申报回避单位"),
+    "platforms.expert.conflict_withdraw": _("撤回回避单位"),
+    "platforms.expert.draw": _("从专家库抽取专家"),
+    "platforms.expert.decline": _("专家谢绝抽取并递补"),
+    "competition.judge_withdraw": _("裁判退出竞赛项目"),
+    "talents.panel.withdraw": _("评审专家退出评审组"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.

@@ -318,6 +318,29 @@ def panel_member_add(*, actor: Any, call: LeadingCall, worker: Worker) -> PanelM
     return member
 
 
+@transaction.atomic
+def panel_member_withdraw(*, actor: Any, call: LeadingCall, worker: Worker, reason: str) -> None:
+    """A panel member with no application given to them yet steps down (an expert drawn from the pool
+    who declined, issue 17 §5); one already assigned stays, the assignment being the record."""
+    _require_bureau(actor)
+    member = PanelMember.objects.select_for_update().filter(call=call, worker=worker).first()
+    if member is None:
+        return
+    if Assignment.objects.filter(member=member).exists():
+        raise Conflict("member_assigned", _("%(w)s已分配评审申报，不能退出评审组") % {"w": worker.name})
+    before = snapshot(member)
+    member.delete()
+    audit_record(
+        actor=actor,
+        action="talents.panel.withdraw",
+        target_type="talents.panelmember",
+        target_id=before["id"],
+        target_label=worker.name,
+        before=before,
+        after={"reason": reason},
+    )
+
+
 def conflict_reason(member: PanelMember, app: LeadingApplication) -> str:
     """Why this member may not score this application ("" when they may)."""
     if member.worker_id == app.worker_id:

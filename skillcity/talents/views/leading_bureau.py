@@ -100,8 +100,17 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "states": [(v, label, counts[v]) for v, label in LeadingState.choices],
             "members": call.panel.select_related("worker__employer"),
             "user": user,
+            "expert_draw_form": _expert_draw_form(),
         },
     )
+
+
+def _expert_draw_form() -> Any:
+    # The expert pool's draw (issue 17 §5) posts to the platforms app; imported here, not at the top,
+    # because the platforms' wiring imports the talents' services.
+    from skillcity.platforms.views.experts.forms import PanelDrawForm
+
+    return PanelDrawForm(auto_id="expert-draw-%s")
 
 
 @login_required
