@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skillcity.core import bounds
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
 from skillcity.core.money import round_fen
@@ -550,16 +551,18 @@ def recognise(
 
 
 def parse_money(raw: Any, field: str, label: str) -> Decimal:
+    """A positive amount in yuan (at most two decimals, no exponent, at most MONEY_MAX); the error
+    names the field's label ("1e30" once reached quantize unguarded and failed the page)."""
+    if str(raw if raw is not None else "").strip() == "":
+        raise DomainError("bad_amount", _("请填写%(l)s") % {"l": label}, {field: _("请填写金额")})
     try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError("bad_amount", _("请填写%(l)s") % {"l": label}, {field: _("请填写金额")}) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
-        raise DomainError(
-            "bad_amount",
-            _("%(l)s应为正数，最多两位小数") % {"l": label},
-            {field: _("应为正数，最多两位小数")},
-        )
+        value = bounds.parse_money(raw)
+    except ValueError as exc:
+        msg = _("%(l)s：%(e)s") % {"l": label, "e": str(exc)}
+        raise DomainError("bad_amount", msg, {field: msg}) from None
+    if value <= 0:
+        msg = _("%(l)s应为正数，最多两位小数") % {"l": label}
+        raise DomainError("bad_amount", msg, {field: _("应为正数，最多两位小数")})
     return value
 
 

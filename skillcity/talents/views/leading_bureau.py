@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from skillcity.certification.models import Session
 from skillcity.core.access import acting_user, require_role
+from skillcity.core.bounds import by_id
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Worker
 from skillcity.talents.models.leading import (
@@ -143,8 +143,8 @@ def application_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("已记录形式审查未通过"),
         )
     elif action == "assign":
-        member = PanelMember.objects.filter(pk=request.POST.get("member") or 0, call=app.call).first()
-        if member is None:
+        member = by_id(PanelMember, request.POST.get("member"))
+        if member is None or member.call_id != app.call_id:
             messages.error(request, _("评审专家：请选择"))
         else:
             _run(
@@ -289,9 +289,8 @@ def exceptional_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("审核意见已记录"),
         )
     elif action == "place":
-        try:
-            session = Session.objects.get(pk=request.POST.get("session") or 0)
-        except (ObjectDoesNotExist, ValueError):
+        session = by_id(Session, request.POST.get("session"))
+        if session is None:
             messages.error(request, _("考评批次：请选择"))
         else:
             _run(
