@@ -63,7 +63,7 @@ def calls() -> QuerySet[LeadingCall]:
 
 def call_applications(call: LeadingCall, state: str = "") -> QuerySet[LeadingApplication]:
     rows = call.applications.select_related("worker", "unit", "recognition").prefetch_related(
-        "assignments__member__worker", "assignments__scores"
+        "assignments__member__worker", "assignments__scores", "evidence"
     )
     if state:
         rows = rows.filter(state=state)
