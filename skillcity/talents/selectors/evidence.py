@@ -20,11 +20,12 @@ def _is_bureau(user: Any) -> bool:
 
 def _reviews_home_purchase(user: Any, evidence: Evidence) -> bool:
     """A reviewer of a TAL-LEADING stage, for the proof a standing home-purchase claim names."""
-    assert evidence.leading_id is not None
     from skillcity.talents.services.leading import source_key
 
+    app = evidence.leading
+    assert app is not None
     grant = (
-        Application.objects.filter(source_key=source_key(evidence.leading, "home_purchase"))
+        Application.objects.filter(source_key=source_key(app, "home_purchase"))
         .exclude(state__in=(ApplicationState.WITHDRAWN, ApplicationState.REJECTED))
         .first()
     )
@@ -40,7 +41,7 @@ def may_open(user: Any, evidence: Evidence) -> bool:
         return True
     worker_id = getattr(user, "worker_id", None)
     organisation_id = getattr(user, "organisation_id", None)
-    if evidence.exceptional_id is not None:
+    if evidence.exceptional is not None:
         return worker_id is not None and evidence.exceptional.worker_id == worker_id
     app = evidence.leading
     assert app is not None
