@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from skillcity.certification.models import Certificate
 from skillcity.core.access import visible_to
@@ -24,7 +25,9 @@ POOL_FILTERS = ("town", "industry", "occupation", "level")
 
 
 def _standing(records: QuerySet[SkillRecord]) -> QuerySet[SkillRecord]:
-    return records.exclude(certificate__status=Certificate.Status.REVOKED)
+    # A revoked certificate's record, and a revoked title's (competitions.Title), no longer count
+    # (as certification.facts does for the card).
+    return records.exclude(certificate__status=Certificate.Status.REVOKED).exclude(title__status="revoked")
 
 
 def pool_queryset(user: Any, filters: dict[str, Any]) -> QuerySet[Worker]:
@@ -123,11 +126,14 @@ def honour_share(honour_list: HonourList) -> tuple[Outcome, list[WinnerRow]]:
     for winner in winners:
         worker = workers.get(winner.id_number)
         if worker is None:
-            counted, why = False, "平台登记中没有该身份证号码"
+            counted, why = False, _("平台登记中没有该身份证号码")
         elif worker.highest_level is None:
-            counted, why = False, "已登记，但无有效职业技能等级"
+            counted, why = False, _("已登记，但无有效职业技能等级")
         else:
-            counted, why = True, f"持有{SkillLevel(worker.highest_level).label}职业技能等级"
+            counted, why = (
+                True,
+                _("持有%(level)s职业技能等级") % {"level": SkillLevel(worker.highest_level).label},
+            )
         rows.append(
             WinnerRow(
                 winner.row, winner.name, mask_id_number(winner.id_number), winner.unit, worker, counted, why

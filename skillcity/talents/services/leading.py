@@ -128,9 +128,13 @@ def applicant_records(worker: Worker, as_of: datetime.date | None = None) -> lis
     from skillcity.certification.models import Certificate
 
     rows: list[dict[str, str]] = []
-    for r in SkillRecord.objects.filter(
-        worker=worker, kind=SkillRecord.Kind.HONOUR, obtained_on__lte=day
-    ).order_by("obtained_on"):
+    # A revoked title (competitions.Title "revoked") is no longer a fact, as in certification.facts.
+    honours = SkillRecord.objects.filter(worker=worker, kind=SkillRecord.Kind.HONOUR, obtained_on__lte=day)
+    for r in (
+        honours.exclude(title__status="revoked")
+        .exclude(certificate__status=Certificate.Status.REVOKED)
+        .order_by("obtained_on")
+    ):
         rows.append(
             {
                 "kind": "honour",
@@ -174,8 +178,13 @@ def applicant_records(worker: Worker, as_of: datetime.date | None = None) -> lis
 
 
 def title_route(records: Iterable[dict[str, str]]) -> str:
-    """The best class a national/provincial title opens (class 1 before class 2), or ""."""
-    routes = {TITLE_ROUTE[r["code"]] for r in records if r["kind"] == "honour" and r["code"] in TITLE_ROUTE}
+    """The best class a national/provincial title opens (class 1 before class 2), or "". A record
+    marked revoked (a title withdrawn since the records were read) opens nothing."""
+    routes = {
+        TITLE_ROUTE[r["code"]]
+        for r in records
+        if r["kind"] == "honour" and r["code"] in TITLE_ROUTE and not r.get("revoked")
+    }
     if TitleRoute.CLASS1 in routes:
         return TitleRoute.CLASS1
     return TitleRoute.CLASS2 if routes else ""
