@@ -4,6 +4,7 @@ pages' reads and actions (evidence files are uploaded on the pages)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -95,7 +96,9 @@ def _schedule(s: RentSchedule) -> dict[str, Any]:
         "state_label": s.get_state_display(),
         "end_reason": s.end_reason,
         "end_reason_label": s.get_end_reason_display() if s.end_reason else "",
-        "paid_total": _money(rent.paid_total(s)),
+        "paid_total": _money(
+            (getattr(s, "paid_sum", None) or Decimal("0")) if hasattr(s, "paid_sum") else rent.paid_total(s)
+        ),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from skillcity.core.access import visible_to
 from skillcity.grants.models import Application
@@ -71,9 +71,9 @@ def call_applications(call: LeadingCall, state: str = "") -> QuerySet[LeadingApp
 
 
 def applications_for(user: Any) -> QuerySet[LeadingApplication]:
-    return visible_to(user, LeadingApplication.objects.select_related("call", "worker", "unit")).order_by(
-        "-id"
-    )
+    return visible_to(
+        user, LeadingApplication.objects.select_related("call", "worker", "unit", "recognition")
+    ).order_by("-id")
 
 
 def subsidies_for_worker(worker_id: int) -> QuerySet[Application]:
@@ -104,14 +104,23 @@ def rewards_for_unit(organisation_id: int) -> QuerySet[Application]:
 def assignments_for(worker_id: int) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(member__worker_id=worker_id)
-        .select_related("application__worker", "application__call", "member")
+        .select_related(
+            "application__worker",
+            "application__call",
+            "application__unit",
+            "application__recognition",
+            "member",
+        )
         .order_by("submitted_at", "-id")
     )
 
 
 def schedules(user: Any, state: str = "") -> QuerySet[RentSchedule]:
+    # `paid_sum`: what was paid on the schedule, summed in the query (the API's paid_total, no query
+    # per row); each instalment has at most one payment, so the join does not multiply the count.
     rows = visible_to(user, RentSchedule.objects.select_related("worker", "recognition")).annotate(
-        n_paid=Count("instalments", filter=Q(instalments__application__state="paid"))
+        n_paid=Count("instalments", filter=Q(instalments__application__state="paid")),
+        paid_sum=Sum("instalments__application__payment__amount"),
     )
     return rows.filter(state=state) if state else rows
 

@@ -411,9 +411,12 @@ def scores_submit(*, actor: Any, assignment: Assignment, points: dict[str, Any])
 
 def average_score(app: LeadingApplication) -> Decimal | None:
     """The mean of the submitted sheets' totals (one decimal), or None before any sheet."""
+    # From `assignments` and their `scores` as prefetched by the list (selectors.call_applications):
+    # no query per row there; one or two here otherwise.
     totals = []
-    for a in app.assignments.filter(submitted_at__isnull=False).prefetch_related("scores"):
-        totals.append(sum((s.points for s in a.scores.all()), Decimal("0")))
+    for a in app.assignments.all():
+        if a.submitted_at is not None:
+            totals.append(sum((s.points for s in a.scores.all()), Decimal("0")))
     if not totals:
         return None
     return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.1"))

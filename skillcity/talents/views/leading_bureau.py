@@ -98,7 +98,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "state": state,
             "states": [(v, label, counts[v]) for v, label in LeadingState.choices],
-            "members": call.panel.select_related("worker__employer"),
+            "members": list(call.panel.select_related("worker__employer")),
             "user": user,
         },
     )
@@ -255,14 +255,21 @@ def exceptional_home(request: HttpRequest) -> HttpResponse:
             {"form": form, "rows": selectors.exceptional_for(user)},
         )
     require_role(user, "bureau_officer")
-    rows = list(selectors.exceptional_for(user)[:200])
-    sessions = {
-        app.pk: Session.objects.filter(
+    rows = list(selectors.exceptional_for(user).prefetch_related("evidence")[:200])
+    # The open promotion sessions of every admitted application's occupation and level, in one query.
+    wanted = {(app.occupation_id, app.target_level) for app in rows if app.state == ExceptionalState.ADMITTED}
+    open_sessions: dict[tuple[int, int], list[Session]] = {}
+    if wanted:
+        found = Session.objects.filter(
             kind=Session.Kind.PROMOTION,
             state=Session.State.OPEN,
-            occupation_id=app.occupation_id,
-            level=app.target_level,
-        )[:20]
+            occupation_id__in={o for o, _level in wanted},
+            level__in={level for _o, level in wanted},
+        ).select_related("occupation", "evaluator__organisation")
+        for session in found.order_by("date", "id"):
+            open_sessions.setdefault((session.occupation_id, session.level), []).append(session)
+    sessions = {
+        app.pk: open_sessions.get((app.occupation_id, app.target_level), [])[:20]
         for app in rows
         if app.state == ExceptionalState.ADMITTED
     }
