@@ -461,6 +461,8 @@ def shortlist(
         raise _refuse(app, _("入围"))
     if not app.assignments.exists() or app.assignments.filter(submitted_at__isnull=True).exists():
         raise DomainError("scores_missing", _("分配的评审专家尚未全部提交评分"), status=409)
+    # Lock the call: two shortlistings at once must not both see the last place of the quota free.
+    LeadingCall.objects.select_for_update().get(pk=app.call_id)
     taken = LeadingApplication.objects.filter(
         call=app.call, state__in=(LeadingState.SHORTLISTED, LeadingState.RECOGNISED)
     ).count()
@@ -533,6 +535,9 @@ def recognise(
         raise DomainError("not_approved", _("生活补贴申请尚未核准，不能认定"), status=409)
     recognised_on = subsidy_date(app.call, day)
     year = app.call.year
+    # Lock the year's call: two recognitions at once must not both count the same number and clash on
+    # the certificate number (one call a year, so the call's row serialises the year's numbering).
+    LeadingCall.objects.select_for_update().get(pk=app.call_id)
     seq = Recognition.objects.filter(year=year).count() + 1
     honour = skill_record_add(
         worker=app.worker,
