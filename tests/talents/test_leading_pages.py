@@ -157,7 +157,7 @@ def test_finance_sets_up_the_rent_and_the_bureau_pauses_and_ends_it(
         {
             "action": "rent",
             "rent-monthly_amount": "6000",
-            "rent-first_month": "2025-04-01",
+            "rent-first_month": timezone.localdate().isoformat(),
             "rent-months": "12",
         },
     ).content.decode()
@@ -167,7 +167,7 @@ def test_finance_sets_up_the_rent_and_the_bureau_pauses_and_ends_it(
         {
             "action": "rent",
             "rent-monthly_amount": "3000",
-            "rent-first_month": "2025-04-01",
+            "rent-first_month": timezone.localdate().isoformat(),
             "rent-months": "12",
         },
     )

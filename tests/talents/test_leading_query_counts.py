@@ -110,7 +110,12 @@ def test_the_schedules_api_sums_the_payments_in_the_query(
             recognition = to_recognition(bureau_officer, the_call, app, ew, eu)
             made.append(
                 rent.schedule_create(
-                    actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, months=3
+                    actor=pay,
+                    recognition=recognition,
+                    monthly_amount="3000",
+                    first_month=DAY,
+                    day=DAY,
+                    months=3,
                 )
             )
         rent.rent_pay_month(day=datetime.date(2025, 3, 20))

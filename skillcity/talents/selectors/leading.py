@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from skillcity.core.access import visible_to
 from skillcity.grants.models import Application
@@ -16,6 +16,8 @@ from skillcity.talents.models.leading import (
     LeadingCall,
     LeadingState,
     Recognition,
+    RentInstalment,
+    RentRefusal,
     RentSchedule,
 )
 
@@ -118,7 +120,20 @@ def assignments_for(worker_id: int) -> QuerySet[Assignment]:
 def schedules(user: Any, state: str = "") -> QuerySet[RentSchedule]:
     # `paid_sum`: what was paid on the schedule, summed in the query (the API's paid_total, no query
     # per row); each instalment has at most one payment, so the join does not multiply the count.
-    rows = visible_to(user, RentSchedule.objects.select_related("worker", "recognition")).annotate(
+    # The months the job could not pay and that are still unpaid (a month later paid drops out).
+    open_refusals = RentRefusal.objects.exclude(
+        Exists(
+            RentInstalment.objects.filter(
+                schedule=OuterRef("schedule"), month=OuterRef("month"), application__state="paid"
+            )
+        )
+    ).order_by("-at", "-id")
+    rows = visible_to(
+        user,
+        RentSchedule.objects.select_related("worker", "recognition").prefetch_related(
+            Prefetch("refusals", queryset=open_refusals, to_attr="open_refusals")
+        ),
+    ).annotate(
         n_paid=Count("instalments", filter=Q(instalments__application__state="paid")),
         paid_sum=Sum("instalments__application__payment__amount"),
     )
