@@ -19,6 +19,7 @@ from skillcity.core.schemas import InputSchema
 from skillcity.grants.flows import source_label
 from skillcity.registry.models import Worker
 from skillcity.talents.models.leading import (
+    Assignment,
     ExceptionalApplication,
     LeadingApplication,
     LeadingCall,
@@ -27,6 +28,7 @@ from skillcity.talents.models.leading import (
     RentSchedule,
 )
 from skillcity.talents.selectors import leading as selectors
+from skillcity.talents.services import assignments as panel_assignments
 from skillcity.talents.services import exceptional, rent
 from skillcity.talents.services import leading as services
 
@@ -202,9 +204,12 @@ def apply(request: HttpRequest, payload: LeadingApplyIn) -> Any:
 
 
 class LeadingActionIn(InputSchema):
-    action: ActionText  # formal_pass | formal_fail | assign | shortlist | not_shortlisted | recognise
+    action: (
+        ActionText  # formal_pass | formal_fail | assign | unassign | shortlist | not_shortlisted | recognise
+    )
     note: ShortText = ""
     member_id: Id | None = None
+    assignment_id: Id | None = None
     living_amount: AmountText | None = None
 
 
@@ -222,6 +227,13 @@ def application_action(request: HttpRequest, pk: Id, payload: LeadingActionIn) -
         if member is None:
             raise DomainError("member_required", _("请选择评审专家"), {"member_id": _("请选择评审专家")})
         services.assign(actor=user, application=app, member=member)
+    elif payload.action == "unassign":
+        assignment = Assignment.objects.filter(pk=payload.assignment_id or 0, application=app).first()
+        if assignment is None:
+            raise DomainError(
+                "assignment_required", _("请选择评审专家"), {"assignment_id": _("请选择评审专家")}
+            )
+        panel_assignments.assignment_remove(actor=user, assignment=assignment, reason=payload.note)
     elif payload.action == "shortlist":
         amount = services.parse_money(payload.living_amount or "", "living_amount", _("生活补贴"))
         services.shortlist(actor=user, application=app, living_amount=amount, reason=payload.note)

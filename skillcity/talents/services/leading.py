@@ -321,6 +321,13 @@ def formal_check(
 @transaction.atomic
 def panel_member_add(*, actor: Any, call: LeadingCall, worker: Worker) -> PanelMember:
     _require_bureau(actor)
+    # A member scores on their phone, signed in: a worker without an active account could never score,
+    # and the applications given to them would wait for ever.
+    from skillcity.accounts.models import User
+
+    if not User.objects.filter(worker=worker, is_active=True).exists():
+        msg = _("%(w)s 没有可用的平台账号，不能担任评审专家（须先为其开通劳动者账号）") % {"w": worker.name}
+        raise DomainError("no_account", msg, {"worker": msg}, status=409)
     if PanelMember.objects.filter(call=call, worker=worker).exists():
         raise Conflict("member_exists", _("%(w)s 已是本年度评审专家") % {"w": worker.name})
     member = PanelMember.objects.create(call=call, worker=worker, chosen_by=actor)

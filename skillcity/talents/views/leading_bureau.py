@@ -20,6 +20,7 @@ from skillcity.core.bounds import by_id
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Worker
 from skillcity.talents.models.leading import (
+    Assignment,
     ExceptionalApplication,
     ExceptionalState,
     LeadingApplication,
@@ -30,7 +31,7 @@ from skillcity.talents.models.leading import (
     RentState,
 )
 from skillcity.talents.selectors import leading as selectors
-from skillcity.talents.services import exceptional, rent
+from skillcity.talents.services import assignments, exceptional, rent
 from skillcity.talents.services import leading as services
 from skillcity.talents.views.leading_forms import CallForm, EndForm, ExceptionalForm
 
@@ -151,6 +152,16 @@ def application_action(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 lambda: services.assign(actor=user, application=app, member=member),
                 _("已分配评审专家"),
+            )
+    elif action == "unassign":
+        assignment = by_id(Assignment, request.POST.get("assignment"))
+        if assignment is None or assignment.application_id != app.pk:
+            messages.error(request, _("评审专家：请选择"))
+        else:
+            _run(
+                request,
+                lambda: assignments.assignment_remove(actor=user, assignment=assignment, reason=note),
+                _("已取消分配"),
             )
     elif action == "shortlist":
         try:
