@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skillcity.certification.models import Certificate
 from skillcity.core.access import visible_to
@@ -146,9 +147,9 @@ def honour_share(honour_list: HonourList) -> tuple[Outcome, list[WinnerRow]]:
 # EDU-EQUIV: the class a technical school trains to each level (中级工班 → 四级, 高级工班 → 三级, 预备技师 → 二级).
 CLASS_FOR_LEVEL = {4: "intermediate", 3: "advanced", 2: "preparatory_technician"}
 CLASS_LABELS = {
-    "intermediate": "中级工班",
-    "advanced": "高级工班",
-    "preparatory_technician": "预备技师（技师）班",
+    "intermediate": gettext_lazy("中级工班"),
+    "advanced": gettext_lazy("高级工班"),
+    "preparatory_technician": gettext_lazy("预备技师（技师）班"),
 }
 
 
@@ -175,7 +176,7 @@ def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
         rows.append(
             EduEquivRow(
                 class_type,
-                CLASS_LABELS[class_type],
+                str(CLASS_LABELS[class_type]),
                 str(SkillLevel(lv).label),
                 str(outcome.extra.get("equivalent", "")),
                 level is not None and (level == lv or (lv == 2 and level < 2)),

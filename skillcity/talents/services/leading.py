@@ -631,11 +631,14 @@ def home_purchase_claim(
             % {"p": PROVENANCE % {"n": app.pk}, "n": evidence.name, "h": evidence.sha256[:12]},
         },
         source_key=source_key(app, "home_purchase"),
+        requested_amount=amount,  # set by grants with the application and in its audit row
     )
-    # The amount asked for, on the application the grants review decides (made in this transaction).
-    Application.objects.filter(pk=grant.pk).update(requested_amount=amount)
-    grant.requested_amount = amount
-    audit_record(actor=actor, action="talents.leading.home_purchase", target=app, after={"grant": grant.pk})
+    audit_record(
+        actor=actor,
+        action="talents.leading.home_purchase",
+        target=app,
+        after={"grant": grant.pk, "requested_amount": amount, "proof_sha256": evidence.sha256},
+    )
     return grant
 
 
