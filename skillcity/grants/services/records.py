@@ -14,6 +14,7 @@ only requires a signed-in official.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -65,6 +66,7 @@ def application_from_records(
     facts: dict[str, Any],
     fact_sources: dict[str, str],
     source_key: str,
+    requested_amount: Decimal | None = None,
 ) -> Application:
     """Make and submit an application for `payee` from a programme's records, in one transaction:
     the engine's outcome stored, refused when not eligible or when the record already has a standing
@@ -108,6 +110,9 @@ def application_from_records(
                 submitted_at=timezone.now(),
                 created_by=actor,
                 source_key=source_key,
+                # The amount the payee asked for (a claim on proof, e.g. a home purchase), when the
+                # programme takes one; the review decides the amount.
+                requested_amount=requested_amount,
                 **scope,
             )
     except IntegrityError:

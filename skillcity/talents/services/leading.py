@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from skillcity.core import bounds
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
 from skillcity.core.money import round_fen
@@ -127,9 +128,13 @@ def applicant_records(worker: Worker, as_of: datetime.date | None = None) -> lis
     from skillcity.certification.models import Certificate
 
     rows: list[dict[str, str]] = []
-    for r in SkillRecord.objects.filter(
-        worker=worker, kind=SkillRecord.Kind.HONOUR, obtained_on__lte=day
-    ).order_by("obtained_on"):
+    # A revoked title (competitions.Title "revoked") is no longer a fact, as in certification.facts.
+    honours = SkillRecord.objects.filter(worker=worker, kind=SkillRecord.Kind.HONOUR, obtained_on__lte=day)
+    for r in (
+        honours.exclude(title__status="revoked")
+        .exclude(certificate__status=Certificate.Status.REVOKED)
+        .order_by("obtained_on")
+    ):
         rows.append(
             {
                 "kind": "honour",
@@ -173,8 +178,13 @@ def applicant_records(worker: Worker, as_of: datetime.date | None = None) -> lis
 
 
 def title_route(records: Iterable[dict[str, str]]) -> str:
-    """The best class a national/provincial title opens (class 1 before class 2), or ""."""
-    routes = {TITLE_ROUTE[r["code"]] for r in records if r["kind"] == "honour" and r["code"] in TITLE_ROUTE}
+    """The best class a national/provincial title opens (class 1 before class 2), or "". A record
+    marked revoked (a title withdrawn since the records were read) opens nothing."""
+    routes = {
+        TITLE_ROUTE[r["code"]]
+        for r in records
+        if r["kind"] == "honour" and r["code"] in TITLE_ROUTE and not r.get("revoked")
+    }
     if TitleRoute.CLASS1 in routes:
         return TitleRoute.CLASS1
     return TitleRoute.CLASS2 if routes else ""
@@ -311,6 +321,13 @@ def formal_check(
 @transaction.atomic
 def panel_member_add(*, actor: Any, call: LeadingCall, worker: Worker) -> PanelMember:
     _require_bureau(actor)
+    # A member scores on their phone, signed in: a worker without an active account could never score,
+    # and the applications given to them would wait for ever.
+    from skillcity.accounts.models import User
+
+    if not User.objects.filter(worker=worker, is_active=True).exists():
+        msg = _("%(w)s 没有可用的平台账号，不能担任评审专家（须先为其开通劳动者账号）") % {"w": worker.name}
+        raise DomainError("no_account", msg, {"worker": msg}, status=409)
     if PanelMember.objects.filter(call=call, worker=worker).exists():
         raise Conflict("member_exists", _("%(w)s 已是本年度评审专家") % {"w": worker.name})
     member = PanelMember.objects.create(call=call, worker=worker, chosen_by=actor)
@@ -424,9 +441,12 @@ def scores_submit(*, actor: Any, assignment: Assignment, points: dict[str, Any])
 
 def average_score(app: LeadingApplication) -> Decimal | None:
     """The mean of the submitted sheets' totals (one decimal), or None before any sheet."""
+    # From `assignments` and their `scores` as prefetched by the list (selectors.call_applications):
+    # no query per row there; one or two here otherwise.
     totals = []
-    for a in app.assignments.filter(submitted_at__isnull=False).prefetch_related("scores"):
-        totals.append(sum((s.points for s in a.scores.all()), Decimal("0")))
+    for a in app.assignments.all():
+        if a.submitted_at is not None:
+            totals.append(sum((s.points for s in a.scores.all()), Decimal("0")))
     if not totals:
         return None
     return (sum(totals, Decimal("0")) / len(totals)).quantize(Decimal("0.1"))
@@ -471,6 +491,8 @@ def shortlist(
         raise _refuse(app, _("入围"))
     if not app.assignments.exists() or app.assignments.filter(submitted_at__isnull=True).exists():
         raise DomainError("scores_missing", _("分配的评审专家尚未全部提交评分"), status=409)
+    # Lock the call: two shortlistings at once must not both see the last place of the quota free.
+    LeadingCall.objects.select_for_update().get(pk=app.call_id)
     taken = LeadingApplication.objects.filter(
         call=app.call, state__in=(LeadingState.SHORTLISTED, LeadingState.RECOGNISED)
     ).count()
@@ -543,6 +565,9 @@ def recognise(
         raise DomainError("not_approved", _("生活补贴申请尚未核准，不能认定"), status=409)
     recognised_on = subsidy_date(app.call, day)
     year = app.call.year
+    # Lock the year's call: two recognitions at once must not both count the same number and clash on
+    # the certificate number (one call a year, so the call's row serialises the year's numbering).
+    LeadingCall.objects.select_for_update().get(pk=app.call_id)
     seq = Recognition.objects.filter(year=year).count() + 1
     honour = skill_record_add(
         worker=app.worker,
@@ -573,16 +598,18 @@ def recognise(
 
 
 def parse_money(raw: Any, field: str, label: str) -> Decimal:
+    """A positive amount in yuan (at most two decimals, no exponent, at most MONEY_MAX); the error
+    names the field's label ("1e30" once reached quantize unguarded and failed the page)."""
+    if str(raw if raw is not None else "").strip() == "":
+        raise DomainError("bad_amount", _("请填写%(l)s") % {"l": label}, {field: _("请填写金额")})
     try:
-        value = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError("bad_amount", _("请填写%(l)s") % {"l": label}, {field: _("请填写金额")}) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
-        raise DomainError(
-            "bad_amount",
-            _("%(l)s应为正数，最多两位小数") % {"l": label},
-            {field: _("应为正数，最多两位小数")},
-        )
+        value = bounds.parse_money(raw)
+    except ValueError as exc:
+        msg = _("%(l)s：%(e)s") % {"l": label, "e": str(exc)}
+        raise DomainError("bad_amount", msg, {field: msg}) from None
+    if value <= 0:
+        msg = _("%(l)s应为正数，最多两位小数") % {"l": label}
+        raise DomainError("bad_amount", msg, {field: _("应为正数，最多两位小数")})
     return value
 
 
@@ -627,11 +654,14 @@ def home_purchase_claim(
             % {"p": PROVENANCE % {"n": app.pk}, "n": evidence.name, "h": evidence.sha256[:12]},
         },
         source_key=source_key(app, "home_purchase"),
+        requested_amount=amount,  # set by grants with the application and in its audit row
     )
-    # The amount asked for, on the application the grants review decides (made in this transaction).
-    Application.objects.filter(pk=grant.pk).update(requested_amount=amount)
-    grant.requested_amount = amount
-    audit_record(actor=actor, action="talents.leading.home_purchase", target=app, after={"grant": grant.pk})
+    audit_record(
+        actor=actor,
+        action="talents.leading.home_purchase",
+        target=app,
+        after={"grant": grant.pk, "requested_amount": amount, "proof_sha256": evidence.sha256},
+    )
     return grant
 
 
