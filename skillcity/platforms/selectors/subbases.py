@@ -84,7 +84,8 @@ def quota_view(year: int) -> QuotaView:
     allocated = 0
     if quota is not None:
         allocated = int(quota.allocations.filter(state__in=HOLDING).aggregate(n=Sum("places"))["n"] or 0)
-    accepted = sum(min(a.completed, a.places)  # type: ignore[attr-defined] for a in allocations_of_year(year).filter(state="accepted"))
+    accepted_rows = allocations_of_year(year).filter(state="accepted")
+    accepted = sum(min(int(getattr(a, "completed", 0)), a.places) for a in accepted_rows)
     return QuotaView(
         year=year,
         places=quota.places if quota else None,
