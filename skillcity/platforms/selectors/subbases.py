@@ -170,7 +170,7 @@ def progress(today: datetime.date | None = None) -> dict[str, Any]:
     for year in years:
         total += by_year.get(year, 0)
         q = quota_view(year)
-        r: dict[str, Any] = reports.get(year, {})
+        r: Any = reports.get(year, {})
         rows.append(
             YearRow(
                 year=year,
