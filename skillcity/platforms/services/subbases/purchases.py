@@ -159,8 +159,9 @@ def allocation_create(
 
 
 def _locked(allocation: CourseAllocation) -> CourseAllocation:
+    # Only the allocation row is locked: its class is an outer join, which PostgreSQL cannot lock.
     return (
-        CourseAllocation.objects.select_for_update()
+        CourseAllocation.objects.select_for_update(of=("self",))
         .select_related("subbase__organisation", "quota", "training_class__project")
         .get(pk=allocation.pk)
     )
