@@ -171,3 +171,26 @@ def test_the_public_list_shows_only_recognised_sub_bases_without_login(
     services.subbase_apply(actor=applicant, name="尚未认定的分基地", direction="电工")
     page = client.get(reverse("platforms:subbase_public")).content.decode()
     assert "长安精密制造实训分基地" in page and "尚未认定的分基地" not in page
+
+
+def test_the_bureaus_list_does_not_query_per_sub_base(client, bureau_officer, changan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            org = OrganisationFactory(town=changan)
+            s = services.subbase_apply(
+                actor=bureau_officer, organisation=org, name=f"{org.name}分基地", direction="电工"
+            )
+            services.subbase_recognise(actor=bureau_officer, subbase=s)
+
+    c = _login(client, bureau_officer)
+    url = reverse("platforms:subbase_list")
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        c.get(url)
+    add(6)
+    with CaptureQueriesContext(connection) as many:
+        assert "已认定 8 / 20 家" in c.get(url).content.decode()
+    assert len(many) == len(few)
