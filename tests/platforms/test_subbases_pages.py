@@ -194,3 +194,20 @@ def test_the_bureaus_list_does_not_query_per_sub_base(client, bureau_officer, ch
     with CaptureQueriesContext(connection) as many:
         assert "已认定 8 / 20 家" in c.get(url).content.decode()
     assert len(many) == len(few)
+
+
+def test_an_accepted_course_the_rule_would_refuse_says_why_instead_of_offering_the_claim(
+    client, enterprise_user, bureau_officer
+):
+    subbase = recognised_subbase(bureau_officer, enterprise_user)
+    allocation = running_course(bureau_officer, enterprise_user, subbase)
+    roster(allocation, enterprise_user, completed=0, failed=2)
+    services.allocation_accept(
+        actor=bureau_officer, allocation=allocation, passed=True, accepted_on=ACCEPTED_ON
+    )
+    page = (
+        _login(client, enterprise_user)
+        .get(reverse("platforms:subbase_course", args=[allocation.pk]))
+        .content.decode()
+    )
+    assert 'id="claim-note"' in page and "学员人数为0" in page and "生成申请" not in page

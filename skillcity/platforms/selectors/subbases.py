@@ -144,6 +144,7 @@ class YearRow:
     allocated: int
     accepted_trainees: int
     centre_certified: int | None
+    closed: bool  # the year is over: its reports are due and its targets can be judged
 
 
 def progress(today: datetime.date | None = None) -> dict[str, Any]:
@@ -184,6 +185,7 @@ def progress(today: datetime.date | None = None) -> dict[str, Any]:
                 allocated=q.allocated,
                 accepted_trainees=q.accepted_trainees,
                 centre_certified=centre_volume(year),
+                closed=year < day.year,
             )
         )
     current = Subbase.objects.filter(state=SubbaseState.RECOGNISED).count()

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from skillcity.core.bounds import CAPACITY_MAX, HEADCOUNT_MAX, IsoDateField
+from skillcity.core.bounds import CAPACITY_MAX, HEADCOUNT_MAX, IsoDateField, IsoDateInput
 from skillcity.platforms.models.subbases import CourseCategory, Subbase, SubbaseState
 from skillcity.registry.models import Occupation, Organisation
 from skillcity.web.forms import LabelledErrorsMixin
@@ -16,6 +16,10 @@ from skillcity.web.forms import LabelledErrorsMixin
 TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 NOTE = forms.Textarea({"class": "form-control", "rows": 2})
+
+
+def date_field(label: Any, **kwargs: Any) -> IsoDateField:
+    return IsoDateField(label=label, widget=IsoDateInput({"class": "form-control"}), **kwargs)
 
 
 class ApplyForm(LabelledErrorsMixin, forms.Form):
@@ -36,7 +40,7 @@ class DecisionForm(LabelledErrorsMixin, forms.Form):
         choices=[("recognise", _("予以认定")), ("reject", _("不予认定"))],
         widget=forms.RadioSelect,
     )
-    recognised_on = IsoDateField(label=_("认定日期"), required=False, help_text=_("不填为今天"))
+    recognised_on = date_field(_("认定日期"), required=False, help_text=_("不填为今天"))
     note = forms.CharField(label=_("认定意见"), max_length=500, required=False, widget=NOTE)
 
 
@@ -96,8 +100,8 @@ class ClassOpenForm(LabelledErrorsMixin, forms.Form):
     occupation = forms.ModelChoiceField(
         label=_("职业（工种）"), queryset=Occupation.objects.order_by("code"), widget=forms.Select(SELECT)
     )
-    start_date = IsoDateField(label=_("开班日期"))
-    end_date = IsoDateField(label=_("结业日期"))
+    start_date = date_field(_("开班日期"))
+    end_date = date_field(_("结业日期"))
 
 
 class ClassLinkForm(LabelledErrorsMixin, forms.Form):
@@ -116,7 +120,7 @@ class AcceptForm(LabelledErrorsMixin, forms.Form):
         choices=[("pass", _("通过验收")), ("fail", _("未通过验收"))],
         widget=forms.RadioSelect,
     )
-    accepted_on = IsoDateField(label=_("验收日期"), required=False, help_text=_("不填为今天"))
+    accepted_on = date_field(_("验收日期"), required=False, help_text=_("不填为今天"))
     note = forms.CharField(label=_("验收意见"), max_length=500, required=False, widget=NOTE)
 
 

@@ -312,6 +312,8 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
     grants = list(grants_for(allocation))
     standing = [g for g in grants if g.state not in ("withdrawn", "rejected")]
     state = allocation.state
+    can_claim = (own or bureau) and state == AllocationState.ACCEPTED and not standing
+    claim_note = _claim_refusal(allocation) if can_claim else ""
     return render(
         request,
         "platforms/subbases/course.html",
@@ -330,11 +332,27 @@ def course(request: HttpRequest, pk: int) -> HttpResponse:
             "cancel_form": cancel_form
             if bureau and state in (AllocationState.ALLOCATED, AllocationState.RUNNING)
             else None,
-            "can_claim": (own or bureau) and state == AllocationState.ACCEPTED and not standing,
+            "can_claim": can_claim and not claim_note,
+            "claim_note": claim_note,
             "grants": _labelled(grants),
             "source_key": source_key(allocation),
         },
     )
+
+
+def _claim_refusal(allocation: CourseAllocation) -> str:
+    """Why the rule would refuse the course now (no version in force on the acceptance date, no
+    trainee), so the page says it instead of offering a button that fails."""
+    from skillcity.grants import outcomes
+    from skillcity.policy.display import reason_texts
+
+    facts, _sources = services.course_facts(allocation)
+    assert allocation.accepted_on is not None
+    try:
+        outcome = outcomes.evaluate("TRN-SUBBASE-COURSE", allocation.accepted_on, facts)
+    except DomainError as exc:
+        return str(exc.message)
+    return "" if outcome.get("eligible") else "；".join(reason_texts(outcome))
 
 
 def _roster_counts(allocation: CourseAllocation) -> list[tuple[str, int]]:
