@@ -63,7 +63,8 @@ class ReportForm(LabelledErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year - 1
+        if not self.initial.get("year"):  # type: ignore[attr-defined]
+            self.fields["year"].initial = timezone.localdate().year - 1
 
 
 class QuotaForm(LabelledErrorsMixin, forms.Form):

@@ -120,7 +120,11 @@ def subbase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     decision = F.DecisionForm(request.POST if action == "decide" else None, prefix="decide")
     revoke = F.RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
-    report = F.ReportForm(request.POST if action == "report" else None, prefix="report")
+    filed = set(subbase.reports.values_list("year", flat=True))
+    due = next((y for y in range(timezone.localdate().year - 1, 2017, -1) if y not in filed), None)
+    report = F.ReportForm(
+        request.POST if action == "report" else None, prefix="report", initial={"year": due} if due else None
+    )
     done: Any = None
     if action == "decide" and bureau:
         done = _post(decision, lambda d: _decide(user, subbase, d))
