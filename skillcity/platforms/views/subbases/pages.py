@@ -120,10 +120,11 @@ def subbase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     decision = F.DecisionForm(request.POST if action == "decide" else None, prefix="decide")
     revoke = F.RevokeForm(request.POST if action == "revoke" else None, prefix="revoke")
-    filed = set(subbase.reports.values_list("year", flat=True))
-    due = next((y for y in range(timezone.localdate().year - 1, 2017, -1) if y not in filed), None)
+    # Last year's report is the one due; once it is in, this year's comes next.
+    last = timezone.localdate().year - 1
+    due = last + 1 if subbase.reports.filter(year=last).exists() else last
     report = F.ReportForm(
-        request.POST if action == "report" else None, prefix="report", initial={"year": due} if due else None
+        request.POST if action == "report" else None, prefix="report", initial={"year": due}
     )
     done: Any = None
     if action == "decide" and bureau:
