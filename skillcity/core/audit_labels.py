@@ -178,6 +178,21 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.expert.decline": _("专家谢绝抽取并递补"),
     "competition.judge_withdraw": _("裁判退出竞赛项目"),
     "talents.panel.withdraw": _("评审专家退出评审组"),
+    # Public training sub-bases (issue 17 §2)
+    "platforms.subbase.apply": _("申请认定公共实训分基地"),
+    "platforms.subbase.recognise": _("认定公共实训分基地"),
+    "platforms.subbase.reject": _("不予认定公共实训分基地"),
+    "platforms.subbase.revoke": _("撤销公共实训分基地认定"),
+    "platforms.subbase_report.submit": _("提交分基地年度报告"),
+    "platforms.subbase_report.evaluate": _("考核分基地年度报告"),
+    "platforms.subbase_centre.set": _("设定公共实训中心"),
+    "platforms.subbase_quota.set": _("设定课程购买年度名额"),
+    "platforms.subbase_allocation.create": _("分配课程购买名额"),
+    "platforms.subbase_allocation.cancel": _("取消购买课程"),
+    "platforms.subbase_allocation.link_class": _("购买课程关联培训班"),
+    "platforms.subbase_allocation.accept": _("购买课程通过验收"),
+    "platforms.subbase_allocation.fail": _("购买课程未通过验收"),
+    "platforms.subbase_allocation.grant_apply": _("生成分基地课程购买费用申请"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.
