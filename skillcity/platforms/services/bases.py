@@ -47,6 +47,10 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
 def source_key(base: SchoolEnterpriseBase) -> str:
     return f"{SOURCE_PREFIX}base:{base.pk}"
 
@@ -249,9 +253,10 @@ def base_recognise(
             _("%(d)s 不在“市级高水平校企合作基地经费”的适用期内") % {"d": day},
             status=409,
         )
-    fund = Fund.objects.select_for_update().filter(pk=getattr(fund_of(day.year), "pk", None)).first()
-    if fund is None:
+    found = fund_of(day.year)
+    if found is None:
         raise FundMissing(RULE, day.year)
+    fund = Fund.objects.select_for_update().get(pk=found.pk)  # two recognitions racing for the last of it
     remaining = fund.balances()["remaining"]
     pending = pending_amount(fund)
     if amount > remaining - pending:
@@ -261,8 +266,14 @@ def base_recognise(
                 "“%(f)s”剩余 %(r)s 元，其中 %(p)s 元已由待核准的申请占用，可用 %(a)s 元，"
                 "不足以支付本基地经费 %(m)s 元，不能认定"
             )
-            % {"f": fund, "r": remaining, "p": pending, "a": remaining - pending, "m": round_fen(amount)},
-            {"fund": _("专项资金剩余 %(r)s 元") % {"r": remaining}},
+            % {
+                "f": fund,
+                "r": _yuan(remaining),
+                "p": _yuan(pending),
+                "a": _yuan(remaining - pending),
+                "m": _yuan(round_fen(amount)),
+            },
+            {"fund": _("专项资金剩余 %(r)s 元") % {"r": _yuan(remaining)}},
             status=409,
         )
     seq = SchoolEnterpriseBase.objects.filter(year=day.year).exclude(number="").count() + 1

@@ -341,3 +341,21 @@ def describe_source(key: str) -> str | None:
 
 
 flows.register_source_describer(SOURCE_PREFIX, describe_source)
+
+
+def certified_standard(raw: Any, field: str = "standard") -> Standard | None:
+    """The certified standard a training project or a certification session names (by id), or None
+    when it names none; an unknown or uncertified one is refused on `field`."""
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, Standard):
+        standard: Standard | None = raw
+    else:
+        try:
+            standard = Standard.objects.filter(pk=int(raw)).first()
+        except (TypeError, ValueError):
+            standard = None
+    if standard is None or standard.state != StandardState.CERTIFIED:
+        message = _("只能选择已认定的职业技能培训评价标准")
+        raise DomainError("standard_not_certified", message, {field: message})
+    return standard
