@@ -295,7 +295,7 @@ def standard_certify(
             rule_id=RULE,
             payee=standard.developer,
             event_date=day,
-            facts={"requested": standard.requested},
+            facts={"requested": str(standard.requested)},
             fact_sources={"requested": PROVENANCE % {"number": number} + _("，立项申请金额")},
             source_key=source_key(standard),
         )
