@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import Id
+from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import DomainError
 from skillcity.core.schemas import InputSchema
 from skillcity.grants.flows import source_label
@@ -41,6 +41,10 @@ class BaseApplyIn(InputSchema):
 class BaseReviewIn(InputSchema):
     passed: bool
     note: Annotated[str, Field(max_length=500)] = ""
+
+
+class BaseRecogniseIn(InputSchema):
+    recognised_on: IsoDate | None = None  # the recognition's date; today when left out
 
 
 class BaseListQuery(Schema):
@@ -181,7 +185,7 @@ def base_apply(request: HttpRequest, body: BaseApplyIn) -> tuple[int, dict[str, 
 def base_progress(request: HttpRequest) -> dict[str, Any]:
     require_role(acting_user(request), "bureau_officer")
     p = selectors.progress()
-    status = services.fund_status(services.today().year)
+    status = services.fund_status()
     fund = None
     if status is not None:
         fund = {
@@ -211,10 +215,10 @@ def base_review(request: HttpRequest, pk: Id, body: BaseReviewIn) -> dict[str, A
     response=BaseOut,
     summary="Recognise the base; its EDU-BASE application is made, refused past the fund's remaining amount",
 )
-def base_recognise(request: HttpRequest, pk: Id) -> dict[str, Any]:
+def base_recognise(request: HttpRequest, pk: Id, body: BaseRecogniseIn) -> dict[str, Any]:
     user = acting_user(request)
     base = _base(request, pk)
-    services.base_recognise(actor=user, base=base)
+    services.base_recognise(actor=user, base=base, day=body.recognised_on)
     base.refresh_from_db()
     return _out(base)
 

@@ -52,6 +52,7 @@ class StandardScoreIn(InputSchema):
 
 class StandardCertifyIn(InputSchema):
     note: Annotated[str, Field(max_length=500)] = ""
+    certified_on: IsoDate | None = None  # the certification's date; today when left out
 
 
 class StandardListQuery(Schema):
@@ -273,7 +274,9 @@ def standard_panel_score(
 @router.post("/standards/{pk}/certify", response=StandardOut, summary="Certify from the panel's scores")
 def standard_certify(request: HttpRequest, pk: Id, body: StandardCertifyIn) -> dict[str, Any]:
     standard = _standard(request, pk)
-    services.standard_certify(actor=acting_user(request), standard=standard, note=body.note)
+    services.standard_certify(
+        actor=acting_user(request), standard=standard, note=body.note, day=body.certified_on
+    )
     standard.refresh_from_db()
     return _out(standard)
 

@@ -16,8 +16,10 @@ TARGET_YEAR = 2025
 
 
 def bases_for(user: Any, state: str = "") -> QuerySet[SchoolEnterpriseBase]:
-    rows = visible_to(user, SchoolEnterpriseBase.objects.select_related("school__town")).annotate(
-        n_partners=Count("partners")
+    rows = (
+        visible_to(user, SchoolEnterpriseBase.objects.select_related("school__town"))
+        .annotate(n_partners=Count("partners"))
+        .order_by("-year", "-id")
     )
     return rows.filter(state=state) if state in BaseState.values else rows
 

@@ -19,8 +19,10 @@ LAST_YEAR = 2025
 
 
 def standards_for(user: Any, state: str = "") -> QuerySet[Standard]:
-    rows = visible_to(user, Standard.objects.select_related("developer__town", "occupation")).annotate(
-        n_panel=Count("panel")
+    rows = (
+        visible_to(user, Standard.objects.select_related("developer__town", "occupation"))
+        .annotate(n_panel=Count("panel"))
+        .order_by("-year", "-id")
     )
     return rows.filter(state=state) if state in StandardState.values else rows
 

@@ -221,10 +221,13 @@ def pending_amount(fund: Fund) -> Decimal:
     return total
 
 
-def fund_status(year: int) -> dict[str, Any] | None:
+def fund_status(year: int | None = None) -> dict[str, Any] | None:
     """The special fund as the bureau sees it: total, committed, spent, remaining, what is pending
-    approval, and what is free for new recognitions."""
-    fund = fund_of(year)
+    approval, and what is free for new recognitions. Without a year: the fund covering this year, else
+    the latest (the special fund covers 2022–2025)."""
+    fund = fund_of(year or today().year)
+    if fund is None and year is None:
+        fund = Fund.objects.filter(programme=RULE).order_by("-year").first()
     if fund is None:
         return None
     balances = fund.balances()
@@ -245,12 +248,15 @@ def base_recognise(
     if base.state != BaseState.APPROVED:
         raise _refuse(base, _("认定"))
     day = day or today()
+    if day > today():
+        raise DomainError("future_date", _("认定日期不能晚于今天"), {"recognised_on": _("不能晚于今天")})
     outcome = outcomes.evaluate(RULE, day, {"recognised": True})
     amount = outcomes.default_amount(outcome) if outcome.get("eligible") else None
     if amount is None:
         raise DomainError(
             "rule_not_in_force",
-            _("%(d)s 不在“市级高水平校企合作基地经费”的适用期内") % {"d": day},
+            _("认定日期 %(d)s 不在“市级高水平校企合作基地经费”的适用期内") % {"d": day},
+            {"recognised_on": _("不在政策适用期内")},
             status=409,
         )
     found = fund_of(day.year)

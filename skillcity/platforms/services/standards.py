@@ -278,6 +278,8 @@ def standard_certify(
     mean = panel_mean(standard)
     assert mean is not None
     day = day or today()
+    if day > today():
+        raise DomainError("future_date", _("认定日期不能晚于今天"), {"certified_on": _("不能晚于今天")})
     note = _note(note)
     before = standard.state
     grant: Application | None = None

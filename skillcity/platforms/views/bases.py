@@ -19,7 +19,7 @@ from skillcity.core.errors import DomainError
 from skillcity.platforms.models.bases import BASE_SCHOOL_CATEGORIES, BaseState
 from skillcity.platforms.selectors import bases as selectors
 from skillcity.platforms.services import bases as services
-from skillcity.platforms.views.bases_forms import BaseApplyForm, BaseReviewForm
+from skillcity.platforms.views.bases_forms import BaseApplyForm, BaseRecogniseForm, BaseReviewForm
 from skillcity.registry.models import Organisation
 
 
@@ -41,7 +41,7 @@ def base_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"page": page, "state": state, "states": BaseState.choices, "bureau": bureau}
     if bureau:
         context["progress"] = selectors.progress()
-        context["fund"] = services.fund_status(services.today().year)
+        context["fund"] = services.fund_status()
     else:
         org = user.organisation
         context["can_apply"] = org is not None and org.category in BASE_SCHOOL_CATEGORIES
@@ -90,7 +90,7 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     base = get_for(user, selectors.bases_for(user), pk)
     bureau = _role(user) == "bureau_officer"
     review_form = BaseReviewForm(request.POST if request.POST.get("action") in ("pass", "refuse") else None)
-    recognise_error = ""
+    recognise_form = BaseRecogniseForm(request.POST if request.POST.get("action") == "recognise" else None)
     status = 200
     if request.method == "POST" and bureau:
         action = request.POST.get("action", "")
@@ -103,15 +103,17 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("已审核通过，列为立项建设单位") if action == "pass" else _("已记录审核未通过")
                 )
                 return redirect("platforms:base_detail", pk=base.pk)
-            if action == "recognise":
-                grant = services.base_recognise(actor=user, base=base)
+            if action == "recognise" and recognise_form.is_valid():
+                day = recognise_form.cleaned_data["recognised_on"]
+                grant = services.base_recognise(actor=user, base=base, day=day)
                 messages.success(
                     request, _("已认定；基地经费申请（编号 %(id)s）已提交补贴审核") % {"id": grant.pk}
                 )
                 return redirect("platforms:base_detail", pk=base.pk)
         except DomainError as exc:
             if action == "recognise":
-                recognise_error = str(exc.message)
+                recognise_form.show_domain_error(exc)
+                recognise_form.mark_invalid()
             else:
                 review_form.show_domain_error(exc)
                 review_form.mark_invalid()
@@ -125,8 +127,8 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grant": services.grant_of(base),
             "bureau": bureau,
             "review_form": review_form,
-            "recognise_error": recognise_error,
-            "fund": services.fund_status(services.today().year) if bureau else None,
+            "recognise_form": recognise_form,
+            "fund": services.fund_status() if bureau else None,
         },
         status=status,
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from skillcity.core.bounds import IsoDateField
 from skillcity.web.forms import LabelledErrorsMixin
 
 TEXT = {"class": "form-control"}
@@ -60,3 +61,15 @@ class BaseReviewForm(LabelledErrorsMixin, forms.Form):
         required=False,
         widget=forms.Textarea({**AREA, "rows": 2}),
     )
+
+
+class BaseRecogniseForm(LabelledErrorsMixin, forms.Form):
+    recognised_on = IsoDateField(
+        label=_("认定日期（不填为今天）"),
+        required=False,
+        help_text=_("认定文件的日期；基地经费按该日期适用的政策计算。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recognised_on"].widget.attrs["class"] = "form-control"

@@ -20,6 +20,7 @@ from skillcity.platforms.models.standards import StandardState
 from skillcity.platforms.selectors import standards as selectors
 from skillcity.platforms.services import standards as services
 from skillcity.platforms.views.standards_forms import (
+    StandardCertifyForm,
     StandardFileForm,
     StandardNoteForm,
     StandardPanelForm,
@@ -100,7 +101,8 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     standard = get_for(user, selectors.standards_for(user), pk)
     bureau = _role(user) == "bureau_officer"
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    note_form = StandardNoteForm(request.POST if action in ("accept", "return", "certify") else None)
+    note_form = StandardNoteForm(request.POST if action in ("accept", "return") else None)
+    certify_form = StandardCertifyForm(request.POST if action == "certify" else None)
     panel_form = StandardPanelForm(request.POST if action == "panel_add" else None)
     member_id = request.POST.get("member", "") if action == "score" else ""
     score_forms = {
@@ -114,8 +116,9 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     top_error = ""
     if action:
         try:
+            forms_by_action = {"certify": certify_form, "panel_add": panel_form}
             done = _act(
-                request, user, bureau, standard, action, note_form, panel_form, score_forms, member_id
+                request, user, bureau, standard, action, note_form, forms_by_action, score_forms, member_id
             )
         except DomainError as exc:
             form: Any = None
@@ -123,8 +126,10 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form = panel_form
             elif action == "score":
                 form = score_forms.get(int(member_id)) if member_id.isdigit() else None
-            elif action in ("accept", "return", "certify"):
+            elif action in ("accept", "return"):
                 form = note_form
+            elif action == "certify":
+                form = certify_form
             if form is None:
                 top_error = str(exc.message)
             else:
@@ -143,6 +148,7 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_developer": not bureau and user.organisation_id == standard.developer_id,
             "note_form": note_form,
             "panel_form": panel_form,
+            "certify_form": certify_form,
             "rows": [(m, score_forms[m.pk]) for m in members],
             "mean": services.panel_mean(standard),
             "panel_min": services.PANEL_MIN,
@@ -161,7 +167,7 @@ def _act(
     standard: Any,
     action: str,
     note_form: StandardNoteForm,
-    panel_form: StandardPanelForm,
+    forms_by_action: dict[str, Any],
     score_forms: dict[int, StandardScoreForm],
     member_id: str,
 ) -> bool:
@@ -172,26 +178,33 @@ def _act(
         return True
     if not bureau:
         raise DomainError("bureau_only", _("只有人社局工作人员可以办理"))
-    if action in ("accept", "return", "certify"):
+    if action == "certify":
+        certify_form = forms_by_action["certify"]
+        if not certify_form.is_valid():
+            return False
+        grant = services.standard_certify(
+            actor=user,
+            standard=standard,
+            note=certify_form.cleaned_data["note"],
+            day=certify_form.cleaned_data["certified_on"],
+        )
+        standard.refresh_from_db()
+        if grant is not None:
+            messages.success(
+                request, _("标准已认定；开发经费申请（编号 %(id)s）已提交补贴审核") % {"id": grant.pk}
+            )
+        else:
+            messages.warning(request, standard.note)
+        return True
+    if action in ("accept", "return"):
         if not note_form.is_valid():
             return False
         note = note_form.cleaned_data["note"]
-        if action == "certify":
-            grant = services.standard_certify(actor=user, standard=standard, note=note)
-            standard.refresh_from_db()
-            if grant is not None:
-                messages.success(
-                    request, _("标准已认定；开发经费申请（编号 %(id)s）已提交补贴审核") % {"id": grant.pk}
-                )
-            else:
-                messages.warning(request, standard.note)
-        else:
-            services.standard_accept(actor=user, standard=standard, passed=action == "accept", note=note)
-            messages.success(
-                request, _("验收通过，待专家组认定") if action == "accept" else _("已退回开发单位")
-            )
+        services.standard_accept(actor=user, standard=standard, passed=action == "accept", note=note)
+        messages.success(request, _("验收通过，待专家组认定") if action == "accept" else _("已退回开发单位"))
         return True
     if action == "panel_add":
+        panel_form = forms_by_action["panel_add"]
         if not panel_form.is_valid():
             return False
         number = panel_form.cleaned_data["worker"].strip().upper()

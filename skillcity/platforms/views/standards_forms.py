@@ -89,3 +89,21 @@ class StandardScoreForm(LabelledErrorsMixin, forms.Form):
     comment = forms.CharField(
         label=_("评审意见"), max_length=500, required=False, widget=forms.TextInput(TEXT)
     )
+
+
+class StandardCertifyForm(LabelledErrorsMixin, forms.Form):
+    certified_on = IsoDateField(
+        label=_("认定日期（不填为今天）"),
+        required=False,
+        help_text=_("认定文件的日期；开发经费按该日期适用的政策计算（2022年为区间，2023年起为上限）。"),
+    )
+    note = forms.CharField(
+        label=_("认定意见（可不填）"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["certified_on"].widget.attrs["class"] = "form-control"
