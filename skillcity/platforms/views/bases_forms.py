@@ -65,9 +65,9 @@ class BaseReviewForm(LabelledErrorsMixin, forms.Form):
 
 class BaseRecogniseForm(LabelledErrorsMixin, forms.Form):
     recognised_on = IsoDateField(
-        label=_("认定日期（不填为今天）"),
+        label=_("认定日期"),
         required=False,
-        help_text=_("认定文件的日期；基地经费按该日期适用的政策计算。"),
+        help_text=_("认定文件的日期，不填为今天；基地经费按该日期适用的政策计算。"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

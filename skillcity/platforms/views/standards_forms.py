@@ -93,9 +93,11 @@ class StandardScoreForm(LabelledErrorsMixin, forms.Form):
 
 class StandardCertifyForm(LabelledErrorsMixin, forms.Form):
     certified_on = IsoDateField(
-        label=_("认定日期（不填为今天）"),
+        label=_("认定日期"),
         required=False,
-        help_text=_("认定文件的日期；开发经费按该日期适用的政策计算（2022年为区间，2023年起为上限）。"),
+        help_text=_(
+            "认定文件的日期，不填为今天；开发经费按该日期适用的政策计算（2022年为区间，2023年起为上限）。"
+        ),
     )
     note = forms.CharField(
         label=_("认定意见（可不填）"),
