@@ -49,7 +49,15 @@ def progress() -> dict[str, Any]:
         approved=Count("id", filter=Q(state=BaseState.APPROVED)),
         submitted=Count("id", filter=Q(state=BaseState.SUBMITTED)),
     )
-    years = sorted(set(SchoolEnterpriseBase.objects.values_list("year", flat=True)))
+    years = sorted(
+        set(SchoolEnterpriseBase.objects.values_list("year", flat=True))
+        | {
+            d.year
+            for d in SchoolEnterpriseBase.objects.filter(recognised_on__isnull=False).dates(
+                "recognised_on", "year"
+            )
+        }
+    )
     rows, cumulative = [], 0
     for year in years:
         recognised = SchoolEnterpriseBase.objects.filter(

@@ -221,11 +221,19 @@ def pending_amount(fund: Fund) -> Decimal:
     return total
 
 
+def rule_last_year() -> int:
+    """The last year EDU-BASE is in force (2025): after it, the special fund of its years is the one shown."""
+    from skillcity.policy import params as P
+
+    version = P.parameters()["EDU-BASE.per_base"].versions[-1]
+    return version.effective_to.year if version.effective_to else today().year
+
+
 def fund_status(year: int | None = None) -> dict[str, Any] | None:
     """The special fund as the bureau sees it: total, committed, spent, remaining, what is pending
-    approval, and what is free for new recognitions. Without a year: the fund covering this year, else
-    the latest (the special fund covers 2022–2025)."""
-    fund = fund_of(year or today().year)
+    approval, and what is free for new recognitions. Without a year: the fund covering this year, or
+    the rule's last year once it has ended (the special fund covers 2022–2025)."""
+    fund = fund_of(year or min(today().year, rule_last_year()))
     if fund is None and year is None:
         fund = Fund.objects.filter(programme=RULE).order_by("-year").first()
     if fund is None:
