@@ -174,3 +174,15 @@ def test_progress_counts_recognised_bases_against_fifty(the_school, changan_ente
     p = selectors.progress()
     assert (p["target"], p["recognised"], p["approved"], p["percent"]) == (50, 1, 1, 2)
     assert [(r.year, r.applications, r.approved, r.recognised) for r in p["rows"]] == [(2024, 2, 2, 1)]
+
+
+def test_after_the_rules_years_the_bureau_sees_the_special_fund_not_a_later_budget(
+    bureau_officer, monkeypatch
+):
+    special = edu_fund(bureau_officer)
+    grants.fund_create(
+        actor=bureau_officer, programme="EDU-BASE", year=2026, name="年度预算", total=Decimal("3000000")
+    )
+    monkeypatch.setattr(services, "today", lambda: datetime.date(2026, 12, 7))
+    status = services.fund_status()
+    assert status is not None and status["fund"] == special and status["total"] == Decimal("25000000")
