@@ -254,6 +254,8 @@ def test_a_training_project_names_only_a_certified_standard(
     made = client.post("/api/v1/training/projects", body, content_type="application/json")
     assert made.status_code == 201 and made.json()["standard_id"] == certified.pk
     assert TrainingProject.objects.get().standard == certified
+    page = client.get(f"/training/projects/{made.json()['id']}/").content.decode()
+    assert certified.number in page and certified.title in page
 
 
 def test_a_certification_session_names_only_a_certified_standard(changan, changan_enterprise, bureau_officer):
