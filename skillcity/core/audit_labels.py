@@ -193,6 +193,16 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.subbase_allocation.accept": _("购买课程通过验收"),
     "platforms.subbase_allocation.fail": _("购买课程未通过验收"),
     "platforms.subbase_allocation.grant_apply": _("生成分基地课程购买费用申请"),
+    # Platforms: school–enterprise bases and standards (issue 17)
+    "platforms.base.apply": _("申报校企合作基地"),
+    "platforms.base.review": _("审核校企合作基地申报"),
+    "platforms.base.recognise": _("认定校企合作基地"),
+    "platforms.standard.file": _("申报培训评价标准开发项目"),
+    "platforms.standard.submit": _("提交培训评价标准验收"),
+    "platforms.standard.accept": _("验收培训评价标准"),
+    "platforms.standard.panel_add": _("增加标准认定专家"),
+    "platforms.standard.panel_score": _("录入标准认定专家评分"),
+    "platforms.standard.certify": _("认定培训评价标准"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.
