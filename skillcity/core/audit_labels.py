@@ -201,6 +201,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.standard.submit": _("提交培训评价标准验收"),
     "platforms.standard.accept": _("验收培训评价标准"),
     "platforms.standard.panel_add": _("增加标准认定专家"),
+    "platforms.standard.panel_withdraw": _("标准认定专家退出专家组"),
     "platforms.standard.panel_score": _("录入标准认定专家评分"),
     "platforms.standard.certify": _("认定培训评价标准"),
 }

@@ -24,9 +24,17 @@ def make_expert(actor: Any, sector: str = "electronics", organisation: Any = Non
     )
 
 
-def make_pool(actor: Any, per_sector: dict[str, int]) -> list[Expert]:
-    return [make_expert(actor, sector) for sector, n in per_sector.items() for _ in range(n)]
+def make_pool(actor: Any, per_sector: dict[str, int], *, accounts: bool = False) -> list[Expert]:
+    """Experts per sector; with `accounts`, each can sign in (a leading-talent panel draws only those)."""
+    pool = [make_expert(actor, sector) for sector, n in per_sector.items() for _ in range(n)]
+    for expert in pool if accounts else ():
+        expert_user(expert)
+    return pool
 
 
 def expert_user(expert: Expert) -> Any:
-    return UserFactory(role=Role.WORKER, worker=expert.worker)
+    from skillcity.accounts.models import User
+
+    return User.objects.filter(worker=expert.worker).first() or UserFactory(
+        role=Role.WORKER, worker=expert.worker
+    )

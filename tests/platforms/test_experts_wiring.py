@@ -107,7 +107,7 @@ def _leading_call_with_applicant(bureau_officer):
 def test_a_leading_talent_panel_is_drawn_excluding_the_applicants_units(bureau_officer):
     call, unit, _applicant = _leading_call_with_applicant(bureau_officer)
     colleague = make_expert(bureau_officer, organisation=unit)
-    pool = make_pool(bureau_officer, {"services": 3})
+    pool = make_pool(bureau_officer, {"services": 3}, accounts=True)
     draw = services.leading_panel_draw(actor=bureau_officer, call=call, size=3, seed=8)
     assert draw.excluded_organisations == [unit.pk]
     members = set(PanelMember.objects.filter(call=call).values_list("worker_id", flat=True))
@@ -117,7 +117,7 @@ def test_a_leading_talent_panel_is_drawn_excluding_the_applicants_units(bureau_o
 
 def test_a_panel_member_who_declines_is_replaced_until_given_an_application(bureau_officer):
     call, _unit, _applicant = _leading_call_with_applicant(bureau_officer)
-    make_pool(bureau_officer, {"services": 4})
+    make_pool(bureau_officer, {"services": 4}, accounts=True)
     draw = services.leading_panel_draw(actor=bureau_officer, call=call, size=2, seed=8)
     first, second = draw.members.select_related("expert__worker").order_by("position")
     replacement = services.draw_member_decline(
@@ -141,9 +141,53 @@ def test_a_panel_member_who_declines_is_replaced_until_given_an_application(bure
 
 def test_the_button_on_the_call_page_draws_the_panel(client, bureau_officer):
     call, _unit, _applicant = _leading_call_with_applicant(bureau_officer)
-    make_pool(bureau_officer, {"services": 2})
+    make_pool(bureau_officer, {"services": 2}, accounts=True)
     client.force_login(bureau_officer)
     page = client.get(reverse("talents:leading_call", args=[call.pk]))
     assert "从专家库抽取评审专家" in page.content.decode()
     client.post(reverse("platforms:expert_draw_leading_panel", args=[call.pk]), {"size": "2"})
     assert PanelMember.objects.filter(call=call).count() == 2
+
+
+def test_a_panel_is_drawn_only_from_experts_who_can_sign_in_to_score(bureau_officer):
+    """talents refuses a member without an active account; the draw leaves such experts out, so it never
+    stops half-way, and says so when too few remain."""
+    call, _unit, _applicant = _leading_call_with_applicant(bureau_officer)
+    with_accounts = make_pool(bureau_officer, {"services": 2}, accounts=True)
+    without = make_pool(bureau_officer, {"services": 3})
+    draw = services.leading_panel_draw(actor=bureau_officer, call=call, size=2, seed=5)
+    drawn = {m.expert.worker_id for m in draw.members.select_related("expert")}
+    assert drawn == {e.worker_id for e in with_accounts}
+    assert not drawn & {e.worker_id for e in without}
+    with pytest.raises(DomainError):
+        services.leading_panel_draw(actor=bureau_officer, call=call, size=1, seed=6)
+
+
+def test_a_standards_panel_is_drawn_excluding_the_developers_staff_and_a_decliner_is_replaced(
+    client, bureau_officer
+):
+    from skillcity.platforms.models.standards import StandardPanelMember
+    from tests.platforms.test_standards_services import _accepted
+
+    developer = OrganisationFactory(name="东莞市模具行业协会")
+    standard = _accepted(bureau_officer, developer)
+    staff = make_expert(bureau_officer, "services", organisation=developer)
+    pool = make_pool(bureau_officer, {"services": 4})
+    draw = services.standard_panel_draw(actor=bureau_officer, standard=standard, size=3, seed=4)
+    assert draw.purpose == DrawPurpose.STANDARD_ACCEPTANCE
+    assert draw.excluded_organisations == [developer.pk]
+    members = set(StandardPanelMember.objects.filter(standard=standard).values_list("worker_id", flat=True))
+    assert len(members) == 3 and members <= {e.worker_id for e in pool}
+    assert staff.worker_id not in members
+    first = draw.members.select_related("expert__worker").order_by("position").first()
+    replacement = services.draw_member_decline(actor=bureau_officer, member=first, reason="出差")
+    assert replacement is not None
+    members = set(StandardPanelMember.objects.filter(standard=standard).values_list("worker_id", flat=True))
+    assert first.expert.worker_id not in members and replacement.expert.worker_id in members
+    assert AuditEvent.objects.filter(action="platforms.standard.panel_withdraw").count() == 1
+    # The button on the standard's page draws one more.
+    client.force_login(bureau_officer)
+    page = client.get(reverse("platforms:standard_detail", args=[standard.pk]))
+    assert "从专家库抽取认定专家" in page.content.decode()
+    client.post(reverse("platforms:expert_draw_standard_panel", args=[standard.pk]), {"size": "1"})
+    assert StandardPanelMember.objects.filter(standard=standard).count() == 4

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('certification', '0002_competition_result_grounds'),
-        ('platforms', '0001_bases_standards'),
+        ('platforms', '0001_initial'),
     ]
 
     operations = [

@@ -353,3 +353,21 @@ def draw_leading_panel(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn)
         actor=user, call=call, size=payload.size, sectors=payload.sectors, seed=payload.seed
     )
     return 201, draw
+
+
+@router.post(
+    "/expert-draws/standards/{pk}",
+    response={201: ExpertDrawOut},
+    summary="Draw a standard's certification panel from the pool (the developer's organisation excluded)",
+)
+def draw_standard_panel(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn) -> Any:
+    from skillcity.platforms.models.standards import Standard
+
+    user = _bureau(request)
+    standard = Standard.objects.filter(pk=pk).first()
+    if standard is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    draw = services.standard_panel_draw(
+        actor=user, standard=standard, size=payload.size, sectors=payload.sectors, seed=payload.seed
+    )
+    return 201, draw

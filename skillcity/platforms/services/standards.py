@@ -222,6 +222,28 @@ def standard_panel_add(*, actor: Any, standard: Standard, worker: Worker) -> Sta
 
 
 @transaction.atomic
+def standard_panel_withdraw(*, actor: Any, standard: Standard, worker: Worker, reason: str) -> None:
+    """A member who has not scored steps down (an expert drawn from the pool who declined)."""
+    _require_bureau(actor)
+    standard = _lock(standard)
+    if standard.state != StandardState.ACCEPTED:
+        raise _refuse(standard, _("调整认定专家组"))
+    member = StandardPanelMember.objects.filter(standard=standard, worker=worker).first()
+    if member is None:
+        return
+    if member.score is not None:
+        raise DomainError("member_scored", _("%(w)s已评分，不能退出专家组") % {"w": worker.name}, status=409)
+    member.delete()
+    audit_record(
+        actor=actor,
+        action="platforms.standard.panel_withdraw",
+        target=standard,
+        before={"worker": worker.pk, "member": member.pk},
+        after={"reason": (reason or "")[:500]},
+    )
+
+
+@transaction.atomic
 def standard_panel_score(
     *, actor: Any, member: StandardPanelMember, score: Decimal, comment: str = ""
 ) -> StandardPanelMember:

@@ -19,6 +19,7 @@ from skillcity.core.errors import DomainError
 from skillcity.platforms.models.standards import StandardState
 from skillcity.platforms.selectors import standards as selectors
 from skillcity.platforms.services import standards as services
+from skillcity.platforms.views.experts.forms import PanelDrawForm
 from skillcity.platforms.views.standards_forms import (
     StandardCertifyForm,
     StandardFileForm,
@@ -148,6 +149,7 @@ def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_developer": not bureau and user.organisation_id == standard.developer_id,
             "note_form": note_form,
             "panel_form": panel_form,
+            "expert_draw_form": PanelDrawForm(auto_id="expert-draw-%s"),
             "certify_form": certify_form,
             "rows": [(m, score_forms[m.pk]) for m in members],
             "mean": services.panel_mean(standard),

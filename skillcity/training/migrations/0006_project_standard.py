@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platforms', '0001_bases_standards'),
+        ('platforms', '0001_initial'),
         ('training', '0005_shortage_catalog_is_demo_value'),
     ]
 

@@ -18,7 +18,11 @@ from skillcity.platforms.services.experts.pool import (
     experts_import,
     experts_template,
 )
-from skillcity.platforms.services.experts.wiring import competition_judges_draw, leading_panel_draw
+from skillcity.platforms.services.experts.wiring import (
+    competition_judges_draw,
+    leading_panel_draw,
+    standard_panel_draw,
+)
 
 __all__ = [
     "EXPERT_COLUMNS",
@@ -35,4 +39,5 @@ __all__ = [
     "experts_import",
     "experts_template",
     "leading_panel_draw",
+    "standard_panel_draw",
 ]

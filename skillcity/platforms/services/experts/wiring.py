@@ -4,7 +4,10 @@
   fielded players (and the players, and the judges already assigned), and assigns each drawn expert
   with `competitions.services.contests.judge_assign`;
 - the leading-talent panel: `leading_panel_draw` draws for a call, excluding the applicants' units (and
-  the applicants, and the members already chosen), and adds each with `talents…panel_member_add`.
+  the applicants, and the members already chosen), and adds each with `talents…panel_member_add`;
+- a standard's certification panel: `standard_panel_draw` draws for a standard that passed acceptance,
+  excluding the developer's organisation (and the members already on it), and adds each with
+  `platforms.services.standards.standard_panel_add`.
 
 When a drawn expert declines, the decline hook withdraws them through the app's own service (refused
 once they have marked or been given an application) and assigns the replacement; the replacement is
@@ -27,6 +30,19 @@ from skillcity.talents.services import leading
 
 PROJECT_KEY = "competitions.project:"
 CALL_KEY = "talents.leading_call:"
+
+
+def without_account() -> set[int]:
+    """The pool's experts who have no active platform account (worker ids)."""
+    from skillcity.accounts.models import User
+    from skillcity.platforms.models.experts import Expert
+
+    signed_in = User.objects.filter(is_active=True, worker__isnull=False).values("worker_id")
+    return set(
+        Expert.objects.filter(active=True)
+        .exclude(worker_id__in=signed_in)
+        .values_list("worker_id", flat=True)
+    )
 
 
 def _subject_id(draw: ExpertDraw, prefix: str) -> int:
@@ -91,6 +107,9 @@ def leading_panel_draw(
     }
     people = {a.worker_id for a in applications}
     people |= set(PanelMember.objects.filter(call=call).values_list("worker_id", flat=True))
+    # A member scores signed in (talents refuses a member without an active account): experts without
+    # one are not drawn, so a draw never stops half-way on them.
+    people |= without_account()
     draw = expert_draw(
         actor=actor,
         purpose=DrawPurpose.LEADING_PANEL,
@@ -127,3 +146,58 @@ DECLINE_GUARDS[DrawPurpose.COMPETITION_JUDGES] = _competition_guard
 DECLINE_HOOKS[DrawPurpose.COMPETITION_JUDGES] = _competition_hook
 DECLINE_GUARDS[DrawPurpose.LEADING_PANEL] = _leading_guard
 DECLINE_HOOKS[DrawPurpose.LEADING_PANEL] = _leading_hook
+
+
+STANDARD_KEY = "platforms.standard:"
+
+
+@transaction.atomic
+def standard_panel_draw(
+    *, actor: Any, standard: Any, size: int, sectors: list[str] | None = None, seed: int | None = None
+) -> ExpertDraw:
+    from skillcity.platforms.models.standards import StandardPanelMember
+    from skillcity.platforms.services import standards
+
+    standards._require_bureau(actor)
+    people = set(StandardPanelMember.objects.filter(standard=standard).values_list("worker_id", flat=True))
+    draw = expert_draw(
+        actor=actor,
+        purpose=DrawPurpose.STANDARD_ACCEPTANCE,
+        subject_key=f"{STANDARD_KEY}{standard.pk}",
+        subject_label=standard.title[:200],
+        size=size,
+        sectors=sectors,
+        exclude_organisations={standard.developer_id},
+        exclude_workers=people,
+        seed=seed,
+    )
+    for member in draw.members.select_related("expert__worker__employer").order_by("position"):
+        standards.standard_panel_add(actor=actor, standard=standard, worker=member.expert.worker)
+    return draw
+
+
+def _standard_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
+    from skillcity.platforms.models.standards import StandardPanelMember
+
+    standard_id = _subject_id(draw, STANDARD_KEY)
+    if StandardPanelMember.objects.filter(
+        standard_id=standard_id, worker_id=member.expert.worker_id, score__isnull=False
+    ).exists():
+        message = _("%(w)s已评分，不能谢绝") % {"w": member.expert.worker.name}
+        raise DomainError("member_scored", message, status=409)
+
+
+def _standard_hook(draw: ExpertDraw, member: ExpertDrawMember, replacement: ExpertDrawMember | None) -> None:
+    from skillcity.platforms.models.standards import Standard
+    from skillcity.platforms.services import standards
+
+    standard = Standard.objects.get(pk=_subject_id(draw, STANDARD_KEY))
+    standards.standard_panel_withdraw(
+        actor=draw.drawn_by, standard=standard, worker=member.expert.worker, reason=member.decline_reason
+    )
+    if replacement is not None:
+        standards.standard_panel_add(actor=draw.drawn_by, standard=standard, worker=replacement.expert.worker)
+
+
+DECLINE_GUARDS[DrawPurpose.STANDARD_ACCEPTANCE] = _standard_guard
+DECLINE_HOOKS[DrawPurpose.STANDARD_ACCEPTANCE] = _standard_hook

@@ -315,6 +315,17 @@ def leading_panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("talents:leading_call", pk=call.pk)
 
 
+@login_required
+@require_POST
+def standard_panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    from skillcity.platforms.models.standards import Standard
+
+    user = _bureau(request)
+    standard = get_object_or_404(Standard, pk=pk)
+    _panel_draw(request, lambda **kw: services.standard_panel_draw(actor=user, standard=standard, **kw))
+    return redirect("platforms:standard_detail", pk=standard.pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("experts/", expert_list, name="expert_list"),
     path("experts/import/", expert_import, name="expert_import"),
@@ -336,6 +347,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("experts/draw/contest-project/<int:pk>/", competition_judges_draw, name="expert_draw_judges"),
     path("experts/draw/leading-call/<int:pk>/", leading_panel_draw, name="expert_draw_leading_panel"),
+    path("experts/draw/standard/<int:pk>/", standard_panel_draw, name="expert_draw_standard_panel"),
     path("my-assignments/", my_assignments, name="my_assignments"),
     path("my-assignments/<int:pk>/decline/", my_assignment_decline, name="my_assignment_decline"),
 ]
