@@ -6,7 +6,6 @@ the source describer, registered by skillcity/schools/registrations.py."""
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -89,12 +88,11 @@ def intl_class_apply(*, actor: Any, school: School, year: int, actual_cost: Any 
 
 
 @transaction.atomic
-def major_build_apply(
-    *, actor: Any, major: Major, requested: Any, day: datetime.date | None = None
-) -> Application:
+def major_build_apply(*, actor: Any, major: Major, year: int, requested: Any) -> Application:
     """EDU-MAJOR-BUILD, once per major: the industry fit from the major, already funded from payments."""
     school = major.school
     require_school_actor(actor, school)
+    year = _year(year)
     amount = _money(requested, "requested", _("申请金额"))
     facts, sources = selectors.major_build_facts(major)
     facts["requested"], sources["requested"] = str(amount), TYPED
@@ -102,7 +100,7 @@ def major_build_apply(
         actor=actor,
         rule_id="EDU-MAJOR-BUILD",
         payee=school.organisation,
-        event_date=day or selectors.event_date_for(datetime.date.today().year),
+        event_date=selectors.event_date_for(year),
         facts=facts,
         fact_sources=sources,
         source_key=selectors.major_build_source_key(major),
@@ -114,14 +112,12 @@ def major_build_apply(
 
 
 @transaction.atomic
-def intl_cert_apply(
-    *, actor: Any, student: InternationalStudent, day: datetime.date | None = None
-) -> Application:
+def intl_cert_apply(*, actor: Any, student: InternationalStudent) -> Application:
     """EDU-INTL-CERT for a student of an international class who holds an international certificate;
     the student (a registry Worker) is the payee, the school files it."""
     school = student.intl_class.school
     require_school_actor(actor, school)
-    on = day or (student.certificate_date or datetime.date.today())
+    on = student.certificate_date or selectors.event_date_for(student.intl_class.year)
     facts, sources = selectors.intl_cert_facts(student, on)
     app = application_from_records(
         actor=actor,
