@@ -330,3 +330,25 @@ def school_grants(school: School) -> QuerySet[Any]:
         .select_related("payment")
         .order_by("-id")
     )
+
+
+def equivalents(day: datetime.date | None = None) -> dict[str, str]:
+    """EDU-EQUIV's equivalent education for each class kind (the rule's table, in force on `day` or
+    under its last version)."""
+    from skillcity.schools.models import EQUIV_CLASS
+    from skillcity.talents.selectors.cards import evaluate_in_force
+
+    on = day or timezone.localdate()
+    found: dict[str, str] = {}
+    for kind, class_type in EQUIV_CLASS.items():
+        outcome = evaluate_in_force("EDU-EQUIV", on, {"class_type": class_type})
+        found[kind.value] = str(outcome.extra.get("equivalent", ""))
+    return found
+
+
+def with_equivalents(graduations: Any) -> list[Graduation]:
+    table = equivalents()
+    rows = list(graduations)
+    for g in rows:
+        g.equivalent = table.get(g.class_kind, "")  # type: ignore[attr-defined]
+    return rows
