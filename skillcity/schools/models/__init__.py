@@ -124,6 +124,8 @@ class RollImport(models.Model):
     WORKER_FIELD = None
 
     class Meta:
+        verbose_name = _("名册导入")
+        verbose_name_plural = _("名册导入")
         ordering = ["-imported_at", "-id"]
 
     def __str__(self) -> str:
@@ -144,6 +146,8 @@ class RollCount(models.Model):
     WORKER_FIELD = None
 
     class Meta:
+        verbose_name = _("在校生人数")
+        verbose_name_plural = _("在校生人数")
         ordering = ["major", "year_of_study", "class_kind"]
         indexes = [models.Index(fields=["school", "year"])]
         constraints = [
@@ -175,6 +179,8 @@ class InternationalClass(models.Model):
     WORKER_FIELD = None
 
     class Meta:
+        verbose_name = _("国际课程班")
+        verbose_name_plural = _("国际课程班")
         ordering = ["-year", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["school", "year", "name"], name="schools_intl_class_once")
@@ -199,6 +205,8 @@ class InternationalStudent(models.Model):
     WORKER_FIELD = "worker"
 
     class Meta:
+        verbose_name = _("国际课程班学生")
+        verbose_name_plural = _("国际课程班学生")
         ordering = ["intl_class", "id"]
         constraints = [
             models.UniqueConstraint(fields=["intl_class", "worker"], name="schools_intl_student_once")
@@ -229,6 +237,8 @@ class Graduation(models.Model):
     WORKER_FIELD = "worker"
 
     class Meta:
+        verbose_name = _("毕业记录")
+        verbose_name_plural = _("毕业记录")
         ordering = ["-graduated_on", "-id"]
         indexes = [models.Index(fields=["school", "graduated_on"])]
         constraints = [
@@ -259,6 +269,8 @@ class SocialTrainingReport(models.Model):
     WORKER_FIELD = None
 
     class Meta:
+        verbose_name = _("社会化培训年度报告")
+        verbose_name_plural = _("社会化培训年度报告")
         ordering = ["-year", "id"]
         constraints = [models.UniqueConstraint(fields=["school", "year"], name="schools_social_report_once")]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import DomainError
@@ -153,12 +154,12 @@ def social_training_apply(*, actor: Any, report: SocialTrainingReport) -> Applic
     return app
 
 
-ITEM_LABELS = {
-    "demo_major": "示范性专业建设经费",
-    "intl_class": "国际课程班生均经费",
-    "major_build": "专业建设经费",
-    "intl_cert": "国际职业技能证书考证补贴",
-    "social": "社会化培训收入提取绩效工资",
+ITEM_LABELS = {  # gettext_noop: translated where shown
+    "demo_major": gettext_noop("示范性专业建设经费"),
+    "intl_class": gettext_noop("国际课程班生均经费"),
+    "major_build": gettext_noop("专业建设经费"),
+    "intl_cert": gettext_noop("国际职业技能证书考证补贴"),
+    "social": gettext_noop("社会化培训收入提取绩效工资"),
 }
 
 
