@@ -168,7 +168,7 @@ def _records(rng: random.Random, bureau: Any) -> list[Any]:
     weights = [rng.uniform(0.7, 1.3) for _ in schools]
     counts: list[RollCount] = []
     for year in YEARS:
-        growth = 1 + 0.03 * (year - YEARS[0])
+        growth = 1 + 0.01 * (year - YEARS[0])
         for school, weight in zip(schools, weights, strict=True):
             school_students = STUDENTS_PER_YEAR * growth * weight / sum(weights)
             school_majors = by_school[school.pk]
@@ -210,8 +210,8 @@ def _records(rng: random.Random, bureau: Any) -> list[Any]:
     kinds = ["intermediate"] * 5 + ["advanced"] * 3 + ["preparatory_technician"] + ["hs_advanced"]
     cursor = 0
     for year, per_school in GRADUATES_PER_SCHOOL.items():
-        for school in schools:
-            for _ in range(per_school):
+        for school, weight in zip(schools, weights, strict=True):
+            for _ in range(round(per_school * weight * len(schools) / sum(weights))):
                 if cursor >= len(worker_ids):
                     break
                 graduations.append(

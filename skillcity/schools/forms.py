@@ -136,7 +136,7 @@ class CertificateForm(_SchoolChoices):
     certificate_number = forms.CharField(
         label=_("证书编号"), max_length=60, widget=forms.TextInput(attrs=TEXT)
     )
-    certificate_date = IsoDateField(label=_("取证日期"))
+    certificate_date = IsoDateField(label=_("取证日期"), widget=forms.DateInput(attrs=TEXT))
 
 
 class GraduationForm(_SchoolChoices):
@@ -146,7 +146,7 @@ class GraduationForm(_SchoolChoices):
     class_kind = forms.ChoiceField(
         label=_("毕业班级"), choices=ClassKind.choices, widget=forms.Select(attrs=SELECT)
     )
-    graduated_on = IsoDateField(label=_("毕业日期"))
+    graduated_on = IsoDateField(label=_("毕业日期"), widget=forms.DateInput(attrs=TEXT))
     certificate_number = forms.CharField(
         label=_("毕业证书编号"), max_length=60, required=False, widget=forms.TextInput(attrs=TEXT)
     )

@@ -41,7 +41,7 @@ from skillcity.schools.services import rolls as roll_service
 
 BUREAU = "bureau_officer"
 ROLES = ("bureau_officer", "organisation_user")
-GRADUATES_SHOWN = 50
+GRADUATES_SHOWN = 20
 
 
 def _year(request: HttpRequest, default: int) -> int:
