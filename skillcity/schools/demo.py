@@ -230,7 +230,7 @@ def _records(rng: random.Random, bureau: Any) -> list[Any]:
     # International course classes (two schools), their students (registered workers) and certificates.
     students: list[InternationalStudent] = []
     for school, curriculum in zip(
-        schools[-2:] + schools[:1], ("德国AHK双元制", "英国BTEC", "澳大利亚TAFE"), strict=False
+        schools[-PRIVATE:], ("德国AHK双元制", "英国BTEC", "澳大利亚TAFE"), strict=True
     ):
         for year in (2024, 2025):
             klass = InternationalClass.objects.create(
