@@ -46,7 +46,9 @@ GRADUATES_SHOWN = 20
 
 def _year(request: HttpRequest, default: int) -> int:
     try:
-        year = int(request.GET.get("year") or request.POST.get("view_year") or default)
+        year = int(
+            request.GET.get("year") or request.POST.get("view_year") or request.POST.get("year") or default
+        )
     except ValueError:
         return default
     return year if YEAR_MIN <= year <= YEAR_MAX else default
