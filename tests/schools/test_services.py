@@ -289,3 +289,36 @@ def test_progress_counts_technical_schools_against_t_tech_schools(school, school
         1,
     )
     assert [m.met for m in p.measures] == [False, True, True, False]
+
+
+def test_the_bureau_changes_a_school_ownership_audited(school, bureau_officer, school_user):
+    from skillcity.schools.services import school_update
+
+    with pytest.raises(PermissionDenied):
+        school_update(actor=school_user, school=school, ownership=Ownership.PUBLIC)
+    with pytest.raises(DomainError) as err:
+        school_update(actor=bureau_officer, school=school, ownership="state")
+    assert "ownership" in err.value.fields
+    assert (
+        school_update(actor=bureau_officer, school=school, ownership=Ownership.PUBLIC).ownership == "public"
+    )
+    assert AuditEvent.objects.filter(action="schools.school.update").exists()
+
+
+def test_international_class_and_student_refusals(school_user, major, student, enterprise_user):
+    klass = intl_class_create(actor=school_user, major=major, name="中德班", year=2024, curriculum="AHK")
+    with pytest.raises(DomainError) as err:
+        intl_class_create(actor=school_user, major=major, name="中德班", year=2024, curriculum="AHK")
+    assert err.value.code == "class_exists"
+    with pytest.raises(DomainError) as err:
+        intl_class_create(actor=school_user, major=major, name="英国班", year=1800, curriculum="BTEC")
+    assert "year" in err.value.fields
+    with pytest.raises(PermissionDenied):
+        intl_student_add(actor=enterprise_user, intl_class=klass, worker=student)
+    intl_student_add(actor=school_user, intl_class=klass, worker=student)
+    with pytest.raises(DomainError) as err:
+        intl_student_add(actor=school_user, intl_class=klass, worker=student)
+    assert err.value.code == "student_exists"
+    with pytest.raises(DomainError) as err:
+        worker_by_id_number("440000000000000000", "某人")
+    assert "id_number" in err.value.fields
