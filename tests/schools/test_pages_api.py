@@ -209,3 +209,34 @@ def test_the_api_refuses_numbers_out_of_bounds(client, public_school, public_sch
     assert ok.status_code == 200
     progress = client.get("/api/v1/schools/progress?year=2024", **auth(bureau_officer)).json()
     assert progress["schools"] == 1 and len(progress["measures"]) == 4
+
+
+def test_the_page_applies_from_records_and_shows_the_grants(
+    client, public_school, public_school_user, bureau_officer
+):
+    from skillcity.schools.services import major_create
+
+    major = major_create(
+        actor=public_school_user, school=public_school, name="模具制造", industry_fit="strategic_emerging"
+    )
+    client.force_login(public_school_user)
+    url = f"/schools/{public_school.pk}/"
+    answer = client.post(f"{url}apply-major-build/", {"major": major.pk, "year": 2024, "requested": ""})
+    assert answer.status_code == 400 and 'id="error-requested"' in answer.content.decode()
+    answer = client.post(f"{url}apply-major-build/", {"major": major.pk, "year": 2024, "requested": "200000"})
+    assert answer.status_code == 302
+    assert (
+        client.post(
+            f"{url}reports/", {"year": 2024, "income": "500000", "costs": "100000", "person_times": 900}
+        ).status_code
+        == 302
+    )
+    report = public_school.social_reports.get(year=2024)
+    assert client.post(f"{url}reports/{report.pk}/apply/").status_code == 302
+    page = client.get(f"{url}?year=2024").content.decode()
+    assert (
+        page.count('href="/grants/') >= 2 and "专业建设经费" in page and "社会化培训收入提取绩效工资" in page
+    )
+    # the intl-class application with no students is refused by the engine, next to no field: at the top
+    answer = client.post(f"{url}apply-intl-class/", {"year": 2024, "actual_cost": ""})
+    assert answer.status_code == 400 and "国际课程班在校生人数为0" in answer.content.decode()
