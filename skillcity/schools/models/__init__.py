@@ -33,8 +33,8 @@ class Ownership(models.TextChoices):
 class IndustryFit(models.TextChoices):
     """EDU-MAJOR-BUILD's industry_fit choices (policy/rules/education.py INDUSTRY_FIT)."""
 
-    STRATEGIC_EMERGING = "strategic_emerging", _("战略性新兴产业")
-    FIVE_PILLARS = "five_pillars_four_specialties", _("“五支四特”产业")
+    STRATEGIC_EMERGING = "strategic_emerging", _("符合市战略性新兴产业需求")
+    FIVE_PILLARS = "five_pillars_four_specialties", _("符合“五支四特”产业需求")
     NONE = "none", _("均不符合")
 
 

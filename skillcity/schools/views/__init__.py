@@ -71,7 +71,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
         own = selectors.school_of(user.organisation)
         if own is not None:
             return redirect("schools:school_detail", pk=own.pk)
-        return render(request, "schools/not_a_school.html", status=404)
+        return render(request, "schools/not_a_school.html")
     return _list(request, user, forms.SchoolRegisterForm())
 
 
