@@ -204,6 +204,24 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.standard.panel_withdraw": _("标准认定专家退出专家组"),
     "platforms.standard.panel_score": _("录入标准认定专家评分"),
     "platforms.standard.certify": _("认定培训评价标准"),
+    # Schools (issue 17 §6)
+    "schools.school.register": _("登记院校"),
+    "schools.school.update": _("修改院校办学性质"),
+    "schools.major.create": _("添加院校专业"),
+    "schools.major.update": _("修改院校专业"),
+    "schools.major.demonstration": _("认定或取消示范性专业"),
+    "schools.rolls.import": _("导入院校在校生名册"),
+    "schools.intl_class.create": _("添加国际课程班"),
+    "schools.intl_student.add": _("国际课程班添加学生"),
+    "schools.intl_student.certificate": _("记录国际职业技能证书"),
+    "schools.graduation.record": _("记录技工院校毕业生"),
+    "schools.social_report.file": _("填报社会化培训年度报告"),
+    "schools.grant.demo_major": _("按记录申请示范性专业建设经费"),
+    "schools.grant.intl_class": _("按记录申请国际课程班生均经费"),
+    "schools.grant.major_build": _("按记录申请专业建设经费"),
+    "schools.grant.intl_cert": _("按记录申请国际职业技能证书考证补贴"),
+    "schools.grant.social_training": _("按记录申请社会化培训收入提取绩效工资"),
+    "schools.demo": _("生成院校演示数据"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.

@@ -162,10 +162,12 @@ class EduEquivRow:
     matches: bool
 
 
-def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
+def edu_equiv_table(
+    worker: Worker | None, graduated: set[str] | None = None
+) -> tuple[list[EduEquivRow], str]:
     """Each technical-school class with its EDU-EQUIV equivalence (from the rule, so from the active
-    pack); the row matching the worker's highest standing level is marked. Graduation records, when they
-    exist, will give the class itself."""
+    pack); the row matching the worker's highest standing level is marked, or, when the worker has
+    graduation records (schools), the rows of the classes they graduated from (`graduated`)."""
     day = timezone.localdate()
     level = worker.highest_level if worker else None
     rows = []
@@ -179,7 +181,9 @@ def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
                 str(CLASS_LABELS[class_type]),
                 str(SkillLevel(lv).label),
                 str(outcome.extra.get("equivalent", "")),
-                level is not None and (level == lv or (lv == 2 and level < 2)),
+                class_type in graduated
+                if graduated
+                else level is not None and (level == lv or (lv == 2 and level < 2)),
             )
         )
     return rows, note
