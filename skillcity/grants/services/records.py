@@ -88,7 +88,16 @@ def application_from_records(
     existing = standing_for_source(source_key)
     if existing is not None:
         raise _refuse_duplicate(source_key, existing)
-    outcome = outcomes.evaluate(rule_id, event_date, dict(facts))
+    try:
+        outcome = outcomes.evaluate(rule_id, event_date, dict(facts))
+    except DomainError as exc:
+        if exc.code != "not_in_force":
+            raise
+        # Which document ended and when, on the programme's page — not the engine's "规则 <code> 没有有效版本".
+        from skillcity.policy.in_force import refusal_text
+
+        text = refusal_text(rule_id, event_date, exc)
+        raise DomainError("not_in_force", text, {"event_date": text}, status=409) from None
     if not outcome.get("eligible"):
         raise DomainError(
             "not_eligible",

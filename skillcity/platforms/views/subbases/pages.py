@@ -356,7 +356,9 @@ def _claim_refusal(allocation: CourseAllocation) -> str:
     try:
         outcome = outcomes.evaluate("TRN-SUBBASE-COURSE", allocation.accepted_on, facts)
     except DomainError as exc:
-        return str(exc.message)
+        from skillcity.policy.in_force import refusal_text
+
+        return refusal_text("TRN-SUBBASE-COURSE", allocation.accepted_on, exc)
     return "" if outcome.get("eligible") else "；".join(reason_texts(outcome))
 
 
