@@ -42,7 +42,11 @@ def world():
 
 def applied(w) -> Studio:
     return services.studio_apply(
-        actor=w["unit"], lead=w["lead"], name="长安精密模具技能大师工作室", occupation="模具工", summary="带徒传技、攻关模具精度"
+        actor=w["unit"],
+        lead=w["lead"],
+        name="长安精密模具技能大师工作室",
+        occupation="模具工",
+        summary="带徒传技、攻关模具精度",
     )
 
 
@@ -62,12 +66,25 @@ def pay(w, app, amount: Decimal | None = None, notice_on: datetime.date = dateti
     app.refresh_from_db()
     year = app.event_date.year
     try:
-        app = grants.application_approve(application=app, actor=w["bureau"], today=notice_on + datetime.timedelta(days=30))
+        app = grants.application_approve(
+            application=app, actor=w["bureau"], today=notice_on + datetime.timedelta(days=30)
+        )
     except grants.FundMissing:
         grants.fund_create(
-            actor=w["bureau"], programme=app.rule_id, year=year, name="技能大师工作室补贴", total=Decimal("5000000")
+            actor=w["bureau"],
+            programme=app.rule_id,
+            year=year,
+            name="技能大师工作室补贴",
+            total=Decimal("5000000"),
         )
-        app = grants.application_approve(application=app, actor=w["bureau"], today=notice_on + datetime.timedelta(days=30))
-    grants.payment_make(application=app, actor=w["finance"], idempotency_key=f"studio-{app.pk}", treasury_reference=f"GK-{app.pk}")
+        app = grants.application_approve(
+            application=app, actor=w["bureau"], today=notice_on + datetime.timedelta(days=30)
+        )
+    grants.payment_make(
+        application=app,
+        actor=w["finance"],
+        idempotency_key=f"studio-{app.pk}",
+        treasury_reference=f"GK-{app.pk}",
+    )
     app.refresh_from_db()
     return app

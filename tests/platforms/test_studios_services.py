@@ -62,7 +62,9 @@ def test_only_the_enterprise_or_the_bureau_applies(w):
         services.studio_apply(actor=worker_user, lead=w["lead"], name="甲", occupation="车工", summary="x")
     # Another enterprise files for its own organisation: a worker of another is refused.
     with pytest.raises(DomainError):
-        services.studio_apply(actor=w["other_unit"], lead=w["lead"], name="甲", occupation="车工", summary="x")
+        services.studio_apply(
+            actor=w["other_unit"], lead=w["lead"], name="甲", occupation="车工", summary="x"
+        )
 
 
 def test_review_passes_or_rejects_with_a_reason_and_only_the_bureau_reviews(w):
@@ -101,10 +103,14 @@ def test_recognition_opens_the_studio_and_applies_for_plt_studio_from_the_record
 def test_recognition_refuses_more_than_500000_a_wrong_state_and_a_day_out_of_force(w):
     studio = applied(w)
     with pytest.raises(Conflict):
-        services.studio_recognise(actor=w["bureau"], studio=studio, amount="100000", recognised_on=RECOGNISED_ON)
+        services.studio_recognise(
+            actor=w["bureau"], studio=studio, amount="100000", recognised_on=RECOGNISED_ON
+        )
     studio = services.studio_review(actor=w["bureau"], studio=studio, passed=True)
     with pytest.raises(DomainError) as exc:
-        services.studio_recognise(actor=w["bureau"], studio=studio, amount="500000.01", recognised_on=RECOGNISED_ON)
+        services.studio_recognise(
+            actor=w["bureau"], studio=studio, amount="500000.01", recognised_on=RECOGNISED_ON
+        )
     assert "500,000.00" in exc.value.fields["amount"]
     with pytest.raises(DomainError) as exc:
         services.studio_recognise(actor=w["bureau"], studio=studio, amount="abc", recognised_on=RECOGNISED_ON)
@@ -132,8 +138,12 @@ def test_the_new_city_grant_is_paid_once_through_grants(w):
 
 def test_upgrades_pay_200000_and_300000_once_each(w):
     studio, _grant = recognised(w)
-    upgrade, provincial = services.studio_upgrade(
-        actor=w["bureau"], studio=studio, level="provincial", recognised_on=datetime.date(2024, 9, 1), document="粤人社函〔2024〕1号"
+    _upgrade, provincial = services.studio_upgrade(
+        actor=w["bureau"],
+        studio=studio,
+        level="provincial",
+        recognised_on=datetime.date(2024, 9, 1),
+        document="粤人社函〔2024〕1号",
     )
     assert provincial.outcome["amount"] == "200000.00" and provincial.facts == {"recognition": "provincial"}
     assert Studio.objects.get(pk=studio.pk).level == "provincial"
@@ -141,11 +151,19 @@ def test_upgrades_pay_200000_and_300000_once_each(w):
     assert paid.state == "paid" and paid.payment.amount == Decimal("200000.00")
     with pytest.raises(Conflict) as again:
         services.studio_upgrade(
-            actor=w["bureau"], studio=studio, level="provincial", recognised_on=datetime.date(2024, 10, 1), document="重复"
+            actor=w["bureau"],
+            studio=studio,
+            level="provincial",
+            recognised_on=datetime.date(2024, 10, 1),
+            document="重复",
         )
     assert "只能给予一次" in again.value.message
     _u, national = services.studio_upgrade(
-        actor=w["bureau"], studio=studio, level="national", recognised_on=datetime.date(2025, 5, 1), document="人社部函"
+        actor=w["bureau"],
+        studio=studio,
+        level="national",
+        recognised_on=datetime.date(2025, 5, 1),
+        document="人社部函",
     )
     assert national.outcome["amount"] == "300000.00"
     assert StudioUpgrade.objects.filter(studio=studio).count() == 2
@@ -166,7 +184,11 @@ def test_upgrade_refusals(w):
     assert "document" in exc.value.fields
     with pytest.raises(DomainError) as exc:
         services.studio_upgrade(
-            actor=w["bureau"], studio=studio, level="provincial", document="x", recognised_on=datetime.date(2023, 1, 1)
+            actor=w["bureau"],
+            studio=studio,
+            level="provincial",
+            document="x",
+            recognised_on=datetime.date(2023, 1, 1),
         )
     assert "recognised_on" in exc.value.fields
     with pytest.raises(PermissionDenied):
@@ -193,27 +215,44 @@ def test_a_yearly_report_names_registry_apprentices_and_is_once_a_year(w):
         services.apprentices_from_numbers(numbers + "\n110101199001011234")
     assert "不在人才登记库" in exc.value.fields["apprentices"]
     report = services.report_submit(
-        actor=w["unit"], studio=studio, year=2024, apprentices=found, results="攻关2项", results_count=2, courses="模具课", courses_count=1
+        actor=w["unit"],
+        studio=studio,
+        year=2024,
+        apprentices=found,
+        results="攻关2项",
+        results_count=2,
+        courses="模具课",
+        courses_count=1,
     )
     assert report.apprentices.count() == 3 and report.result == "pending"
     with pytest.raises(Conflict):
-        services.report_submit(actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0)
+        services.report_submit(
+            actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0
+        )
     with pytest.raises(DomainError) as exc:
-        services.report_submit(actor=w["unit"], studio=studio, year=2023, apprentices=[w["lead"]], results="", results_count=-1)
+        services.report_submit(
+            actor=w["unit"], studio=studio, year=2023, apprentices=[w["lead"]], results="", results_count=-1
+        )
     assert {"year", "results", "apprentices"} <= set(exc.value.fields)
     with pytest.raises(PermissionDenied):
-        services.report_submit(actor=w["other_unit"], studio=studio, year=2025, apprentices=[], results="x", results_count=0)
+        services.report_submit(
+            actor=w["other_unit"], studio=studio, year=2025, apprentices=[], results="x", results_count=0
+        )
 
 
 def test_a_report_is_refused_before_recognition(w):
     studio = applied(w)
     with pytest.raises(Conflict):
-        services.report_submit(actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0)
+        services.report_submit(
+            actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0
+        )
 
 
 def test_a_passed_evaluation_keeps_the_studio_and_is_recorded_once(w):
     studio, _g = recognised(w)
-    report = services.report_submit(actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=1)
+    report = services.report_submit(
+        actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=1
+    )
     with pytest.raises(PermissionDenied):
         services.report_evaluate(actor=w["unit"], report=report, passed=True, reasons="")
     report = services.report_evaluate(actor=w["bureau"], report=report, passed=True, reasons="成效明显")
@@ -230,7 +269,9 @@ def test_a_failed_evaluation_needs_reasons_revokes_the_studio_and_rechecks_the_l
     w["lead"].save()
     assert card_eligibility(w["lead"]).eligible
     card = cards.card_apply(worker=w["lead"], actor=lead_user)
-    report = services.report_submit(actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0)
+    report = services.report_submit(
+        actor=w["unit"], studio=studio, year=2024, apprentices=[], results="x", results_count=0
+    )
     with pytest.raises(DomainError) as exc:
         services.report_evaluate(actor=w["bureau"], report=report, passed=False, reasons="")
     assert "reasons" in exc.value.fields
@@ -251,7 +292,9 @@ def test_closing_records_the_reason_and_rechecks_the_card(w):
     assert "reason" in exc.value.fields
     with pytest.raises(PermissionDenied):
         services.studio_close(actor=w["unit"], studio=studio, reason="企业搬迁")
-    studio = services.studio_close(actor=w["bureau"], studio=studio, reason="企业搬迁", ended_on=datetime.date(2025, 6, 1))
+    studio = services.studio_close(
+        actor=w["bureau"], studio=studio, reason="企业搬迁", ended_on=datetime.date(2025, 6, 1)
+    )
     assert studio.state == StudioState.CLOSED and studio.end_reason == "企业搬迁"
     with pytest.raises(Conflict):
         services.studio_close(actor=w["bureau"], studio=studio, reason="again")
@@ -266,10 +309,16 @@ def test_the_talent_card_reads_open_studios_highest_level_first_naming_the_studi
     # Before recognition it was not a basis.
     assert provided_facts("TAL-CARD", w["lead"], datetime.date(2024, 2, 1))["studio_lead_level"][0] is None
     services.studio_upgrade(
-        actor=w["bureau"], studio=studio, level="national", recognised_on=datetime.date(2025, 2, 1), document="x"
+        actor=w["bureau"],
+        studio=studio,
+        level="national",
+        recognised_on=datetime.date(2025, 2, 1),
+        document="x",
     )
     assert provided_facts("TAL-CARD", w["lead"], datetime.date(2025, 1, 1))["studio_lead_level"][0] == "city"
-    assert provided_facts("TAL-CARD", w["lead"], datetime.date(2025, 3, 1))["studio_lead_level"][0] == "national"
+    assert (
+        provided_facts("TAL-CARD", w["lead"], datetime.date(2025, 3, 1))["studio_lead_level"][0] == "national"
+    )
     rows = [r for r in applicant_records(w["lead"]) if r["kind"] == "studio"]
     assert rows and rows[0]["code"] == "national"
 
