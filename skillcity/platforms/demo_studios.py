@@ -293,7 +293,7 @@ def _enterprise_own(bureau: Any, finance: Any, taken: set[int]) -> None:
         s = Studio.objects.create(
             name=f"{lead.name}精密加工技能大师工作室",
             lead=lead,
-            organisation=lead.employer,
+            organisation_id=org_id,
             occupation="数控车工",
             summary=SUMMARY,
             applied_on=datetime.date(2024, 1, 10) if i == 0 else services.today(),
