@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from skillcity.core.bounds import IsoDateField
+from skillcity.core.bounds import IsoDateField, IsoDateInput
 from skillcity.platforms.models.studios import StudioKind, StudioLevel
 from skillcity.platforms.services.studios import COUNT_MAX, HIGH_SKILL_LEVEL
 from skillcity.registry.models import Worker
@@ -63,7 +63,7 @@ class StudioRecogniseForm(LabelledErrorsMixin, forms.Form):
         max_digits=10,
         widget=forms.NumberInput({**TEXT, "step": "0.01"}),
     )
-    recognised_on = IsoDateField(label=_("认定日期"))
+    recognised_on = IsoDateField(label=_("认定日期"), widget=IsoDateInput(TEXT))
 
 
 class StudioUpgradeForm(LabelledErrorsMixin, forms.Form):
@@ -72,13 +72,13 @@ class StudioUpgradeForm(LabelledErrorsMixin, forms.Form):
         choices=[(v, label) for v, label in StudioLevel.choices if v != StudioLevel.CITY],
         widget=forms.Select(SELECT),
     )
-    recognised_on = IsoDateField(label=_("认定日期"))
+    recognised_on = IsoDateField(label=_("认定日期"), widget=IsoDateInput(TEXT))
     document = forms.CharField(label=_("认定文件"), max_length=120, widget=forms.TextInput(TEXT))
 
 
 class StudioCloseForm(LabelledErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("关闭原因"), max_length=500, widget=forms.TextInput(TEXT))
-    ended_on = IsoDateField(label=_("关闭日期"))
+    ended_on = IsoDateField(label=_("关闭日期"), widget=IsoDateInput(TEXT))
 
 
 class StudioReportForm(LabelledErrorsMixin, forms.Form):
