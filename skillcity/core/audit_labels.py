@@ -170,6 +170,15 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "title.import": _("导入省级、国家级称号"),
     "title.import_file": _("导入称号文件"),
     "title.revoke": _("撤销称号"),
+    # Issue 17: master studios (platforms/studios)
+    "platforms.studio.apply": _("申报技能大师工作室"),
+    "platforms.studio.review": _("审查技能大师工作室申报"),
+    "platforms.studio.recognise": _("认定市级技能大师工作室"),
+    "platforms.studio.upgrade": _("登记技能大师工作室省级、国家级认定"),
+    "platforms.studio.close": _("关闭技能大师工作室"),
+    "platforms.studio.fail": _("技能大师工作室评估不合格撤销"),
+    "platforms.studio.report": _("报送技能大师工作室年度报告"),
+    "platforms.studio.evaluate": _("评估技能大师工作室年度报告"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.
