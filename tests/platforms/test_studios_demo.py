@@ -73,3 +73,13 @@ def test_the_demo_builds_the_baselines_and_money_in_various_states(changan):
     count = Studio.objects.count()
     studios_demo(2026, io.StringIO())
     assert Studio.objects.count() == count
+
+
+def test_a_small_demo_city_still_gets_its_studios_without_the_samples_it_has_no_leads_for(changan):
+    UserFactory(username="bureau", role=Role.BUREAU_OFFICER)
+    unit = OrganisationFactory(town=changan, name="演示企业")
+    for i in range(12):
+        WorkerFactory(town=changan, employer=unit, highest_level=1 + i % 4)
+    studios_demo(2026, io.StringIO())
+    assert Studio.objects.filter(recognised_on__year__lte=2022).count() == 9  # every high-skilled worker leads one
+    assert not Studio.objects.filter(upgrades__isnull=False, state=StudioState.CLOSED).exists()
