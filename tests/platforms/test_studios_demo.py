@@ -81,5 +81,7 @@ def test_a_small_demo_city_still_gets_its_studios_without_the_samples_it_has_no_
     for i in range(12):
         WorkerFactory(town=changan, employer=unit, highest_level=1 + i % 4)
     studios_demo(2026, io.StringIO())
-    assert Studio.objects.filter(recognised_on__year__lte=2022).count() == 9  # every high-skilled worker leads one
+    assert (
+        Studio.objects.filter(recognised_on__year__lte=2022).count() == 9
+    )  # every high-skilled worker leads one
     assert not Studio.objects.filter(upgrades__isnull=False, state=StudioState.CLOSED).exists()
