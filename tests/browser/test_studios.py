@@ -11,6 +11,7 @@ from django.core.cache import cache
 from skillcity.accounts.models import Role
 from skillcity.grants.models import Application
 from skillcity.platforms.models import Studio
+from tests.browser.axe import axe_violations, describe, serious
 from tests.browser.conftest import login, screenshot
 from tests.factories import UserFactory
 from tests.platforms.studios_setup import pay, world
@@ -22,10 +23,12 @@ DESK = {"width": 1366, "height": 900}
 
 
 def _both(page, name: str) -> None:
-    page.set_viewport_size(DESK)
-    screenshot(page, f"{name}-desk")
-    page.set_viewport_size(PHONE)
-    screenshot(page, f"{name}-phone")
+    """Screenshots at desk and phone widths, and no serious WCAG 2.1 AA violation at either."""
+    for size, width in ((DESK, "desk"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        screenshot(page, f"{name}-{width}")
+        found = serious(axe_violations(page))
+        assert not found, describe(f"{name} @{width}", found)
     page.set_viewport_size(DESK)
 
 
