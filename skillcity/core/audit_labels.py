@@ -222,6 +222,15 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "schools.grant.intl_cert": _("按记录申请国际职业技能证书考证补贴"),
     "schools.grant.social_training": _("按记录申请社会化培训收入提取绩效工资"),
     "schools.demo": _("生成院校演示数据"),
+    # Issue 17: master studios (platforms/studios)
+    "platforms.studio.apply": _("申报技能大师工作室"),
+    "platforms.studio.review": _("审查技能大师工作室申报"),
+    "platforms.studio.recognise": _("认定市级技能大师工作室"),
+    "platforms.studio.upgrade": _("登记技能大师工作室省级、国家级认定"),
+    "platforms.studio.close": _("关闭技能大师工作室"),
+    "platforms.studio.fail": _("技能大师工作室评估不合格撤销"),
+    "platforms.studio.report": _("报送技能大师工作室年度报告"),
+    "platforms.studio.evaluate": _("评估技能大师工作室年度报告"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.

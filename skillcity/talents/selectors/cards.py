@@ -24,15 +24,21 @@ STUDIO_PROVENANCE = "工作室领办人导入名单（平台建设工作室前�
 
 
 def provide_studio_lead(applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:
-    """TAL-CARD's studio_lead_level: the highest studio the worker leads (imported until the platforms
-    issue builds studios). Registered with the grants fact providers in apps.py."""
+    """TAL-CARD's studio_lead_level: the highest studio the worker leads, from the imported list and the
+    platforms' recognised, open studios (the highest level wins and names its source). Registered with the
+    grants fact providers in apps.py."""
     if not isinstance(applicant, Worker):
         return {}
     levels = StudioLead.objects.filter(worker=applicant, recognised_on__lte=event_date).values_list(
         "level", flat=True
     )
-    best = max(levels, key=lambda lv: STUDIO_RANK[lv], default=None)  # type: ignore[index]
-    return {"studio_lead_level": (best, STUDIO_PROVENANCE)}
+    found = [(str(lv), STUDIO_PROVENANCE) for lv in levels]
+    # The platforms' own studios (issue 17): recognised and open ones; the provenance names the studio.
+    from skillcity.platforms.selectors.studios import lead_levels
+
+    found += lead_levels(applicant, event_date)
+    best = max(found, key=lambda row: STUDIO_RANK[row[0]], default=None)  # type: ignore[index]
+    return {"studio_lead_level": best if best is not None else (None, STUDIO_PROVENANCE)}
 
 
 def card_facts(worker: Worker, on: datetime.date) -> dict[str, tuple[Any, str]]:
