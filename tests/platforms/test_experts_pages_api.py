@@ -186,3 +186,14 @@ def test_the_pool_and_draw_pages_do_not_query_per_row(client, bureau_officer):
     assert queries(reverse("platforms:expert_list")) == small
     big = _draw(bureau_officer, size=8)
     assert queries(reverse("platforms:expert_draw_detail", args=[big.pk])) == small_draw
+
+
+def test_the_email_is_masked_until_the_audited_full_view(client, bureau_officer):
+    expert = make_expert(bureau_officer, email="zhang.wei@example.com")
+    client.force_login(bureau_officer)
+    detail = client.get(reverse("platforms:expert_detail", args=[expert.pk])).content.decode()
+    assert "zhang.wei@example.com" not in detail and "z***@example.com" in detail
+    shown = client.post(reverse("platforms:expert_phone", args=[expert.pk]), follow=True).content.decode()
+    assert "zhang.wei@example.com" in shown
+    views = AuditEvent.objects.filter(action="personal_data.view", target_id=str(expert.pk))
+    assert sorted(e.after["field"] for e in views) == ["email", "phone"]  # each audited

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from skillcity.core.masking import mask_phone
+from skillcity.core.masking import mask_email, mask_phone
 
 __all__ = ["DrawPurpose", "Expert", "ExpertDraw", "ExpertDrawMember", "ExpertSector"]
 
@@ -71,6 +71,10 @@ class Expert(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def email_masked(self) -> str:
+        return mask_email(self.email)
 
 
 class DrawPurpose(models.TextChoices):

@@ -86,6 +86,15 @@ class Studio(models.Model):
         ordering = ["-applied_on", "-id"]
         verbose_name = _("技能大师工作室")
         verbose_name_plural = _("技能大师工作室")
+        # One standing studio (applied, reviewed or recognised) per lead: the database holds the line a
+        # double submission would cross.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead"],
+                condition=models.Q(state__in=["submitted", "reviewed", "recognised"]),
+                name="studio_one_standing_per_lead",
+            )
+        ]
         indexes = [models.Index(fields=["state", "recognised_on"], name="studio_state_recognised_idx")]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ from skillcity.platforms.models.bases import (
     BaseState,
     SchoolEnterpriseBase,
 )
+from skillcity.policy.in_force import refusal_text
 from skillcity.registry.models import Organisation, OrganisationCategory
 
 RULE = "EDU-BASE"
@@ -258,7 +259,11 @@ def base_recognise(
     day = day or today()
     if day > today():
         raise DomainError("future_date", _("认定日期不能晚于今天"), {"recognised_on": _("不能晚于今天")})
-    outcome = outcomes.evaluate(RULE, day, {"recognised": True})
+    try:
+        outcome = outcomes.evaluate(RULE, day, {"recognised": True})
+    except DomainError as exc:
+        text = refusal_text(RULE, day, exc)  # which document ended and when, next to the date
+        raise DomainError(exc.code, text, {"recognised_on": text}, status=409) from None
     amount = outcomes.default_amount(outcome) if outcome.get("eligible") else None
     if amount is None:
         raise DomainError(

@@ -306,6 +306,8 @@ def standard_certify(
     before = standard.state
     grant: Application | None = None
     if mean >= PASS_MEAN:
+        # The year's numbered standards are locked first, so two certifications at once number in turn.
+        list(Standard.objects.select_for_update().filter(number__startswith=f"DGBZ-{day.year}-").values("pk"))
         seq = Standard.objects.filter(year=day.year).exclude(number="").count() + 1
         number = f"DGBZ-{day.year}-{seq:03d}"
         while Standard.objects.filter(number=number).exists():

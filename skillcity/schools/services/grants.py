@@ -105,9 +105,8 @@ def major_build_apply(*, actor: Any, major: Major, year: int, requested: Any) ->
         facts=facts,
         fact_sources=sources,
         source_key=selectors.major_build_source_key(major),
+        requested_amount=round_fen(amount),  # in the application's own audit row
     )
-    Application.objects.filter(pk=app.pk).update(requested_amount=round_fen(amount))
-    app.requested_amount = round_fen(amount)
     audit_record(actor=actor, action="schools.grant.major_build", target=major, after={"application": app.pk})
     return app
 

@@ -21,6 +21,9 @@ MAJOR, GRADE, KIND, STUDENTS = "专业名称", "年级", "班级类型", "在校
 COLUMNS = {MAJOR: "major", GRADE: "year_of_study", KIND: "class_kind", STUDENTS: "students"}
 KIND_BY_LABEL = {str(label): value for value, label in ClassKind.choices}
 
+# A school has some dozens of majors × years × class kinds: one file of more rows than this is a mistake.
+ROWS_MAX = 5_000
+
 
 def text(value: Any) -> str:
     if value is None:
@@ -60,6 +63,8 @@ def _rows(filename: str, content: bytes) -> tuple[list[tuple[int, dict[str, Any]
             data.append((number, cells))
     if not errors and not data:
         errors.append(RowError(2, "", _("文件中没有数据行")))
+    if len(data) > ROWS_MAX:
+        errors.append(RowError(1, "", _("一次最多导入 %(n)d 行") % {"n": ROWS_MAX}))
     return data, errors
 
 

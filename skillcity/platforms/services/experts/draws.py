@@ -207,6 +207,9 @@ def draw_member_decline(
 ) -> ExpertDrawMember | None:
     """The expert (or the bureau on their word) declines, with a reason; a replacement is drawn, seeded
     and recorded (None when no eligible expert is left, which the decline row still records)."""
+    # One decline of a draw at a time (the draw's row first): replacements' positions and experts stay unique.
+    draw_id = ExpertDrawMember.objects.values_list("draw_id", flat=True).get(pk=member.pk)
+    list(ExpertDraw.objects.select_for_update().filter(pk=draw_id).values_list("pk", flat=True))
     member = ExpertDrawMember.objects.select_for_update().select_related("expert", "draw").get(pk=member.pk)
     _may_decline(actor, member)
     draw = member.draw

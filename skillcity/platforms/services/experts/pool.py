@@ -243,6 +243,8 @@ def expert_phone_view(*, actor: Any, expert: Expert) -> str:
     if not getattr(actor, "sees_personal_data", False):
         raise PermissionDenied(_("您的角色无权查看完整号码"))
     audit_personal_data_view(actor=actor, target=expert, field="phone")
+    if expert.email:  # the page shows the full e-mail with the full phone: each view is audited
+        audit_personal_data_view(actor=actor, target=expert, field="email")
     return expert.phone
 
 

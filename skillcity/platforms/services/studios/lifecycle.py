@@ -42,6 +42,7 @@ from skillcity.platforms.services.studios.common import (
     today,
 )
 from skillcity.policy.engine import NotInForce
+from skillcity.policy.in_force import refusal_text
 from skillcity.registry.models import Organisation, Worker
 from skillcity.registry.signals import basis_revoked
 
@@ -96,16 +97,21 @@ def studio_apply(
     if errors:
         raise DomainError("invalid", _("工作室申报信息有误"), errors)
     assert org is not None
-    studio = Studio.objects.create(
-        name=name,
-        kind=kind,
-        lead=lead,
-        organisation=org,
-        occupation=occupation,
-        summary=summary,
-        applied_on=today(),
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a twin submission's insert fails here, not as a 500
+            studio = Studio.objects.create(
+                name=name,
+                kind=kind,
+                lead=lead,
+                organisation=org,
+                occupation=occupation,
+                summary=summary,
+                applied_on=today(),
+                created_by=actor,
+            )
+    except IntegrityError:
+        message = _("%(w)s已领办或申报了一个工作室") % {"w": lead.name}
+        raise DomainError("invalid", _("工作室申报信息有误"), {"lead": message}) from None
     audit_record(actor=actor, action="platforms.studio.apply", target=studio, after=snapshot(studio))
     return studio
 
@@ -131,7 +137,14 @@ def studio_review(*, actor: Any, studio: Studio, passed: bool, note: str = "") -
 
 
 def _from_records(
-    *, actor: Any, studio: Studio, kind: str, day: datetime.date, facts: dict[str, Any], field: str
+    *,
+    actor: Any,
+    studio: Studio,
+    kind: str,
+    day: datetime.date,
+    facts: dict[str, Any],
+    field: str,
+    requested_amount: Decimal | None = None,
 ) -> Application:
     try:
         return application_from_records(
@@ -142,9 +155,13 @@ def _from_records(
             facts=facts,
             fact_sources={name: provenance(studio) for name in facts},
             source_key=source_key(studio, kind),
+            requested_amount=requested_amount,
         )
-    except NotInForce as exc:
-        raise DomainError(exc.code, exc.message, {field: exc.message}, status=409) from None
+    except DomainError as exc:
+        if exc.code != "not_in_force":
+            raise
+        text = refusal_text(RULE_ID, day, exc)
+        raise DomainError(exc.code, text, {field: text}, status=409) from None
 
 
 @transaction.atomic
@@ -166,7 +183,8 @@ def studio_recognise(
     try:
         outcome = outcomes.evaluate(RULE_ID, day, dict(facts))
     except NotInForce as exc:
-        raise DomainError(exc.code, exc.message, {"recognised_on": exc.message}, status=409) from None
+        text = refusal_text(RULE_ID, day, exc)  # which document ended and when, not the rule's code
+        raise DomainError(exc.code, text, {"recognised_on": text}, status=409) from None
     cap = Decimal(str(outcome.get("max") or NEW_CITY_CAP))
     if approved > cap:
         message = _("核定金额不能超过新设市级工作室补贴上限 %(cap)s 元") % {"cap": f"{cap:,.2f}"}
@@ -178,9 +196,15 @@ def studio_recognise(
         approved,
     )
     s.save(update_fields=["state", "level", "recognised_on", "approved_amount", "updated_at"])
-    grant = _from_records(actor=actor, studio=s, kind="new_city", day=day, facts=facts, field="recognised_on")
-    Application.objects.filter(pk=grant.pk).update(requested_amount=approved)
-    grant.requested_amount = approved
+    grant = _from_records(
+        actor=actor,
+        studio=s,
+        kind="new_city",
+        day=day,
+        facts=facts,
+        field="recognised_on",
+        requested_amount=approved,  # in the application's own audit row
+    )
     audit_record(
         actor=actor,
         action="platforms.studio.recognise",

@@ -236,7 +236,13 @@ def report_evaluate(*, actor: Any, report: SubbaseReport) -> SubbaseReport:
     if report.evaluated_at is not None:
         raise Conflict("already_evaluated", _("该年度报告已考核"))
     facts, _sources = report_facts(report)
-    outcome = outcomes.evaluate("PLT-SUBBASE", datetime.date(report.year, 12, 31), facts)
+    day = datetime.date(report.year, 12, 31)
+    try:
+        outcome = outcomes.evaluate("PLT-SUBBASE", day, facts)
+    except DomainError as exc:
+        from skillcity.policy.in_force import refusal_text
+
+        raise DomainError(exc.code, refusal_text("PLT-SUBBASE", day, exc), status=409) from None
     report.outcome = {**outcome, "facts": facts}
     report.passed = bool(outcome.get("eligible"))
     report.evaluated_at = timezone.now()
