@@ -202,6 +202,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.standard.accept": _("验收培训评价标准"),
     "platforms.standard.panel_add": _("增加标准认定专家"),
     "platforms.standard.panel_withdraw": _("标准认定专家退出专家组"),
+    "talents.evidence.download": _("下载技能领军人才申报材料"),
+    "talents.panel.unassign": _("取消分配评审专家"),
+    "talents.rent.refused": _("租房补贴当月拨付被拒"),
     "platforms.standard.panel_score": _("录入标准认定专家评分"),
     "platforms.standard.certify": _("认定培训评价标准"),
     # Schools (issue 17 §6)

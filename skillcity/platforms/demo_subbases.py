@@ -229,7 +229,7 @@ def _roster(
 ) -> int:
     """The class's enrolments in one insert: `completed` finished it, the rest are still in training
     (or, once it ended, failed)."""
-    from skillcity.training.models import Enrolment
+    from skillcity.training.models import Attendance, Enrolment
 
     if not workers:
         return cursor
@@ -254,7 +254,12 @@ def _roster(
                 completed_on=end if status != Enrolment.Status.ENROLLED else None,
             )
         )
-    Enrolment.objects.bulk_create(rows, batch_size=500)
+    made = Enrolment.objects.bulk_create(rows, batch_size=500)
+    # Every trainee signed in on the course's first days (the roster shows them, as training's own demo).
+    days = [start + datetime.timedelta(days=k) for k in range(min(3, (end - start).days + 1))]
+    Attendance.objects.bulk_create(
+        [Attendance(enrolment_id=e.pk, day=day) for e in made for day in days], batch_size=1000
+    )
     return cursor + len(rows)
 
 

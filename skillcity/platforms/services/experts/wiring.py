@@ -79,6 +79,8 @@ def competition_judges_draw(
 
 
 def _competition_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
+    if not draw.subject_key.startswith(PROJECT_KEY):  # a draw made on the pool's own page
+        return
     project_id = _subject_id(draw, PROJECT_KEY)
     if Mark.objects.filter(judge__project_id=project_id, judge__worker_id=member.expert.worker_id).exists():
         message = _("%(w)s已开始评分，不能谢绝") % {"w": member.expert.worker.name}
@@ -88,6 +90,8 @@ def _competition_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
 def _competition_hook(
     draw: ExpertDraw, member: ExpertDrawMember, replacement: ExpertDrawMember | None
 ) -> None:
+    if not draw.subject_key.startswith(PROJECT_KEY):  # a draw made on the pool's own page
+        return
     project = ContestProject.objects.get(pk=_subject_id(draw, PROJECT_KEY))
     contests.judge_withdraw(
         project=project, actor=draw.drawn_by, worker=member.expert.worker, reason=member.decline_reason
@@ -127,6 +131,8 @@ def leading_panel_draw(
 
 
 def _leading_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
+    if not draw.subject_key.startswith(CALL_KEY):  # a draw made on the pool's own page
+        return
     call_id = _subject_id(draw, CALL_KEY)
     if Assignment.objects.filter(member__call_id=call_id, member__worker_id=member.expert.worker_id).exists():
         message = _("%(w)s已分配评审申报，不能谢绝") % {"w": member.expert.worker.name}
@@ -134,6 +140,8 @@ def _leading_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
 
 
 def _leading_hook(draw: ExpertDraw, member: ExpertDrawMember, replacement: ExpertDrawMember | None) -> None:
+    if not draw.subject_key.startswith(CALL_KEY):  # a draw made on the pool's own page
+        return
     call = LeadingCall.objects.get(pk=_subject_id(draw, CALL_KEY))
     leading.panel_member_withdraw(
         actor=draw.drawn_by, call=call, worker=member.expert.worker, reason=member.decline_reason
@@ -179,6 +187,8 @@ def standard_panel_draw(
 def _standard_guard(draw: ExpertDraw, member: ExpertDrawMember) -> None:
     from skillcity.platforms.models.standards import StandardPanelMember
 
+    if not draw.subject_key.startswith(STANDARD_KEY):  # a draw made on the pool's page for a standard
+        return
     standard_id = _subject_id(draw, STANDARD_KEY)
     if StandardPanelMember.objects.filter(
         standard_id=standard_id, worker_id=member.expert.worker_id, score__isnull=False
@@ -191,6 +201,8 @@ def _standard_hook(draw: ExpertDraw, member: ExpertDrawMember, replacement: Expe
     from skillcity.platforms.models.standards import Standard
     from skillcity.platforms.services import standards
 
+    if not draw.subject_key.startswith(STANDARD_KEY):  # not wired to a standard's record: nothing to change
+        return
     standard = Standard.objects.get(pk=_subject_id(draw, STANDARD_KEY))
     standards.standard_panel_withdraw(
         actor=draw.drawn_by, standard=standard, worker=member.expert.worker, reason=member.decline_reason
