@@ -31,7 +31,7 @@ DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 # Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
 # listed after the six made here once the steps have run: the banner names every account to log in with.
-STEP_ACCOUNTS = ("alliance", "judge")
+STEP_ACCOUNTS = ("alliance", "judge", "school")
 
 
 @transaction.atomic

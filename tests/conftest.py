@@ -117,3 +117,54 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("sqlite_only"):
             item.add_marker(skip)
+
+
+# The demo city (seed 7, 300 workers, every programme's demo step) for the tests that look at the whole
+# platform: the API fuzz, the crawl for internal codes, the accessibility checks. Building it takes
+# minutes, so on SQLite it is built once per test process and copied in for each test (SQLite's backup
+# API, milliseconds); on PostgreSQL each test builds it (those tests run there without the browser ones).
+DEMO_CITY = {"seed": 7, "size": 300}
+
+
+@pytest.fixture(scope="session")
+def demo_city_snapshot(django_db_setup, django_db_blocker):
+    import io
+    import sqlite3
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    from skillcity.demo import demo_build
+    from skillcity.registry.reference import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+        demo_build(stdout=io.StringIO(), **DEMO_CITY)
+        connection.ensure_connection()
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        # Leave the database as a transactional test does: empty, for the tests after this one.
+        call_command("flush", interactive=False, verbosity=0)
+    yield snapshot
+    snapshot.close()
+
+
+@pytest.fixture
+def demo_city(transactional_db, reference_data, settings, demo_city_snapshot):
+    import io
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    settings.ALLOWED_HOSTS = ["*"]
+    if demo_city_snapshot is None:
+        from skillcity.demo import demo_build
+
+        demo_build(stdout=io.StringIO(), **DEMO_CITY)
+        return
+    connection.ensure_connection()
+    demo_city_snapshot.backup(connection.connection)
+    ContentType.objects.clear_cache()

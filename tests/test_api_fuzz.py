@@ -8,7 +8,6 @@ run each time; the figures it prints are those bench/RESULTS.md records (issue 1
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from collections import Counter
@@ -73,14 +72,6 @@ def _token(username: str) -> str:
     from skillcity.accounts.services import token_create
 
     return token_create(user=User.objects.get(username=username), name="fuzz", actor="fuzz")[1]
-
-
-@pytest.fixture
-def demo_city(transactional_db, reference_data, settings):
-    from skillcity.demo import demo_build
-
-    settings.ALLOWED_HOSTS = ["*"]
-    demo_build(seed=7, stdout=io.StringIO())
 
 
 def test_no_generated_request_makes_the_api_answer_a_server_error(demo_city, capsys):

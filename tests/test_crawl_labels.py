@@ -24,7 +24,6 @@ other string.
 from __future__ import annotations
 
 import gettext
-import io
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -185,14 +184,6 @@ def _findings(url: str, html: str, codes: set[str], ui: set[str] | None) -> list
                 if piece in ui:
                     found.append(f"{url}: untranslated {piece!r}")
     return found
-
-
-@pytest.fixture
-def demo_city(transactional_db, reference_data, settings):
-    from skillcity.demo import demo_build
-
-    settings.ALLOWED_HOSTS = ["*"]
-    demo_build(seed=7, stdout=io.StringIO(), size=300)
 
 
 def test_no_page_any_role_reaches_shows_an_internal_code(demo_city):

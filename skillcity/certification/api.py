@@ -221,6 +221,7 @@ class SessionOut(Schema):
     date: datetime.date
     site: str
     state: str
+    standard_id: int | None
 
 
 class SessionIn(InputSchema):
@@ -231,6 +232,7 @@ class SessionIn(InputSchema):
     date: IsoDate
     site: str
     direction: str = ""
+    standard_id: Id | None = None  # a certified training and evaluation standard (issue 17 §4)
 
 
 class CandidateOut(Schema):
@@ -292,6 +294,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Any:
         site=payload.site,
         direction=payload.direction,
         actor=user,
+        standard=payload.standard_id,
     )
     return 201, session
 

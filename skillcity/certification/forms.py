@@ -124,8 +124,17 @@ class SessionForm(LabelledErrorsMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
 
+    standard = forms.ChoiceField(
+        label=_("培训评价标准（可不选）"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
     def __init__(self, *args: Any, occupations: Iterable[Occupation] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from skillcity.platforms.selectors.standards import choices as standard_choices
+
+        self.fields["standard"].choices = standard_choices()  # type: ignore[attr-defined]
         self.fields["occupation"].choices = [(o.pk, o.name) for o in occupations]  # type: ignore[attr-defined]
         self.fields["level"].choices = SkillLevel.choices  # type: ignore[attr-defined]
         self.fields["kind"].choices = Session.Kind.choices  # type: ignore[attr-defined]

@@ -132,6 +132,15 @@ class Session(models.Model):
     date = models.DateField(_("考核日期"))
     site = models.CharField(_("考核地点"), max_length=200)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.OPEN)
+    # The certified evaluation standard the session follows (issue 17 §4), if it names one.
+    standard = models.ForeignKey(
+        "platforms.Standard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("培训评价标准"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     TOWN_FIELD = "evaluator__organisation__town"

@@ -252,9 +252,16 @@ def session_create(
     site: str,
     actor: Any,
     direction: str = "",
+    standard: Any = None,
 ) -> Session:
+    from skillcity.platforms.services.standards import certified_standard
+
     require_evaluator_actor(actor, evaluator)
     errors: dict[str, str] = {}
+    try:
+        standard = certified_standard(standard)  # issue 17 §4: a certified standard, or none
+    except DomainError as exc:
+        errors.update(exc.fields)
     if kind not in Session.Kind.values:
         errors["kind"] = _("应为定级或晋级")
     if level not in (1, 2, 3, 4, 5):
@@ -274,6 +281,7 @@ def session_create(
         date=date,
         site=site.strip(),
         direction=direction.strip(),
+        standard=standard,
     )
     audit_record(actor=actor, action="certification_session.create", target=session, after=snapshot(session))
     return session

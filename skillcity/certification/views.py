@@ -357,6 +357,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                 site=data["site"],
                 direction=data["direction"],
                 actor=user,
+                standard=data.get("standard") or None,
             )
             messages.success(request, _("考核批次已创建"))
             return redirect("certification:session_detail", session.pk)

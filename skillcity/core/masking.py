@@ -24,6 +24,14 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_email(value: str | None) -> str:
+    """z***@example.com: the first character and the domain."""
+    if not value:
+        return ""
+    local, at, domain = value.partition("@")
+    return (local[:1] + "***" + at + domain) if at else mask_phone(value)
+
+
 def mask_name(value: str | None) -> str:
     """张*明 / 李* / 欧阳**华: a person's name on a public page (公示), first and last character kept."""
     name = (value or "").strip()

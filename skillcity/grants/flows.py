@@ -93,6 +93,37 @@ def register_source_describer(prefix: str, describer: SourceDescriber) -> None:
     SOURCE_DESCRIBERS[prefix] = describer
 
 
+# Approval hooks, per rule ID. A check runs inside `application_approve`'s transaction before the amount
+# is committed and may refuse with a DomainError (TAL-LEADING-EMPLOYER's yearly cap, re-checked with the
+# unit's row locked, since two claims may have been computed side by side). A callback runs after the
+# approval is saved, in the same transaction (talents: a home purchase ends the rent schedule).
+ApprovalHook = Callable[[Any, Any], None]  # (application, amount or actor)
+APPROVAL_CHECKS: dict[str, list[ApprovalHook]] = {}
+APPROVED_CALLBACKS: dict[str, list[ApprovalHook]] = {}
+
+
+def register_approval_check(rule_id: str, check: ApprovalHook) -> None:
+    """`check(application, amount)` before approval; raise DomainError to refuse."""
+    if check not in APPROVAL_CHECKS.setdefault(rule_id, []):
+        APPROVAL_CHECKS[rule_id].append(check)
+
+
+def register_approved_callback(rule_id: str, callback: ApprovalHook) -> None:
+    """`callback(application, actor)` once the approval is saved."""
+    if callback not in APPROVED_CALLBACKS.setdefault(rule_id, []):
+        APPROVED_CALLBACKS[rule_id].append(callback)
+
+
+def approval_check(application: Any, amount: Any) -> None:
+    for check in APPROVAL_CHECKS.get(application.rule_id, []):
+        check(application, amount)
+
+
+def approved(application: Any, actor: Any) -> None:
+    for callback in APPROVED_CALLBACKS.get(application.rule_id, []):
+        callback(application, actor)
+
+
 def source_label(source_key: str) -> str:
     """What the record a source key names is, in words; "" for no key, the key itself if no one knows."""
     if not source_key:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from skillcity.core.bounds import parse_iso_date, parse_money
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.grants import flows, selectors, services
 from skillcity.grants.models import ApplicationState, Objection
+from skillcity.grants.rule_choice import FROM_RECORDS, grant_rule_groups
 from skillcity.policy import views as policy_views
 from skillcity.policy.display import fact_label
 from skillcity.policy.engine import Rule, enabled_rules, evaluate, load_rules
@@ -79,41 +81,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_pay": flows.user_has_stage_role(user, "finance"),
         },
     )
-
-
-# The rules applied for here (catalog: EDU-*, CMP-*, PLT-*, CRT-ENT, TAL-*); the training rules are settled
-# by the training app, and the lookups/checks that grant nothing are not applications.
-GRANT_PREFIXES = ("EDU-", "CMP-", "PLT-", "CRT-", "TAL-")
-NOT_APPLIED_FOR = {"EDU-EQUIV", "CMP-TITLE", "PLT-SUBBASE", "PLT-ALLIANCE", "PLT-EXPERTS", "TAL-HONOUR-SHARE"}
-# The competition awards follow from a competition's records: the organiser or the bureau makes them from
-# the competition's awards page (competitions.services.awards), so nobody retypes a prize here and a prize
-# is not claimed twice (D-42). The form still takes them, for cases no record holds; a typed one shows
-# its reviewers any application made from records for the same rule, payee and year.
-FROM_RECORDS = {
-    "CMP-PRIZE-CITY",
-    "CMP-HOST",
-    "CMP-TEAM",
-    "CMP-CAMP",
-    "CMP-CAMP-TRAINEE",
-    "CMP-MATCH",
-    "CMP-MATCH-COACH",
-    "CMP-WORLDSKILLS",
-    "CMP-WORLDSKILLS-COACH",
-    "CMP-WS-BASE",
-}
-
-
-def grant_rule_groups() -> list[dict[str, Any]]:
-    groups = []
-    for group in policy_views.rule_groups():
-        rules = [
-            r
-            for r in group["rules"]
-            if r.id.startswith(GRANT_PREFIXES) and r.id not in NOT_APPLIED_FOR | FROM_RECORDS
-        ]
-        if rules:
-            groups.append({**group, "rules": rules})
-    return groups
 
 
 def _applicant(user: Any) -> Any:
@@ -181,7 +148,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"groups": grant_rule_groups(), "rule": rule, "post": request.POST}
     if rule is None:
         return render(request, "grants/apply.html", context)
-    context["from_records"] = rule.id in FROM_RECORDS
+    if rule.id in FROM_RECORDS:
+        text, url_name, link = FROM_RECORDS[rule.id]
+        context["from_records"] = {"text": text, "url": reverse(url_name), "link": link}
     today = timezone.localdate()
     suggested, moved = default_date(rule, today)
     event_date = suggested

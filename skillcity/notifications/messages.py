@@ -30,6 +30,7 @@ def notification_title(kind: str, params: dict[str, Any]) -> str:
         K.TITLE_AWARDED: _("您获授称号"),
         K.TITLE_REVOKED: _("您的称号被撤销"),
         K.TALENT_CARD_REVOKED: _("优才卡已撤销"),
+        K.RENT_SCHEDULE_ENDED: _("租房补贴停发"),
     }
     return titles.get(kind, _("消息通知"))  # type: ignore[call-overload]
 
@@ -71,4 +72,6 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         return _("您的“%(honour)s”称号（编号 %(number)s）已被撤销，原因：%(reason)s。") % p
     if kind == K.TALENT_CARD_REVOKED:
         return _("您的东莞市优才卡（卡号 %(number)s）已撤销，原因：%(reason)s。") % p
+    if kind == K.RENT_SCHEDULE_ENDED:
+        return _("您的购房补贴已核准，租房补贴按月发放已于 %(date)s 终止（原因：已购房）。") % p
     return ""

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     TITLE_AWARDED = "title_awarded", _("获授称号")
     TITLE_REVOKED = "title_revoked", _("称号被撤销")
     TALENT_CARD_REVOKED = "talent_card_revoked", _("优才卡已撤销")
+    RENT_SCHEDULE_ENDED = "rent_schedule_ended", _("租房补贴停发")
 
 
 class Notification(models.Model):

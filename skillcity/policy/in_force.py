@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from skillcity.policy import params as P
-from skillcity.policy.engine import Rule
+from skillcity.policy.engine import Rule, load_rules
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,3 +79,15 @@ def out_of_force(rule: Rule, day: datetime.date) -> OutOfForce | None:
     ended = {v.document for v in versions if last_day and v.effective_to == last_day}
     starting = {v.document for v in versions if next_day and v.effective_from == next_day}
     return OutOfForce(day, last_day, next_day, _document_names(ended), _document_names(starting))
+
+
+def refusal_text(rule_id: str, day: datetime.date, exc: Any) -> str:
+    """What a page says when the engine refuses `rule_id` on `day`: for "no version in force", which
+    document ended (or starts) and when — never the engine's "规则 <code> 没有有效版本"; otherwise the
+    refusal's own message."""
+    rule = load_rules().get(rule_id)
+    if getattr(exc, "code", "") == "not_in_force" and rule is not None:
+        gap = out_of_force(rule, day)
+        if gap is not None:
+            return gap.message()
+    return str(getattr(exc, "message", exc))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from skillcity.schools.views import urlpatterns
 
 app_name = "schools"
-urlpatterns: list[URLPattern] = []
+__all__ = ["app_name", "urlpatterns"]

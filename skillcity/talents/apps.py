@@ -7,7 +7,11 @@ class TalentsConfig(AppConfig):
     verbose_name = "技能人才"
 
     def ready(self) -> None:
-        from skillcity.grants.flows import register_fact_provider, register_source_describer
+        from skillcity.grants.flows import (
+            register_approved_callback,
+            register_fact_provider,
+            register_source_describer,
+        )
         from skillcity.jobs.schedule import PeriodicJob, register_periodic_job, the_day
         from skillcity.registry.signals import basis_revoked
         from skillcity.talents.selectors.cards import provide_studio_lead
@@ -20,6 +24,10 @@ class TalentsConfig(AppConfig):
         basis_revoked.connect(on_basis_revoked, dispatch_uid="talents.card_recheck")
 
         register_source_describer("talents.", describe_source)
+        # A home purchase approved ends the rent schedule (services/home_purchase.py).
+        from skillcity.talents.services.home_purchase import on_grant_approved
+
+        register_approved_callback("TAL-LEADING", on_grant_approved)
         register_periodic_job(
             PeriodicJob(
                 name="talents.rent_pay",

@@ -216,6 +216,7 @@ def _subsidies(
                 monthly_amount=Decimal(2000 + 500 * (i % 7)),
                 first_month=rent.add_months(rent.month_start(today), -2),
                 months=36 + 12 * (i % 3),
+                day=rent.add_months(rent.month_start(today), -2),
             )
             if demo:
                 continue

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
-from skillcity.talents.views import cards, leading
+from skillcity.talents.views import cards, evidence, leading
 
 app_name = "talents"
 urlpatterns: list[URLPattern] = []
 urlpatterns += cards.urlpatterns
 urlpatterns += leading.urlpatterns
+urlpatterns += evidence.urlpatterns

@@ -250,6 +250,7 @@ class ProjectIn(InputSchema):
     capacity: Capacity
     start_date: IsoDate
     end_date: IsoDate
+    standard_id: Id | None = None  # a certified training and evaluation standard (issue 17 §4)
 
 
 class ProjectOut(Schema):
@@ -262,6 +263,7 @@ class ProjectOut(Schema):
     start_date: datetime.date
     end_date: datetime.date
     town: str
+    standard_id: int | None
 
 
 class ClassIn(InputSchema):
@@ -300,6 +302,7 @@ def _project_out(p: Any) -> dict[str, object]:
         "start_date": p.start_date,
         "end_date": p.end_date,
         "town": p.town.name,
+        "standard_id": p.standard_id,
     }
 
 
@@ -335,6 +338,7 @@ def project_create(request: HttpRequest, body: ProjectIn) -> tuple[int, dict[str
         start_date=body.start_date,
         end_date=body.end_date,
         actor=user,
+        standard=body.standard_id,
     )
     return 201, _project_out(project)
 

@@ -45,9 +45,18 @@ class ProjectForm(LabelledErrorsMixin, forms.Form):
     )
     start_date = IsoDateField(label=_("开始日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
     end_date = IsoDateField(label=_("结束日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
+    standard = forms.ChoiceField(
+        label=_("培训评价标准（可不选）"),
+        required=False,
+        help_text=_("只能选择已认定的职业技能培训评价标准"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        from skillcity.platforms.selectors.standards import choices as standard_choices
+
+        self.fields["standard"].choices = standard_choices()  # type: ignore[attr-defined]
         occupations = Occupation.objects.filter(active=True).order_by("code")
         self.fields["occupation"].choices = [  # type: ignore[attr-defined]
             ("", _("请选择")),

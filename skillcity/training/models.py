@@ -33,6 +33,15 @@ class TrainingProject(models.Model):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在镇街"))
+    # The certified training standard the project follows (issue 17 §4), if it names one.
+    standard = models.ForeignKey(
+        "platforms.Standard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_projects",
+        verbose_name=_("培训评价标准"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     TOWN_FIELD = "town"

@@ -73,6 +73,10 @@ NAV_GROUPS: dict[str, Any] = {
     "registry:worker_list": _("登记"),
     "registry:organisation_list": _("登记"),
     "registry:reference": _("登记"),
+    # Training and the training alliances: one 职业培训 dropdown (with issue 17's 平台院校 menu the
+    # bureau's navbar must still fit one line at 1366 px).
+    "training:home": pgettext_lazy("nav", "职业培训"),
+    "alliances:alliance_list": pgettext_lazy("nav", "职业培训"),
     "certification:home": pgettext_lazy("nav", "技能人才"),
     "competitions:competition_list": pgettext_lazy("nav", "技能人才"),
     "competitions:title_list": pgettext_lazy("nav", "技能人才"),

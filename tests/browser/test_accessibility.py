@@ -6,7 +6,6 @@ width, and the test fails on any serious or critical violation, listing them all
 
 from __future__ import annotations
 
-import io
 import re
 from urllib.parse import urlsplit
 
@@ -65,13 +64,6 @@ MAIN_PAGES: list[tuple[str | None, list[str]]] = [
         ],
     ),
 ]
-
-
-@pytest.fixture
-def demo_city(transactional_db, reference_data):
-    from skillcity.demo import demo_build
-
-    demo_build(seed=7, stdout=io.StringIO(), size=300)
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -23,7 +23,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from tests.browser.axe import axe_violations, describe, serious
-from tests.browser.test_accessibility import demo_city, log_in  # noqa: F401 (the fixture)
+from tests.browser.test_accessibility import log_in
 from tests.test_crawl_labels import SKIP, _parse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,7 +93,7 @@ def check_patterns(page, base: str, who: str, done: set[str]) -> tuple[list[str]
 
 
 def test_one_page_of_every_url_pattern_of_every_role_has_no_serious_or_critical_violation(
-    demo_city,  # noqa: F811
+    demo_city,
     live_server,
     browser,
 ):

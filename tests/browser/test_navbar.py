@@ -10,7 +10,7 @@ import os
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_accessibility import demo_city, log_in  # noqa: F401 (the fixture)
+from tests.browser.test_accessibility import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,7 +105,7 @@ def _check_phone(page, where: str, logged_in: bool) -> list[str]:
 
 
 def test_every_roles_navbar_is_one_line_at_1366_px_and_opens_at_375_px(
-    demo_city,  # noqa: F811
+    demo_city,
     live_server,
     browser,
 ):

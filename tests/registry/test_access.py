@@ -139,7 +139,7 @@ def test_an_unclassified_key_taking_route_fails_the_enumeration():
     with pytest.raises(AssertionError, match="not classified"):
         _kind("/registry/towns/<int:pk>/")
     with pytest.raises(AssertionError, match="not classified"):
-        _kind("/platforms/<int:pk>/")
+        _kind("/a-programme-not-yet-classified/<int:pk>/")
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import timezone
 from skillcity.certification.models import ExceptionalGrounds
 from skillcity.talents.models import LeadingApplication, LeadingCall, RentState
 from skillcity.talents.services import leading, rent
-from tests.factories import OccupationFactory, WorkerFactory
+from tests.factories import OccupationFactory, UserFactory, WorkerFactory
 from tests.talents.leading_helpers import DAY, expert, finance, funds, to_recognition
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def test_the_review_on_the_call_page_refuses_a_conflicted_member_and_the_member_
     act = reverse("talents:leading_act", args=[app.pk])
     b.post(act, {"action": "formal_pass"})
     colleague = WorkerFactory(town=changan, employer=changan_enterprise, name="同厂专家")
+    UserFactory(username="colleague", role="worker", worker=colleague)  # a member scores signed in
     b.post(reverse("talents:leading_panel_add", args=[open_call.pk]), {"id_number": colleague.id_number})
     member = open_call.panel.get()
     refused = b.post(act, {"action": "assign", "member": member.pk}, follow=True).content.decode()
@@ -157,7 +158,7 @@ def test_finance_sets_up_the_rent_and_the_bureau_pauses_and_ends_it(
         {
             "action": "rent",
             "rent-monthly_amount": "6000",
-            "rent-first_month": "2025-04-01",
+            "rent-first_month": timezone.localdate().isoformat(),
             "rent-months": "12",
         },
     ).content.decode()
@@ -167,7 +168,7 @@ def test_finance_sets_up_the_rent_and_the_bureau_pauses_and_ends_it(
         {
             "action": "rent",
             "rent-monthly_amount": "3000",
-            "rent-first_month": "2025-04-01",
+            "rent-first_month": timezone.localdate().isoformat(),
             "rent-months": "12",
         },
     )

@@ -39,26 +39,31 @@ def test_the_monthly_amount_is_held_within_the_range_and_only_finance_sets_it(
     for amount in ("1999.99", "5000.01"):
         with pytest.raises(DomainError) as out:
             rent.schedule_create(
-                actor=pay, recognition=recognition, monthly_amount=amount, first_month=DAY, months=12
+                actor=pay, recognition=recognition, monthly_amount=amount, first_month=DAY, day=DAY, months=12
             )
         assert "monthly_amount" in out.value.fields
     with pytest.raises(DomainError) as term:
         rent.schedule_create(
-            actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, months=61
+            actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, day=DAY, months=61
         )
     assert "months" in term.value.fields
     with pytest.raises(DomainError):
         rent.schedule_create(
-            actor=bureau_officer, recognition=recognition, monthly_amount="3000", first_month=DAY, months=12
+            actor=bureau_officer,
+            recognition=recognition,
+            monthly_amount="3000",
+            first_month=DAY,
+            day=DAY,
+            months=12,
         )
 
 
 def test_each_month_is_paid_once_and_a_second_run_in_the_month_pays_nothing(recognition, pay):
     schedule = rent.schedule_create(
-        actor=pay, recognition=recognition, monthly_amount="4500", first_month=DAY, months=3
+        actor=pay, recognition=recognition, monthly_amount="4500", first_month=DAY, day=DAY, months=3
     )
     assert rent.rent_pay_month(day=datetime.date(2025, 3, 20))["paid"] == 1
-    assert rent.rent_pay_month(day=datetime.date(2025, 3, 28))["paid"] == 1  # replays the same month
+    assert rent.rent_pay_month(day=datetime.date(2025, 3, 28))["paid"] == 0  # the month is paid already
     rent_pay_task.call("2025-03-31")
     payments = Payment.objects.filter(application__source_key__startswith=f"talents.rent:{schedule.pk}:")
     assert payments.count() == 1
@@ -76,11 +81,11 @@ def test_each_month_is_paid_once_and_a_second_run_in_the_month_pays_nothing(reco
 
 def test_pause_resume_and_end_with_a_reason(recognition, pay, bureau_officer):
     schedule = rent.schedule_create(
-        actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, months=24
+        actor=pay, recognition=recognition, monthly_amount="3000", first_month=DAY, day=DAY, months=24
     )
     rent.schedule_pause(actor=bureau_officer, schedule=schedule, reason="核查在莞居住情况")
     assert rent.rent_pay_month(day=datetime.date(2025, 3, 20))["paid"] == 0
-    rent.schedule_resume(actor=bureau_officer, schedule=schedule)
+    rent.schedule_resume(actor=bureau_officer, schedule=schedule, day=datetime.date(2025, 4, 1))
     assert rent.rent_pay_month(day=datetime.date(2025, 4, 20))["paid"] == 1
     with pytest.raises(DomainError):
         rent.schedule_end(actor=bureau_officer, schedule=schedule, reason="")
@@ -94,7 +99,7 @@ def test_pause_resume_and_end_with_a_reason(recognition, pay, bureau_officer):
 
 def test_the_schedule_ends_by_itself_when_its_term_is_over(recognition, pay):
     schedule = rent.schedule_create(
-        actor=pay, recognition=recognition, monthly_amount="2000", first_month=DAY, months=1
+        actor=pay, recognition=recognition, monthly_amount="2000", first_month=DAY, day=DAY, months=1
     )
     rent.rent_pay_month(day=DAY)
     done = rent.rent_pay_month(day=datetime.date(2025, 4, 1))

@@ -73,6 +73,7 @@ def test_a_panel_member_from_the_applicants_unit_is_refused_with_the_reason(
     app = leading.application_submit(actor=worker_user, call=setup, grounds="g", day=DAY)
     leading.formal_check(actor=bureau_officer, application=app, passed=True)
     colleague = WorkerFactory(town=changan, employer=changan_enterprise, name="同事")
+    UserFactory(username="colleague", role="worker", worker=colleague)  # a member scores signed in
     member = leading.panel_member_add(actor=bureau_officer, call=setup, worker=colleague)
     with pytest.raises(DomainError) as refused:
         leading.assign(actor=bureau_officer, application=app, member=member)

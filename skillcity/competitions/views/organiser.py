@@ -191,6 +191,14 @@ def project_detail(request: HttpRequest, pk: int, judge_form: JudgeForm | None =
     return _project_page(request, project, judge_form=judge_form)
 
 
+def _expert_draw_form() -> Any:
+    # The expert pool's draw (issue 17 §5) posts to the platforms app; imported here, not at the top,
+    # because the platforms' wiring imports the competitions' services.
+    from skillcity.platforms.views.experts.forms import PanelDrawForm
+
+    return PanelDrawForm(auto_id="expert-draw-%s")
+
+
 def _project_page(request: HttpRequest, project: ContestProject, **forms: Any) -> HttpResponse:
     entries = (
         Entry.objects.filter(project=project)
@@ -210,6 +218,7 @@ def _project_page(request: HttpRequest, project: ContestProject, **forms: Any) -
             "results": list(results_for(project)),
             "flags": spread_flags(project),
             "judge_form": forms.get("judge_form") or JudgeForm(auto_id="judge-%s"),
+            "expert_draw_form": _expert_draw_form(),
             "import_errors": request.session.pop(f"scheme-import-{project.pk}", None),
             "open": project.state != ContestProject.State.CONFIRMED,
             "scheme_open": project.state != ContestProject.State.CONFIRMED

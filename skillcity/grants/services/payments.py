@@ -123,6 +123,7 @@ def application_approve(
     amount = round_fen(to_decimal(amount))
     reason = reason or app.decision_reason
     outcomes.check_amount(app.outcome, amount, reason)
+    flows.approval_check(app, amount)  # a rule's own check (a yearly cap across claims), may refuse
     fund = fund_for(app)
     if fund is None:
         raise FundMissing(app.rule_id, app.event_date.year)
@@ -132,6 +133,7 @@ def application_approve(
     app.save(update_fields=["state", "decided_amount", "decision_reason"])
     _event(app, actor=actor, action="approve", from_state=S.IN_NOTICE, reason=reason, amount=amount)
     audit_record(actor=actor, action="grants.application.approve", target=app, after={"amount": amount})
+    flows.approved(app, actor)
     application_notify(application=app, event="approved", amount=amount)
     return app
 

@@ -14,6 +14,7 @@ only requires a signed-in official.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -65,6 +66,7 @@ def application_from_records(
     facts: dict[str, Any],
     fact_sources: dict[str, str],
     source_key: str,
+    requested_amount: Decimal | None = None,
 ) -> Application:
     """Make and submit an application for `payee` from a programme's records, in one transaction:
     the engine's outcome stored, refused when not eligible or when the record already has a standing
@@ -86,7 +88,16 @@ def application_from_records(
     existing = standing_for_source(source_key)
     if existing is not None:
         raise _refuse_duplicate(source_key, existing)
-    outcome = outcomes.evaluate(rule_id, event_date, dict(facts))
+    try:
+        outcome = outcomes.evaluate(rule_id, event_date, dict(facts))
+    except DomainError as exc:
+        if exc.code != "not_in_force":
+            raise
+        # Which document ended and when, on the programme's page — not the engine's "规则 <code> 没有有效版本".
+        from skillcity.policy.in_force import refusal_text
+
+        text = refusal_text(rule_id, event_date, exc)
+        raise DomainError("not_in_force", text, {"event_date": text}, status=409) from None
     if not outcome.get("eligible"):
         raise DomainError(
             "not_eligible",
@@ -108,6 +119,9 @@ def application_from_records(
                 submitted_at=timezone.now(),
                 created_by=actor,
                 source_key=source_key,
+                # The amount the payee asked for (a claim on proof, e.g. a home purchase), when the
+                # programme takes one; the review decides the amount.
+                requested_amount=requested_amount,
                 **scope,
             )
     except IntegrityError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -121,6 +122,9 @@ class CardVerificationOut(Schema):
     status: str = Field(description="valid | revoked | not_found | tampered")
     message: str
     card: CardPublic | None
+    name_changed: bool = Field(
+        False, description="the holder's registry name was corrected since the card was issued"
+    )
 
 
 class QrIn(InputSchema):
@@ -132,7 +136,7 @@ class QrIn(InputSchema):
 )
 def card_verify(request: HttpRequest, payload: QrIn) -> Any:
     if verify_rate_limited(client_address(request)):
-        raise DomainError("rate_limited", "查询过于频繁，请一分钟后再试", status=429)
+        raise DomainError("rate_limited", _("查询过于频繁，请一分钟后再试"), status=429)
     return card_selectors.verify_card_token(payload.qr).as_dict()
 
 
@@ -182,7 +186,7 @@ def service_update(request: HttpRequest, pk: Id, payload: ServiceIn) -> Any:
     require_role(acting_user(request), BUREAU)
     service = CardService.objects.filter(pk=pk).first()
     if service is None:
-        raise NotFound("记录不存在或您无权查看")
+        raise NotFound(_("记录不存在或您无权查看"))
     return cards.card_service_save(actor=acting_user(request), service=service, **payload.dict())
 
 
@@ -210,7 +214,9 @@ def _import_answer(result: Any) -> Any:
 def import_titles(request: HttpRequest, file: File[UploadedFile]) -> Any:
     return _import_answer(
         card_imports.titles_import(
-            filename=file.name or "", content=read_upload(file, label="导入文件"), actor=acting_user(request)
+            filename=file.name or "",
+            content=read_upload(file, label=_("导入文件")),
+            actor=acting_user(request),
         )
     )
 
@@ -219,7 +225,9 @@ def import_titles(request: HttpRequest, file: File[UploadedFile]) -> Any:
 def import_studios(request: HttpRequest, file: File[UploadedFile]) -> Any:
     return _import_answer(
         card_imports.studios_import(
-            filename=file.name or "", content=read_upload(file, label="导入文件"), actor=acting_user(request)
+            filename=file.name or "",
+            content=read_upload(file, label=_("导入文件")),
+            actor=acting_user(request),
         )
     )
 
@@ -231,7 +239,7 @@ def import_honours(request: HttpRequest, file: File[UploadedFile], award: Form[s
             award=award[:60],
             year=year,
             filename=file.name or "",
-            content=read_upload(file, label="导入文件"),
+            content=read_upload(file, label=_("导入文件")),
             actor=acting_user(request),
         )
     )
@@ -302,7 +310,7 @@ def honour_share(request: HttpRequest, pk: Id) -> Any:
     require_role(acting_user(request), BUREAU)
     honour_list = HonourList.objects.filter(pk=pk).first()
     if honour_list is None:
-        raise NotFound("记录不存在或您无权查看")
+        raise NotFound(_("记录不存在或您无权查看"))
     outcome, rows = pool_selectors.honour_share(honour_list)
     return {
         "id": honour_list.pk,

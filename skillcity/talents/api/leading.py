@@ -4,19 +4,22 @@ pages' reads and actions (evidence files are uploaded on the pages)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from skillcity.certification.models import Session
 from skillcity.core.access import acting_user, require_role, visible_to
 from skillcity.core.bounds import Id, Year
 from skillcity.core.errors import DomainError, NotFound
+from skillcity.core.schemas import InputSchema
 from skillcity.grants.flows import source_label
 from skillcity.registry.models import Worker
 from skillcity.talents.models.leading import (
+    Assignment,
     ExceptionalApplication,
     LeadingApplication,
     LeadingCall,
@@ -25,10 +28,16 @@ from skillcity.talents.models.leading import (
     RentSchedule,
 )
 from skillcity.talents.selectors import leading as selectors
+from skillcity.talents.services import assignments as panel_assignments
 from skillcity.talents.services import exceptional, rent
 from skillcity.talents.services import leading as services
 
 router = Router(tags=["talents"])
+
+# Text the services read: bounded here so a megabyte of it never reaches them.
+ShortText = Annotated[str, Field(max_length=500)]
+AmountText = Annotated[str, Field(max_length=32)]
+ActionText = Annotated[str, Field(max_length=32)]
 
 
 def _money(value: Any) -> str | None:
@@ -89,7 +98,9 @@ def _schedule(s: RentSchedule) -> dict[str, Any]:
         "state_label": s.get_state_display(),
         "end_reason": s.end_reason,
         "end_reason_label": s.get_end_reason_display() if s.end_reason else "",
-        "paid_total": _money(rent.paid_total(s)),
+        "paid_total": _money(
+            (getattr(s, "paid_sum", None) or Decimal("0")) if hasattr(s, "paid_sum") else rent.paid_total(s)
+        ),
     }
 
 
@@ -130,9 +141,9 @@ def calls(request: HttpRequest) -> Any:
     return [_call(c) for c in LeadingCall.objects.all()]
 
 
-class LeadingCallIn(Schema):
+class LeadingCallIn(InputSchema):
     year: Year
-    title: str
+    title: Annotated[str, Field(max_length=200)]
     opens_on: datetime.date
     closes_on: datetime.date
     quota: Annotated[int, Field(ge=1, le=1000)]
@@ -143,7 +154,7 @@ def call_create(request: HttpRequest, payload: LeadingCallIn) -> Any:
     return 201, _call(services.call_create(actor=acting_user(request), **payload.dict()))
 
 
-class PanelMemberIn(Schema):
+class PanelMemberIn(InputSchema):
     worker_id: Id
 
 
@@ -170,9 +181,9 @@ def application(request: HttpRequest, pk: Id) -> Any:
     return {**_application(app), "subsidies": [_grant(g) for g in services.subsidy_applications(app)]}
 
 
-class LeadingApplyIn(Schema):
+class LeadingApplyIn(InputSchema):
     call_id: Id
-    grounds: str
+    grounds: Annotated[str, Field(max_length=services.GROUNDS_MAX)]
     worker_id: Id | None = None
     introduced_on: datetime.date | None = None
 
@@ -192,11 +203,14 @@ def apply(request: HttpRequest, payload: LeadingApplyIn) -> Any:
     return 201, _application(app)
 
 
-class LeadingActionIn(Schema):
-    action: str  # formal_pass | formal_fail | assign | shortlist | not_shortlisted | recognise
-    note: str = ""
+class LeadingActionIn(InputSchema):
+    action: (
+        ActionText  # formal_pass | formal_fail | assign | unassign | shortlist | not_shortlisted | recognise
+    )
+    note: ShortText = ""
     member_id: Id | None = None
-    living_amount: str | None = None
+    assignment_id: Id | None = None
+    living_amount: AmountText | None = None
 
 
 @router.post("/leading/applications/{pk}/actions", summary="The bureau's review step on one application")
@@ -213,6 +227,13 @@ def application_action(request: HttpRequest, pk: Id, payload: LeadingActionIn) -
         if member is None:
             raise DomainError("member_required", _("请选择评审专家"), {"member_id": _("请选择评审专家")})
         services.assign(actor=user, application=app, member=member)
+    elif payload.action == "unassign":
+        assignment = Assignment.objects.filter(pk=payload.assignment_id or 0, application=app).first()
+        if assignment is None:
+            raise DomainError(
+                "assignment_required", _("请选择评审专家"), {"assignment_id": _("请选择评审专家")}
+            )
+        panel_assignments.assignment_remove(actor=user, assignment=assignment, reason=payload.note)
     elif payload.action == "shortlist":
         amount = services.parse_money(payload.living_amount or "", "living_amount", _("生活补贴"))
         services.shortlist(actor=user, application=app, living_amount=amount, reason=payload.note)
@@ -240,8 +261,8 @@ def assignments(request: HttpRequest) -> Any:
     ]
 
 
-class PanelScoresIn(Schema):
-    points: dict[str, str]
+class PanelScoresIn(InputSchema):
+    points: Annotated[dict[Annotated[str, Field(max_length=32)], AmountText], Field(max_length=50)]
 
 
 @router.post("/leading/assignments/{pk}/scores", summary="Submit the scoring sheet (once)")
@@ -264,8 +285,8 @@ def _recognition(request: HttpRequest, pk: int) -> Recognition:
     return recognition
 
 
-class LeadingAmountIn(Schema):
-    requested: str
+class LeadingAmountIn(InputSchema):
+    requested: AmountText
 
 
 @router.post(
@@ -278,8 +299,8 @@ def employer_reward(request: HttpRequest, pk: Id, payload: LeadingAmountIn) -> A
     return 201, _grant(grant)
 
 
-class RentScheduleIn(Schema):
-    monthly_amount: str
+class RentScheduleIn(InputSchema):
+    monthly_amount: AmountText
     first_month: datetime.date
     months: Annotated[int, Field(ge=1, le=60)]
 
@@ -303,10 +324,10 @@ def schedules(request: HttpRequest) -> Any:
     return [_schedule(s) for s in selectors.schedules(acting_user(request))[:500]]
 
 
-class RentScheduleActionIn(Schema):
-    action: str  # pause | resume | end
-    reason: str = ""
-    note: str = ""
+class RentScheduleActionIn(InputSchema):
+    action: ActionText  # pause | resume | end
+    reason: ActionText = ""
+    note: ShortText = ""
 
 
 @router.post("/leading/schedules/{pk}/actions", summary="Pause, resume or end a schedule")
@@ -339,9 +360,9 @@ def exceptional_list(request: HttpRequest) -> Any:
     return [_exceptional(a) for a in selectors.exceptional_for(acting_user(request))[:500]]
 
 
-class ExceptionalReviewIn(Schema):
-    action: str  # admit | refuse | place
-    note: str = ""
+class ExceptionalReviewIn(InputSchema):
+    action: ActionText  # admit | refuse | place
+    note: ShortText = ""
     session_id: Id | None = None
 
 

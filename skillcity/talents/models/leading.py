@@ -240,6 +240,9 @@ class RentSchedule(models.Model):
     end_reason = models.CharField(_("终止原因"), max_length=16, choices=RentEndReason.choices, blank=True)
     end_note = models.CharField(_("终止说明"), max_length=500, blank=True)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    # The month payments resumed from after a pause: the months before it that were never paid while
+    # paused are not caught up (a pause stops payment, it does not defer it).
+    resumed_from = models.DateField(_("恢复发放月份"), null=True, blank=True)
     # The finance officer whose standing instruction the monthly job pays under.
     authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -260,6 +263,10 @@ class RentSchedule(models.Model):
                 condition=~Q(state="ended") | (~Q(end_reason="") & Q(ended_on__isnull=False)),
                 name="tal_rent_ended_has_reason",
             ),
+            # One running (not ended) schedule per talent, also when two are set up at once.
+            models.UniqueConstraint(
+                fields=["worker"], condition=~Q(state="ended"), name="tal_rent_one_running"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +286,24 @@ class RentInstalment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule_id} {self.month:%Y-%m}"
+
+
+class RentRefusal(models.Model):
+    """A month the job could not pay (no fund, the budget spent, the officer's authority gone): kept so
+    the refusal is seen on the schedules page, since grants made no application for it to show."""
+
+    schedule = models.ForeignKey(RentSchedule, on_delete=models.PROTECT, related_name="refusals")
+    month = models.DateField(_("月份"))
+    code = models.CharField(max_length=40)
+    message = models.CharField(_("原因"), max_length=500)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("租房补贴拒付记录")
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id} {self.month:%Y-%m} {self.code}"
 
 
 class ExceptionalState(models.TextChoices):

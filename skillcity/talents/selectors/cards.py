@@ -24,15 +24,21 @@ STUDIO_PROVENANCE = "工作室领办人导入名单（平台建设工作室前�
 
 
 def provide_studio_lead(applicant: Any, event_date: datetime.date) -> dict[str, tuple[Any, str]]:
-    """TAL-CARD's studio_lead_level: the highest studio the worker leads (imported until the platforms
-    issue builds studios). Registered with the grants fact providers in apps.py."""
+    """TAL-CARD's studio_lead_level: the highest studio the worker leads, from the imported list and the
+    platforms' recognised, open studios (the highest level wins and names its source). Registered with the
+    grants fact providers in apps.py."""
     if not isinstance(applicant, Worker):
         return {}
     levels = StudioLead.objects.filter(worker=applicant, recognised_on__lte=event_date).values_list(
         "level", flat=True
     )
-    best = max(levels, key=lambda lv: STUDIO_RANK[lv], default=None)  # type: ignore[index]
-    return {"studio_lead_level": (best, STUDIO_PROVENANCE)}
+    found = [(str(lv), STUDIO_PROVENANCE) for lv in levels]
+    # The platforms' own studios (issue 17): recognised and open ones; the provenance names the studio.
+    from skillcity.platforms.selectors.studios import lead_levels
+
+    found += lead_levels(applicant, event_date)
+    best = max(found, key=lambda row: STUDIO_RANK[row[0]], default=None)  # type: ignore[index]
+    return {"studio_lead_level": best if best is not None else (None, STUDIO_PROVENANCE)}
 
 
 def card_facts(worker: Worker, on: datetime.date) -> dict[str, tuple[Any, str]]:
@@ -100,9 +106,16 @@ class CardVerification:
     status: str  # valid | revoked | not_found | tampered
     message: str
     card: dict[str, Any] = field(default_factory=dict)
+    # 持卡人姓名已更正: the registry name differs from the name the card was signed with.
+    name_changed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "message": self.message, "card": self.card or None}
+        return {
+            "status": self.status,
+            "message": self.message,
+            "card": self.card or None,
+            "name_changed": self.name_changed,
+        }
 
 
 def _public_card(card: TalentCard) -> dict[str, Any]:
@@ -124,19 +137,26 @@ def _public_card(card: TalentCard) -> dict[str, Any]:
 def verify_card_token(token: str) -> CardVerification:
     check = signing.verify_token(token)
     if not check.valid or check.payload is None:
-        return CardVerification("tampered", "二维码签名无效，可能被篡改")
+        return CardVerification("tampered", _("二维码签名无效，可能被篡改"))
     if check.payload.get("t") != CARD_TOKEN_TYPE:
         # A certificate's QR (signed with the same key) is not a card.
-        return CardVerification("not_found", "这不是优才卡二维码；职业技能等级证书请到证书查询页查验")
+        return CardVerification("not_found", _("这不是优才卡二维码；职业技能等级证书请到证书查询页查验"))
     card = TalentCard.objects.select_related("worker").filter(number=str(check.payload.get("n", ""))).first()
     if card is None:
-        return CardVerification("not_found", "二维码签名有效，但平台中没有该优才卡")
-    if card.worker.name != check.payload.get("nm"):
-        return CardVerification("tampered", "二维码签名无效，可能被篡改")
+        return CardVerification("not_found", _("二维码签名有效，但平台中没有该优才卡"))
+    # The signature is the platform's, so the signed name is the name the card was issued to: a
+    # different registry name now means the name was corrected since, not that the card was forged.
+    name_changed = card.worker.name != check.payload.get("nm")
     if card.status == TalentCard.Status.REVOKED:
         return CardVerification(
             "revoked",
-            f"该优才卡已撤销（{card.revoked_on:%Y-%m-%d}）：{card.revoked_reason}",
+            _("该优才卡已撤销（%(d)s）：%(r)s")
+            % {"d": f"{card.revoked_on:%Y-%m-%d}", "r": card.revoked_reason},
             _public_card(card),
+            name_changed,
         )
-    return CardVerification("valid", "优才卡有效", _public_card(card))
+    if name_changed:
+        return CardVerification(
+            "valid", _("优才卡有效；持卡人姓名已更正（发卡后登记姓名有变更）"), _public_card(card), True
+        )
+    return CardVerification("valid", _("优才卡有效"), _public_card(card))

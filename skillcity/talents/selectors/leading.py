@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from skillcity.core.access import visible_to
 from skillcity.grants.models import Application
@@ -16,6 +16,8 @@ from skillcity.talents.models.leading import (
     LeadingCall,
     LeadingState,
     Recognition,
+    RentInstalment,
+    RentRefusal,
     RentSchedule,
 )
 
@@ -63,7 +65,7 @@ def calls() -> QuerySet[LeadingCall]:
 
 def call_applications(call: LeadingCall, state: str = "") -> QuerySet[LeadingApplication]:
     rows = call.applications.select_related("worker", "unit", "recognition").prefetch_related(
-        "assignments__member__worker", "assignments__scores"
+        "assignments__member__worker", "assignments__scores", "evidence"
     )
     if state:
         rows = rows.filter(state=state)
@@ -71,9 +73,9 @@ def call_applications(call: LeadingCall, state: str = "") -> QuerySet[LeadingApp
 
 
 def applications_for(user: Any) -> QuerySet[LeadingApplication]:
-    return visible_to(user, LeadingApplication.objects.select_related("call", "worker", "unit")).order_by(
-        "-id"
-    )
+    return visible_to(
+        user, LeadingApplication.objects.select_related("call", "worker", "unit", "recognition")
+    ).order_by("-id")
 
 
 def subsidies_for_worker(worker_id: int) -> QuerySet[Application]:
@@ -104,14 +106,36 @@ def rewards_for_unit(organisation_id: int) -> QuerySet[Application]:
 def assignments_for(worker_id: int) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(member__worker_id=worker_id)
-        .select_related("application__worker", "application__call", "member")
+        .select_related(
+            "application__worker",
+            "application__call",
+            "application__unit",
+            "application__recognition",
+            "member",
+        )
         .order_by("submitted_at", "-id")
     )
 
 
 def schedules(user: Any, state: str = "") -> QuerySet[RentSchedule]:
-    rows = visible_to(user, RentSchedule.objects.select_related("worker", "recognition")).annotate(
-        n_paid=Count("instalments", filter=Q(instalments__application__state="paid"))
+    # `paid_sum`: what was paid on the schedule, summed in the query (the API's paid_total, no query
+    # per row); each instalment has at most one payment, so the join does not multiply the count.
+    # The months the job could not pay and that are still unpaid (a month later paid drops out).
+    open_refusals = RentRefusal.objects.exclude(
+        Exists(
+            RentInstalment.objects.filter(
+                schedule=OuterRef("schedule"), month=OuterRef("month"), application__state="paid"
+            )
+        )
+    ).order_by("-at", "-id")
+    rows = visible_to(
+        user,
+        RentSchedule.objects.select_related("worker", "recognition").prefetch_related(
+            Prefetch("refusals", queryset=open_refusals, to_attr="open_refusals")
+        ),
+    ).annotate(
+        n_paid=Count("instalments", filter=Q(instalments__application__state="paid")),
+        paid_sum=Sum("instalments__application__payment__amount"),
     )
     return rows.filter(state=state) if state else rows
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skillcity.certification.models import Certificate
 from skillcity.core.access import visible_to
@@ -24,7 +26,9 @@ POOL_FILTERS = ("town", "industry", "occupation", "level")
 
 
 def _standing(records: QuerySet[SkillRecord]) -> QuerySet[SkillRecord]:
-    return records.exclude(certificate__status=Certificate.Status.REVOKED)
+    # A revoked certificate's record, and a revoked title's (competitions.Title), no longer count
+    # (as certification.facts does for the card).
+    return records.exclude(certificate__status=Certificate.Status.REVOKED).exclude(title__status="revoked")
 
 
 def pool_queryset(user: Any, filters: dict[str, Any]) -> QuerySet[Worker]:
@@ -123,11 +127,14 @@ def honour_share(honour_list: HonourList) -> tuple[Outcome, list[WinnerRow]]:
     for winner in winners:
         worker = workers.get(winner.id_number)
         if worker is None:
-            counted, why = False, "平台登记中没有该身份证号码"
+            counted, why = False, _("平台登记中没有该身份证号码")
         elif worker.highest_level is None:
-            counted, why = False, "已登记，但无有效职业技能等级"
+            counted, why = False, _("已登记，但无有效职业技能等级")
         else:
-            counted, why = True, f"持有{SkillLevel(worker.highest_level).label}职业技能等级"
+            counted, why = (
+                True,
+                _("持有%(level)s职业技能等级") % {"level": SkillLevel(worker.highest_level).label},
+            )
         rows.append(
             WinnerRow(
                 winner.row, winner.name, mask_id_number(winner.id_number), winner.unit, worker, counted, why
@@ -140,9 +147,9 @@ def honour_share(honour_list: HonourList) -> tuple[Outcome, list[WinnerRow]]:
 # EDU-EQUIV: the class a technical school trains to each level (中级工班 → 四级, 高级工班 → 三级, 预备技师 → 二级).
 CLASS_FOR_LEVEL = {4: "intermediate", 3: "advanced", 2: "preparatory_technician"}
 CLASS_LABELS = {
-    "intermediate": "中级工班",
-    "advanced": "高级工班",
-    "preparatory_technician": "预备技师（技师）班",
+    "intermediate": gettext_lazy("中级工班"),
+    "advanced": gettext_lazy("高级工班"),
+    "preparatory_technician": gettext_lazy("预备技师（技师）班"),
 }
 
 
@@ -155,10 +162,12 @@ class EduEquivRow:
     matches: bool
 
 
-def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
+def edu_equiv_table(
+    worker: Worker | None, graduated: set[str] | None = None
+) -> tuple[list[EduEquivRow], str]:
     """Each technical-school class with its EDU-EQUIV equivalence (from the rule, so from the active
-    pack); the row matching the worker's highest standing level is marked. Graduation records, when they
-    exist, will give the class itself."""
+    pack); the row matching the worker's highest standing level is marked, or, when the worker has
+    graduation records (schools), the rows of the classes they graduated from (`graduated`)."""
     day = timezone.localdate()
     level = worker.highest_level if worker else None
     rows = []
@@ -169,10 +178,12 @@ def edu_equiv_table(worker: Worker | None) -> tuple[list[EduEquivRow], str]:
         rows.append(
             EduEquivRow(
                 class_type,
-                CLASS_LABELS[class_type],
+                str(CLASS_LABELS[class_type]),
                 str(SkillLevel(lv).label),
                 str(outcome.extra.get("equivalent", "")),
-                level is not None and (level == lv or (lv == 2 and level < 2)),
+                class_type in graduated
+                if graduated
+                else level is not None and (level == lv or (lv == 2 and level < 2)),
             )
         )
     return rows, note

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_record
@@ -55,13 +56,13 @@ def parse(
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     """The data rows (row number, cells by key) and the header's problems."""
     if not filename.lower().endswith(".xlsx"):
-        return [], [RowError(1, "", "只支持 .xlsx 文件，请使用页面提供的模板")]
+        return [], [RowError(1, "", _("只支持 .xlsx 文件，请使用页面提供的模板"))]
     try:
         rows = list(read_rows(filename, content))
     except FormulaCells as error:
         return [], error.errors
     if not rows:
-        return [], [RowError(1, "", "文件为空")]
+        return [], [RowError(1, "", _("文件为空"))]
     header = [text(cell) for cell in rows[0]]
     index, errors = column_positions(header, columns, required)
     data: list[tuple[int, dict[str, Any]]] = []
@@ -70,7 +71,7 @@ def parse(
         if any(text(v) for v in cells.values()):
             data.append((number, cells))
     if not errors and not data:
-        errors.append(RowError(2, "", "文件中没有数据行"))
+        errors.append(RowError(2, "", _("文件中没有数据行")))
     return data, errors
 
 
@@ -88,12 +89,14 @@ def parse_date(value: Any, row: int, label: str, errors: list[RowError]) -> date
                 RowError(
                     row,
                     label,
-                    "请填写日期，格式 YYYY-MM-DD" if not raw else f"“{raw}”不是有效日期（YYYY-MM-DD）",
+                    _("请填写日期，格式 YYYY-MM-DD")
+                    if not raw
+                    else _("“%(raw)s”不是有效日期（YYYY-MM-DD）") % {"raw": raw},
                 )
             )
             return None
     if day > datetime.date.today():
-        errors.append(RowError(row, label, "不能晚于今天"))
+        errors.append(RowError(row, label, _("不能晚于今天")))
         return None
     return day
 
@@ -104,15 +107,15 @@ def match_worker(
     """The registered worker by ID number; the name must match (a guard against a shifted column)."""
     id_number = text(cells.get("id_number")).upper()
     if not id_number:
-        errors.append(RowError(row, ID, "请填写身份证号码"))
+        errors.append(RowError(row, ID, _("请填写身份证号码")))
         return None
     worker = workers.get(id_number)
     if worker is None:
-        errors.append(RowError(row, ID, "平台登记中没有该身份证号码的劳动者"))
+        errors.append(RowError(row, ID, _("平台登记中没有该身份证号码的劳动者")))
         return None
     name = text(cells.get("name"))
     if name != worker.name:
-        errors.append(RowError(row, NAME, f"与登记姓名“{worker.name}”不一致"))
+        errors.append(RowError(row, NAME, _("与登记姓名“%(name)s”不一致") % {"name": worker.name}))
         return None
     return worker
 
@@ -124,7 +127,7 @@ def _workers_for(data: list[tuple[int, dict[str, Any]]]) -> dict[str, Worker]:
 
 def _duplicate(key: Any, row: int, seen: dict[Any, int], label: str, errors: list[RowError]) -> bool:
     if key in seen:
-        errors.append(RowError(row, label, f"与第{seen[key]}行重复"))
+        errors.append(RowError(row, label, _("与第%(n)s行重复") % {"n": seen[key]}))
         return True
     seen[key] = row
     return False
@@ -186,20 +189,27 @@ def titles_import(*, filename: str, content: bytes, actor: Any) -> ImportResult:
                 RowError(
                     row,
                     "称号",
-                    f"应为{'或'.join(TITLE_LABELS)}"
+                    _("应为%(titles)s") % {"titles": "或".join(TITLE_LABELS)}
                     if not label
-                    else f"“{label}”不是可导入的称号（应为{'或'.join(TITLE_LABELS)}）",
+                    else _("“%(label)s”不是可导入的称号（应为%(titles)s）")
+                    % {"label": label, "titles": "或".join(TITLE_LABELS)},
                 )
             )
         day = parse_date(cells.get("date"), row, "授予日期", errors)
         document = text(cells.get("document"))
         if len(document) > 60:
-            errors.append(RowError(row, "认定文号", "不超过60个字"))
+            errors.append(RowError(row, "认定文号", _("不超过60个字")))
         if worker is not None and honour is not None:
             if _duplicate((worker.pk, honour), row, seen, ID, errors):
                 return None
             if TitleAward.objects.filter(worker=worker, honour=honour).exists():
-                errors.append(RowError(row, "称号", f"{worker.name}的“{label}”称号已导入过"))
+                errors.append(
+                    RowError(
+                        row,
+                        "称号",
+                        _("%(name)s的“%(label)s”称号已导入过") % {"name": worker.name, "label": label},
+                    )
+                )
         if len(errors) > before:
             return None
         return worker, honour, label, day, document
@@ -254,9 +264,9 @@ def studios_import(*, filename: str, content: bytes, actor: Any) -> ImportResult
         worker = match_worker(cells, row, workers, errors)
         studio = text(cells.get("studio"))
         if not studio:
-            errors.append(RowError(row, "工作室名称", "请填写工作室名称"))
+            errors.append(RowError(row, "工作室名称", _("请填写工作室名称")))
         elif len(studio) > 100:
-            errors.append(RowError(row, "工作室名称", "不超过100个字"))
+            errors.append(RowError(row, "工作室名称", _("不超过100个字")))
         label = text(cells.get("level"))
         level = STUDIO_LABELS.get(label)
         if level is None:
@@ -264,9 +274,9 @@ def studios_import(*, filename: str, content: bytes, actor: Any) -> ImportResult
                 RowError(
                     row,
                     "级别",
-                    f"“{label}”不是有效级别（应为市级、省级或国家级）"
+                    _("“%(label)s”不是有效级别（应为市级、省级或国家级）") % {"label": label}
                     if label
-                    else "请填写级别（市级、省级或国家级）",
+                    else _("请填写级别（市级、省级或国家级）"),
                 )
             )
         day = parse_date(cells.get("date"), row, "认定日期", errors)
@@ -274,7 +284,13 @@ def studios_import(*, filename: str, content: bytes, actor: Any) -> ImportResult
             if _duplicate((worker.pk, studio), row, seen, "工作室名称", errors):
                 return None
             if StudioLead.objects.filter(worker=worker, studio_name=studio).exists():
-                errors.append(RowError(row, "工作室名称", f"{worker.name}领办的“{studio}”已导入过"))
+                errors.append(
+                    RowError(
+                        row,
+                        "工作室名称",
+                        _("%(name)s领办的“%(studio)s”已导入过") % {"name": worker.name, "studio": studio},
+                    )
+                )
         if len(errors) > before:
             return None
         return worker, studio, level, day

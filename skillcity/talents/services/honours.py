@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_record
@@ -29,11 +30,13 @@ def honours_import(*, award: str, year: int, filename: str, content: bytes, acto
     award = award.strip()
     errors: list[RowError] = []
     if not award or len(award) > 60:
-        errors.append(RowError(0, "荣誉名称", "请填写荣誉名称（不超过60个字）"))
+        errors.append(RowError(0, "荣誉名称", _("请填写荣誉名称（不超过60个字）")))
     if not 2000 <= int(year) <= 2100:
-        errors.append(RowError(0, "年度", "年度应在2000–2100之间"))
+        errors.append(RowError(0, "年度", _("年度应在2000–2100之间")))
     if award and HonourList.objects.filter(award=award, year=year).exists():
-        errors.append(RowError(0, "荣誉名称", f"{year}年“{award}”名单已导入过"))
+        errors.append(
+            RowError(0, "荣誉名称", _("%(year)s年“%(award)s”名单已导入过") % {"year": year, "award": award})
+        )
     if errors:
         return ImportResult(errors=errors)
     data, errors = parse(filename, content, COLUMNS, REQUIRED)
@@ -44,19 +47,19 @@ def honours_import(*, award: str, year: int, filename: str, content: bytes, acto
     for row, cells in data:
         name = text(cells.get("name"))
         if not name:
-            errors.append(RowError(row, "姓名", "请填写姓名"))
+            errors.append(RowError(row, "姓名", _("请填写姓名")))
         elif len(name) > 50:
-            errors.append(RowError(row, "姓名", "不超过50个字"))
+            errors.append(RowError(row, "姓名", _("不超过50个字")))
         unit = text(cells.get("unit"))
         if len(unit) > 100:
-            errors.append(RowError(row, "工作单位", "不超过100个字"))
+            errors.append(RowError(row, "工作单位", _("不超过100个字")))
         try:
             number = parse_resident_id(text(cells.get("id_number"))).number
         except ValueError as exc:
             errors.append(RowError(row, "身份证号码", str(exc)))
             continue
         if number in seen:
-            errors.append(RowError(row, "身份证号码", f"与第{seen[number]}行重复"))
+            errors.append(RowError(row, "身份证号码", _("与第%(n)s行重复") % {"n": seen[number]}))
             continue
         seen[number] = row
         winners.append(HonourWinner(row=row, name=name, id_number=number, unit=unit))

@@ -3,9 +3,12 @@
 A finance officer sets up the schedule (monthly amount within the rule's range, a term of months); the
 daily job (jobs scheduler → `rent_pay_task`) pays each active schedule's current month once: an approved
 instalment through grants (source "talents.rent:<schedule>:<YYYY-MM>") paid with the idempotency key
-"rent:<schedule>:<YYYY-MM>", so a second run in the month pays nothing. A schedule can be paused,
-resumed and ended with its reason (left the city, bought a home); past its last month it ends by itself
-("term ended").
+"rent:<schedule>:<YYYY-MM>", so a second run in the month pays nothing. When the job missed a day or
+a month, the next run catches up: every due month of an active schedule not yet paid, up to the current
+one, each with its own key. A month grants refuses (no fund, the budget spent) is recorded as a
+RentRefusal and shown on the schedules page. A schedule can be paused, resumed (the paused months are
+not paid afterwards) and ended with its reason (left the city, bought a home — ended by itself when the
+home-purchase subsidy is approved); past its last month it ends by itself ("term ended").
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from skillcity.core.audit import audit_record, snapshot
@@ -26,6 +29,7 @@ from skillcity.talents.models.leading import (
     Recognition,
     RentEndReason,
     RentInstalment,
+    RentRefusal,
     RentSchedule,
     RentState,
 )
@@ -60,11 +64,14 @@ def schedule_create(
     monthly_amount: Any,
     first_month: datetime.date,
     months: int,
+    day: datetime.date | None = None,
 ) -> RentSchedule:
     """A finance officer's standing instruction: the amount is checked against TAL-LEADING's monthly
-    rent range on the recognition's date; one running schedule per talent."""
+    rent range on the recognition's date; it starts this month or later (never back-paid); one running
+    schedule per talent (a conditional unique constraint holds it when two are set up at once)."""
     if not flows.user_has_stage_role(actor, "finance"):
         raise PermissionDenied(_("只有财务人员可以设立按月发放计划"))
+    current = month_start(day or today())
     amount = parse_money(monthly_amount, "monthly_amount", _("每月金额"))
     outcome = outcomes.evaluate("TAL-LEADING", recognition.recognised_on, {"item": "monthly_rent"})
     try:
@@ -74,17 +81,25 @@ def schedule_create(
     if not 1 <= months <= TERM_MAX_MONTHS:
         msg = _("发放期限应为1至%(n)s个月") % {"n": TERM_MAX_MONTHS}
         raise DomainError("bad_term", msg, {"months": msg})
-    if RentSchedule.objects.filter(worker=recognition.worker).exclude(state=RentState.ENDED).exists():
-        raise Conflict("schedule_exists", _("该人才已有未终止的租房补贴发放计划"))
     first = month_start(first_month)
-    schedule = RentSchedule.objects.create(
-        recognition=recognition,
-        worker=recognition.worker,
-        monthly_amount=amount,
-        first_month=first,
-        last_month=add_months(first, months - 1),
-        authorised_by=actor,
-    )
+    if first < current:
+        msg = _("起始月份不能早于本月（%(m)s）") % {"m": month_key(current)}
+        raise DomainError("first_month_past", msg, {"first_month": msg})
+    refused = Conflict("schedule_exists", _("该人才已有未终止的租房补贴发放计划"))
+    if RentSchedule.objects.filter(worker=recognition.worker).exclude(state=RentState.ENDED).exists():
+        raise refused
+    try:
+        with transaction.atomic():
+            schedule = RentSchedule.objects.create(
+                recognition=recognition,
+                worker=recognition.worker,
+                monthly_amount=amount,
+                first_month=first,
+                last_month=add_months(first, months - 1),
+                authorised_by=actor,
+            )
+    except IntegrityError:  # another was set up at the same moment (tal_rent_one_running)
+        raise refused from None
     audit_record(actor=actor, action="talents.rent.create", target=schedule, after=snapshot(schedule))
     return schedule
 
@@ -109,14 +124,18 @@ def schedule_pause(*, actor: Any, schedule: RentSchedule, reason: str) -> RentSc
 
 
 @transaction.atomic
-def schedule_resume(*, actor: Any, schedule: RentSchedule) -> RentSchedule:
+def schedule_resume(*, actor: Any, schedule: RentSchedule, day: datetime.date | None = None) -> RentSchedule:
+    """Payments resume from this month; the months missed while paused are not caught up."""
     _require_staff(actor)
     s = _lock(schedule)
     if s.state != RentState.PAUSED:
         raise Conflict("not_paused", _("计划当前状态为“%(s)s”，不能恢复") % {"s": s.get_state_display()})
     s.state = RentState.ACTIVE
-    s.save(update_fields=["state"])
-    audit_record(actor=actor, action="talents.rent.resume", target=s, after={})
+    s.resumed_from = month_start(day or today())
+    s.save(update_fields=["state", "resumed_from"])
+    audit_record(
+        actor=actor, action="talents.rent.resume", target=s, after={"from": month_key(s.resumed_from)}
+    )
     return s
 
 
@@ -154,6 +173,9 @@ def pay_month(schedule: RentSchedule, month: datetime.date) -> RentInstalment:
     key = idempotency_key(schedule, month)
     with transaction.atomic():
         s = _lock(schedule)
+        # Paused or ended since the job read the list: nothing is paid.
+        if s.state != RentState.ACTIVE:
+            raise Conflict("not_active", _("计划当前状态为“%(s)s”，不发放") % {"s": s.get_state_display()})
         app = instalment_approve(
             actor=s.authorised_by,
             rule_id="TAL-LEADING",
@@ -175,26 +197,57 @@ def pay_month(schedule: RentSchedule, month: datetime.date) -> RentInstalment:
     return instalment
 
 
+def due_months(schedule: RentSchedule, month: datetime.date) -> list[datetime.date]:
+    """The months of the schedule due by `month` and not yet paid: from its first month (or the month
+    it resumed from after a pause) to `month` or its last month, whichever is earlier."""
+    start = max(schedule.first_month, schedule.resumed_from or schedule.first_month)
+    end = min(month, schedule.last_month)
+    paid = set(schedule.instalments.filter(application__state="paid").values_list("month", flat=True))
+    due = []
+    current = start
+    while current <= end:
+        if current not in paid:
+            due.append(current)
+        current = add_months(current, 1)
+    return due
+
+
+def _record_refusal(schedule: RentSchedule, month: datetime.date, exc: DomainError) -> None:
+    """In its own transaction (the refused one was rolled back): the trace the schedules page shows."""
+    with transaction.atomic():
+        refusal = RentRefusal.objects.create(
+            schedule=schedule, month=month, code=str(exc.code)[:40], message=str(exc.message)[:500]
+        )
+        audit_record(
+            actor=TASK_ACTOR,
+            action="talents.rent.refused",
+            target=schedule,
+            after={"month": month_key(month), "code": refusal.code, "message": refusal.message},
+        )
+
+
 def rent_pay_month(*, day: datetime.date) -> dict[str, int]:
-    """The job: end schedules past their term, then pay the current month of each active one.
-    Each schedule is its own transaction, so one refusal (an empty fund) does not stop the others."""
+    """The job: pay every due, unpaid month of each active schedule up to the current month (a missed
+    run is caught up, each month with its own key), then end the schedules past their term. Each month
+    is its own transaction, so one refusal (an empty fund) does not stop the other schedules; a refused
+    month is recorded and the schedule's later months wait for the next run."""
     month = month_start(day)
     ended = paid = refused = 0
+    for s in RentSchedule.objects.filter(state=RentState.ACTIVE, first_month__lte=month).order_by("id"):
+        for due in due_months(s, month):
+            try:
+                pay_month(s, due)
+            except DomainError as exc:
+                if exc.code != "not_active":
+                    _record_refusal(s, due, exc)
+                    refused += 1
+                break
+            paid += 1
     for s in RentSchedule.objects.filter(
         state__in=(RentState.ACTIVE, RentState.PAUSED), last_month__lt=month
     ):
         schedule_end(actor=TASK_ACTOR, schedule=s, reason=RentEndReason.TERM_ENDED, day=day)
         ended += 1
-    for s in RentSchedule.objects.filter(
-        state=RentState.ACTIVE, first_month__lte=month, last_month__gte=month
-    ):
-        try:
-            pay_month(s, month)
-            paid += 1
-        except DomainError:
-            refused += (
-                1  # the grants refusal is on the application's timeline; the page shows the month unpaid
-            )
     return {"ended": ended, "paid": paid, "refused": refused}
 
 

@@ -13,5 +13,8 @@ register = template.Library()
 
 @register.inclusion_tag("talents/_edu_equiv.html")
 def edu_equiv(worker: Any) -> dict[str, Any]:
-    rows, note = edu_equiv_table(worker)
-    return {"rows": rows, "note": note}
+    from skillcity.schools.selectors import with_equivalents, worker_graduations
+
+    graduations = with_equivalents(worker_graduations(worker))
+    rows, note = edu_equiv_table(worker, {g.equiv_class for g in graduations})
+    return {"rows": rows, "note": note, "graduations": graduations}

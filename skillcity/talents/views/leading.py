@@ -182,6 +182,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             by_code = {s.criterion: s.points for s in a.scores.all()}
             scores.append(
                 {
+                    "assignment": a,
                     "member": a.member,
                     "submitted": a.submitted_at,
                     "points": [by_code.get(c["code"]) for c in app.call.criteria],
@@ -196,6 +197,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recognition": recognition,
             "is_bureau": is_bureau,
             "scores": scores,
+            # expert + criteria + total (+ the action column while in panel), for the empty row's colspan
+            "score_columns": len(app.call.criteria) + 2 + (1 if app.state == "in_panel" else 0),
             "average": services.average_score(app) if is_bureau else None,
             "subsidies": selectors.labelled(services.subsidy_applications(app).select_related("payment")),
             "schedules": app.recognition.rent_schedules.all() if recognition else [],

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from skillcity.certification.models import Session
 from skillcity.core.access import acting_user, require_role
+from skillcity.core.bounds import by_id
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Worker
 from skillcity.talents.models.leading import (
+    Assignment,
     ExceptionalApplication,
     ExceptionalState,
     LeadingApplication,
@@ -30,7 +31,7 @@ from skillcity.talents.models.leading import (
     RentState,
 )
 from skillcity.talents.selectors import leading as selectors
-from skillcity.talents.services import exceptional, rent
+from skillcity.talents.services import assignments, exceptional, rent
 from skillcity.talents.services import leading as services
 from skillcity.talents.views.leading_forms import CallForm, EndForm, ExceptionalForm
 
@@ -98,10 +99,19 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "state": state,
             "states": [(v, label, counts[v]) for v, label in LeadingState.choices],
-            "members": call.panel.select_related("worker__employer"),
+            "members": list(call.panel.select_related("worker__employer")),
             "user": user,
+            "expert_draw_form": _expert_draw_form(),
         },
     )
+
+
+def _expert_draw_form() -> Any:
+    # The expert pool's draw (issue 17 §5) posts to the platforms app; imported here, not at the top,
+    # because the platforms' wiring imports the talents' services.
+    from skillcity.platforms.views.experts.forms import PanelDrawForm
+
+    return PanelDrawForm(auto_id="expert-draw-%s")
 
 
 @login_required
@@ -143,14 +153,24 @@ def application_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("已记录形式审查未通过"),
         )
     elif action == "assign":
-        member = PanelMember.objects.filter(pk=request.POST.get("member") or 0, call=app.call).first()
-        if member is None:
+        member = by_id(PanelMember, request.POST.get("member"))
+        if member is None or member.call_id != app.call_id:
             messages.error(request, _("评审专家：请选择"))
         else:
             _run(
                 request,
                 lambda: services.assign(actor=user, application=app, member=member),
                 _("已分配评审专家"),
+            )
+    elif action == "unassign":
+        assignment = by_id(Assignment, request.POST.get("assignment"))
+        if assignment is None or assignment.application_id != app.pk:
+            messages.error(request, _("评审专家：请选择"))
+        else:
+            _run(
+                request,
+                lambda: assignments.assignment_remove(actor=user, assignment=assignment, reason=note),
+                _("已取消分配"),
             )
     elif action == "shortlist":
         try:
@@ -255,14 +275,21 @@ def exceptional_home(request: HttpRequest) -> HttpResponse:
             {"form": form, "rows": selectors.exceptional_for(user)},
         )
     require_role(user, "bureau_officer")
-    rows = list(selectors.exceptional_for(user)[:200])
-    sessions = {
-        app.pk: Session.objects.filter(
+    rows = list(selectors.exceptional_for(user).prefetch_related("evidence")[:200])
+    # The open promotion sessions of every admitted application's occupation and level, in one query.
+    wanted = {(app.occupation_id, app.target_level) for app in rows if app.state == ExceptionalState.ADMITTED}
+    open_sessions: dict[tuple[int, int], list[Session]] = {}
+    if wanted:
+        found = Session.objects.filter(
             kind=Session.Kind.PROMOTION,
             state=Session.State.OPEN,
-            occupation_id=app.occupation_id,
-            level=app.target_level,
-        )[:20]
+            occupation_id__in={o for o, _level in wanted},
+            level__in={level for _o, level in wanted},
+        ).select_related("occupation", "evaluator__organisation")
+        for session in found.order_by("date", "id"):
+            open_sessions.setdefault((session.occupation_id, session.level), []).append(session)
+    sessions = {
+        app.pk: open_sessions.get((app.occupation_id, app.target_level), [])[:20]
         for app in rows
         if app.state == ExceptionalState.ADMITTED
     }
@@ -289,9 +316,8 @@ def exceptional_action(request: HttpRequest, pk: int) -> HttpResponse:
             _("审核意见已记录"),
         )
     elif action == "place":
-        try:
-            session = Session.objects.get(pk=request.POST.get("session") or 0)
-        except (ObjectDoesNotExist, ValueError):
+        session = by_id(Session, request.POST.get("session"))
+        if session is None:
             messages.error(request, _("考评批次：请选择"))
         else:
             _run(

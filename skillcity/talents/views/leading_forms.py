@@ -10,9 +10,10 @@ from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.certification.models import ExceptionalGrounds
-from skillcity.core.bounds import IsoDateField
+from skillcity.core.bounds import IsoDateField, column_money_max
+from skillcity.core.money import MONEY_MAX
 from skillcity.registry.models import Occupation, SkillLevel, Worker
-from skillcity.talents.models.leading import LeadingCall, RentEndReason
+from skillcity.talents.models.leading import LeadingCall, RentEndReason, RentSchedule
 from skillcity.web.forms import LabelledErrorsMixin
 
 TEXT = {"class": "form-control"}
@@ -77,24 +78,34 @@ class ScoreForm(LabelledErrorsMixin, forms.Form):
             )
 
 
-class HomePurchaseForm(LabelledErrorsMixin, forms.Form):
-    requested = forms.DecimalField(
-        label=_("申请金额（元）"), min_value=Decimal("0.01"), decimal_places=2, widget=forms.NumberInput(TEXT)
+def money_field(label: Any, high: Decimal = MONEY_MAX) -> forms.DecimalField:
+    """A positive amount in yuan within `high` (core.bounds): "1e30" is refused by the form, never
+    reaching the service."""
+    digits = len(str(int(high))) + 2
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_value=high,
+        max_digits=digits,
+        decimal_places=2,
+        widget=forms.NumberInput(TEXT),
     )
+
+
+class HomePurchaseForm(LabelledErrorsMixin, forms.Form):
+    requested = money_field(_("申请金额（元）"))
     proof = forms.FileField(
         label=_("购房证明（购房合同或不动产权证书）"), widget=forms.ClearableFileInput(TEXT)
     )
 
 
 class RewardForm(LabelledErrorsMixin, forms.Form):
-    requested = forms.DecimalField(
-        label=_("申请金额（元）"), min_value=Decimal("0.01"), decimal_places=2, widget=forms.NumberInput(TEXT)
-    )
+    requested = money_field(_("申请金额（元）"))
 
 
 class RentForm(LabelledErrorsMixin, forms.Form):
-    monthly_amount = forms.DecimalField(
-        label=_("每月金额（元）"), min_value=Decimal("0.01"), decimal_places=2, widget=forms.NumberInput(TEXT)
+    monthly_amount = money_field(
+        _("每月金额（元）"), column_money_max(RentSchedule._meta.get_field("monthly_amount"))
     )
     first_month = IsoDateField(label=_("起始月份（该月任一日）"))
     months = forms.IntegerField(

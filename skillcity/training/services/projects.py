@@ -34,8 +34,16 @@ def project_create(
     start_date: datetime.date,
     end_date: datetime.date,
     actor: Any,
+    standard: Any = None,
 ) -> TrainingProject:
+    """A provider's project; `standard` (optional) must be a certified standard (issue 17 §4)."""
+    from skillcity.platforms.services.standards import certified_standard
+
     fields: dict[str, str] = {}
+    try:
+        standard = certified_standard(standard)
+    except DomainError as exc:
+        fields.update(exc.fields)
     if not name.strip():
         fields["name"] = _("请填写项目名称")
     if per_person_standard < 0:
@@ -58,6 +66,7 @@ def project_create(
         start_date=start_date,
         end_date=end_date,
         town=provider.town,
+        standard=standard,
     )
     audit_record(actor=actor, action="training_project.create", target=project, after=snapshot(project))
     return project

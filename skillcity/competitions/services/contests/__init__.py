@@ -30,6 +30,7 @@ from skillcity.competitions.services.contests.competitions import (
 from skillcity.competitions.services.contests.registrations import (
     entry_register,
     judge_assign,
+    judge_withdraw,
     project_create,
 )
 from skillcity.competitions.services.contests.scheme import scheme_check, scheme_set, scheme_snapshot
@@ -46,6 +47,7 @@ __all__ = [
     "competition_publish",
     "entry_register",
     "judge_assign",
+    "judge_withdraw",
     "project_create",
     "require_organiser",
     "role_of",

@@ -15,6 +15,7 @@ from skillcity.competitions.models import (
     Entry,
     EntryPlayer,
     Judge,
+    Mark,
 )
 from skillcity.competitions.services.contests.common import (
     TEAM_SIZE_MAX,
@@ -199,3 +200,30 @@ def judge_assign(*, project: ContestProject, actor: Any, worker: Worker, is_chie
     )
     audit_record(actor=actor, action="competition.judge_assign", target=judge, after=snapshot(judge))
     return judge
+
+
+@transaction.atomic
+def judge_withdraw(*, project: ContestProject, actor: Any, worker: Worker, reason: str) -> None:
+    """A judge who has not marked yet steps down (an expert drawn from the pool who declined, issue 17
+    §5); one who has marked stays, their marks being the record."""
+    project = ContestProject.objects.select_for_update().get(pk=project.pk)
+    require_organiser(actor, project.competition)
+    _require_open(project)
+    judge = Judge.objects.filter(project=project, worker=worker).first()
+    if judge is None:
+        return
+    if Mark.objects.filter(judge=judge).exists():
+        raise DomainError(
+            "judge_has_marks", _("%(w)s已开始评分，不能退出本项目裁判") % {"w": worker.name}, status=409
+        )
+    before = snapshot(judge)
+    judge.delete()
+    audit_record(
+        actor=actor,
+        action="competition.judge_withdraw",
+        target_type="competitions.judge",
+        target_id=before["id"],
+        target_label=worker.name,
+        before=before,
+        after={"reason": reason},
+    )

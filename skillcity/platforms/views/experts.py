@@ -1,7 +1,0 @@
-"""Pages of the platforms' experts part."""
-
-from __future__ import annotations
-
-from django.urls import URLPattern
-
-urlpatterns: list[URLPattern] = []
