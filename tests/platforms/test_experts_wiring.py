@@ -191,3 +191,27 @@ def test_a_standards_panel_is_drawn_excluding_the_developers_staff_and_a_decline
     assert "从专家库抽取认定专家" in page.content.decode()
     client.post(reverse("platforms:expert_draw_standard_panel", args=[standard.pk]), {"size": "1"})
     assert StandardPanelMember.objects.filter(standard=standard).count() == 4
+
+
+def test_a_studios_reviewers_are_drawn_excluding_its_enterprise_and_shown_on_its_page(client):
+    from skillcity.platforms.models.studios import Studio
+    from tests.platforms.studios_setup import applied, world
+
+    w = world()
+    studio = applied(w)
+    colleague = make_expert(w["bureau"], "services", organisation=w["enterprise"])
+    pool = make_pool(w["bureau"], {"services": 3})
+    draw = services.studio_review_draw(actor=w["bureau"], studio=studio, size=2, seed=9)
+    assert draw.purpose == DrawPurpose.STUDIO_REVIEW and draw.excluded_organisations == [w["enterprise"].pk]
+    drawn = {m.expert.worker_id for m in draw.members.select_related("expert")}
+    assert len(drawn) == 2 and drawn <= {e.worker_id for e in pool} and colleague.worker_id not in drawn
+    with pytest.raises(DomainError):  # only the bureau draws
+        services.studio_review_draw(actor=w["unit"], studio=studio, size=1, seed=1)
+    client.force_login(w["bureau"])
+    page = client.get(reverse("platforms:studio_detail", args=[studio.pk])).content.decode()
+    assert "从专家库抽取评审专家" in page and f"抽取记录第{draw.pk}号" in page
+    client.post(reverse("platforms:expert_draw_studio_review", args=[studio.pk]), {"size": "1"})
+    assert ExpertDraw.objects.filter(subject_key=f"platforms.studio:{studio.pk}").count() == 2
+    assert (
+        Studio.objects.get(pk=studio.pk).state == "submitted"
+    )  # the draw records who reviews; it decides nothing

@@ -16,7 +16,7 @@ from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.bounds import Id, IsoDate
 from skillcity.core.errors import DomainError
 from skillcity.core.schemas import InputSchema
-from skillcity.grants.flows import source_label
+from skillcity.grants.services.records import standing_by_source
 from skillcity.platforms.models.bases import SchoolEnterpriseBase
 from skillcity.platforms.selectors import bases as selectors
 from skillcity.platforms.services import bases as services
@@ -120,20 +120,20 @@ class BaseProgressOut(Schema):
     fund: BaseFundOut | None
 
 
-def _grant(base: SchoolEnterpriseBase) -> dict[str, Any] | None:
-    g = services.grant_of(base)
+def _grant(base: SchoolEnterpriseBase, grants: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    g = services.grant_of(base) if grants is None else grants.get(services.source_key(base))
     if g is None:
         return None
     return {
         "grant_id": g.pk,
-        "source": source_label(g.source_key),
+        "source": services.base_label(base),
         "state": g.state,
         "state_label": g.get_state_display(),
         "decided_amount": g.decided_amount,
     }
 
 
-def _out(base: SchoolEnterpriseBase) -> dict[str, Any]:
+def _out(base: SchoolEnterpriseBase, grants: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "id": base.pk,
         "name": base.name,
@@ -148,9 +148,9 @@ def _out(base: SchoolEnterpriseBase) -> dict[str, Any]:
         "review_note": base.review_note,
         "partners": [
             {"enterprise": p.enterprise.name, "uscc": p.enterprise.uscc, "contribution": p.contribution}
-            for p in base.partners.select_related("enterprise")
+            for p in base.partners.all()
         ],
-        "grant": _grant(base),
+        "grant": _grant(base, grants),
     }
 
 
@@ -161,7 +161,9 @@ def _base(request: HttpRequest, pk: int) -> SchoolEnterpriseBase:
 @router.get("/bases", response=list[BaseOut], summary="School–enterprise bases the caller may see")
 def base_list(request: HttpRequest, query: Query[BaseListQuery]) -> list[dict[str, Any]]:
     user = acting_user(request)
-    return [_out(b) for b in selectors.bases_for(user, query.state)[:500]]
+    bases = list(selectors.bases_for(user, query.state).prefetch_related("partners__enterprise")[:500])
+    grants = standing_by_source([services.source_key(b) for b in bases])  # one query for the page
+    return [_out(b, grants) for b in bases]
 
 
 @router.post("/bases", response={201: BaseOut}, summary="A school files a base with its enterprise partners")

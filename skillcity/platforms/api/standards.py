@@ -17,7 +17,7 @@ from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.bounds import Id, IsoDate, Score, money_type
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.core.schemas import InputSchema
-from skillcity.grants.flows import source_label
+from skillcity.grants.services.records import standing_by_source
 from skillcity.platforms.models.standards import Standard, StandardPanelMember
 from skillcity.platforms.selectors import standards as selectors
 from skillcity.platforms.services import standards as services
@@ -127,20 +127,20 @@ class StandardProgressOut(Schema):
     rows: list[StandardYearOut]
 
 
-def _grant(standard: Standard) -> dict[str, Any] | None:
-    g = services.grant_of(standard)
+def _grant(standard: Standard, grants: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    g = services.grant_of(standard) if grants is None else grants.get(services.source_key(standard))
     if g is None:
         return None
     return {
         "grant_id": g.pk,
-        "source": source_label(g.source_key),
+        "source": services.standard_label(standard),
         "state": g.state,
         "state_label": g.get_state_display(),
         "decided_amount": g.decided_amount,
     }
 
 
-def _out(s: Standard) -> dict[str, Any]:
+def _out(s: Standard, grants: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "id": s.pk,
         "number": s.number,
@@ -167,10 +167,10 @@ def _out(s: Standard) -> dict[str, Any]:
                 "score": m.score,
                 "comment": m.comment,
             }
-            for m in s.panel.select_related("worker__employer")
+            for m in s.panel.all()
         ],
         "panel_mean": services.panel_mean(s),
-        "grant": _grant(s),
+        "grant": _grant(s, grants),
     }
 
 
@@ -181,7 +181,12 @@ def _standard(request: HttpRequest, pk: int) -> Standard:
 
 @router.get("/standards", response=list[StandardOut], summary="Standards the caller may see")
 def standard_list(request: HttpRequest, query: Query[StandardListQuery]) -> list[dict[str, Any]]:
-    return [_out(s) for s in selectors.standards_for(acting_user(request), query.state)[:500]]
+    rows = selectors.standards_for(acting_user(request), query.state).prefetch_related(
+        "panel__worker__employer"
+    )
+    standards = list(rows[:500])
+    grants = standing_by_source([services.source_key(s) for s in standards])  # one query for the page
+    return [_out(s, grants) for s in standards]
 
 
 @router.post(

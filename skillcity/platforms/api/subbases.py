@@ -263,7 +263,10 @@ def allocation_create(request: HttpRequest, year: Year, payload: SubbaseAllocati
 
 @router.get("/subbases/courses", summary="Purchased courses the caller may see")
 def courses(request: HttpRequest) -> Any:
-    return [_allocation(a) for a in selectors.allocations_for(acting_user(request))[:500]]
+    return [
+        _allocation(a)
+        for a in selectors.with_completed(selectors.allocations_for(acting_user(request)))[:500]
+    ]
 
 
 @router.get("/subbases/courses/{int:pk}", summary="One purchased course with its grants")

@@ -57,17 +57,18 @@ def allocations_for(user: Any) -> QuerySet[CourseAllocation]:
     ).order_by("-quota__year", "id")
 
 
-def allocations_of_year(year: int) -> QuerySet[CourseAllocation]:
-    return (
-        CourseAllocation.objects.filter(quota__year=year)
-        .select_related("subbase", "training_class")
-        .annotate(
-            completed=Count(
-                "training_class__enrolments", filter=Q(training_class__enrolments__status="completed")
-            )
+def with_completed(rows: QuerySet[CourseAllocation]) -> QuerySet[CourseAllocation]:
+    """Each course's completed trainees counted in the list's own query (services.trainees_from_roster)."""
+    return rows.annotate(
+        completed=Count(
+            "training_class__enrolments", filter=Q(training_class__enrolments__status="completed")
         )
-        .order_by("subbase__name", "id")
     )
+
+
+def allocations_of_year(year: int) -> QuerySet[CourseAllocation]:
+    rows = CourseAllocation.objects.filter(quota__year=year).select_related("subbase", "training_class")
+    return with_completed(rows).order_by("subbase__name", "id")
 
 
 @dataclass

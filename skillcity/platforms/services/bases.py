@@ -335,12 +335,17 @@ def describe_source(key: str) -> str | None:
             base = SchoolEnterpriseBase.objects.select_related("school").get(pk=int(parts[1]))
         except (ValueError, SchoolEnterpriseBase.DoesNotExist):
             return None
-        return _("市级高水平校企合作基地 %(n)s（%(s)s，%(no)s）") % {
-            "n": base.name,
-            "s": base.school.name,
-            "no": base.number or "—",
-        }
+        return base_label(base)
     return None
+
+
+def base_label(base: SchoolEnterpriseBase) -> str:
+    """What the grants pages show as the source of a base's application."""
+    return _("市级高水平校企合作基地 %(n)s（%(s)s，%(no)s）") % {
+        "n": base.name,
+        "s": base.school.name,
+        "no": base.number or "—",
+    }
 
 
 flows.register_source_describer(SOURCE_PREFIX, describe_source)

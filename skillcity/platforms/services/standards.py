@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -270,8 +269,11 @@ def standard_panel_score(
 
 
 def panel_mean(standard: Standard) -> Decimal | None:
-    mean = standard.panel.filter(score__isnull=False).aggregate(m=Avg("score"))["m"]
-    return None if mean is None else Decimal(mean).quantize(Decimal("0.1"))
+    # The members' scores (the panel prefetched on a list, one query otherwise), averaged exactly.
+    scores = [m.score for m in standard.panel.all() if m.score is not None]
+    if not scores:
+        return None
+    return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"))
 
 
 @transaction.atomic
@@ -358,12 +360,17 @@ def describe_source(key: str) -> str | None:
             standard = Standard.objects.select_related("developer").get(pk=int(parts[1]))
         except (ValueError, Standard.DoesNotExist):
             return None
-        return _("职业技能培训评价标准 %(t)s（%(d)s，%(no)s）") % {
-            "t": standard.title,
-            "d": standard.developer.name,
-            "no": standard.number or "—",
-        }
+        return standard_label(standard)
     return None
+
+
+def standard_label(standard: Standard) -> str:
+    """What the grants pages show as the source of a standard's application."""
+    return _("职业技能培训评价标准 %(t)s（%(d)s，%(no)s）") % {
+        "t": standard.title,
+        "d": standard.developer.name,
+        "no": standard.number or "—",
+    }
 
 
 flows.register_source_describer(SOURCE_PREFIX, describe_source)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from skillcity.core.access import acting_user
 from skillcity.core.errors import DomainError
 from skillcity.core.masking import mask_name
+from skillcity.platforms.models.experts import ExpertDraw
 from skillcity.platforms.models.studios import (
     Studio,
     StudioLevel,
@@ -27,6 +28,7 @@ from skillcity.platforms.models.studios import (
 )
 from skillcity.platforms.selectors import studios as selectors
 from skillcity.platforms.services import studios as services
+from skillcity.platforms.views.experts.forms import PanelDrawForm
 from skillcity.platforms.views.studios_forms import (
     StudioApplyForm,
     StudioCloseForm,
@@ -200,6 +202,15 @@ def studio_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grants": selectors.grant_rows(studio),
             "forms": forms,
             "is_bureau": is_bureau,
+            # The experts drawn to review it (issue 17 §5), and the draw form while it is under review.
+            "review_draws": ExpertDraw.objects.filter(
+                subject_key=f"platforms.studio:{studio.pk}"
+            ).prefetch_related("members__expert__worker")
+            if is_bureau
+            else [],
+            "expert_draw_form": PanelDrawForm(auto_id="expert-draw-%s")
+            if is_bureau and studio.state in (StudioState.SUBMITTED, StudioState.REVIEWED)
+            else None,
         },
     )
 

@@ -22,6 +22,7 @@ from skillcity.platforms.services.experts.wiring import (
     competition_judges_draw,
     leading_panel_draw,
     standard_panel_draw,
+    studio_review_draw,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "experts_template",
     "leading_panel_draw",
     "standard_panel_draw",
+    "studio_review_draw",
 ]

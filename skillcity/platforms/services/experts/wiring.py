@@ -213,3 +213,28 @@ def _standard_hook(draw: ExpertDraw, member: ExpertDrawMember, replacement: Expe
 
 DECLINE_GUARDS[DrawPurpose.STANDARD_ACCEPTANCE] = _standard_guard
 DECLINE_HOOKS[DrawPurpose.STANDARD_ACCEPTANCE] = _standard_hook
+
+
+STUDIO_KEY = "platforms.studio:"
+
+
+@transaction.atomic
+def studio_review_draw(
+    *, actor: Any, studio: Any, size: int, sectors: list[str] | None = None, seed: int | None = None
+) -> ExpertDraw:
+    """Experts to review a studio's application: the studio's enterprise and its lead are excluded. The
+    review itself is the bureau's decision on the studio's page; the draw records who was asked."""
+    from skillcity.platforms.services.studios.common import _require_bureau
+
+    _require_bureau(actor)
+    return expert_draw(
+        actor=actor,
+        purpose=DrawPurpose.STUDIO_REVIEW,
+        subject_key=f"{STUDIO_KEY}{studio.pk}",
+        subject_label=studio.name[:200],
+        size=size,
+        sectors=sectors,
+        exclude_organisations={studio.organisation_id},
+        exclude_workers={studio.lead_id},
+        seed=seed,
+    )

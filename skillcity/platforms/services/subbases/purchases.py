@@ -277,9 +277,12 @@ def trainees_from_roster(allocation: CourseAllocation) -> tuple[int, str]:
     """The trainees of a course: the completed enrolments of its class, at most the places bought."""
     if allocation.training_class_id is None:
         return 0, _("尚未关联培训班")
-    completed = Enrolment.objects.filter(
-        training_class_id=allocation.training_class_id, status=Enrolment.Status.COMPLETED
-    ).count()
+    # A list annotates `completed` (selectors.allocations_of_year) so it counts every row in one query.
+    completed = getattr(allocation, "completed", None)
+    if completed is None:
+        completed = Enrolment.objects.filter(
+            training_class_id=allocation.training_class_id, status=Enrolment.Status.COMPLETED
+        ).count()
     counted = min(completed, allocation.places)
     provenance = _("培训班“%(c)s”花名册：结业学员%(n)s人（购买名额%(p)s个，按%(k)s人计）") % {
         "c": allocation.training_class.name if allocation.training_class else "",

@@ -326,6 +326,17 @@ def standard_panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("platforms:standard_detail", pk=standard.pk)
 
 
+@login_required
+@require_POST
+def studio_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    from skillcity.platforms.models.studios import Studio
+
+    user = _bureau(request)
+    studio = get_object_or_404(Studio, pk=pk)
+    _panel_draw(request, lambda **kw: services.studio_review_draw(actor=user, studio=studio, **kw))
+    return redirect("platforms:studio_detail", pk=studio.pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("experts/", expert_list, name="expert_list"),
     path("experts/import/", expert_import, name="expert_import"),
@@ -348,6 +359,7 @@ urlpatterns: list[URLPattern] = [
     path("experts/draw/contest-project/<int:pk>/", competition_judges_draw, name="expert_draw_judges"),
     path("experts/draw/leading-call/<int:pk>/", leading_panel_draw, name="expert_draw_leading_panel"),
     path("experts/draw/standard/<int:pk>/", standard_panel_draw, name="expert_draw_standard_panel"),
+    path("experts/draw/studio/<int:pk>/", studio_review_draw, name="expert_draw_studio_review"),
     path("my-assignments/", my_assignments, name="my_assignments"),
     path("my-assignments/<int:pk>/decline/", my_assignment_decline, name="my_assignment_decline"),
 ]
