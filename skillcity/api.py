@@ -147,6 +147,7 @@ def _register_routers() -> None:
     from skillcity.certification.api import router as certification_router
     from skillcity.competitions.api import router as competitions_router
     from skillcity.grants.api import router as grants_router
+    from skillcity.learning.api import router as learning_router
     from skillcity.notifications.api import router as notifications_router
     from skillcity.platforms.api import router as platforms_router
     from skillcity.policy.api import router as policy_router
@@ -166,6 +167,7 @@ def _register_routers() -> None:
     api.add_router("/talents/", talents_router)
     api.add_router("/platforms/", platforms_router)
     api.add_router("/schools/", schools_router)
+    api.add_router("/learning/", learning_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)
     api.add_router("/notifications", notifications_router)

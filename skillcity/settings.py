@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "skillcity.talents",
     "skillcity.platforms",
     "skillcity.schools",
+    "skillcity.learning",
     "skillcity.notifications",
     "skillcity.web",
 ]

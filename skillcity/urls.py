@@ -19,6 +19,7 @@ urlpatterns = [
     path("talents/", include("skillcity.talents.urls")),
     path("platforms/", include("skillcity.platforms.urls")),
     path("schools/", include("skillcity.schools.urls")),
+    path("learning/", include("skillcity.learning.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

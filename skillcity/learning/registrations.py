@@ -1,0 +1,2 @@
+"""What learning registers with other apps (periodic jobs, hot routes, fact providers): one import per
+part, each part's module registering its own."""

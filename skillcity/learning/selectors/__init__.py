@@ -1,0 +1,1 @@
+"""Reads of the learning app; one module per part."""
