@@ -5,4 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from skillcity.learning.views import learners
+
+urlpatterns: list[Any] = [*learners.urlpatterns]
