@@ -4,7 +4,6 @@ completions as training records — checked on the shared demo city (every demo 
 
 from __future__ import annotations
 
-import pytest
 from django.db.models import Count
 
 from skillcity.accounts.models import User
