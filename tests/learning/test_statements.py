@@ -117,3 +117,46 @@ def test_an_actor_that_is_the_learner_is_accepted(changan_worker, lesson):
         "account": {"homePage": "x", "name": f"worker:{changan_worker.pk}"},
     }
     assert statements_store(worker_id=changan_worker.pk, statements=[sent]) == [sent["id"]]
+
+
+URL = "/api/v1/learning/statements"
+
+
+def test_the_api_takes_one_statement_or_an_array_with_a_session_and_its_csrf_token(worker_user, lesson):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker_user)
+    one = statement(lesson, "initialized", position=0)
+    refused = client.post(URL, one, content_type="application/json")
+    assert refused.status_code == 403  # no CSRF token
+    client.get("/")  # the page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    answered = client.post(URL, one, content_type="application/json", headers={"X-CSRFToken": token})
+    assert answered.status_code == 200 and answered.json() == [one["id"]]
+    two = [statement(lesson, position=30), one]
+    answered = client.post(URL, two, content_type="application/json", headers={"X-CSRFToken": token})
+    assert answered.json() == [two[0]["id"], one["id"]]
+    assert Statement.objects.count() == 2
+
+
+def test_the_api_takes_a_workers_bearer_token_and_names_bad_fields(worker_user, lesson, client):
+    from skillcity.accounts.services import token_create
+
+    _, clear = token_create(user=worker_user, name="player", actor="test")
+    auth = {"Authorization": f"Bearer {clear}"}
+    sent = statement(lesson, position=12.5)
+    answered = client.post(URL, sent, content_type="application/json", headers=auth)
+    assert answered.status_code == 200 and answered.json() == [sent["id"]]
+    bad = client.post(URL, {**sent, "verb": {"id": "x"}}, content_type="application/json", headers=auth)
+    assert bad.status_code == 422 and list(bad.json()["fields"]) == ["verb.id"]
+    garbage = client.post(URL, "{", content_type="application/json", headers=auth)
+    assert garbage.status_code == 422
+
+
+def test_only_a_learner_may_post_statements(client, bureau_officer, lesson):
+    client.force_login(bureau_officer)
+    response = client.post(URL, statement(lesson), content_type="application/json")
+    assert response.status_code == 403
+    client.logout()
+    assert client.post(URL, statement(lesson), content_type="application/json").status_code == 401

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillcity.learning.views import learners
+from skillcity.learning.views import learners, statements
 
-urlpatterns: list[Any] = [*learners.urlpatterns]
+urlpatterns: list[Any] = [*learners.urlpatterns, *statements.urlpatterns]
