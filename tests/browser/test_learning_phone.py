@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -128,7 +129,7 @@ def test_a_resident_registers_plays_a_lesson_completes_and_downloads_the_pdf(
         page.click("[data-testid=certificate]")
     download = download_info.value
     assert download.suggested_filename == f"{completion.number}.pdf"
-    assert open(download.path(), "rb").read(4) == b"%PDF"
+    assert Path(download.path()).read_bytes()[:4] == b"%PDF"
 
     # The same pages at desk width.
     page.set_viewport_size(DESK)
