@@ -5,4 +5,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from skillcity.learning.api import courses, stats
+
 router = Router(tags=["在线学习"])
+router.add_router("", courses.router)
+router.add_router("", stats.router)

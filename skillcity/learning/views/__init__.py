@@ -5,4 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from skillcity.learning.views import catalogue, provider, review
+
+urlpatterns: list[Any] = [*catalogue.urlpatterns, *provider.urlpatterns, *review.urlpatterns]
