@@ -96,8 +96,11 @@ def test_a_resident_registers_plays_a_lesson_completes_and_downloads_the_pdf(
     page.click("main button[type=submit]")
     page.wait_for_url(f"{base}/learning/my/")
 
-    # Enrolment: through the ORM (the catalogue's enrol view is another part of issue 18).
-    enrolment = Enrolment.objects.create(worker=resident, course=course)
+    # Enrol on the course's page, then open the player from my courses.
+    page.goto(f"{base}/learning/courses/{course.code}/")
+    page.click("#enrol-form button[type=submit]")
+    page.wait_for_selector("#continue")
+    enrolment = Enrolment.objects.get(worker=resident, course=course)
     page.goto(f"{base}/learning/my/")
     assert page.locator("[data-testid=my-course]").count() == 1
     page.click("[data-testid=my-course] a.btn-primary")
