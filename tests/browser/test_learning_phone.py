@@ -53,6 +53,12 @@ def _course(provider):
     return course, lesson
 
 
+QUEUE_EMPTY = (
+    "() => Object.keys(localStorage).every("
+    "k => !k.startsWith('sc-learning-queue') || localStorage.getItem(k) === '[]')"
+)
+
+
 def _wait_for(predicate, seconds: float = 15.0) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -139,6 +145,8 @@ def test_a_resident_registers_plays_a_lesson_completes_and_downloads_the_pdf(
     screenshot(page, "learning-my-courses-desk")
     page.goto(f"{base}/learning/lessons/{lesson.pk}/")
     screenshot(page, "learning-player-desk")
+    # What the closed pages' keepalive requests sent is sent again from here (same UUIDs, stored once).
+    _wait_for(lambda: page.evaluate(QUEUE_EMPTY))
     context.close()
 
     desk = browser.new_context(locale="zh-CN", viewport=DESK)
@@ -146,3 +154,61 @@ def test_a_resident_registers_plays_a_lesson_completes_and_downloads_the_pdf(
     anonymous.goto(f"{base}/learning/register/")
     screenshot(anonymous, "learning-register-desk")
     desk.close()
+
+
+def test_a_document_lesson_is_shown_and_timed_and_a_quiz_is_graded_at_desk_width(
+    live_server, browser, settings, tmp_path
+):
+    from tests.learning.conftest import QUESTIONS
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    base = live_server.url
+    changan = TownFactory(name="长安镇")
+    provider = OrganisationFactory(
+        town=changan, name="东莞市长安职业培训学校", category=OrganisationCategory.TRAINING_INSTITUTION
+    )
+    course, _video = _course(provider)
+    document = Lesson(
+        course=course, position=2, title="课程讲义", kind=LessonKind.DOCUMENT, duration_seconds=60
+    )
+    document.media_type = "application/pdf"
+    from skillcity.learning.demo import handout_pdf
+
+    document.media.save("handout.pdf", ContentFile(handout_pdf()), save=False)
+    document.save()
+    quiz = Lesson.objects.create(
+        course=course,
+        position=3,
+        title="课后测验",
+        kind=LessonKind.QUIZ,
+        duration_seconds=120,
+        pass_score=60,
+        questions=QUESTIONS,
+    )
+    worker = WorkerFactory(town=changan, name="陈文档", phone="13912345670")
+    from skillcity.accounts.models import Role
+    from tests.browser.conftest import login
+    from tests.factories import UserFactory
+
+    UserFactory(username="doc_learner", role=Role.WORKER, worker=worker)
+    Enrolment.objects.create(worker=worker, course=course)
+
+    page = browser.new_context(locale="zh-CN", viewport=DESK).new_page()
+    login(page, base, "doc_learner")
+    page.goto(f"{base}/learning/lessons/{document.pk}/")
+    page.wait_for_selector("iframe.sc-player-doc")
+    _wait_for(lambda: Statement.objects.filter(worker=worker, lesson=document, verb="initialized").exists())
+    screenshot(page, "learning-player-document-desk")
+    page.goto(f"{base}/learning/lessons/{quiz.pk}/")
+    _wait_for(lambda: Statement.objects.filter(worker=worker, lesson=document, verb="terminated").exists())
+    page.check("#q0-1")
+    page.check("#q1-0")
+    page.click("form.sc-quiz button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert "测验通过" in page.inner_text(".alert-success")
+    assert Statement.objects.get(worker=worker, lesson=quiz).verb == "passed"
+    screenshot(page, "learning-player-quiz-desk")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "learning-player-quiz-phone")
+    _wait_for(lambda: page.evaluate(QUEUE_EMPTY))
+    page.context.close()
