@@ -148,9 +148,9 @@ def _check_required_course(project: TrainingProject, worker: Worker) -> None:
     """Issue 18: a project that requires an online course admits only its completers."""
     from skillcity.learning.models import Completion
 
-    if not Completion.objects.filter(worker=worker, course_id=project.required_course_id).exists():
-        course = project.required_course
-        assert course is not None
+    course = project.required_course
+    assert course is not None
+    if not Completion.objects.filter(worker=worker, course=course).exists():
         message = _("报名该培训项目须先完成在线课程“%(title)s”（%(code)s），该学员尚未完成") % {
             "title": course.title,
             "code": course.code,
