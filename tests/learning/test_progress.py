@@ -214,3 +214,60 @@ def test_a_rebuild_gives_the_same_progress_and_keeps_issued_completions(changan_
     assert snapshot() == before
     assert Signal.objects.count() == signals
     assert AuditEvent.objects.filter(action="learning.completion").count() == 1
+
+
+def test_the_aggregation_runs_every_minute_and_as_a_command(changan_worker):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from skillcity.jobs.schedule import PERIODIC_JOBS, tick
+
+    job = PERIODIC_JOBS["learning.progress_aggregate"]
+    assert job.period == "minutely" and job.task == "skillcity.learning.tasks.progress_aggregate_task"
+    minute = at(0)
+    assert "learning.progress_aggregate" in tick(minute)
+    assert "learning.progress_aggregate" not in tick(minute + datetime.timedelta(seconds=50))
+    assert "learning.progress_aggregate" in tick(minute + datetime.timedelta(seconds=60))
+
+    course = course_with_lessons()
+    enrol(changan_worker, course)
+    lesson = course.lessons.get()
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    for t in (0, 30):
+        statements_store(
+            worker_id=changan_worker.pk,
+            statements=[statement(lesson, position=t)],
+            now=past + datetime.timedelta(seconds=t),
+        )
+    out = io.StringIO()
+    call_command("learning_aggregate", stdout=out)
+    assert out.getvalue() == "2 statements folded\n"
+    assert LessonProgress.objects.get().watched_seconds == 30
+    call_command("learning_aggregate", "--rebuild", stdout=out)
+    assert out.getvalue().endswith("rebuilt: 2 statements folded\n")
+
+
+def test_completions_count_toward_the_targets(changan_worker, humen_worker):
+    from skillcity.learning.selectors.outcomes import completions, courses_offered, upskilled_workers
+
+    first = course_with_lessons(code="KC0001", lessons=(("quiz", 60),))
+    second = course_with_lessons(code="KC0002", lessons=(("quiz", 60),))
+    draft = course_with_lessons(code="KC0003")
+    draft.state = "draft"
+    draft.save()
+    for course in (first, second):
+        enrol(changan_worker, course)
+        statements_store(
+            worker_id=changan_worker.pk, statements=[statement(course.lessons.get(), "passed")], now=at(0)
+        )
+    enrol(humen_worker, first)
+    aggregate()
+    assert set(courses_offered()) == {first, second}
+    assert completions().count() == 2
+    assert completions(town_id=changan_worker.town_id).count() == 2
+    assert completions(town_id=humen_worker.town_id).count() == 0
+    assert completions(course_id=first.pk).count() == 1
+    assert completions(since=datetime.date(2026, 12, 8)).count() == 0
+    assert upskilled_workers() == 1
