@@ -206,5 +206,6 @@ def bureau_figures(town: Town | None = None) -> dict[str, Any]:
         "industries": by_industry(town),
         "courses": by_course(town),
         "window": ONLINE_WINDOW_SECONDS,
+        "top": TOP_COURSES,
         "town": town,
     }
