@@ -430,3 +430,17 @@ def test_the_api_flow_with_a_multipart_upload(client, provider_user, bureau_offi
         **h,
     )
     assert edit.status_code == 409
+
+
+def test_a_lesson_title_with_nul_is_refused(provider_user):
+    course = _draft(provider_user)
+    with pytest.raises(DomainError) as caught:
+        svc.lesson_add(
+            actor=provider_user,
+            course=course,
+            title="a\x00b",
+            kind=LessonKind.QUIZ,
+            duration_seconds=60,
+            pass_score=1,
+        )
+    assert "title" in caught.value.fields
