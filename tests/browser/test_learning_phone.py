@@ -212,3 +212,47 @@ def test_a_document_lesson_is_shown_and_timed_and_a_quiz_is_graded_at_desk_width
     screenshot(page, "learning-player-quiz-phone")
     _wait_for(lambda: page.evaluate(QUEUE_EMPTY))
     page.context.close()
+
+
+def test_statements_not_answered_wait_in_the_browser_and_are_sent_again_with_their_ids(
+    live_server, browser, settings, tmp_path
+):
+    from skillcity.accounts.models import Role
+    from tests.browser.conftest import login
+    from tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    base = live_server.url
+    changan = TownFactory(name="长安镇")
+    provider = OrganisationFactory(
+        town=changan, name="东莞市长安职业培训学校", category=OrganisationCategory.TRAINING_INSTITUTION
+    )
+    course, lesson = _course(provider)
+    worker = WorkerFactory(town=changan, name="陈离线", phone="13912345671")
+    UserFactory(username="offline_learner", role=Role.WORKER, worker=worker)
+    Enrolment.objects.create(worker=worker, course=course)
+
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, base, "offline_learner")
+    page.goto(f"{base}/learning/lessons/{lesson.pk}/")
+    _wait_for(lambda: page.evaluate("() => document.getElementById('sc-video').readyState >= 1"))
+    # The network to the statement endpoint fails (offline, a server restarting).
+    page.route("**/api/v1/learning/statements", lambda route: route.abort())
+    page.evaluate("() => { const v = document.getElementById('sc-video'); v.muted = true; return v.play(); }")
+    _wait_for(lambda: page.evaluate("() => document.getElementById('sc-video').ended"), seconds=20)
+    queued = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('sc-learning-queue:' + document.getElementById('sc-player')"
+        ".dataset.learner) || '[]')"
+    )
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in queued][:1] == ["initialized"]
+    assert "completed" in [s["verb"]["id"].rsplit("/", 1)[1] for s in queued]
+    assert not Statement.objects.exists()
+
+    # Back online: the next page sends what waited, with the ids made in the browser.
+    page.unroute("**/api/v1/learning/statements")
+    page.goto(f"{base}/learning/lessons/{lesson.pk}/")
+    ids = {s["id"] for s in queued}
+    _wait_for(lambda: ids <= {str(u) for u in Statement.objects.values_list("uuid", flat=True)})
+    _wait_for(lambda: page.evaluate(QUEUE_EMPTY))
+    context.close()
