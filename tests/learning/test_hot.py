@@ -120,3 +120,9 @@ def test_an_expired_session_is_passed_on(worker_user, lesson):
         HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret),
     )[2]
     assert passed and not Statement.objects.exists()
+
+
+def test_the_server_application_serves_the_route():
+    from skillcity.wsgi import application
+
+    assert application.routes[hot.STATEMENTS_ROUTE] is hot.statements
