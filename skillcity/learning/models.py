@@ -270,6 +270,19 @@ class LessonProgress(models.Model):
     best_score = models.DecimalField(_("最高得分"), max_digits=5, decimal_places=2, null=True, blank=True)
     completed = models.BooleanField(_("已完成"), default=False)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The aggregator's state between two statements (docs/learning.md "Progress and completion"):
+    # the exact credit (watched_seconds is its whole seconds), the real time not yet credited (at
+    # most a few seconds, so network jitter between beats costs nothing and a pause earns nothing),
+    # the last statement's verb and trigger, and when the current unbroken run of heartbeats began.
+    watched_exact = models.DecimalField(
+        _("有效观看时长（精确，秒）"), max_digits=10, decimal_places=2, default=0
+    )
+    spare_seconds = models.DecimalField(
+        _("未计入的真实时间（秒）"), max_digits=6, decimal_places=2, default=0
+    )
+    last_verb = models.CharField(_("上次动作"), max_length=16, blank=True)
+    last_event = models.CharField(_("上次触发"), max_length=16, blank=True)
+    run_started_at = models.DateTimeField(_("本次连续播放开始时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["enrolment", "lesson__position"]

@@ -6,3 +6,7 @@ from __future__ import annotations
 from ninja import Router
 
 router = Router(tags=["在线学习"])
+
+from skillcity.learning.api import statements  # noqa: E402
+
+router.add_router("", statements.router)

@@ -6,3 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 urlpatterns: list[Any] = []
+
+from skillcity.learning.views import statements  # noqa: E402
+
+urlpatterns += statements.urlpatterns
