@@ -31,7 +31,7 @@ DEMO_STEPS: list[tuple[str, Callable[[int, Any], None]]] = []
 
 # Accounts with a password that a programme's demo step creates (`alliance`: skillcity.alliances.demo),
 # listed after the six made here once the steps have run: the banner names every account to log in with.
-STEP_ACCOUNTS = ("alliance", "judge", "school")
+STEP_ACCOUNTS = ("alliance", "judge", "school", "learner", "provider")
 
 
 @transaction.atomic
@@ -225,3 +225,13 @@ def _platforms_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("platforms and schools", _platforms_demo))  # after grants, like the talents
+
+
+def _learning_demo(seed: int, stdout: Any) -> None:
+    """Issue 18: 1,000 courses, their lessons and learners in every state (skillcity.learning.demo)."""
+    from skillcity.learning.demo import learning_demo
+
+    learning_demo(seed, stdout)
+
+
+DEMO_STEPS.append(("online learning", _learning_demo))  # last: its providers and learners are the city's

@@ -10,7 +10,10 @@ statement folded in), so it can always be rebuilt from the log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,6 +28,10 @@ POSITION_MAX = LESSON_SECONDS_MAX  # a position inside a lesson, in seconds
 SCORE_MAX = 100
 COMPLETION_SHARE_MIN = 50  # percent of each lesson that must be watched
 COMPLETION_SHARE_MAX = 100
+QUIZ_QUESTIONS_MAX = 50
+QUIZ_OPTIONS_MIN = 2
+QUIZ_OPTIONS_MAX = 6
+QUIZ_TEXT_MAX = 300  # a question's or an option's text, in characters
 
 
 class Category(models.TextChoices):
@@ -135,6 +142,31 @@ class LessonKind(models.TextChoices):
     QUIZ = "quiz", _("测验")
 
 
+def validate_questions(value: Any) -> None:
+    """A quiz's questions: a bounded list of {"text", "options": [...], "answer": index}. The answer
+    stays on the server: the player shows the text and options only and the server grades."""
+    if not isinstance(value, list) or len(value) > QUIZ_QUESTIONS_MAX:
+        raise ValidationError(_("测验题目应为不超过%(n)s道题的列表") % {"n": QUIZ_QUESTIONS_MAX})
+    for number, question in enumerate(value, start=1):
+        options = question.get("options") if isinstance(question, dict) else None
+        text = question.get("text") if isinstance(question, dict) else None
+        answer = question.get("answer") if isinstance(question, dict) else None
+        if (
+            not isinstance(text, str)
+            or not 0 < len(text) <= QUIZ_TEXT_MAX
+            or not isinstance(options, list)
+            or not QUIZ_OPTIONS_MIN <= len(options) <= QUIZ_OPTIONS_MAX
+            or not all(isinstance(o, str) and 0 < len(o) <= QUIZ_TEXT_MAX for o in options)
+            or not isinstance(answer, int)
+            or isinstance(answer, bool)
+            or not 0 <= answer < len(options)
+        ):
+            raise ValidationError(
+                _("第%(n)s题应有题干、%(lo)s至%(hi)s个选项和正确选项的序号")
+                % {"n": number, "lo": QUIZ_OPTIONS_MIN, "hi": QUIZ_OPTIONS_MAX}
+            )
+
+
 def lesson_media_path(lesson: Lesson, filename: str) -> str:
     return f"learning/{lesson.course_id}/{filename}"
 
@@ -156,6 +188,7 @@ class Lesson(models.Model):
     pass_score = models.PositiveSmallIntegerField(
         _("测验合格分"), null=True, blank=True, validators=[MaxValueValidator(SCORE_MAX)]
     )
+    questions = models.JSONField(_("测验题目"), default=list, blank=True, validators=[validate_questions])
 
     class Meta:
         ordering = ["course", "position"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from skillcity.learning.views import learners, statements
 
-from skillcity.learning.views import statements  # noqa: E402
-
-urlpatterns += statements.urlpatterns
+urlpatterns: list[Any] = [*learners.urlpatterns, *statements.urlpatterns]
