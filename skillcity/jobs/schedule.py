@@ -42,6 +42,8 @@ PERIODS: dict[str, Period] = {
     for p in (
         Period("daily", "每日", lambda now: now.date().isoformat()),
         Period("hourly", "每小时", lambda now: now.strftime("%Y-%m-%dT%H")),
+        # Folding the learning log into progress (issue 18): a run per minute keeps each run small.
+        Period("minutely", "每分钟", lambda now: now.strftime("%Y-%m-%dT%H:%M")),
     )
 }
 

@@ -1,2 +1,16 @@
 """What learning registers with other apps (periodic jobs, hot routes, fact providers): one import per
 part, each part's module registering its own."""
+
+from __future__ import annotations
+
+from skillcity.jobs.schedule import PeriodicJob, register_periodic_job
+
+# The statement log's part: progress folded from the log every minute.
+register_periodic_job(
+    PeriodicJob(
+        name="learning.progress_aggregate",
+        period="minutely",
+        task="skillcity.learning.tasks.progress_aggregate_task",
+        reason="学习进度由学习语句日志在后台汇总：每分钟将新到的语句计入课时进度、课程进度与结业记录（docs/learning.md）",
+    )
+)

@@ -54,7 +54,7 @@ def _voucher_for_the_year(worker: Worker, year: int):
 def test_the_registry_table_holds_the_periodic_jobs_with_their_reasons():
     assert {"training.vouchers_expire", "alliances.reminders"} <= set(PERIODIC_JOBS)
     for job in PERIODIC_JOBS.values():
-        assert job.reason and job.period in {"daily", "hourly"}
+        assert job.reason and job.period in {"daily", "hourly", "minutely"}
 
 
 def test_a_2025_voucher_past_its_validity_is_expired_by_the_scheduled_job(transactional_db):
@@ -78,7 +78,7 @@ def test_the_scheduler_fires_a_job_once_per_period_even_when_run_twice(db):
     first = tick(DECEMBER_2026)
     assert "training.vouchers_expire" in first
     later_that_day = tick(DECEMBER_2026 + datetime.timedelta(hours=10))
-    # The same day: no daily job again (hourly ones fire in their new hour).
+    # The same day: no daily job again (hourly and minutely ones fire in their new period).
     assert [n for n in later_that_day if PERIODIC_JOBS[n].period == "daily"] == []
     assert DBTaskResult.objects.filter(task_path=EXPIRY).count() == 1
     # The next day fires again, once.

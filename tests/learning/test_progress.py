@@ -214,3 +214,36 @@ def test_a_rebuild_gives_the_same_progress_and_keeps_issued_completions(changan_
     assert snapshot() == before
     assert Signal.objects.count() == signals
     assert AuditEvent.objects.filter(action="learning.completion").count() == 1
+
+
+def test_the_aggregation_runs_every_minute_and_as_a_command(changan_worker):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from skillcity.jobs.schedule import PERIODIC_JOBS, tick
+
+    job = PERIODIC_JOBS["learning.progress_aggregate"]
+    assert job.period == "minutely" and job.task == "skillcity.learning.tasks.progress_aggregate_task"
+    minute = at(0)
+    assert "learning.progress_aggregate" in tick(minute)
+    assert "learning.progress_aggregate" not in tick(minute + datetime.timedelta(seconds=50))
+    assert "learning.progress_aggregate" in tick(minute + datetime.timedelta(seconds=60))
+
+    course = course_with_lessons()
+    enrol(changan_worker, course)
+    lesson = course.lessons.get()
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    for t in (0, 30):
+        statements_store(
+            worker_id=changan_worker.pk,
+            statements=[statement(lesson, position=t)],
+            now=past + datetime.timedelta(seconds=t),
+        )
+    out = io.StringIO()
+    call_command("learning_aggregate", stdout=out)
+    assert out.getvalue() == "2 statements folded\n"
+    assert LessonProgress.objects.get().watched_seconds == 30
+    call_command("learning_aggregate", "--rebuild", stdout=out)
+    assert out.getvalue().endswith("rebuilt: 2 statements folded\n")
