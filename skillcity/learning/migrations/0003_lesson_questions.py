@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0001_initial'),
+        ('learning', '0002_ingest_progress_state'),
     ]
 
     operations = [
