@@ -15,7 +15,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = ROOT / ".venv" / "bin" / "python"
-SKILLCITY = ROOT / ".venv" / "bin" / "skillcity"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -114,12 +113,29 @@ def serving(
     from skillcity.core.server import free_port
 
     port = free_port("127.0.0.1", port_from)
-    command = [str(SKILLCITY), "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)]
+    # `python -m skillcity.cli` from this checkout: the virtualenv's `skillcity` script would import
+    # the package it was installed from, which may be another checkout.
+    command = [
+        str(PY),
+        "-m",
+        "skillcity.cli",
+        "serve",
+        "--no-migrate",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     command += ["--workers", str(workers), "--threads", str(threads)]
     if not embedded_worker:
         command.append("--no-worker")
     server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         yield f"http://127.0.0.1:{port}", server
