@@ -42,12 +42,28 @@ def upload_max_bytes() -> int:
     return int(settings.UPLOAD_MAX_MB) * MB
 
 
+# Paths whose uploads may pass the general limit (a course's video lessons): prefix → bytes. The
+# view behind such a path checks its own, narrower limit per file (skillcity.learning).
+_PATH_LIMITS: dict[str, int] = {}
+
+
+def allow_larger_uploads(prefix: str, max_bytes: int) -> None:
+    """Let uploads to paths under `prefix` reach `max_bytes` through UploadLimitHandler."""
+    _PATH_LIMITS[prefix] = max_bytes
+
+
+def upload_limit_for_path(path: str) -> int:
+    limits = [size for prefix, size in _PATH_LIMITS.items() if path.startswith(prefix)]
+    return max([upload_max_bytes(), *limits])
+
+
 class UploadLimitHandler(FileUploadHandler):
     """First in FILE_UPLOAD_HANDLERS: the handlers after it get no bytes past the limit (plus one chunk,
     so that what they store is over the limit and the file is refused, never silently cut short)."""
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        return raw_data if start <= upload_max_bytes() else None
+        path = str(getattr(self.request, "path", "") or "")
+        return raw_data if start <= upload_limit_for_path(path) else None
 
     def file_complete(self, file_size: int) -> None:
         return None

@@ -4,6 +4,7 @@ part, each part's module registering its own."""
 from __future__ import annotations
 
 from skillcity.jobs.schedule import PeriodicJob, register_periodic_job
+from skillcity.learning.services.courses import media as _course_media  # noqa: F401  (larger uploads)
 
 # The statement log's part: progress folded from the log every minute.
 register_periodic_job(

@@ -56,6 +56,12 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("platforms:my_assignments", _("我的评审任务"), {"worker"}),
     ("schools:school_list", _("技工院校"), {"bureau_officer", "organisation_user"}),
     ("platforms:public_index", _("平台名录"), {"public"}),
+    # Online learning (issue 18): one 在线学习 dropdown; an entry shows once its page exists.
+    ("learning:catalogue", _("在线课程"), {"*"}),
+    ("learning:my_courses", _("我的课程"), {"worker"}),
+    ("learning:provider_courses", _("课程管理"), {"organisation_user"}),
+    ("learning:review", _("课程审核"), {"bureau_officer"}),
+    ("learning:stats", _("学习统计"), {"bureau_officer", "town_officer"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
@@ -100,6 +106,11 @@ NAV_GROUPS: dict[str, Any] = {
     "platforms:standard_list": pgettext_lazy("nav", "平台院校"),
     "platforms:expert_list": pgettext_lazy("nav", "平台院校"),
     "schools:school_list": pgettext_lazy("nav", "平台院校"),
+    "learning:catalogue": pgettext_lazy("nav", "在线学习"),
+    "learning:my_courses": pgettext_lazy("nav", "在线学习"),
+    "learning:provider_courses": pgettext_lazy("nav", "在线学习"),
+    "learning:review": pgettext_lazy("nav", "在线学习"),
+    "learning:stats": pgettext_lazy("nav", "在线学习"),
 }
 
 

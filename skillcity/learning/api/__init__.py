@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from ninja import Router
 
+from skillcity.learning.api import courses, statements, stats
+
 router = Router(tags=["在线学习"])
-
-from skillcity.learning.api import statements  # noqa: E402
-
+router.add_router("", courses.router)
+router.add_router("", stats.router)
 router.add_router("", statements.router)

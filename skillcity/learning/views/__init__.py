@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from skillcity.learning.views import learners, statements
+from skillcity.learning.views import catalogue, learners, provider, review, statements
 
-urlpatterns: list[Any] = [*learners.urlpatterns, *statements.urlpatterns]
+urlpatterns: list[Any] = [
+    *catalogue.urlpatterns,
+    *provider.urlpatterns,
+    *review.urlpatterns,
+    *learners.urlpatterns,
+    *statements.urlpatterns,
+]

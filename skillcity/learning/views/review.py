@@ -1,0 +1,118 @@
+"""The bureau's pages: the review queue (publish, return with a reason), unpublishing a published
+course with a reason (from its page), and the statistics of the online learning (a town officer sees
+their own town's learners)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from skillcity.core.access import _role, acting_user, require_role
+from skillcity.core.errors import DomainError, NotFound
+from skillcity.learning.models import Course, CourseState
+from skillcity.learning.selectors import catalogue as selectors
+from skillcity.learning.selectors.stats import bureau_figures
+from skillcity.learning.services import courses as svc
+from skillcity.learning.views.course_forms import ReasonForm
+
+BUREAU = "bureau_officer"
+
+
+def _course(pk: int) -> Course:
+    course = Course.objects.filter(pk=pk).first()
+    if course is None:
+        raise NotFound(_("课程不存在"))
+    return course
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    require_role(acting_user(request), BUREAU)
+    queue: list[Any] = list(selectors.review_queue())
+    for course in queue:
+        course.hours = svc.course_hours(course.total_seconds)
+    return render(
+        request,
+        "learning/review.html",
+        {
+            "queue": queue,
+            "recent": list(selectors.courses_by_state(CourseState.PUBLISHED)[:10]),
+            "unpublished": list(selectors.courses_by_state(CourseState.UNPUBLISHED)[:10]),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _back(request: HttpRequest, course: Course) -> HttpResponse:
+    if request.POST.get("next") == "course":
+        return redirect(reverse("learning:course", args=[course.code]))
+    return redirect("learning:review")
+
+
+@login_required
+@require_POST
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, BUREAU)
+    course = _course(pk)
+    try:
+        svc.course_publish(actor=user, course=course)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已发布课程：%(t)s") % {"t": course.title})
+    return _back(request, course)
+
+
+@login_required
+@require_POST
+def course_return(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, BUREAU)
+    course = _course(pk)
+    try:
+        svc.course_return(actor=user, course=course, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已退回课程：%(t)s") % {"t": course.title})
+    return _back(request, course)
+
+
+@login_required
+@require_POST
+def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, BUREAU)
+    course = _course(pk)
+    try:
+        svc.course_unpublish(actor=user, course=course, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已下架课程：%(t)s") % {"t": course.title})
+    return _back(request, course)
+
+
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, BUREAU, "town_officer")
+    town = user.town if _role(user) == "town_officer" else None
+    return render(request, "learning/stats.html", {"f": bureau_figures(town)})
+
+
+urlpatterns: list[URLPattern] = [
+    path("review/", review, name="review"),
+    path("review/<int:pk>/publish/", course_publish, name="course_publish"),
+    path("review/<int:pk>/return/", course_return, name="course_return"),
+    path("review/<int:pk>/unpublish/", course_unpublish, name="course_unpublish"),
+    path("stats/", stats, name="stats"),
+]
