@@ -1,5 +1,5 @@
 -- wrk script for bench/learning.py: simulated learners, each with their own signed-in session.
---   wrk -tT -cC -dD --latency --timeout S -s learning.lua URL -- FILE MODE PERIOD STOP RAMP PHASE OFFSET T PAGES
+--   wrk -tT -cC -dD --latency --timeout S -s learning.lua URL -- FILE MODE PERIOD STOP RAMP PHASE OFFSET T PAGES [ANSWERED]
 --
 -- FILE: one learner a line: "<sessionid> <csrftoken> <lesson id> <course code>".
 -- MODE "beats": every learner POSTs a `progressed` statement (a heartbeat) every PERIOD seconds
@@ -19,6 +19,8 @@
 -- RAMP > 0: the rate climbs linearly from a tenth to the full rate over RAMP seconds.
 -- STOP: no request is sent after STOP seconds (delay() parks the connection past wrk's end), so
 -- nothing is in flight at the deadline and every statement the server stored had its answer read.
+-- ANSWERED: heartbeats write the statement id of every 2xx answer (its body is the ids) to
+-- ANSWERED.<thread>, one a line, so that the statements answered can be looked up in the log.
 -- At the end one line "RESULT {json}".
 
 local ffi = require("ffi")
@@ -80,6 +82,11 @@ function init(args)
       table.insert(pages, { path = p[1], upto = total_weight })
     end
   end
+  answered = nil
+  if args[10] and mode == "beats" then
+    answered = io.open(args[10] .. "." .. id, "w")
+    answered:setvbuf("line")
+  end
   gap_ms = period_ms / #learners -- mean gap between this thread's sends
   start = now_ms()
   next_slot = start
@@ -95,7 +102,7 @@ end
 function delay()
   local now = now_ms()
   local slot = next_slot
-  if slot - start >= stop_ms then
+  if slot - start >= stop_ms or now - start >= stop_ms then
     return park -- past the stop: this connection sends nothing more before wrk ends
   end
   local rate = 1
@@ -163,6 +170,11 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if answered and status >= 200 and status < 300 then
+    for uuid in string.gmatch(body, '"([0-9a-f-]+)"') do
+      answered:write(uuid, "\n")
+    end
+  end
 end
 
 function done(summary, latency, requests)

@@ -222,6 +222,17 @@ def verify_database(out: str, profile: bool, learners_file: str) -> None:
         "lesson_progress_rows": LessonProgress.objects.count(),
         "signals": dict(Signal.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")),
     }
+    # Every statement id answered 2xx (bench/learning.lua wrote them down) must be in the log.
+    answered = [
+        line
+        for name in sorted(Path(learners_file).parent.glob("answered-*"))
+        for line in name.read_text().split()
+    ]
+    found = 0
+    for i in range(0, len(answered), 1000):
+        found += Statement.objects.filter(uuid__in=answered[i : i + 1000]).count()
+    result["answered_ids"] = len(answered)
+    result["answered_ids_in_log"] = found
     if profile:
         first = parse_learner_line(Path(learners_file).read_text().split("\n", 1)[0])
         result["profile"] = profile_heartbeats(first)
@@ -311,6 +322,7 @@ def profile_heartbeats(learner: dict[str, str], count: int = 300) -> dict[str, A
 
 PROFILE_GROUPS = [
     ("~", "database driver and builtins (execute, commit, fetch)"),
+    ("psycopg", "database driver and builtins (execute, commit, fetch)"),
     ("django/db/", "Django ORM and connection"),
     ("django/contrib/sessions", "session load"),
     ("django/contrib/auth", "user load and session hash"),
@@ -337,7 +349,7 @@ def profile_group(filename: str) -> str:
 
 
 def wrk_command(
-    base: str, args: argparse.Namespace, learners_file: str, *, mode: str, phase: int
+    base: str, args: argparse.Namespace, learners_file: str, *, mode: str, phase: int, answered: str = ""
 ) -> list[str]:
     ramp = phase == 1
     seconds = (args.ramp if ramp else args.seconds) + STOP_MARGIN
@@ -363,6 +375,7 @@ def wrk_command(
         "0" if ramp else str(args.ramp // BEAT_PERIOD + 1),  # beats sent before, for the position
         "1",
         args.pages,
+        *([answered] if answered else []),
     ]
 
 
@@ -387,8 +400,9 @@ def run_wrk_pair(
     with contextlib.ExitStack() as files:
         outs = {mode: files.enter_context(tempfile.TemporaryFile(mode="w+")) for mode in ("beats", "pages")}
         for mode, out in outs.items():
+            answered = os.path.join(os.path.dirname(learners_file), f"answered-{phase}")
             procs[mode] = subprocess.Popen(
-                wrk_command(base, args, learners_file, mode=mode, phase=phase),
+                wrk_command(base, args, learners_file, mode=mode, phase=phase, answered=answered),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -527,14 +541,19 @@ def report(
         print(
             f"{tag} CPU (cores, of 2): server {usage['server_cpu']:.2f} (peak second "
             f"{usage['server_cpu_peak']:.2f}), PostgreSQL {usage['pg_cpu']:.2f}, wrk {usage['wrk_cpu']:.2f}, "
-            f"everything else on the machine {usage['others_cpu']:.2f}; memory: server "
+            f"everything else on the machine {usage['others_cpu']:.2f}; server CPU a request "
+            f"{usage['server_cpu'] * 1000 / ((beats['requests'] + pages['requests']) / args.seconds):.2f} ms; "
+            f"memory: server "
             f"PSS {usage['server_pss_peak_mib']:.0f} MiB (RSS summed {usage['server_rss_peak_mib']:.0f} MiB), "
             f"PostgreSQL PSS {usage['pg_pss_peak_mib']:.0f} MiB"
         )
     print(
         f"{tag} statements stored {stored:,} (distinct UUIDs {written['distinct_uuids']:,}), heartbeats "
         f"answered 2xx {answered:,} (ramp {ramp['beats']['ok']:,} + measured {beats['ok']:,}): "
-        f"{'equal' if stored == answered else 'DIFFERENT'}; aggregation cursors {written['cursors']}, "
+        f"{'equal' if stored == answered else 'DIFFERENT'}; of the {written['answered_ids']:,} ids answered, "
+        f"{written['answered_ids_in_log']:,} are in the log "
+        f"({written['answered_ids'] - written['answered_ids_in_log']:,} lost); "
+        f"aggregation cursors {written['cursors']}, "
         f"last statement {written['last_statement_id']:,}, lesson progress rows "
         f"{written['lesson_progress_rows']:,}, signals {written['signals']}"
     )
@@ -544,6 +563,7 @@ def report(
         and pages["p99_ms"] <= 500
         and errors == 0
         and stored == answered
+        and written["answered_ids"] == written["answered_ids_in_log"] == answered
         and beats["ok"] > 0
     )
     print(
