@@ -153,14 +153,17 @@ function request()
     return wrk.format("GET", path, { ["Cookie"] = cookie })
   end
   local beat = beat_offset + learner.beats
+  -- A learner's first beat after an earlier run is a seek: the position jumps to where this run
+  -- counts from (the player sends `seek` when the position jumps), not a beat faster than real time.
+  local event = (beat_offset > 0 and learner.beats == 0) and "seek" or "heartbeat"
   learner.beats = learner.beats + 1
   local body = string.format(
     '{"id":"%s","verb":{"id":"http://adlnet.gov/expapi/verbs/progressed"},'
       .. '"object":{"objectType":"Activity","id":"https://skillcity.example/learning/lessons/%s/"},'
       .. '"result":{"duration":"PT30S","extensions":{"https://w3id.org/xapi/video/extensions/time":%d}},'
-      .. '"context":{"extensions":{"https://w3id.org/xapi/video/extensions/event":"heartbeat"}},'
+      .. '"context":{"extensions":{"https://w3id.org/xapi/video/extensions/event":"%s"}},'
       .. '"timestamp":"%s"}',
-    uuid(), learner.lesson, (beat + 1) * 30, os.date("!%Y-%m-%dT%H:%M:%SZ"))
+    uuid(), learner.lesson, (beat + 1) * 30, event, os.date("!%Y-%m-%dT%H:%M:%SZ"))
   return wrk.format("POST", "/api/v1/learning/statements", {
     ["Cookie"] = cookie,
     ["X-CSRFToken"] = learner.csrf,

@@ -231,6 +231,17 @@ def verify_database(out: str, profile: bool, learners_file: str) -> None:
     found = 0
     for i in range(0, len(answered), 1000):
         found += Statement.objects.filter(uuid__in=answered[i : i + 1000]).count()
+    # The minutely aggregation beside the server: how long each run took (task rows of the worker).
+    from django_tasks_db.models import DBTaskResult
+
+    runs = DBTaskResult.objects.filter(
+        task_path__endswith="progress_aggregate_task", finished_at__isnull=False
+    )
+    result["aggregations_s"] = [
+        round((r.finished_at - r.started_at).total_seconds(), 1)
+        for r in runs.order_by("started_at")
+        if r.started_at and r.finished_at
+    ]
     result["answered_ids"] = len(answered)
     result["answered_ids_in_log"] = found
     if profile:
@@ -309,16 +320,37 @@ def profile_heartbeats(learner: dict[str, str], count: int = 300) -> dict[str, A
     for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         total += tottime
         groups[profile_group(filename)] = groups.get(profile_group(filename), 0.0) + tottime
+    steps: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, _tt, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        for label, (where, function) in PROFILE_STEPS.items():
+            if filename.endswith(where) and name == function:
+                steps[label] = steps.get(label, 0.0) + cumtime * 1000 / count
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
     return {
         "statuses": sorted(statuses),
         "plain_ms": plain_ms,
         "profiled_ms": total * 1000 / count,
+        "steps_ms": steps,
         "groups_ms": {k: v * 1000 / count for k, v in sorted(groups.items(), key=lambda kv: -kv[1])},
         "top": text.getvalue()[-6000:],
     }
 
+
+# Steps of a heartbeat, by the function that does them (cumulative time, under cProfile).
+PROFILE_STEPS = {
+    "whole request (Django's handler)": ("django/core/handlers/base.py", "get_response"),
+    "session row read (SessionMiddleware, lazily)": ("django/contrib/sessions/backends/db.py", "load"),
+    "user row read and session hash check": ("django/contrib/auth/__init__.py", "get_user"),
+    "CSRF check": ("django/middleware/csrf.py", "process_view"),
+    "Ninja operation (auth, parse, view, render)": ("ninja/operation.py", "run"),
+    "statements_store (parse, enrolment check, insert, commit)": (
+        "skillcity/learning/services/statements.py",
+        "statements_store",
+    ),
+    "  of which the enrolment check": ("skillcity/learning/services/statements.py", "_check_enrolled"),
+    "  of which the transaction's end (commit)": ("django/db/transaction.py", "__exit__"),
+}
 
 PROFILE_GROUPS = [
     ("~", "database driver and builtins (execute, commit, fetch)"),
@@ -555,7 +587,8 @@ def report(
         f"({written['answered_ids'] - written['answered_ids_in_log']:,} lost); "
         f"aggregation cursors {written['cursors']}, "
         f"last statement {written['last_statement_id']:,}, lesson progress rows "
-        f"{written['lesson_progress_rows']:,}, signals {written['signals']}"
+        f"{written['lesson_progress_rows']:,}, signals {written['signals']}; the minutely aggregation "
+        f"took (s) {written.get('aggregations_s')}"
     )
     print(f"{tag} after the run: {machine_after}")
     met = (
@@ -575,6 +608,9 @@ def report(
             f"{tag} one heartbeat in-process: {p['plain_ms']:.2f} ms ({p['profiled_ms']:.2f} ms under "
             f"cProfile), statuses {p['statuses']}; profile by where the code is (ms a heartbeat):"
         )
+        for step, ms in p.get("steps_ms", {}).items():
+            print(f"    {ms:6.3f}  {step}")
+        print(f"{tag} by where the code is (ms a heartbeat, own time):")
         for group, ms in p["groups_ms"].items():
             print(f"    {ms:6.3f}  {group}")
         print(p["top"])
