@@ -526,7 +526,11 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace, postmaster: i
             fcntl.flock(lock, fcntl.LOCK_EX)
             print(f"[{label} {n:,}] {time.strftime('%H:%M:%S', time.gmtime())} UTC, {machine_now()}")
             with serving(
-                env, workers=args.workers, threads=args.threads, embedded_worker=True, port_from=18700
+                env,
+                workers=args.workers,
+                threads=args.threads,
+                embedded_worker=not args.no_worker,
+                port_from=18700,
             ) as (base, server):
                 wait_ready(base + "/api/v1/training/health", server)
                 ramp = run_wrk_pair(base, args, learners_file, 1, None)
@@ -630,6 +634,9 @@ def main() -> int:
     parser.add_argument("--pages", default=DEFAULT_PAGES)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="without the task worker (no aggregation during the run)"
+    )
     parser.add_argument("--setup-into", help=argparse.SUPPRESS)
     parser.add_argument("--verify-into", help=argparse.SUPPRESS)
     parser.add_argument("--learners-file", help=argparse.SUPPRESS)
