@@ -654,7 +654,8 @@ def main() -> int:
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; server, task worker, database and wrk share "
-        f"the machine; Granian {args.workers} workers x {args.threads} threads; ramp {args.ramp}s, "
+        f"the machine; Granian {args.workers} workers x {args.threads} threads, "
+        f"{'no task worker' if args.no_worker else 'the task worker beside it'}; ramp {args.ramp}s, "
         f"measured {args.seconds}s; pages {args.pages}"
     )
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
