@@ -23,8 +23,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,11 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = ROOT / ".venv" / "bin" / "python"
-SKILLCITY = ROOT / ".venv" / "bin" / "skillcity"
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
-
+from _common import PY, ROOT, WRK, postgres_database, server_cpu_seconds, serving, wait_ready
 
 # ---------------------------------------------------------------- setup (runs in a child process)
 
@@ -103,19 +97,6 @@ def setup(count: int, out: str) -> None:
 
 
 # ---------------------------------------------------------------- load
-
-
-def server_cpu_seconds(pgid: int) -> float:
-    """User + system CPU of every process in the server's process group (Granian's workers)."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def fire(
@@ -191,22 +172,6 @@ def verify_database(out: str) -> None:
     )
 
 
-def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    import httpx
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            if httpx.get(base + "/api/v1/training/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not become ready")
-
-
 def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-vouchers-") as tmp:
         out = os.path.join(tmp, "setup.json")
@@ -218,44 +183,19 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace) -> dict[str, 
         codes_file = os.path.join(tmp, "codes.txt")
         Path(codes_file).write_text("\n".join(data["codes"]) + "\n")
         print(f"[{label}] issued {len(data['codes']):,} vouchers in {time.perf_counter() - started:.1f}s")
-        sys.path.insert(0, str(ROOT))
-        from skillcity.core.server import free_port
-
-        port = free_port("127.0.0.1", 18600)
-        server = subprocess.Popen(
-            [
-                str(SKILLCITY),
-                "serve",
-                "--no-migrate",
-                "--no-worker",  # the web server alone, as measured before the embedded worker
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_ready(base, server)
+        # The web server alone, as measured before the embedded worker (`--no-worker`).
+        with serving(
+            env, workers=args.workers, threads=args.threads, embedded_worker=False, port_from=18600
+        ) as (
+            base,
+            server,
+        ):
+            wait_ready(base + "/api/v1/training/health", server)
             # Warm up every worker (imports, connections, first queries) on the trivial endpoint.
             warm = argparse.Namespace(**{**vars(args), "seconds": 3})
             fire(base, "health", codes_file, data["token"], warm, server.pid)
             redeem = fire(base, "redeem", codes_file, data["token"], args, server.pid)
             health = fire(base, "health", codes_file, data["token"], args, server.pid)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
         written = verify(env, os.path.join(tmp, "verify.json"))
     for name, result in (("redeem", redeem), ("health", health)):
         print(
@@ -330,34 +270,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-vouchers-db-") as data:
             run("sqlite", {**base, "SKILLCITY_DATA_DIR": data}, args)
     if args.only in (None, "postgres"):
-        sys.path.insert(0, str(ROOT))
-        from dev import Postgres, find_pg_bin
-
-        bindir = find_pg_bin()
-        if bindir is None:
-            print("[postgres] skipped: no PostgreSQL server binaries")
-            return 0
-        server = Postgres(bindir)
-        try:
-            url = server.start()
-            subprocess.run(
-                [
-                    *server.prefix,
-                    str(bindir / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(server.port),
-                    "-U",
-                    "postgres",
-                    "skillcity",
-                ],
-                check=True,
-            )
+        with postgres_database() as database:
+            if database is None:
+                print("[postgres] skipped: no PostgreSQL server binaries")
+                return 0
             with tempfile.TemporaryDirectory(prefix="bench-vouchers-db-") as data:
-                run("postgres", {**base, "SKILLCITY_DATA_DIR": data, "DATABASE_URL": url}, args)
-        finally:
-            server.stop()
+                run("postgres", {**base, "SKILLCITY_DATA_DIR": data, "DATABASE_URL": database[0]}, args)
     return 0
 
 
