@@ -444,3 +444,14 @@ def test_a_lesson_title_with_nul_is_refused(provider_user):
             pass_score=1,
         )
     assert "title" in caught.value.fields
+
+
+def test_only_the_lesson_upload_paths_take_videos_past_the_general_limit(settings):
+    from skillcity.core.uploads import upload_limit_for_path, upload_max_bytes
+
+    settings.UPLOAD_MAX_MB = 20
+    assert upload_limit_for_path("/learning/provider/courses/1/lessons/") == media.VIDEO_MAX_MB * media.MB
+    assert (
+        upload_limit_for_path("/api/v1/learning/provider/courses/1/lessons") == media.VIDEO_MAX_MB * media.MB
+    )
+    assert upload_limit_for_path("/alliances/1/documents/") == upload_max_bytes() == 20 * media.MB
