@@ -22,6 +22,13 @@ from tests.learning.ingest import course_with_lessons, enrol, statement
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch):
+    # The hot path closes a connection whose autocommit differs from its setting, as Django does at
+    # the end of a request; inside a test's transaction that would be every connection (PostgreSQL).
+    monkeypatch.setattr("skillcity.core.hotpath.close_old_connections", lambda: None)
+
+
 class Django:
     """Stands in for Django's application: records what was passed on."""
 
