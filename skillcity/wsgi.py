@@ -28,9 +28,16 @@ def django_whole_bodies(environ: dict[str, Any], start_response: Callable[..., A
 
 def _application() -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:
     from skillcity.core.hotpath import HotRoutes
+    from skillcity.learning import hot as learning_hot
     from skillcity.training import hot as training_hot
 
-    return HotRoutes(django_whole_bodies, {training_hot.REDEEM_ROUTE: training_hot.redeem})
+    return HotRoutes(
+        django_whole_bodies,
+        {
+            training_hot.REDEEM_ROUTE: training_hot.redeem,
+            learning_hot.STATEMENTS_ROUTE: learning_hot.statements,
+        },
+    )
 
 
 application = _application()

@@ -234,6 +234,17 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "platforms.studio.fail": _("技能大师工作室评估不合格撤销"),
     "platforms.studio.report": _("报送技能大师工作室年度报告"),
     "platforms.studio.evaluate": _("评估技能大师工作室年度报告"),
+    # Online learning (issue 18): the catalogue, the review, enrolment
+    "learning.course.create": _("创建在线课程"),
+    "learning.course.update": _("修改在线课程"),
+    "learning.course.submit": _("提交在线课程审核"),
+    "learning.course.return": _("退回在线课程"),
+    "learning.course.publish": _("发布在线课程"),
+    "learning.course.unpublish": _("下架在线课程"),
+    "learning.lesson.add": _("添加课时"),
+    "learning.lesson.update": _("修改课时"),
+    "learning.lesson.remove": _("删除课时"),
+    "learning.enrolment.create": _("报名在线课程"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.

@@ -1,7 +1,7 @@
 """A lesson's file, streamed with HTTP range requests (RFC 9110 §14): players seek in a video by asking
 for the bytes they need, and a phone on a poor network resumes where it stopped.
 
-Our own small response rather than a library (D-50): the Django range packages are unmaintained since
+Our own small response rather than a library (D-51): the Django range packages are unmaintained since
 2017, WhiteNoise serves ranges for public static files only, and lesson files are served after an
 access check, by the platform itself (no CDN, no X-Sendfile front server in the default deployment).
 One range per request (`bytes=a-b`, `bytes=a-`, `bytes=-n`); a request for several ranges gets the

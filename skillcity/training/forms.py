@@ -51,6 +51,13 @@ class ProjectForm(LabelledErrorsMixin, forms.Form):
         help_text=_("只能选择已认定的职业技能培训评价标准"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    required_course = forms.CharField(
+        label=_("须先完成的在线课程编号（可不填）"),
+        required=False,
+        max_length=20,
+        help_text=_("填写后，学员须先完成该在线课程才能报名本项目"),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -42,6 +42,16 @@ class TrainingProject(models.Model):
         related_name="training_projects",
         verbose_name=_("培训评价标准"),
     )
+    # An online course a trainee must have completed to enrol (issue 18 §2 "a condition of a
+    # training project where the project says so").
+    required_course = models.ForeignKey(
+        "learning.Course",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requiring_projects",
+        verbose_name=_("须先完成的在线课程"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     TOWN_FIELD = "town"

@@ -128,6 +128,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 standard=data.get("standard") or None,
+                required_course=data.get("required_course") or None,
                 # Every bound read at once, so the form names every field that is out of range.
                 **_read(
                     level=lambda: _level(data["level"], "level"),

@@ -60,3 +60,15 @@ def test_the_pdf_shows_the_id_number_masked_only(completion):
     assert content.startswith(b"%PDF")
     # CID-encoded text is not searchable as bytes; the full number must never be written as ASCII.
     assert completion.worker.id_number.encode() not in content
+
+
+def test_the_worker_page_lists_the_learning_records(client, bureau_officer, changan_officer, completion):
+    url = reverse("registry:worker_detail", args=[completion.worker_id])
+    client.force_login(bureau_officer)
+    html = client.get(url).content.decode()
+    assert 'data-testid="learning-record"' in html and completion.course.title in html
+    assert reverse("learning:certificate", args=[completion.number]) in html
+    client.force_login(changan_officer)  # the worker's own town: the record, not the PDF
+    html = client.get(url).content.decode()
+    assert completion.number in html
+    assert reverse("learning:certificate", args=[completion.number]) not in html

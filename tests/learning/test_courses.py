@@ -178,7 +178,7 @@ def test_webm_and_pdf_lessons_are_stored_with_their_type(provider_user):
     )
     assert (video.media_type, document.media_type) == ("video/webm", "application/pdf")
     assert (video.position, document.position) == (1, 2)
-    assert video.media.name.endswith(".webm") and "a.webm" not in video.media.name
+    assert video.media.name.endswith(".webm") and not video.media.name.endswith("/a.webm")
 
 
 def test_quiz_lessons_need_a_pass_score_and_durations_are_bounded(provider_user):
@@ -430,3 +430,28 @@ def test_the_api_flow_with_a_multipart_upload(client, provider_user, bureau_offi
         **h,
     )
     assert edit.status_code == 409
+
+
+def test_a_lesson_title_with_nul_is_refused(provider_user):
+    course = _draft(provider_user)
+    with pytest.raises(DomainError) as caught:
+        svc.lesson_add(
+            actor=provider_user,
+            course=course,
+            title="a\x00b",
+            kind=LessonKind.QUIZ,
+            duration_seconds=60,
+            pass_score=1,
+        )
+    assert "title" in caught.value.fields
+
+
+def test_only_the_lesson_upload_paths_take_videos_past_the_general_limit(settings):
+    from skillcity.core.uploads import upload_limit_for_path, upload_max_bytes
+
+    settings.UPLOAD_MAX_MB = 20
+    assert upload_limit_for_path("/learning/provider/courses/1/lessons/") == media.VIDEO_MAX_MB * media.MB
+    assert (
+        upload_limit_for_path("/api/v1/learning/provider/courses/1/lessons") == media.VIDEO_MAX_MB * media.MB
+    )
+    assert upload_limit_for_path("/alliances/1/documents/") == upload_max_bytes() == 20 * media.MB

@@ -31,6 +31,9 @@ def test_it_sends_the_whole_file_without_a_range(client, enrolment, learner, vid
     assert response["Content-Length"] == str(SIZE)
     assert response["Content-Type"] == "video/mp4"
     assert _body(response) == VIDEO.read_bytes()
+    # A document lesson's PDF is framed by the player: by the platform's own pages only.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
 
 
 def test_it_sends_the_asked_range_with_206(client, enrolment, learner, video_lesson):

@@ -247,3 +247,27 @@ def test_the_aggregation_runs_every_minute_and_as_a_command(changan_worker):
     assert LessonProgress.objects.get().watched_seconds == 30
     call_command("learning_aggregate", "--rebuild", stdout=out)
     assert out.getvalue().endswith("rebuilt: 2 statements folded\n")
+
+
+def test_completions_count_toward_the_targets(changan_worker, humen_worker):
+    from skillcity.learning.selectors.outcomes import completions, courses_offered, upskilled_workers
+
+    first = course_with_lessons(code="KC0001", lessons=(("quiz", 60),))
+    second = course_with_lessons(code="KC0002", lessons=(("quiz", 60),))
+    draft = course_with_lessons(code="KC0003")
+    draft.state = "draft"
+    draft.save()
+    for course in (first, second):
+        enrol(changan_worker, course)
+        statements_store(
+            worker_id=changan_worker.pk, statements=[statement(course.lessons.get(), "passed")], now=at(0)
+        )
+    enrol(humen_worker, first)
+    aggregate()
+    assert set(courses_offered()) == {first, second}
+    assert completions().count() == 2
+    assert completions(town_id=changan_worker.town_id).count() == 2
+    assert completions(town_id=humen_worker.town_id).count() == 0
+    assert completions(course_id=first.pk).count() == 1
+    assert completions(since=datetime.date(2026, 12, 8)).count() == 0
+    assert upskilled_workers() == 1

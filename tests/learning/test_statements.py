@@ -160,3 +160,11 @@ def test_only_a_learner_may_post_statements(client, bureau_officer, lesson):
     assert response.status_code == 403
     client.logout()
     assert client.post(URL, statement(lesson), content_type="application/json").status_code == 401
+
+
+def test_a_refusal_is_in_english_when_english_is_chosen(worker_user, lesson, client):
+    client.force_login(worker_user)
+    client.cookies["django_language"] = "en"
+    response = client.post(URL, {**statement(lesson), "id": "x"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"id": ["Must be a UUID made by the client"]}

@@ -66,9 +66,10 @@ def city(provider, changan, humen):
     Enrolment.objects.create(worker=a, course=other, progress=10)
     _complete(ec)
     lesson = course.lessons.first()
-    _statement(a, lesson, 10)
+    # In the order the server stores them (`stored` grows with the row's id).
+    _statement(c, lesson, 200)  # left more than three heartbeats ago
     _statement(b, lesson, 60)
-    _statement(c, lesson, 200)  # left three heartbeats ago
+    _statement(a, lesson, 10)
     _statement(a, lesson, 5)  # the same learner twice counts once
     return {
         "course": course,
@@ -154,3 +155,19 @@ def test_the_course_stats_page_is_its_providers_and_the_bureaus(
     assert client.get(f"/api/v1/learning/provider/courses/{city['course'].pk}/stats").status_code == 404
     client.force_login(bureau_officer)
     assert client.get(url).status_code == 200
+
+
+def test_online_now_counts_distinct_workers_with_a_statement_in_the_last_90_seconds(provider, changan, humen):
+    course = make_course(provider)
+    lesson = course.lessons.first()
+    a, b, c = WorkerFactory(town=changan), WorkerFactory(town=humen), WorkerFactory(town=changan)
+    now = timezone.now()
+    _statement(c, lesson, 300)
+    _statement(a, lesson, 91)
+    _statement(b, lesson, 30)
+    _statement(a, lesson, 20)
+    _statement(b, lesson, 1)
+    assert stats.online_now(now=now) == 2
+    assert stats.online_now(changan, now=now) == 1
+    assert stats.online_now(now=now + datetime.timedelta(seconds=80)) == 1
+    assert stats.online_now(now=now + datetime.timedelta(seconds=200)) == 0

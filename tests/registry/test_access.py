@@ -58,6 +58,10 @@ OTHER_PROGRAMMES = (
     # Policy drafts: bureau officers only, city-wide (tests/policy/test_lifecycle*.py: 403 for a town).
     "/policy/",
     "/api/v1/policy/",
+    # Online learning: courses, lessons, completions (tests/learning: a stranger's lesson, media and
+    # certificate answer 404).
+    "/learning/",
+    "/api/v1/learning/",
 )
 # Registry routes taking a key that is not a record's id (the import kind).
 NOT_A_RECORD_KEY = ("/registry/import/<str:kind>/",)

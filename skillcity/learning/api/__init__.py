@@ -8,6 +8,6 @@ from ninja import Router
 from skillcity.learning.api import courses, statements, stats
 
 router = Router(tags=["在线学习"])
+router.add_router("", statements.router)
 router.add_router("", courses.router)
 router.add_router("", stats.router)
-router.add_router("", statements.router)

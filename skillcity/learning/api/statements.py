@@ -4,15 +4,16 @@ endpoint"), and the log out as standard xAPI JSON for a learner, a course or a p
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
+from pydantic import Field
 
 from skillcity.core.access import acting_user
-from skillcity.core.bounds import Id
+from skillcity.core.bounds import ID_MAX, Id
 from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.learning.selectors.statements import (
     PAGE_SIZE_DEFAULT,
@@ -67,8 +68,8 @@ def statements_get(
     course: Id | None = None,
     since: str | None = None,
     until: str | None = None,
-    after: int = 0,
-    limit: int = PAGE_SIZE_DEFAULT,
+    after: Annotated[int, Field(ge=0, le=ID_MAX)] = 0,
+    limit: Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
 ) -> HttpResponse:
     """Standard xAPI StatementResult `{"statements": [...], "more": "<next page>"}` for a learner
     (worker id), a course and a stored-time period (`since` inclusive, `until` exclusive). The bureau

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from skillcity.core.errors import NotFound
 from skillcity.learning.models import Completion, Enrolment, Lesson, LessonKind, LessonProgress
@@ -35,7 +36,7 @@ def lesson_for_viewer(user: Any, pk: Any) -> tuple[Lesson, Enrolment | None]:
     try:
         lesson = Lesson.objects.select_related("course", "course__provider").get(pk=int(pk))
     except (Lesson.DoesNotExist, ValueError, TypeError):
-        raise NotFound("课时不存在或您无权查看") from None
+        raise NotFound(_("课时不存在或您无权查看")) from None
     role = _role(user)
     if role == "bureau_officer":
         return lesson, None
@@ -45,7 +46,7 @@ def lesson_for_viewer(user: Any, pk: Any) -> tuple[Lesson, Enrolment | None]:
         enrolment = enrolment_of(user, lesson.course_id)
         if enrolment is not None:
             return lesson, enrolment
-    raise NotFound("课时不存在或您无权查看")
+    raise NotFound(_("课时不存在或您无权查看"))
 
 
 @dataclass(frozen=True)
@@ -135,4 +136,4 @@ def completion_for_viewer(user: Any, number: str) -> Completion:
         or (role == "organisation_user" and user.organisation_id == completion.course.provider_id)
     ):
         return completion
-    raise NotFound("结业证明不存在或您无权查看")
+    raise NotFound(_("结业证明不存在或您无权查看"))

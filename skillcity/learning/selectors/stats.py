@@ -108,7 +108,14 @@ def _scoped(queryset: QuerySet[Any], town: Town | None, path: str = "worker__tow
 def online_now(town: Town | None = None, now: datetime.datetime | None = None) -> int:
     """Distinct workers with a statement stored in the last ONLINE_WINDOW_SECONDS."""
     since = (now or timezone.now()) - datetime.timedelta(seconds=ONLINE_WINDOW_SECONDS)
-    return _scoped(Statement.objects.filter(stored__gte=since), town).values("worker").distinct().count()
+    # `stored` has no index of its own (each one costs every heartbeat's insert). Rows are numbered in
+    # the order they are stored, so walking the primary key back from the newest row to the first one
+    # older than the window touches only the window's rows; the range after it is read by its key.
+    boundary = (
+        Statement.objects.filter(stored__lt=since).order_by("-id").values_list("id", flat=True).first() or 0
+    )
+    recent = Statement.objects.filter(id__gt=boundary, stored__gte=since)
+    return _scoped(recent, town).values("worker").distinct().count()
 
 
 def learner_figures(town: Town | None = None) -> dict[str, Any]:
@@ -206,5 +213,6 @@ def bureau_figures(town: Town | None = None) -> dict[str, Any]:
         "industries": by_industry(town),
         "courses": by_course(town),
         "window": ONLINE_WINDOW_SECONDS,
+        "top": TOP_COURSES,
         "town": town,
     }

@@ -12,7 +12,7 @@ import unicodedata
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,13 +82,18 @@ def worker_account_register(*, name: str, id_number: str, phone: str, password: 
         validate_password(password, User(username=number, display_name=worker.name))
     except ValidationError as exc:
         raise DomainError("invalid", _("密码不符合要求"), {"password": list(exc.messages)}) from None
-    with transaction.atomic():
-        # user_create writes the audit row (user.create, actor 实名注册) in this transaction.
-        return user_create(
-            username=number,
-            password=password,
-            role=Role.WORKER,
-            actor=REGISTER_ACTOR,
-            display_name=worker.name,
-            worker=worker,
-        )
+    try:
+        with transaction.atomic():
+            # user_create writes the audit row (user.create, actor 实名注册) in this transaction.
+            return user_create(
+                username=number,
+                password=password,
+                role=Role.WORKER,
+                actor=REGISTER_ACTOR,
+                display_name=worker.name,
+                worker=worker,
+            )
+    except (ValidationError, IntegrityError):
+        # Two registrations of one worker at once: the second finds the first's account (the worker
+        # link is unique in the database).
+        raise DomainError("account_exists", _("您已有账号，请直接登录"), status=409) from None

@@ -9,8 +9,8 @@ from skillcity.learning.views import catalogue, learners, provider, review, stat
 
 urlpatterns: list[Any] = [
     *catalogue.urlpatterns,
+    *learners.urlpatterns,
     *provider.urlpatterns,
     *review.urlpatterns,
-    *learners.urlpatterns,
     *statements.urlpatterns,
 ]

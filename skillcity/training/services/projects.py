@@ -35,13 +35,20 @@ def project_create(
     end_date: datetime.date,
     actor: Any,
     standard: Any = None,
+    required_course: Any = None,
 ) -> TrainingProject:
-    """A provider's project; `standard` (optional) must be a certified standard (issue 17 §4)."""
+    """A provider's project; `standard` (optional) must be a certified standard (issue 17 §4);
+    `required_course` (optional, a published online course or its code) must be completed before
+    a trainee may enrol (issue 18)."""
     from skillcity.platforms.services.standards import certified_standard
 
     fields: dict[str, str] = {}
     try:
         standard = certified_standard(standard)
+    except DomainError as exc:
+        fields.update(exc.fields)
+    try:
+        required_course = published_course(required_course)
     except DomainError as exc:
         fields.update(exc.fields)
     if not name.strip():
@@ -67,6 +74,7 @@ def project_create(
         end_date=end_date,
         town=provider.town,
         standard=standard,
+        required_course=required_course,
     )
     audit_record(actor=actor, action="training_project.create", target=project, after=snapshot(project))
     return project
@@ -103,6 +111,8 @@ def enrolment_create(
         raise DomainError("project_full", _("培训项目已满员"), {"training_class": _("培训项目已满员")})
     if Enrolment.objects.filter(training_class=training_class, worker=worker).exists():
         raise Conflict("already_enrolled", _("该学员已报名此班"))
+    if project.required_course_id is not None:
+        _check_required_course(project, worker)
     enrolment = Enrolment.objects.create(
         training_class=training_class,
         provider_id=project.provider_id,
@@ -113,6 +123,39 @@ def enrolment_create(
     )
     audit_record(actor=actor, action="enrolment.create", target=enrolment, after=snapshot(enrolment))
     return enrolment
+
+
+def published_course(raw: Any, field: str = "required_course") -> Any:
+    """The online course a project requires (a Course, its id, or its code), or None when it names
+    none; an unknown or unpublished course is refused on `field`."""
+    from skillcity.learning.models import Course, CourseState
+
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, Course):
+        course: Course | None = raw
+    elif isinstance(raw, int):
+        course = Course.objects.filter(pk=raw).first()
+    else:
+        course = Course.objects.filter(code=str(raw).strip().upper()).first()
+    if course is None or course.state != CourseState.PUBLISHED:
+        message = _("只能选择已发布的在线课程（填写课程编号）")
+        raise DomainError("course_not_published", message, {field: message})
+    return course
+
+
+def _check_required_course(project: TrainingProject, worker: Worker) -> None:
+    """Issue 18: a project that requires an online course admits only its completers."""
+    from skillcity.learning.models import Completion
+
+    course = project.required_course
+    assert course is not None
+    if not Completion.objects.filter(worker=worker, course=course).exists():
+        message = _("报名该培训项目须先完成在线课程“%(title)s”（%(code)s），该学员尚未完成") % {
+            "title": course.title,
+            "code": course.code,
+        }
+        raise DomainError("required_course_not_completed", message, {"worker": message})
 
 
 @transaction.atomic

@@ -242,7 +242,9 @@ def course_update(
 def _clean_lesson(*, title: str, kind: str, duration_seconds: int, pass_score: int | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     title = (title or "").strip()
-    if not title:
+    if "\x00" in title:  # a multipart form is not screened for NUL, which PostgreSQL cannot store
+        errors["title"] = _("课时名称含有不允许的空字符")
+    elif not title:
         errors["title"] = _("请填写课时名称")
     elif len(title) > 100:
         errors["title"] = _("课时名称最多 100 字")

@@ -217,22 +217,28 @@
       visibleFrom = null;
       if (timer !== null) { window.clearInterval(timer); timer = null; }
     };
-    if (document.visibilityState === "visible") {
-      send("initialized", 0, null, false, false);
+    var docStarted = false;
+    var shown = function () {
+      if (!docStarted) {
+        docStarted = true; // a page opened in a background tab starts when it is first shown
+        send("initialized", 0, null, false, false);
+      }
       startBeats();
-    }
+    };
+    if (document.visibilityState === "visible") shown();
     document.addEventListener("visibilitychange", function () {
       if (closed) return;
       if (document.visibilityState === "hidden") {
+        if (!docStarted) return;
         send("progressed", position(), "hidden", true, true);
         playingFrom = null;
         stopBeats();
       } else {
-        startBeats();
+        shown();
       }
     });
     window.addEventListener("pagehide", function () {
-      if (closed) return;
+      if (closed || !docStarted) return;
       closed = true;
       enqueue("progressed", position(), "close", true);
       send("terminated", position(), "close", false, true);

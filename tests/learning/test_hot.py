@@ -1,0 +1,128 @@
+"""The statement endpoint's hot route answers a learner's bearer token or session (with its CSRF
+token) before Django, and passes everything else on to Django, judged exactly as Django judges it."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from skillcity.accounts.services import token_create
+from skillcity.core.hotpath import HotRoutes
+from skillcity.learning import hot
+from skillcity.learning.models import Statement
+from tests.learning.ingest import course_with_lessons, enrol, statement
+
+pytestmark = pytest.mark.django_db
+
+
+class Django:
+    """Stands in for Django's application: records what was passed on."""
+
+    def __init__(self) -> None:
+        self.passed: list[str] = []
+
+    def __call__(self, environ, start_response):
+        self.passed.append(environ["PATH_INFO"])
+        start_response("418 Passed On", [])
+        return [b""]
+
+
+@pytest.fixture
+def lesson(changan_worker):
+    course = course_with_lessons()
+    enrol(changan_worker, course)
+    return course.lessons.get()
+
+
+def post(body, **headers):
+    django = Django()
+    app = HotRoutes(django, {hot.STATEMENTS_ROUTE: hot.statements})
+    environ = (
+        RequestFactory()
+        .post("/api/v1/learning/statements", json.dumps(body), content_type="application/json", **headers)
+        .environ
+    )
+    status: list[str] = []
+    content = b"".join(app(environ, lambda s, h: status.append(s)))
+    return status[0], content, django.passed
+
+
+def session_for(user) -> tuple[str, str]:
+    client = Client()
+    client.force_login(user)
+    secret = _get_new_csrf_string()
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, secret
+
+
+def test_a_bearer_token_of_a_learner_is_answered_before_django(worker_user, lesson):
+    _, clear = token_create(user=worker_user, name="p", actor="t")
+    sent = statement(lesson)
+    status, content, passed = post([sent], HTTP_AUTHORIZATION=f"Bearer {clear}")
+    assert (status, json.loads(content), passed) == ("200 OK", [sent["id"]], [])
+    assert Statement.objects.filter(uuid=sent["id"]).exists()
+
+
+def test_a_session_with_its_csrf_token_is_answered_before_django(worker_user, lesson):
+    key, secret = session_for(worker_user)
+    sent = statement(lesson)
+    status, content, passed = post(
+        sent,
+        HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={secret}",
+        HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret),
+    )
+    assert (status, json.loads(content), passed) == ("200 OK", [sent["id"]], [])
+
+
+def test_what_django_would_refuse_is_passed_on_to_django(worker_user, bureau_officer, lesson):
+    key, secret = session_for(worker_user)
+    cookies = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={secret}"
+    good_csrf = _mask_cipher_secret(secret)
+    refused = [
+        {},  # no credentials
+        {"HTTP_COOKIE": cookies},  # no CSRF token
+        {"HTTP_COOKIE": cookies, "HTTP_X_CSRFTOKEN": _mask_cipher_secret(_get_new_csrf_string())},
+        {"HTTP_AUTHORIZATION": "Bearer sct_nonsense"},
+    ]
+    for headers in refused:
+        assert post(statement(lesson), **headers)[2] == ["/api/v1/learning/statements"], headers
+    # A bad statement, or a lesson not enrolled in: refused by Django's answer, nothing stored.
+    headers = {"HTTP_COOKIE": cookies, "HTTP_X_CSRFTOKEN": good_csrf}
+    assert post({**statement(lesson), "id": "x"}, **headers)[2]
+    assert post(statement(course_with_lessons(code="KC9").lessons.get()), **headers)[2]
+    # Not a learner.
+    other_key, other_secret = session_for(bureau_officer)
+    assert post(
+        statement(lesson),
+        HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={other_key}; {settings.CSRF_COOKIE_NAME}={other_secret}",
+        HTTP_X_CSRFTOKEN=_mask_cipher_secret(other_secret),
+    )[2]
+    assert not Statement.objects.exists()
+    # A changed password ends the session (its auth hash), as in Django.
+    worker_user.set_password("a new password 123")
+    worker_user.save()
+    assert post(statement(lesson), **headers)[2]
+    assert not Statement.objects.exists()
+
+
+def test_an_expired_session_is_passed_on(worker_user, lesson):
+    key, secret = session_for(worker_user)
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    passed = post(
+        statement(lesson),
+        HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={secret}",
+        HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret),
+    )[2]
+    assert passed and not Statement.objects.exists()
+
+
+def test_the_server_application_serves_the_route():
+    from skillcity.wsgi import application
+
+    assert application.routes[hot.STATEMENTS_ROUTE] is hot.statements
