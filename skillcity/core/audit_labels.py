@@ -245,6 +245,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "learning.lesson.update": _("修改课时"),
     "learning.lesson.remove": _("删除课时"),
     "learning.enrolment.create": _("报名在线课程"),
+    "learning.completion": _("完成在线课程（生成学习记录）"),
+    "learning.progress_rebuild": _("按学习语句重算学习进度"),
+    "learning.statements_export": _("导出学习语句"),
 }
 
 # Records that are not one model row, or whose model has no Chinese name of its own.
