@@ -186,6 +186,7 @@ def _findings(url: str, html: str, codes: set[str], ui: set[str] | None) -> list
     return found
 
 
+@pytest.mark.sqlite_only  # labels are the templates' and the code's, not the database's: run once
 def test_no_page_any_role_reaches_shows_an_internal_code(demo_city):
     codes = _codes()
     ui = _ui_strings()
