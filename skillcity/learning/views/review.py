@@ -4,6 +4,7 @@ their own town's learners)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -56,49 +57,42 @@ def _back(request: HttpRequest, course: Course) -> HttpResponse:
     return redirect("learning:review")
 
 
-@login_required
-@require_POST
-def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide(
+    request: HttpRequest, pk: int, decide: Callable[..., Any], done: str, **kwargs: Any
+) -> HttpResponse:
+    """One review decision by the bureau: the service refuses (its message shown) or it is done."""
     user = acting_user(request)
     require_role(user, BUREAU)
     course = _course(pk)
     try:
-        svc.course_publish(actor=user, course=course)
+        decide(actor=user, course=course, **kwargs)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("已发布课程：%(t)s") % {"t": course.title})
+        messages.success(request, done % {"t": course.title})
     return _back(request, course)
+
+
+@login_required
+@require_POST
+def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, svc.course_publish, _("已发布课程：%(t)s"))
 
 
 @login_required
 @require_POST
 def course_return(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    require_role(user, BUREAU)
-    course = _course(pk)
-    try:
-        svc.course_return(actor=user, course=course, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("已退回课程：%(t)s") % {"t": course.title})
-    return _back(request, course)
+    return _decide(
+        request, pk, svc.course_return, _("已退回课程：%(t)s"), reason=request.POST.get("reason", "")
+    )
 
 
 @login_required
 @require_POST
 def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    require_role(user, BUREAU)
-    course = _course(pk)
-    try:
-        svc.course_unpublish(actor=user, course=course, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("已下架课程：%(t)s") % {"t": course.title})
-    return _back(request, course)
+    return _decide(
+        request, pk, svc.course_unpublish, _("已下架课程：%(t)s"), reason=request.POST.get("reason", "")
+    )
 
 
 @login_required
