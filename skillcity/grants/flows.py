@@ -132,3 +132,18 @@ def source_label(source_key: str) -> str:
         if source_key.startswith(prefix):
             return describer(source_key) or source_key
     return source_key
+
+
+# Detail panels: another app adds a part to an application's page (platforms: the expert draw for a
+# grant review). `panel(request, user, application)` returns rendered HTML, or "" to show nothing.
+DetailPanel = Callable[[Any, Any, Any], str]
+DETAIL_PANELS: list[DetailPanel] = []
+
+
+def register_detail_panel(panel: DetailPanel) -> None:
+    if panel not in DETAIL_PANELS:
+        DETAIL_PANELS.append(panel)
+
+
+def detail_panels(request: Any, user: Any, application: Any) -> list[str]:
+    return [html for panel in DETAIL_PANELS if (html := panel(request, user, application))]

@@ -288,6 +288,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": getattr(app, "notice", None),
             "payment": getattr(app, "payment", None),
             "is_applicant": services._is_applicant(user, app),
+            "panels": flows.detail_panels(request, user, app),
         },
     )
 

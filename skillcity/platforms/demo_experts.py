@@ -153,7 +153,7 @@ def _draws(rng: random.Random, bureau: Any, stdout: Any) -> None:
             actor=bureau, member=other, reason="评审当日出差，无法参加", seed=rng.randrange(services.SEED_MAX)
         )
     made = 3
-    for wired in (_judges_draw, _panel_draw):
+    for wired in (_judges_draw, _panel_draw, _grant_draw):
         try:
             if wired(rng, bureau):
                 made += 1
@@ -189,4 +189,23 @@ def _panel_draw(rng: random.Random, bureau: Any) -> bool:
     if call is None:
         return False
     services.leading_panel_draw(actor=bureau, call=call, size=2, seed=rng.randrange(services.SEED_MAX))
+    return True
+
+
+def _grant_draw(rng: random.Random, bureau: Any) -> bool:
+    """Reviewers for the oldest enterprise claim in review, drawn from its page's button."""
+    from skillcity.grants.models import Application, ApplicationState
+    from skillcity.platforms.services import experts as services
+
+    application = (
+        Application.objects.filter(state=ApplicationState.IN_REVIEW, organisation__isnull=False)
+        .select_related("organisation", "worker")
+        .order_by("id")
+        .first()
+    )
+    if application is None:
+        return False
+    services.grant_review_draw(
+        actor=bureau, application=application, size=3, seed=rng.randrange(services.SEED_MAX)
+    )
     return True

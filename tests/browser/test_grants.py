@@ -12,6 +12,7 @@ from skillcity.grants.flows import FINANCE_GROUP
 from skillcity.grants.models import Application, PublicNotice
 from tests.browser.conftest import login, screenshot
 from tests.factories import OrganisationFactory, TownFactory, UserFactory
+from tests.platforms.experts_helpers import make_expert, make_pool
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +54,20 @@ def test_an_application_goes_from_the_facts_form_to_payment(live_server, page):
     page.click("#pass")
     login(page, base, "bureau")
     page.goto(f"{base}/grants/{app.pk}/")
+    # The bureau draws the reviewers from the expert pool on the application's page: the applicant's own
+    # staff are passed over without anyone naming the unit.
+    own = make_expert(bureau, "services", organisation=studio)
+    pool = make_pool(bureau, {"services": 2})
+    page.fill("#expert-draw-size", "2")
+    page.click("#expert-draw-grant button[type=submit]")
+    assert "已从专家库抽取" in page.inner_text(".alert-success")
+    drawn = page.inner_text(".alert-success")
+    assert all(e.worker.name in drawn for e in pool) and own.worker.name not in drawn
+    assert "抽取记录第" in page.inner_text("#grant-review-experts")
+    screenshot(page, "grants-expert-draw")
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "grants-expert-draw-phone")
+    page.set_viewport_size({"width": 1366, "height": 800})
     page.click("#pass")
     assert page.inner_text("#state") == "审核通过待公示"
     page.click("#notice")

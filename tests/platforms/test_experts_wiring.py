@@ -4,6 +4,9 @@ are excluded; a decliner is withdrawn and replaced, unless their work has begun.
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -212,6 +215,91 @@ def test_a_studios_reviewers_are_drawn_excluding_its_enterprise_and_shown_on_its
     assert "从专家库抽取评审专家" in page and f"抽取记录第{draw.pk}号" in page
     client.post(reverse("platforms:expert_draw_studio_review", args=[studio.pk]), {"size": "1"})
     assert ExpertDraw.objects.filter(subject_key=f"platforms.studio:{studio.pk}").count() == 2
+    api = f"/api/v1/platforms/expert-draws/studios/{studio.pk}"
+    response = client.post(api, {"size": 1, "seed": 5}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["excluded_workers"] == [studio.lead_id]
+    missing = client.post(f"{api}0", {"size": 1}, content_type="application/json")
+    assert missing.status_code == 404
     assert (
         Studio.objects.get(pk=studio.pk).state == "submitted"
     )  # the draw records who reviews; it decides nothing
+
+
+def _grant_in_review(bureau: Any, **applicant: Any) -> Any:
+    from skillcity.grants.models import Application, ApplicationState
+
+    town = (applicant.get("organisation") or applicant["worker"]).town
+    return Application.objects.create(
+        rule_id="CMP-HOST",
+        town=town,
+        event_date=datetime.date(2024, 3, 1),
+        state=ApplicationState.IN_REVIEW,
+        created_by=bureau,
+        **applicant,
+    )
+
+
+def test_a_grant_reviews_experts_are_drawn_from_its_page_excluding_the_applicant(client, bureau_officer):
+    from skillcity.grants.models import ApplicationState
+
+    unit = OrganisationFactory()
+    staff = make_expert(bureau_officer, "services", organisation=unit)
+    pool = make_pool(bureau_officer, {"services": 5})
+    app = _grant_in_review(bureau_officer, organisation=unit)
+    draw = services.grant_review_draw(actor=bureau_officer, application=app, size=3, seed=4)
+    assert draw.purpose == DrawPurpose.GRANT_REVIEW and draw.excluded_organisations == [unit.pk]
+    drawn = {m.expert_id for m in draw.members.all()}
+    assert len(drawn) == 3 and drawn <= {e.pk for e in pool} and staff.pk not in drawn
+    assert services.draw_replay_matches(draw)
+
+    # On the application's page: the earlier draw, and the button that makes another.
+    client.force_login(bureau_officer)
+    page = client.get(reverse("grants:detail", args=[app.pk])).content.decode()
+    assert 'id="expert-draw-grant"' in page and f"抽取记录第{draw.pk}号" in page
+    response = client.post(reverse("platforms:expert_draw_grant_review", args=[app.pk]), {"size": "2"})
+    assert response.status_code == 302 and response["Location"] == reverse("grants:detail", args=[app.pk])
+    second = ExpertDraw.objects.filter(subject_key=f"grants.application:{app.pk}").latest("id")
+    assert second.pk != draw.pk and second.excluded_organisations == [unit.pk] and second.size == 2
+    # A second draw adds reviewers: it passes over the experts the first still holds.
+    assert drawn | {m.expert_id for m in second.members.all()} == {e.pk for e in pool}
+
+    # No one left to ask: the refusal names the field, and nothing is recorded.
+    page = client.post(
+        reverse("platforms:expert_draw_grant_review", args=[app.pk]), {"size": "1"}, follow=True
+    ).content.decode()
+    assert "抽取人数" in page and ExpertDraw.objects.filter(subject_key__startswith="grants.").count() == 2
+
+    # Once decided, the page shows the draws but no longer the button; a draw is refused.
+    app.state = ApplicationState.REVIEWED
+    app.save(update_fields=["state"])
+    page = client.get(reverse("grants:detail", args=[app.pk])).content.decode()
+    assert 'id="expert-draw-grant"' not in page and f"抽取记录第{draw.pk}号" in page
+    with pytest.raises(DomainError):
+        services.grant_review_draw(actor=bureau_officer, application=app, size=1, seed=1)
+
+
+def test_a_workers_claim_excludes_the_worker_and_their_employer_and_only_the_bureau_draws(
+    client, bureau_officer, enterprise_user
+):
+    employer = OrganisationFactory()
+    worker = WorkerFactory(employer=employer)
+    colleague = make_expert(bureau_officer, "services", organisation=employer)
+    make_pool(bureau_officer, {"services": 3})
+    app = _grant_in_review(bureau_officer, worker=worker)
+    draw = services.grant_review_draw(actor=bureau_officer, application=app, size=2, seed=8)
+    assert draw.excluded_organisations == [employer.pk] and draw.excluded_workers == [worker.pk]
+    assert colleague.pk not in {m.expert_id for m in draw.members.all()}
+    with pytest.raises(DomainError):  # an enterprise may not draw its own reviewers
+        services.grant_review_draw(actor=enterprise_user, application=app, size=1, seed=1)
+    client.force_login(enterprise_user)
+    response = client.post(reverse("platforms:expert_draw_grant_review", args=[app.pk]), {"size": "1"})
+    assert response.status_code == 403
+    # The same through the API, for the bureau.
+    client.force_login(bureau_officer)
+    response = client.post(
+        f"/api/v1/platforms/expert-draws/grant-applications/{app.pk}",
+        {"size": 1, "seed": 3},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["purpose"] == "grant_review" and len(response.json()["members"]) == 1

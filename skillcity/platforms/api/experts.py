@@ -1,11 +1,11 @@
 """/api/v1/platforms/: the expert pool (list, coverage, import, the audited full phone, conflicts), draws
 (make, read, replay check, decline), an expert's own assignments, and the draw wired into competition
-judges and leading-talent panels. The same permissions as the pages; writes through services.experts."""
+judges, leading-talent panels, standards, studio reviews and grant reviews. The same permissions as the pages; writes through services.experts."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from skillcity.registry.models import Organisation
 from skillcity.talents.models.leading import LeadingCall
 
 router = Router(tags=["platforms"])
+T = TypeVar("T")
 BUREAU = "bureau_officer"
 
 Seed = Annotated[
@@ -325,6 +326,16 @@ def decline_assignment(request: HttpRequest, pk: Id, payload: ExpertDeclineIn) -
     return _decline(user, selectors.assignment_of(user, pk), payload)
 
 
+def _found(subject: T | None) -> T:
+    if subject is None:
+        raise NotFound(_("记录不存在或您无权查看"))
+    return subject
+
+
+def _sizes(payload: ExpertPanelDrawIn) -> dict[str, Any]:
+    return {"size": payload.size, "sectors": payload.sectors, "seed": payload.seed}
+
+
 @router.post(
     "/expert-draws/competition-projects/{pk}",
     response={201: ExpertDrawOut},
@@ -333,10 +344,7 @@ def decline_assignment(request: HttpRequest, pk: Id, payload: ExpertDeclineIn) -
 def draw_competition_judges(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn) -> Any:
     user = acting_user(request)
     project = project_for_organiser(user, pk)
-    draw = services.competition_judges_draw(
-        actor=user, project=project, size=payload.size, sectors=payload.sectors, seed=payload.seed
-    )
-    return 201, draw
+    return 201, services.competition_judges_draw(actor=user, project=project, **_sizes(payload))
 
 
 @router.post(
@@ -346,13 +354,8 @@ def draw_competition_judges(request: HttpRequest, pk: Id, payload: ExpertPanelDr
 )
 def draw_leading_panel(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn) -> Any:
     user = _bureau(request)
-    call = LeadingCall.objects.filter(pk=pk).first()
-    if call is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    draw = services.leading_panel_draw(
-        actor=user, call=call, size=payload.size, sectors=payload.sectors, seed=payload.seed
-    )
-    return 201, draw
+    call = _found(LeadingCall.objects.filter(pk=pk).first())
+    return 201, services.leading_panel_draw(actor=user, call=call, **_sizes(payload))
 
 
 @router.post(
@@ -364,10 +367,31 @@ def draw_standard_panel(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn
     from skillcity.platforms.models.standards import Standard
 
     user = _bureau(request)
-    standard = Standard.objects.filter(pk=pk).first()
-    if standard is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    draw = services.standard_panel_draw(
-        actor=user, standard=standard, size=payload.size, sectors=payload.sectors, seed=payload.seed
-    )
-    return 201, draw
+    standard = _found(Standard.objects.filter(pk=pk).first())
+    return 201, services.standard_panel_draw(actor=user, standard=standard, **_sizes(payload))
+
+
+@router.post(
+    "/expert-draws/studios/{pk}",
+    response={201: ExpertDrawOut},
+    summary="Draw a studio application's reviewers from the pool (its enterprise and lead excluded)",
+)
+def draw_studio_review(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn) -> Any:
+    from skillcity.platforms.models.studios import Studio
+
+    user = _bureau(request)
+    studio = _found(Studio.objects.filter(pk=pk).first())
+    return 201, services.studio_review_draw(actor=user, studio=studio, **_sizes(payload))
+
+
+@router.post(
+    "/expert-draws/grant-applications/{pk}",
+    response={201: ExpertDrawOut},
+    summary="Draw a grant application's reviewers from the pool (the applicant's organisation excluded)",
+)
+def draw_grant_review(request: HttpRequest, pk: Id, payload: ExpertPanelDrawIn) -> Any:
+    from skillcity.grants.selectors import application_for
+
+    user = _bureau(request)
+    application = application_for(user, pk)
+    return 201, services.grant_review_draw(actor=user, application=application, **_sizes(payload))

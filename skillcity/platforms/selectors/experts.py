@@ -82,6 +82,11 @@ def draw_members(draw: ExpertDraw) -> QuerySet[ExpertDrawMember]:
     ).order_by("position")
 
 
+def draw_members_plain() -> QuerySet[ExpertDrawMember]:
+    """Members with their names, in draw order (for a list of draws, prefetched)."""
+    return ExpertDrawMember.objects.select_related("expert__worker").order_by("position")
+
+
 def assignments_of(user: Any) -> QuerySet[ExpertDrawMember]:
     """An expert's own draws (empty for a user who is not an expert)."""
     worker_id = getattr(user, "worker_id", None)

@@ -1,6 +1,6 @@
 """Services of the expert pool (issue 17 §5): the experts' records and import (pool), the seeded draw
-with its replay and replacements (draws), and the draw wired into competition judges and
-leading-talent panels (wiring, which registers its decline hooks when imported here)."""
+with its replay and replacements (draws), and the draw wired into competition judges,
+leading-talent panels, standards, studio reviews and grant reviews (wiring, which registers its decline hooks when imported here)."""
 
 from skillcity.platforms.services.experts.draws import (
     SEED_MAX,
@@ -20,6 +20,8 @@ from skillcity.platforms.services.experts.pool import (
 )
 from skillcity.platforms.services.experts.wiring import (
     competition_judges_draw,
+    draws_for_application,
+    grant_review_draw,
     leading_panel_draw,
     standard_panel_draw,
     studio_review_draw,
@@ -33,12 +35,14 @@ __all__ = [
     "draw_member_decline",
     "draw_replay",
     "draw_replay_matches",
+    "draws_for_application",
     "expert_conflict_declare",
     "expert_conflict_withdraw",
     "expert_draw",
     "expert_phone_view",
     "experts_import",
     "experts_template",
+    "grant_review_draw",
     "leading_panel_draw",
     "standard_panel_draw",
     "studio_review_draw",

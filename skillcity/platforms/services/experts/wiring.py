@@ -238,3 +238,54 @@ def studio_review_draw(
         exclude_workers={studio.lead_id},
         seed=seed,
     )
+
+
+GRANT_KEY = "grants.application:"
+
+
+@transaction.atomic
+def grant_review_draw(
+    *, actor: Any, application: Any, size: int, sectors: list[str] | None = None, seed: int | None = None
+) -> ExpertDraw:
+    """Experts to review a grant application in review, by the bureau: the applicant's organisation is
+    excluded, and for a worker's claim the worker and their employer; so are the experts an earlier draw for
+    this application still holds, so a second draw adds reviewers. The review itself is the grant's own
+    stages; the draw records who was asked, and a decline draws a replacement as on the pool's page."""
+    from skillcity.core.access import require_role
+    from skillcity.grants.models import ApplicationState
+
+    require_role(actor, "bureau_officer")
+    if application.state != ApplicationState.IN_REVIEW:
+        message = _("申请当前状态为“%(s)s”，只有审核中的申请可抽取评审专家") % {
+            "s": application.get_state_display()
+        }
+        raise DomainError("application_not_in_review", message, status=409)
+    organisations: set[int] = set()
+    workers: set[int] = set()
+    if application.organisation_id:
+        organisations.add(application.organisation_id)
+    if application.worker_id:
+        workers.add(application.worker_id)
+        if application.worker.employer_id:
+            organisations.add(application.worker.employer_id)
+    workers |= set(
+        ExpertDrawMember.objects.filter(
+            draw__subject_key=f"{GRANT_KEY}{application.pk}", state=ExpertDrawMember.State.DRAWN
+        ).values_list("expert__worker_id", flat=True)
+    )
+    return expert_draw(
+        actor=actor,
+        purpose=DrawPurpose.GRANT_REVIEW,
+        subject_key=f"{GRANT_KEY}{application.pk}",
+        subject_label=f"#{application.pk} {application.applicant_name}"[:200],
+        size=size,
+        sectors=sectors,
+        exclude_organisations=organisations,
+        exclude_workers=workers,
+        seed=seed,
+    )
+
+
+def draws_for_application(application: Any) -> Any:
+    """The draws made for one grant application, newest first."""
+    return ExpertDraw.objects.filter(subject_key=f"{GRANT_KEY}{application.pk}").order_by("-id")
