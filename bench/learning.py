@@ -244,6 +244,16 @@ def verify_database(out: str, profile: bool, learners_file: str) -> None:
     ]
     result["answered_ids"] = len(answered)
     result["answered_ids_in_log"] = found
+    # Statements in the log that no 2xx answer named: by phase (the UUID's first group) and when stored.
+    answered_set = {a.replace("-", "") for a in answered}
+    unanswered: dict[str, list[str]] = {}
+    for uuid, stored in Statement.objects.values_list("uuid", "stored").iterator(chunk_size=5000):
+        if uuid.hex not in answered_set:
+            unanswered.setdefault(uuid.hex[:8], []).append(stored.strftime("%H:%M:%S"))
+    result["unanswered"] = {
+        phase: {"count": len(times), "first": min(times), "last": max(times)}
+        for phase, times in unanswered.items()
+    }
     if profile:
         first = parse_learner_line(Path(learners_file).read_text().split("\n", 1)[0])
         result["profile"] = profile_heartbeats(first)
@@ -339,6 +349,11 @@ def profile_heartbeats(learner: dict[str, str], count: int = 300) -> dict[str, A
 
 # Steps of a heartbeat, by the function that does them (cumulative time, under cProfile).
 PROFILE_STEPS = {
+    "whole request (the hot route, skillcity.core.hotpath)": ("skillcity/core/hotpath.py", "__call__"),
+    "session and user rows, decoded and checked (skillcity.learning.hot)": (
+        "skillcity/learning/hot.py",
+        "_session_user",
+    ),
     "whole request (Django's handler)": ("django/core/handlers/base.py", "get_response"),
     "session row read (SessionMiddleware, lazily)": ("django/contrib/sessions/backends/db.py", "load"),
     "user row read and session hash check": ("django/contrib/auth/__init__.py", "get_user"),
@@ -594,6 +609,8 @@ def report(
         f"{written['lesson_progress_rows']:,}, signals {written['signals']}; the minutely aggregation "
         f"took (s) {written.get('aggregations_s')}"
     )
+    if written.get("unanswered"):
+        print(f"{tag} stored but named by no 2xx answer, by phase: {written['unanswered']}")
     print(f"{tag} after the run: {machine_after}")
     met = (
         beats["p99_ms"] <= 200

@@ -28,6 +28,16 @@ def _audit_anchor_per_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _stored_enrolments_forgotten():
+    """The statement log remembers (per process) the learners' lessons it has stored statements for;
+    a test's rows are rolled back, so the next test checks its own enrolments afresh."""
+    yield
+    from skillcity.learning.services import statements
+
+    statements._ENROLLED.clear()
+
+
+@pytest.fixture(autouse=True)
 def _published_policy_versions_forgotten():
     """A test that published a policy version leaves it in the process's parameter overlay while its
     transaction rolls the rows back; the next test reads the revision afresh (skillcity.policy.published)."""

@@ -7,7 +7,10 @@ Two ways in, each judged exactly as Django judges it, by Django's own code:
 - a bearer token: the same lookup as the API's TokenAuth (`user_for_token`);
 - the browser's session cookie: the session row and its expiry (`SessionStore.load`), the user, their
   backend, `is_active` and the session's auth hash (`django.contrib.auth.get_user`), then the CSRF
-  check (`CsrfViewMiddleware.process_view`, as Django Ninja's session auth runs it).
+  check (`CsrfViewMiddleware.process_view`, as Django Ninja's session auth runs it). With the
+  platform's settings (database sessions, the model backend) the session row and the user row are
+  read by two plain SELECTs, and the rest is Django's own code: the session's decoding, the user
+  instance built as a queryset builds it, `user_can_authenticate` and the auth hash.
 Anything else — no credentials, a user who is not a learner, a failed CSRF check, a body with NUL,
 invalid JSON, any refusal by `statements_store` — is passed on to the API route, which answers it
 the canonical way. Passing on is safe: a refusal stores nothing, and a statement stored once is
@@ -16,20 +19,35 @@ stored once whatever is sent again (its UUID).
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user,
+    get_user_model,
+    load_backend,
+)
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import HttpResponse
+from django.http.cookie import parse_cookie
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from skillcity.accounts.models import Role
 from skillcity.accounts.services import user_for_token
 from skillcity.core.hotpath import HotRequest
+from skillcity.core.rawsql import RowModel, Statement, driver_cursor
 from skillcity.learning.services.statements import statements_store
 
 STATEMENTS_ROUTE = ("POST", "/api/v1/learning/statements")
@@ -54,15 +72,16 @@ def _learner(request: HotRequest) -> int | None:
     if token is not None:
         return _worker_of(user_for_token(token))
     # Like Django Ninja's auth chain: with no bearer token, the session cookie.
-    environ = dict(request.environ)
-    cookie_name = settings.SESSION_COOKIE_NAME
-    django_request = WSGIRequest({**environ, "wsgi.input": io.BytesIO(request.body)})
-    key = django_request.COOKIES.get(cookie_name)
+    key = parse_cookie(str(request.environ.get("HTTP_COOKIE", ""))).get(settings.SESSION_COOKIE_NAME)
     if not key:
         return None
-    engine = import_module(settings.SESSION_ENGINE)
-    django_request.session = engine.SessionStore(key)
-    user = get_user(django_request)
+    django_request = WSGIRequest({**request.environ, "wsgi.input": io.BytesIO(request.body)})
+    if _plain_sessions():
+        user = _session_user(key)
+    else:  # another session engine or auth backend: Django's own calls, whatever they are
+        engine = import_module(settings.SESSION_ENGINE)
+        django_request.session = engine.SessionStore(key)
+        user = get_user(django_request)
     if not getattr(user, "is_authenticated", False):
         return None
     csrf = CsrfViewMiddleware(lambda r: HttpResponse())
@@ -70,6 +89,75 @@ def _learner(request: HotRequest) -> int | None:
     if csrf.process_view(django_request, _view, (), {}) is not None:
         return None  # Django answers 403
     return _worker_of(user)
+
+
+# The session and its user in two plain SELECTs instead of the ORM's (what `SessionStore.load` and
+# `ModelBackend.get_user` run, half of a heartbeat's cost through the ORM): the database session
+# engine and the model backend, the platform's settings, only; the rest is Django's own code.
+_DB_SESSIONS = "django.contrib.sessions.backends.db"
+_SESSION_SQL = Statement(
+    "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s"
+)
+
+
+@functools.cache
+def _users() -> RowModel[Any]:
+    return RowModel(get_user_model(), "u")
+
+
+@functools.cache
+def _user_sql() -> Statement:
+    model = get_user_model()
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+    return Statement(f"SELECT {_users().columns} FROM {table} u WHERE u.{pk} = %s")
+
+
+def _plain_sessions() -> bool:
+    return (
+        settings.SESSION_ENGINE == _DB_SESSIONS
+        and not settings.CSRF_USE_SESSIONS
+        and all(_backend(path).__class__ is ModelBackend for path in settings.AUTHENTICATION_BACKENDS)
+    )
+
+
+@functools.cache
+def _backend(path: str) -> Any:
+    return load_backend(path)
+
+
+def _session_user(key: str) -> Any:
+    """What `django.contrib.auth.get_user` returns for this session key, for a user Django would keep
+    signed in with no change to the session; None otherwise (Django then judges it: a session hash
+    made with a fallback secret key is rotated there, an invalid one flushed)."""
+    store = import_module(_DB_SESSIONS).SessionStore(key)
+    if store.session_key is None:  # a key Django does not accept (too short)
+        return None
+    db = connections[DEFAULT_DB_ALIAS]
+    with driver_cursor(db) as cursor:
+        now = db.ops.adapt_datetimefield_value(timezone.now())
+        row = _SESSION_SQL.run(cursor, [store.session_key, now]).fetchone()
+        if row is None:
+            return None
+        session = store.decode(row[0])
+        backend_path = session.get(SESSION_KEY) and session.get(BACKEND_SESSION_KEY)
+        if backend_path not in settings.AUTHENTICATION_BACKENDS:
+            return None
+        try:
+            user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])  # type: ignore[union-attr]
+        except ValidationError:
+            return None
+        found = _user_sql().run(cursor, [user_id]).fetchone()
+    if found is None:
+        return None
+    user = _users().build(found)
+    if not _backend(backend_path).user_can_authenticate(user):
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    user.backend = backend_path
+    return user
 
 
 def _worker_of(user: Any) -> int | None:

@@ -76,7 +76,12 @@ def test_a_bearer_token_of_a_learner_is_answered_before_django(worker_user, less
     assert Statement.objects.filter(uuid=sent["id"]).exists()
 
 
-def test_a_session_with_its_csrf_token_is_answered_before_django(worker_user, lesson):
+@pytest.mark.parametrize("plain", [True, False], ids=["two plain SELECTs", "Django's session engine"])
+def test_a_session_with_its_csrf_token_is_answered_before_django(worker_user, lesson, plain, monkeypatch):
+    # The platform's settings take the two SELECTs; with other session or auth settings the hot route
+    # loads the session through Django's own engine.
+    assert hot._plain_sessions()
+    monkeypatch.setattr(hot, "_plain_sessions", lambda: plain)
     key, secret = session_for(worker_user)
     sent = statement(lesson)
     status, content, passed = post(
@@ -133,3 +138,33 @@ def test_the_server_application_serves_the_route():
     from skillcity.wsgi import application
 
     assert application.routes[hot.STATEMENTS_ROUTE] is hot.statements
+
+
+def test_a_session_django_would_not_keep_signed_in_is_passed_on(worker_user, lesson):
+    """The session and user are read by plain SELECTs; each way Django's get_user would refuse is
+    still refused: the session gone, a backend not configured, the user made inactive."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def send(key, secret):
+        return post(
+            statement(lesson),
+            HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={secret}",
+            HTTP_X_CSRFTOKEN=_mask_cipher_secret(secret),
+        )
+
+    key, secret = session_for(worker_user)
+    assert send(key, secret)[2] == []  # answered here while it stands
+    Session.objects.filter(session_key=key).delete()
+    assert send(key, secret)[2]
+    key, secret = session_for(worker_user)
+    store = SessionStore(key)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
+    store.save()
+    assert send(key, secret)[2]
+    key, secret = session_for(worker_user)
+    assert send("short", secret)[2]  # a key Django does not accept
+    worker_user.is_active = False
+    worker_user.save()
+    assert send(key, secret)[2]
+    assert Statement.objects.count() == 1
