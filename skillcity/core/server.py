@@ -19,12 +19,22 @@ def free_port(host: str, start: int, attempts: int = 50) -> int:
     raise OSError(f"no free port in {start}..{start + attempts - 1}")
 
 
-def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
+# The listen queue: connections the kernel completes before a worker accepts them. Linux caps it at
+# net.core.somaxconn (4096 by default since 5.4).
+BACKLOG = 4096
+
+
+def run_server(*, host: str, port: int, workers: int, threads: int, connections: int = 10_000) -> None:
     """Serve the WSGI application with Granian until stopped (Ctrl-C or SIGTERM).
 
     `workers` processes, each running the application in `threads` threads; HTTP is parsed and
     kept alive in Granian's Rust runtime, so a request costs the Python side only Django's own
     work (see docs/decisions.md D-5 and bench/vouchers.py). One access-log line per request.
+
+    `connections`: Granian's backpressure counts *accepted connections* per worker, not requests in
+    flight, and by default is backlog / workers (512 each for two). Every learner's phone keeps a
+    connection alive between heartbeats, so with that default the 1,025th phone waited, request sent,
+    until another closed (bench/learning, D-52). Requests in flight stay bounded by `threads`.
     """
     from granian.constants import Interfaces
     from granian.server import Server
@@ -37,6 +47,8 @@ def run_server(*, host: str, port: int, workers: int, threads: int) -> None:
         interface=Interfaces.WSGI,
         workers=workers,
         blocking_threads=threads,
+        backlog=BACKLOG,
+        backpressure=connections,
         websockets=False,
         log_access=True,
         respawn_failed_workers=True,

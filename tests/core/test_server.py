@@ -107,3 +107,25 @@ def _the_counter_redeems_through_the_hot_route_and_a_refusal_through_django(
     )
     assert twice.status_code == 409
     assert twice.json()["message"] == "This training voucher has been redeemed"
+
+
+def test_each_worker_holds_the_connections_asked_for_not_backlog_over_workers(monkeypatch):
+    """Granian's backpressure counts accepted connections per worker; left at its default (backlog /
+    workers) the 1,025th kept-alive phone waited with its request sent until another closed."""
+    import granian.server
+
+    from skillcity.core import server
+
+    made: dict[str, object] = {}
+
+    class Recorder:
+        def __init__(self, target, **options):
+            made.update(options, target=target)
+
+        def serve(self):
+            made["served"] = True
+
+    monkeypatch.setattr(granian.server, "Server", Recorder)
+    server.run_server(host="127.0.0.1", port=8000, workers=2, threads=4, connections=12_345)
+    assert made["backpressure"] == 12_345 and made["blocking_threads"] == 4
+    assert made["backlog"] == server.BACKLOG and made["served"] is True

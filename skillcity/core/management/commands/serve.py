@@ -29,6 +29,12 @@ def add_server_arguments(parser: CommandParser) -> None:
         "--threads", type=option_int(1, 256), default=env_int("SKILLCITY_THREADS", 4, minimum=1)
     )
     parser.add_argument(
+        "--connections",
+        type=option_int(64, 1_000_000),
+        default=env_int("SKILLCITY_CONNECTIONS", 10_000, minimum=64, maximum=1_000_000),
+        help="open (keep-alive) connections each worker process holds at once; more wait to be accepted",
+    )
+    parser.add_argument(
         "--no-worker",
         action="store_true",
         default=not env_bool("SKILLCITY_EMBEDDED_WORKER", True),
@@ -56,7 +62,13 @@ def serve(command: BaseCommand, options: dict[str, Any], banner: list[str] | Non
     connections.close_all()
     Checkpointer.stop_all()
     with background_worker(not options["no_worker"]):
-        run_server(host=options["host"], port=port, workers=options["workers"], threads=options["threads"])
+        run_server(
+            host=options["host"],
+            port=port,
+            workers=options["workers"],
+            threads=options["threads"],
+            connections=options["connections"],
+        )
 
 
 class Command(BaseCommand):
