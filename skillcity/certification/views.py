@@ -58,6 +58,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     if qr and signing.verify_token(qr).payload_type == "title":
         # A title's QR (东莞市技术能手, competitions.Title) is checked on the titles' page, never as a certificate.
         return redirect(f"{reverse('competitions:title_verify')}?{urlencode({'qr': qr})}")
+    if qr and signing.verify_token(qr).payload_type == "completion":  # an online course's certificate
+        return redirect(f"{reverse('learning:completion_verify')}?{urlencode({'qr': qr})}")
     return verify_page(
         request,
         form_class=VerifyForm,

@@ -1,6 +1,7 @@
 """The certificate of completion (结业证明) of an online course as a one-page PDF, with reportlab's
 built-in CJK font (as skillcity.certification.pdf). It shows the ID number masked: the certificate
-proves the course, not the identity, and is handed to employers and training providers."""
+proves the course, not the identity, and is handed to employers and training providers. Its QR opens
+the public verification page (skillcity.learning.selectors.verify) with a signed token."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import io
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from skillcity.certification.pdf import qr_png
+from skillcity.certification.signing import sign_payload
 from skillcity.core.masking import mask_id_number
 from skillcity.learning.models import Completion
+from skillcity.learning.selectors.verify import qr_payload
 
 FONT = "STSong-Light"
 if FONT not in pdfmetrics.getRegisteredFontNames():
@@ -28,7 +33,11 @@ def _date(value: object) -> str:
     return f"{value.year}年{value.month}月{value.day}日"  # type: ignore[attr-defined]
 
 
-def completion_pdf(completion: Completion, *, platform_name: str = "技能人才之都综合服务平台") -> bytes:
+def completion_pdf(
+    completion: Completion, *, verify_url: str = "", platform_name: str = "技能人才之都综合服务平台"
+) -> bytes:
+    """`verify_url`: the public verification page the QR opens (with ?qr=<the signed token>); no QR
+    without it."""
     buffer = io.BytesIO()
     page = landscape(A4)
     width, height = page
@@ -70,10 +79,19 @@ def completion_pdf(completion: Completion, *, platform_name: str = "技能人才
     pdf.drawString(
         30 * mm,
         27 * mm,
-        f"本证明由{platform_name}根据学习记录生成；学员本人、课程提供单位及市人社局可在平台按编号查验。",
+        f"本证明由{platform_name}根据学习记录生成；任何人可在平台“结业证明查验”页按编号和姓名查验。",
     )
-    pdf.drawRightString(width - 30 * mm, 34 * mm, platform_name)
-    pdf.drawRightString(width - 30 * mm, 27 * mm, _date(completion.completed_on))
+    qr_size = 30 * mm
+    right = width - 30 * mm - (qr_size + 6 * mm if verify_url else 0)
+    pdf.drawRightString(right, 34 * mm, platform_name)
+    pdf.drawRightString(right, 27 * mm, _date(completion.completed_on))
+    if verify_url:
+        link = f"{verify_url}?qr={sign_payload(qr_payload(completion))}"
+        pdf.drawImage(
+            ImageReader(io.BytesIO(qr_png(link))), width - 30 * mm - qr_size, 24 * mm, qr_size, qr_size
+        )
+        pdf.setFont(FONT, 8)
+        pdf.drawCentredString(width - 30 * mm - qr_size / 2, 20 * mm, "扫码查验")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

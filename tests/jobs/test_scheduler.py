@@ -119,7 +119,9 @@ def test_skillcity_worker_starts_and_processes_a_task(tmp_path):
     subprocess.run([*skillcity_command(), "migrate", "-v0"], env=env, check=True)
     subprocess.run([*skillcity_command(), "vouchers", "expire", "--enqueue"], env=env, check=True)
     done = subprocess.run(
-        [*skillcity_command(), "worker", "--tasks-only", "--max-tasks", "1", "--interval", "0.2"],
+        # As `skillcity serve` starts it (with --parent): at a lower CPU priority than the server.
+        [*skillcity_command(), "worker", "--tasks-only", "--max-tasks", "1", "--interval", "0.2"]
+        + ["--parent", str(os.getpid())],
         env=env,
         capture_output=True,
         text=True,
@@ -127,6 +129,7 @@ def test_skillcity_worker_starts_and_processes_a_task(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "CPU priority lowered by 10" in done.stdout
     with sqlite3.connect(Path(tmp_path) / "skillcity.sqlite3") as database:
         rows = database.execute("SELECT task_path, status FROM django_tasks_database_dbtaskresult").fetchall()
     assert rows == [(EXPIRY, "SUCCESSFUL")]

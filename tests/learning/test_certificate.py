@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from skillcity.core.masking import mask_id_number
 from skillcity.learning.certificate import completion_pdf
 from skillcity.learning.models import Completion
 
@@ -72,3 +73,43 @@ def test_the_worker_page_lists_the_learning_records(client, bureau_officer, chan
     html = client.get(url).content.decode()
     assert completion.number in html
     assert reverse("learning:certificate", args=[completion.number]) not in html
+
+
+def test_anyone_verifies_a_certificate_by_its_number_and_the_learners_name(client, completion):
+    url = reverse("learning:completion_verify")
+    assert url == "/learning/verify/"
+    page = client.get(url, {"number": "xx2026000001 ", "name": completion.worker.name})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-status="valid"' in html
+    assert completion.course.title in html and completion.worker.id_number not in html
+    assert mask_id_number(completion.worker.id_number) in html  # masked, as on the certificate
+    wrong = client.get(url, {"number": completion.number, "name": "别人"}).content.decode()
+    assert 'data-status="not_found"' in wrong and completion.course.title not in wrong
+    # Either field left empty: said next to it, nothing looked up.
+    empty = client.get(url, {"number": completion.number, "name": ""})
+    assert empty.status_code == 400 and 'data-status="' not in empty.content.decode()
+
+
+def test_the_certificates_qr_is_signed_and_opens_the_verification(client, completion):
+    from skillcity.certification import signing
+    from skillcity.learning.selectors.verify import qr_payload
+
+    token = signing.sign_payload(qr_payload(completion))
+    url = reverse("learning:completion_verify")
+    html = client.get(url, {"qr": token}).content.decode()
+    assert 'data-status="valid"' in html and "二维码签名有效" in html
+    body, signature = token.split(".")
+    forged = client.get(url, {"qr": f"{body}.{signature[:-4]}AAAA"}).content.decode()
+    assert 'data-status="tampered"' in forged
+    other = signing.sign_payload({"t": "title", "n": completion.number, "nm": completion.worker.name})
+    assert 'data-status="not_found"' in client.get(url, {"qr": other}).content.decode()
+    # Scanned on the skill certificates' page, the code is sent on to this one.
+    answer = client.get(reverse("certification:verify"), {"qr": token})
+    assert answer.status_code == 302 and answer["Location"].startswith(url)
+
+
+def test_the_downloaded_pdf_carries_the_qr(client, learner, completion):
+    client.force_login(learner)
+    pdf = client.get(reverse("learning:certificate", args=[completion.number])).content
+    assert b"/Subtype /Image" in pdf
+    assert b"/Subtype /Image" not in completion_pdf(completion)  # no address given: no QR

@@ -371,15 +371,19 @@ def test_the_review_pages(client, provider_user, bureau_officer, changan_officer
     assert client.post(f"/learning/review/{course.pk}/publish/").status_code == 403
     client.force_login(bureau_officer)
     assert course.title in client.get("/learning/review/").content.decode()
-    answer = client.post(f"/learning/review/{course.pk}/return/", {"reason": ""}, follow=True)
-    assert "请填写退回原因" in answer.content.decode()
+    # A reason of spaces (the field's `required` lets it through) is refused under that course's field.
+    answer = client.post(f"/learning/review/{course.pk}/return/", {"reason": "  "})
+    page = answer.content.decode()
+    field_error = f'id="reason-{course.pk}-error"'
+    assert answer.status_code == 400 and field_error in page
+    assert "请填写退回原因" in page.split(field_error)[1].split("</div>")[0]
     client.post(f"/learning/review/{course.pk}/publish/")
     course.refresh_from_db()
     assert course.state == CourseState.PUBLISHED
-    answer = client.post(
-        f"/learning/review/{course.pk}/unpublish/", {"reason": "", "next": "course"}, follow=True
-    )
-    assert "请填写下架原因" in answer.content.decode()
+    answer = client.post(f"/learning/review/{course.pk}/unpublish/", {"reason": " ", "next": "course"})
+    page = answer.content.decode()
+    assert answer.status_code == 400 and 'class="form-control mb-1 is-invalid" id="unpublish-reason"' in page
+    assert "请填写下架原因" in page.split('id="unpublish-reason-error"')[1].split("</div>")[0]
     answer = client.post(
         f"/learning/review/{course.pk}/unpublish/", {"reason": "课程内容过时", "next": "course"}
     )

@@ -271,3 +271,19 @@ def test_completions_count_toward_the_targets(changan_worker, humen_worker):
     assert completions(course_id=first.pk).count() == 1
     assert completions(since=datetime.date(2026, 12, 8)).count() == 0
     assert upskilled_workers() == 1
+
+
+def test_the_background_fold_rests_between_chunks_as_long_as_each_took(changan_worker, monkeypatch):
+    from skillcity.learning.services import progress
+
+    course = course_with_lessons(lessons=(("video", 600),))
+    enrol(changan_worker, course)
+    play(changan_worker, course.lessons.get(), seconds=150)  # 6 statements
+    monkeypatch.setattr(progress, "CHUNK", 2)
+    clock = iter(range(0, 1000, 3))  # each chunk takes 3 s by this clock
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
+    rests: list[float] = []
+    monkeypatch.setattr(progress.time, "sleep", rests.append)
+    assert progress_aggregate(now=at(10_000) + SETTLE, rest=0.5) == 6
+    assert rests == [1.5, 1.5, 1.5]  # half of each chunk's 3 s, after each of the three chunks
+    assert LessonProgress.objects.get().watched_seconds == 150

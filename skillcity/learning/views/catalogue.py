@@ -63,7 +63,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+def course_detail(
+    request: HttpRequest, code: str, reason_error: tuple[str, str] | None = None
+) -> HttpResponse:
+    """A course's page; `reason_error` (the review form, its message) when a bureau decision was
+    refused for its reason, shown under that field."""
     user = request.user
     course: Any = selectors.course_page(user, code[:20])
     if course is None:
@@ -83,9 +87,10 @@ def course_detail(request: HttpRequest, code: str) -> HttpResponse:
         "editable": course.state in EDITABLE,
         "can_enrol": course.state == CourseState.PUBLISHED and role in (None, "worker"),
         "reason_form": ReasonForm(),
+        "reason_error": reason_error or ("", ""),
     }
     context["show_decisions"] = context["is_bureau"] or context["is_provider"]
-    return render(request, "learning/course.html", context)
+    return render(request, "learning/course.html", context, status=400 if reason_error else 200)
 
 
 @require_POST

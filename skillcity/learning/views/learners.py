@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from skillcity.certification.pdf import verify_url_for
 from skillcity.core.access import acting_user, client_address
 from skillcity.core.errors import DomainError, NotFound
 from skillcity.learning.certificate import completion_pdf
@@ -214,7 +215,8 @@ lesson_media = csp_replace({"frame-ancestors": ["'self'"]})(xframe_options_sameo
 @login_required
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
     completion = selectors.completion_for_viewer(acting_user(request), number)
-    response = HttpResponse(completion_pdf(completion), content_type="application/pdf")
+    verify_url = verify_url_for(request, "learning:completion_verify")
+    response = HttpResponse(completion_pdf(completion, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{completion.number}.pdf"'
     return response
 

@@ -21,6 +21,7 @@ from skillcity.learning.models import Course, CourseState
 from skillcity.learning.selectors import catalogue as selectors
 from skillcity.learning.selectors.stats import bureau_figures
 from skillcity.learning.services import courses as svc
+from skillcity.learning.views.catalogue import course_detail
 from skillcity.learning.views.course_forms import ReasonForm
 
 BUREAU = "bureau_officer"
@@ -34,11 +35,12 @@ def _course(pk: int) -> Course:
 
 
 @login_required
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: HttpRequest, reason_errors: dict[int, str] | None = None) -> HttpResponse:
     require_role(acting_user(request), BUREAU)
     queue: list[Any] = list(selectors.review_queue())
     for course in queue:
         course.hours = svc.course_hours(course.total_seconds)
+        course.reason_error = (reason_errors or {}).get(course.pk, "")
     return render(
         request,
         "learning/review.html",
@@ -48,6 +50,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "unpublished": list(selectors.courses_by_state(CourseState.UNPUBLISHED)[:10]),
             "reason_form": ReasonForm(),
         },
+        status=400 if reason_errors else 200,
     )
 
 
@@ -60,13 +63,21 @@ def _back(request: HttpRequest, course: Course) -> HttpResponse:
 def _decide(
     request: HttpRequest, pk: int, decide: Callable[..., Any], done: str, **kwargs: Any
 ) -> HttpResponse:
-    """One review decision by the bureau: the service refuses (its message shown) or it is done."""
+    """One review decision by the bureau: the service refuses (a missing or too long reason shown
+    under the reason's field on the page it was typed on, anything else as the page's message) or it
+    is done."""
     user = acting_user(request)
     require_role(user, BUREAU)
     course = _course(pk)
     try:
         decide(actor=user, course=course, **kwargs)
     except DomainError as exc:
+        reason_error = (exc.fields or {}).get("reason")
+        if reason_error and request.POST.get("next") == "course":
+            action = "return" if decide is svc.course_return else "unpublish"
+            return course_detail(request, course.code, reason_error=(action, str(reason_error)))
+        if reason_error:
+            return review(request, reason_errors={course.pk: str(reason_error)})
         messages.error(request, str(exc.message))
     else:
         messages.success(request, done % {"t": course.title})

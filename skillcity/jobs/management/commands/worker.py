@@ -75,10 +75,26 @@ class Command(BaseCommand):
             "--max-tasks", type=option_int(1, 10**9), default=None, help="stop after this many tasks"
         )
         parser.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--nice",
+            type=option_int(0, 19),
+            default=None,
+            help="lower this process's CPU priority by this much (default: SKILLCITY_WORKER_NICE, "
+            "10 when started beside `skillcity serve`, else 0)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["interval"] < 0 or options["every"] <= 0:
             raise CommandError("--interval must be ≥ 0 and --every > 0", returncode=2)
+        # Beside the web server on the same cores, periodic folds (learning's progress, a minute's
+        # statements in a few seconds of CPU) yield to requests instead of taking a core from them.
+        nice = options["nice"]
+        if nice is None:
+            embedded = options["parent"] is not None
+            nice = env_int("SKILLCITY_WORKER_NICE", 10 if embedded else 0, minimum=0, maximum=19)
+        if nice:
+            os.nice(nice)
+            self.stdout.write(f"worker: CPU priority lowered by {nice} (nice), so requests come first")
         scheduler = None
         if not options["tasks_only"]:
             scheduler = Scheduler(options["every"], options["parent"])

@@ -17,6 +17,7 @@ stored within a short transaction, so by `SETTLE` every smaller id has committed
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,8 @@ from skillcity.learning.models import AggregationCursor, Enrolment, EnrolmentSta
 from skillcity.learning.services.progress.fold import _fold_next, completion_number
 from skillcity.learning.services.progress.state import ACTOR, CHUNK, CURSOR, IN_CHUNK, SETTLE, SPARE_MAX
 from skillcity.learning.services.progress.write import _write
+
+REST_MAX = 5.0  # seconds: a pause between chunks never longer than this
 
 # The tunables live in .state (SETTLE is read by .fold, CHUNK here): patch them there, not here.
 __all__ = [
@@ -41,16 +44,25 @@ __all__ = [
 ]
 
 
-def progress_aggregate(*, now: datetime.datetime | None = None, limit: int = 20000) -> int:
-    """Fold up to `limit` statements after the cursor into progress; how many were folded."""
+def progress_aggregate(
+    *, now: datetime.datetime | None = None, limit: int = 20000, rest: float = 0.0
+) -> int:
+    """Fold up to `limit` statements after the cursor into progress; how many were folded.
+
+    `rest`: after each chunk, pause `rest` times as long as the chunk took (the background task uses
+    1: a minute's fold then takes twice as long at half the intensity, so beside the web server it
+    takes half a core for a while rather than a whole one at once)."""
     now = now or timezone.now()
     folded = 0
     while folded < limit:
+        started = time.monotonic()
         fold = _fold_next(now=now, limit=min(CHUNK, limit - folded))
         if fold is None:
             break
         if _write(fold, now=now):
             folded += fold.count
+        if rest > 0:
+            time.sleep(min((time.monotonic() - started) * rest, REST_MAX))
     return folded
 
 
