@@ -118,10 +118,10 @@ def test_skillcity_worker_starts_and_processes_a_task(tmp_path):
     env.update(SKILLCITY_DATA_DIR=str(tmp_path), SKILLCITY_DEBUG="0")
     subprocess.run([*skillcity_command(), "migrate", "-v0"], env=env, check=True)
     subprocess.run([*skillcity_command(), "vouchers", "expire", "--enqueue"], env=env, check=True)
+    # As `skillcity serve` starts it (with --parent): at a lower CPU priority than the server.
+    options = ["--tasks-only", "--max-tasks", "1", "--interval", "0.2", "--parent", str(os.getpid())]
     done = subprocess.run(
-        # As `skillcity serve` starts it (with --parent): at a lower CPU priority than the server.
-        [*skillcity_command(), "worker", "--tasks-only", "--max-tasks", "1", "--interval", "0.2"]
-        + ["--parent", str(os.getpid())],
+        [*skillcity_command(), "worker", *options],
         env=env,
         capture_output=True,
         text=True,

@@ -44,9 +44,7 @@ __all__ = [
 ]
 
 
-def progress_aggregate(
-    *, now: datetime.datetime | None = None, limit: int = 20000, rest: float = 0.0
-) -> int:
+def progress_aggregate(*, now: datetime.datetime | None = None, limit: int = 20000, rest: float = 0.0) -> int:
     """Fold up to `limit` statements after the cursor into progress; how many were folded.
 
     `rest`: after each chunk, pause `rest` times as long as the chunk took (the background task uses
