@@ -57,9 +57,26 @@ def test_the_lifecycle_through_the_api(client, enterprise_user, bureau_officer):
         f"{API}/purchases/{YEAR}/allocations", body, content_type="application/json", **bureau
     )
     assert first.status_code == 201
+    # Sent again with an Idempotency-Key: the first answer's allocation, once.
+    keyed = {**bureau, "HTTP_IDEMPOTENCY_KEY": "alloc-1"}
+    again = [
+        client.post(
+            f"{API}/purchases/{YEAR}/allocations",
+            {**body, "places": 1},
+            content_type="application/json",
+            **keyed,
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in again] == [201, 201] and again[0].json()["id"] == again[1].json()["id"]
+    reused = client.post(
+        f"{API}/purchases/{YEAR}/allocations", {**body, "places": 2}, content_type="application/json", **keyed
+    )
+    assert reused.status_code == 409 and reused.json()["code"] == "request_key_reused"
+    body["places"] = 59
     past = client.post(f"{API}/purchases/{YEAR}/allocations", body, content_type="application/json", **bureau)
     assert past.status_code == 400 and past.json()["code"] == "quota_exceeded"
-    assert "剩余40个" in past.json()["message"] and past.json()["fields"]["places"]
+    assert "剩余39个" in past.json()["message"] and past.json()["fields"]["places"]
 
     course = first.json()["id"]
     opened = client.post(

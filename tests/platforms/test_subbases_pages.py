@@ -100,6 +100,35 @@ def test_the_purchase_page_refuses_an_allocation_past_the_quota_next_to_the_plac
     assert "剩余 10 人" in page
 
 
+def test_an_allocation_submitted_twice_from_one_form_is_made_once(client, enterprise_user, bureau_officer):
+    subbase = recognised_subbase(bureau_officer, enterprise_user)
+    b = _login(client, bureau_officer)
+    url = reverse("platforms:subbase_purchases") + f"?year={YEAR}"
+    b.post(url, {"action": "quota", "quota-year": str(YEAR), "quota-places": "3000"})
+    page = b.get(url).content.decode()
+    key = page.split('name="allocate-request_key" value="')[1].split('"')[0]
+    assert len(key) == 32
+    data = {
+        "action": "allocate",
+        "allocate-subbase": subbase.pk,
+        "allocate-course_name": "数控车",
+        "allocate-category": "A",
+        "allocate-places": "100",
+        "allocate-request_key": key,
+    }
+    assert b.post(url, data).status_code == 302
+    assert b.post(url, data).status_code == 302  # the double click: the same allocation, not another
+    assert CourseAllocation.objects.count() == 1 and CourseAllocation.objects.get().places == 100
+    # The key with other values is refused; a fresh form's key allocates again.
+    refused = b.post(url, {**data, "allocate-places": "5"}).content.decode()
+    assert "该请求标识已用于另一次名额分配" in refused
+    assert CourseAllocation.objects.count() == 1
+    fresh = b.get(url).content.decode().split('name="allocate-request_key" value="')[1].split('"')[0]
+    assert fresh != key
+    b.post(url, {**data, "allocate-request_key": fresh})
+    assert CourseAllocation.objects.count() == 2
+
+
 def test_the_course_page_runs_the_class_accepts_and_makes_the_grant_from_the_roster(
     client, enterprise_user, bureau_officer
 ):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Header, Router, Schema
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.bounds import Capacity, Headcount, Id, IsoDate, Year
@@ -244,7 +244,12 @@ class SubbaseAllocationIn(Schema):
     response={201: dict},
     summary="Allocate places to a sub-base (bureau; refused past the year's quota)",
 )
-def allocation_create(request: HttpRequest, year: Year, payload: SubbaseAllocationIn) -> Any:
+def allocation_create(
+    request: HttpRequest,
+    year: Year,
+    payload: SubbaseAllocationIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=64),
+) -> Any:
     user = acting_user(request)
     require_role(user, "bureau_officer")
     s = Subbase.objects.filter(pk=payload.subbase_id).first()
@@ -257,6 +262,7 @@ def allocation_create(request: HttpRequest, year: Year, payload: SubbaseAllocati
         places=payload.places,
         course_name=payload.course_name,
         category=payload.category,
+        request_key=idempotency_key,
     )
     return 201, _allocation(made)
 

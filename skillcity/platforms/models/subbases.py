@@ -174,6 +174,8 @@ class CourseAllocation(models.Model):
     allocated_at = models.DateTimeField(auto_now_add=True)
     allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    # The form's (or the API's Idempotency-Key) one-time key: a submit sent twice allocates once.
+    request_key = models.CharField(max_length=64, blank=True, default="")
     acceptance_note = models.CharField(_("验收意见"), max_length=500, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -192,6 +194,9 @@ class CourseAllocation(models.Model):
             models.CheckConstraint(
                 condition=~Q(state__in=["accepted", "failed"]) | Q(accepted_on__isnull=False),
                 name="plt_allocation_decided_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["request_key"], condition=~Q(request_key=""), name="plt_allocation_request_once"
             ),
         ]
 

@@ -39,6 +39,8 @@ from skillcity.platforms.services.subbases.recognition import (
 from skillcity.registry.models import Occupation
 from skillcity.training.models import Enrolment, TrainingClass
 
+KEY_MAX = 64  # CourseAllocation.request_key
+
 RULE_ID = "TRN-SUBBASE-COURSE"
 SOURCE_PREFIX = "platforms.subbases."
 # Places the quota and allocations hold; cancelled allocations give their places back.
@@ -106,9 +108,22 @@ def quota_set(*, actor: Any, year: int, places: int) -> CoursePurchaseQuota:
 
 @transaction.atomic
 def allocation_create(
-    *, actor: Any, subbase: Subbase, year: int, places: int, course_name: str, category: str
+    *,
+    actor: Any,
+    subbase: Subbase,
+    year: int,
+    places: int,
+    course_name: str,
+    category: str,
+    request_key: str = "",
 ) -> CourseAllocation:
+    """Allocate places of the year's quota to a sub-base for one course. `request_key` (the form's
+    one-time key, the API's Idempotency-Key): the same key again returns the allocation it made, so a
+    submit sent twice allocates once; the key with other values is refused."""
     require_bureau(actor)
+    request_key = (request_key or "").strip()
+    if len(request_key) > KEY_MAX:
+        raise DomainError("invalid", _("请求标识过长"), {"request_key": _("不能超过64个字符")})
     errors: dict[str, str] = {}
     course_name = (course_name or "").strip()
     if not course_name:
@@ -133,6 +148,20 @@ def allocation_create(
     if quota is None:
         message = _("%(y)s年度的课程购买名额尚未设定，请先设定年度名额") % {"y": year}
         raise DomainError("no_quota", message, {"year": message})
+    if request_key:  # checked under the quota's lock: two copies of one submit wait for each other
+        made = CourseAllocation.objects.filter(request_key=request_key).first()
+        if made is not None:
+            same = (made.quota_id, made.subbase_id, made.places, made.course_name, made.category) == (
+                quota.pk,
+                subbase.pk,
+                places,
+                course_name,
+                category,
+            )
+            if not same:
+                message = _("该请求标识已用于另一次名额分配")
+                raise DomainError("request_key_reused", message, status=409)  # the form's, not a field's
+            return made
     remaining = quota.places - allocated_places(quota)
     if places > remaining:
         message = _("%(y)s年度课程购买名额剩余%(r)s个，不能分配%(p)s个") % {
@@ -148,6 +177,7 @@ def allocation_create(
         category=category,
         places=places,
         allocated_by=actor,
+        request_key=request_key,
     )
     audit_record(
         actor=actor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -89,8 +90,12 @@ class AllocationForm(LabelledErrorsMixin, forms.Form):
     places = forms.IntegerField(
         label=_("分配名额（人）"), min_value=1, max_value=CAPACITY_MAX, widget=forms.NumberInput(TEXT)
     )
+    # A one-time key per form shown: the same submit sent twice (a double click, a resend after a
+    # timeout) allocates once.
+    request_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("request_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         field = self.fields["subbase"]
         assert isinstance(field, forms.ModelChoiceField)

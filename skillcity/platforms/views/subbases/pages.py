@@ -216,6 +216,7 @@ def purchases(request: HttpRequest) -> HttpResponse:
                 places=d["places"],
                 course_name=d["course_name"],
                 category=d["category"],
+                request_key=d.get("request_key", ""),
             ),
         )
     if done is not None:
