@@ -48,8 +48,8 @@ def progress_aggregate(*, now: datetime.datetime | None = None, limit: int = 200
     """Fold up to `limit` statements after the cursor into progress; how many were folded.
 
     `rest`: after each chunk, pause `rest` times as long as the chunk took (the background task uses
-    3: a minute's fold then takes four times as long at a quarter of the intensity, so beside the web
-    server it takes a quarter of a core for a while rather than a whole one at once)."""
+    1: a minute's fold then takes twice as long at half the intensity, so beside the web server it
+    takes half a core for a while rather than a whole one at once)."""
     now = now or timezone.now()
     folded = 0
     while folded < limit:
