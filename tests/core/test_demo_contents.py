@@ -145,7 +145,47 @@ def test_the_demo_fills_every_screen_that_was_empty(demo):
     assert all(FundEntry.objects.filter(application=app, kind="spend").exists() for app in paid)
     assert _page("bureau", "/grants/bureau/").context["funds"]
 
-    # 8. The banner names every account of the README's table, `alliance` included.
+    # 8. Online learning (issue 18 §5): 1,000 published courses in three categories, 125 of them
+    # strategic-industry ones, courses in review states, and learners in every state with progress
+    # derived from their statements and completions as training records.
+    _learning_demo_checks()
+
+    # 9. The banner names every account of the README's table, `alliance` included.
     listed = re.findall(r"^\| `(\w+)` \|", README.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert "alliance" in listed
     assert [a.username for a in accounts] == listed, out
+
+
+def _learning_demo_checks() -> None:
+    from skillcity.accounts.models import User
+    from skillcity.learning.models import (
+        Completion,
+        Course,
+        CourseState,
+        EnrolmentState,
+        LessonProgress,
+        Statement,
+    )
+    from skillcity.learning.models import Enrolment as CourseEnrolment
+
+    published = Course.objects.filter(state=CourseState.PUBLISHED)
+    assert published.count() == 1000
+    assert set(published.values_list("category", flat=True)) == {"diploma", "skill", "general"}
+    assert published.filter(industries__isnull=False).distinct().count() == 125
+    for state in ("submitted", "returned", "unpublished"):
+        assert Course.objects.filter(state=state).exists()
+    assert not Course.objects.annotate(n=Count("lessons")).filter(n=0).exists()
+    # Every state: enrolled and not started, in progress, completed (with its record), a quiz failed.
+    assert CourseEnrolment.objects.filter(last_active_at__isnull=True).exists()
+    assert CourseEnrolment.objects.filter(state=EnrolmentState.LEARNING, progress__gt=0).exists()
+    completed = CourseEnrolment.objects.filter(state=EnrolmentState.COMPLETED)
+    assert completed.exists() and Completion.objects.count() == completed.count()
+    assert Statement.objects.filter(verb="failed").exists()
+    assert LessonProgress.objects.filter(
+        lesson__kind="quiz", completed=False, best_score__isnull=False
+    ).exists()
+    learner = User.objects.get(username="learner")
+    mine = CourseEnrolment.objects.filter(worker=learner.worker)
+    assert mine.filter(state=EnrolmentState.LEARNING, progress__gt=0).exists()
+    assert Completion.objects.filter(worker=learner.worker).exists()
+    assert User.objects.filter(username="provider", role="organisation_user").exists()

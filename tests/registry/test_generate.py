@@ -111,6 +111,7 @@ def test_the_command_refuses_a_registry_that_already_has_workers():
     assert excinfo.value.returncode == 2
 
 
+@pytest.mark.sqlite_only  # on PostgreSQL the demo's build and re-build: tests/core/test_demo_contents.py (D-4)
 def test_the_demo_builds_once_and_creates_an_account_per_role():
     # What `skillcity demo`'s build process runs (the command runs it in a child process, on a file).
     from skillcity.demo import demo_build
