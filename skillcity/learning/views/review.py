@@ -61,7 +61,7 @@ def _back(request: HttpRequest, course: Course) -> HttpResponse:
 
 
 def _decide(
-    request: HttpRequest, pk: int, decide: Callable[..., Any], done: str, **kwargs: Any
+    request: HttpRequest, pk: int, decide: Callable[..., Any], done: str, form: str = "", **kwargs: Any
 ) -> HttpResponse:
     """One review decision by the bureau: the service refuses (a missing or too long reason shown
     under the reason's field on the page it was typed on, anything else as the page's message) or it
@@ -74,8 +74,7 @@ def _decide(
     except DomainError as exc:
         reason_error = (exc.fields or {}).get("reason")
         if reason_error and request.POST.get("next") == "course":
-            action = "return" if decide is svc.course_return else "unpublish"
-            return course_detail(request, course.code, reason_error=(action, str(reason_error)))
+            return course_detail(request, course.code, reason_error=(form, str(reason_error)))
         if reason_error:
             return review(request, reason_errors={course.pk: str(reason_error)})
         messages.error(request, str(exc.message))
@@ -94,7 +93,12 @@ def course_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(
-        request, pk, svc.course_return, _("已退回课程：%(t)s"), reason=request.POST.get("reason", "")
+        request,
+        pk,
+        svc.course_return,
+        _("已退回课程：%(t)s"),
+        form="return",
+        reason=request.POST.get("reason", ""),
     )
 
 
@@ -102,7 +106,12 @@ def course_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(
-        request, pk, svc.course_unpublish, _("已下架课程：%(t)s"), reason=request.POST.get("reason", "")
+        request,
+        pk,
+        svc.course_unpublish,
+        _("已下架课程：%(t)s"),
+        form="unpublish",
+        reason=request.POST.get("reason", ""),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from skillcity.core.access import require_role
@@ -80,6 +80,19 @@ def draw_members(draw: ExpertDraw) -> QuerySet[ExpertDrawMember]:
     return draw.members.select_related(
         "expert__worker", "expert__organisation", "replaces__expert__worker", "replacement__expert__worker"
     ).order_by("position")
+
+
+# A grant review's draw names its application so (platforms.services.experts.wiring writes it).
+GRANT_KEY = "grants.application:"
+
+
+def draws_for_application(application: Any) -> QuerySet[ExpertDraw]:
+    """The draws made for one grant application, newest first, with their members in draw order."""
+    return (
+        ExpertDraw.objects.filter(subject_key=f"{GRANT_KEY}{application.pk}")
+        .prefetch_related(Prefetch("members", queryset=draw_members_plain(), to_attr="member_list"))
+        .order_by("-id")
+    )
 
 
 def draw_members_plain() -> QuerySet[ExpertDrawMember]:

@@ -20,7 +20,6 @@ from skillcity.platforms.services.experts.pool import (
 )
 from skillcity.platforms.services.experts.wiring import (
     competition_judges_draw,
-    draws_for_application,
     grant_review_draw,
     leading_panel_draw,
     standard_panel_draw,
@@ -35,7 +34,6 @@ __all__ = [
     "draw_member_decline",
     "draw_replay",
     "draw_replay_matches",
-    "draws_for_application",
     "expert_conflict_declare",
     "expert_conflict_withdraw",
     "expert_draw",

@@ -24,6 +24,7 @@ from skillcity.competitions.models import ContestProject, Entry, EntryPlayer, Ju
 from skillcity.competitions.services import contests
 from skillcity.core.errors import DomainError
 from skillcity.platforms.models.experts import DrawPurpose, ExpertDraw, ExpertDrawMember
+from skillcity.platforms.selectors.experts import GRANT_KEY
 from skillcity.platforms.services.experts.draws import DECLINE_GUARDS, DECLINE_HOOKS, expert_draw
 from skillcity.talents.models.leading import Assignment, LeadingApplication, LeadingCall, PanelMember
 from skillcity.talents.services import leading
@@ -240,9 +241,6 @@ def studio_review_draw(
     )
 
 
-GRANT_KEY = "grants.application:"
-
-
 @transaction.atomic
 def grant_review_draw(
     *, actor: Any, application: Any, size: int, sectors: list[str] | None = None, seed: int | None = None
@@ -284,8 +282,3 @@ def grant_review_draw(
         exclude_workers=workers,
         seed=seed,
     )
-
-
-def draws_for_application(application: Any) -> Any:
-    """The draws made for one grant application, newest first."""
-    return ExpertDraw.objects.filter(subject_key=f"{GRANT_KEY}{application.pk}").order_by("-id")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -28,11 +27,7 @@ def grant_review_panel(request: Any, user: Any, application: Any) -> str:
     """The bureau's part of the application page: earlier draws, and the draw form while in review."""
     if getattr(user, "role", None) != BUREAU:
         return ""
-    draws = list(
-        services.draws_for_application(application).prefetch_related(
-            Prefetch("members", queryset=selectors.draw_members_plain(), to_attr="member_list")
-        )[:10]
-    )
+    draws = list(selectors.draws_for_application(application)[:10])
     in_review = application.state == ApplicationState.IN_REVIEW
     if not draws and not in_review:
         return ""
