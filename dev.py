@@ -197,7 +197,9 @@ class Postgres:
 def run_pytest(database: str, extra: list[str], env: dict[str, str]) -> int:
     say(f"pytest on {database}")
     # The slowest tests are named at the end of each half, so a slow CI run says where its time went.
-    parallel = ["-n", os.environ.get("SKILLCITY_TEST_WORKERS", "2"), "--dist", "loadfile", "--durations=20"]
+    # Whole files to each process, in the order tests/conftest.py puts them (the longest first).
+    workers = os.environ.get("SKILLCITY_TEST_WORKERS", "3")
+    parallel = ["-n", workers, "--dist", "loadfile", "--no-loadscope-reorder", "--durations=20"]
     if "no:xdist" in extra:  # `python3 dev.py test -p no:xdist …` runs in one process
         parallel = []
     args = [str(PY), "-m", "pytest", *parallel, *extra]

@@ -116,10 +116,23 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """`sqlite_only` tests run the platform in a subprocess on a SQLite file of their own, whatever the
+    """The longest files first: `python3 dev.py test` hands whole files to its processes in this order
+    (pytest-xdist `--dist loadfile --no-loadscope-reorder`), so the last files to start are short ones
+    and no process waits long at the end for another's demo build (docs/decisions.md D-4). Files with
+    a `slow` test come first, then those with a browser test, then the rest, each in collection order.
+
+    `sqlite_only` tests run the platform in a subprocess on a SQLite file of their own, whatever the
     database under the suite: under PostgreSQL they would repeat the SQLite half exactly, so they run once."""
     import os
+
+    weight: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        rank = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("browser") else 2
+        weight[path] = min(weight.get(path, rank), rank)
+    items.sort(key=lambda item: weight[item.nodeid.split("::", 1)[0]])  # stable: files stay whole
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return

@@ -14,7 +14,7 @@ import pytest
 from skillcity.demo import DEMO_PASSWORD
 from tests.browser.axe import axe_violations, describe, serious
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (1366, 375)
 

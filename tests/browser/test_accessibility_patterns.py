@@ -26,7 +26,7 @@ from tests.browser.axe import axe_violations, describe, serious
 from tests.browser.test_accessibility import log_in
 from tests.test_crawl_labels import SKIP, _parse
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # The people the pages are first for come first: a pattern is checked as the first role reaching it.
 ACCOUNTS = ("worker", None, "enterprise", "alliance", "changan", "bureau")

@@ -12,7 +12,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_accessibility import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 # Every demo account (None: a visitor). The provider's counter is the enterprise account's.
 ACCOUNTS = (None, "bureau", "changan", "enterprise", "worker", "alliance")

@@ -54,6 +54,7 @@ def _write_legacy_chain(n: int, *, break_at: int | None = None) -> None:
             prev = digest
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_upgrade_stops_at_a_tampered_legacy_chain_and_rekeys_and_seals_a_whole_one(settings):
     # One trip back to core 0002 for both cases: going back unapplies every app's later migrations,

@@ -12,7 +12,11 @@ from skillcity.core.validators import parse_resident_id, validate_uscc
 from skillcity.registry.generate import generate_city
 from skillcity.registry.models import Industry, Occupation, Organisation, SkillRecord, Town, Worker
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+    pytest.mark.slow,
+]
 
 
 def _digest() -> str:

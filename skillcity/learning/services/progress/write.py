@@ -10,8 +10,31 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillcity.core.audit import audit_record
+from skillcity.core.rawsql import update_rows
 from skillcity.learning.models import Completion, LessonProgress, Signal
 from skillcity.learning.services.progress.state import ACTOR, CURSOR, _Fold
+
+# The columns a fold writes, in the order of its rows, with their PostgreSQL types (update_rows).
+_LESSON_COLUMNS = [
+    ("watched_seconds", "integer"),
+    ("watched_exact", "numeric"),
+    ("spare_seconds", "numeric"),
+    ("last_position", "numeric"),
+    ("last_stored", "timestamptz"),
+    ("last_verb", "text"),
+    ("last_event", "text"),
+    ("run_started_at", "timestamptz"),
+    ("best_score", "numeric"),
+    ("completed", "boolean"),
+    ("completed_at", "timestamptz"),
+]
+_ENROLMENT_COLUMNS = [
+    ("state", "text"),
+    ("progress", "integer"),
+    ("watched_seconds", "integer"),
+    ("last_active_at", "timestamptz"),
+    ("completed_at", "timestamptz"),
+]
 
 
 def _write(fold: _Fold, *, now: datetime.datetime) -> bool:
@@ -82,20 +105,8 @@ def _write(fold: _Fold, *, now: datetime.datetime) -> bool:
                     )
                 else:
                     updates.append([*values, lesson.pk])
-        if updates:
-            cursor.executemany(
-                "UPDATE learning_lessonprogress SET watched_seconds = %s, watched_exact = %s, "
-                "spare_seconds = %s, last_position = %s, last_stored = %s, last_verb = %s, "
-                "last_event = %s, run_started_at = %s, best_score = %s, completed = %s, "
-                "completed_at = %s WHERE id = %s",
-                updates,
-            )
-        if enrolment_updates:
-            cursor.executemany(
-                "UPDATE learning_enrolment SET state = %s, progress = %s, watched_seconds = %s, "
-                "last_active_at = %s, completed_at = %s WHERE id = %s",
-                enrolment_updates,
-            )
+        update_rows(cursor, "learning_lessonprogress", _LESSON_COLUMNS, updates)
+        update_rows(cursor, "learning_enrolment", _ENROLMENT_COLUMNS, enrolment_updates)
         # The ORM's writes below join the same transaction.
         if new:
             LessonProgress.objects.bulk_create(new, batch_size=1000)
