@@ -32,9 +32,11 @@ def _stored_enrolments_forgotten():
     """The statement log remembers (per process) the learners' lessons it has stored statements for;
     a test's rows are rolled back, so the next test checks its own enrolments afresh."""
     yield
+    from skillcity.learning import hot
     from skillcity.learning.services import statements
 
     statements._ENROLLED.clear()
+    hot._SESSION_USERS.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -144,15 +146,18 @@ def pytest_collection_modifyitems(config, items):
 
 # The demo city (seed 7, 300 workers, every programme's demo step) for the tests that look at the whole
 # platform: the API fuzz, the crawl for internal codes, the accessibility checks. Building it takes
-# minutes, so on SQLite it is built once per test process and copied in for each test (SQLite's backup
-# API, milliseconds); on PostgreSQL each test builds it (those tests run there without the browser ones).
+# minutes, so on SQLite it is built once a run (by the first test process to need it, into a file in
+# the run's data folder) and copied in for each test (SQLite's backup API, milliseconds); on PostgreSQL each test builds it (those tests run there without the browser ones).
 DEMO_CITY = {"seed": 7, "size": 300}
 
 
 @pytest.fixture(scope="session")
 def demo_city_snapshot(django_db_setup, django_db_blocker):
+    import fcntl
     import io
+    import os
     import sqlite3
+    from pathlib import Path
 
     from django.core.management import call_command
     from django.db import connection
@@ -163,14 +168,33 @@ def demo_city_snapshot(django_db_setup, django_db_blocker):
     from skillcity.demo import demo_build
     from skillcity.registry.reference import load_reference_data
 
-    with django_db_blocker.unblock():
-        load_reference_data()
-        demo_build(stdout=io.StringIO(), **DEMO_CITY)
-        connection.ensure_connection()
-        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(snapshot)
-        # Leave the database as a transactional test does: empty, for the tests after this one.
-        call_command("flush", interactive=False, verbosity=0)
+    def build(into: sqlite3.Connection) -> None:
+        with django_db_blocker.unblock():
+            load_reference_data()
+            demo_build(stdout=io.StringIO(), **DEMO_CITY)
+            connection.ensure_connection()
+            connection.connection.backup(into)
+            # Leave the database as a transactional test does: empty, for the tests after this one.
+            call_command("flush", interactive=False, verbosity=0)
+
+    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+    folder, run = os.environ.get("SKILLCITY_DATA_DIR"), os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if folder is None or run is None:
+        build(snapshot)
+    else:
+        # The processes of one run (pytest-xdist) share the data folder: the first to need the city
+        # builds it into a file named for the run (under a lock) and the others copy it.
+        with open(Path(folder, f"demo-city-{run}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            built = Path(folder, f"demo-city-{run}.sqlite3")
+            if not built.exists():
+                file = sqlite3.connect(built.with_suffix(".partial"))
+                build(file)
+                file.close()
+                built.with_suffix(".partial").rename(built)
+        file = sqlite3.connect(built)
+        file.backup(snapshot)
+        file.close()
     yield snapshot
     snapshot.close()
 

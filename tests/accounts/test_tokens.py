@@ -102,6 +102,7 @@ def test_the_cli_refuses_an_unknown_user_with_exit_code_2(db):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # a console on its own SQLite file, whichever half
 def test_the_console_command_exits_2_for_an_unknown_user(tmp_path):
     env = {"SKILLCITY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
 

@@ -17,7 +17,8 @@ from skillcity.competitions.models import (
 )
 from skillcity.registry.models import SkillRecord, Town
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# On PostgreSQL the whole demo, these steps among them, is built by tests/core/test_demo_contents.py (D-4).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 @pytest.fixture

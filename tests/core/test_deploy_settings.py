@@ -51,6 +51,7 @@ def _skillcity(
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # a subprocess without DATABASE_URL, whichever half
 def test_the_documented_production_settings_pass_the_deployment_check(tmp_path):
     environment = documented_production_environment()
     # The two values that are the operator's own: a key of their own, a database of their own
@@ -64,6 +65,7 @@ def test_the_documented_production_settings_pass_the_deployment_check(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # a subprocess without DATABASE_URL, whichever half
 def test_the_default_settings_are_not_taken_for_production(tmp_path):
     # The check is not blind: the defaults (plain HTTP on a developer's machine) fail it.
     done = _skillcity(["check", "--deploy", "--fail-level", "WARNING"], {}, tmp_path)

@@ -168,3 +168,35 @@ def test_a_session_django_would_not_keep_signed_in_is_passed_on(worker_user, les
     worker_user.save()
     assert send(key, secret)[2]
     assert Statement.objects.count() == 1
+
+
+def test_a_session_now_naming_another_user_is_judged_for_that_user(worker_user, humen_worker, lesson):
+    """From a session's second heartbeat the session and its user are read in one SELECT, by the user
+    the key named before; a session row that names someone else is judged for whom it names."""
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from skillcity.accounts.models import Role
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="humen_learner", role=Role.WORKER, worker=humen_worker)
+    enrol(humen_worker, lesson.course)
+    key, secret = session_for(worker_user)
+    headers = {
+        "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={secret}",
+        "HTTP_X_CSRFTOKEN": _mask_cipher_secret(secret),
+    }
+    for _ in range(2):  # the first reads the session and the user apart, the second together
+        assert post(statement(lesson), **headers)[2] == []
+    assert hot._SESSION_USERS[key] == worker_user.pk
+    store = SessionStore(key)
+    store[SESSION_KEY] = str(other.pk)
+    store[HASH_SESSION_KEY] = other.get_session_auth_hash()
+    store.save()
+    assert post(statement(lesson), **headers)[2] == []
+    assert list(Statement.objects.order_by("id").values_list("worker_id", flat=True)) == [
+        worker_user.worker_id,
+        worker_user.worker_id,
+        humen_worker.pk,
+    ]
+    assert hot._SESSION_USERS[key] == other.pk

@@ -32,6 +32,7 @@ def test_the_ceiling_itself_is_accepted():
     assert str(outcome.amount) == "1000000000.00"
 
 
+@pytest.mark.sqlite_only  # run_cli: the console on its own SQLite file
 @pytest.mark.parametrize("value", ["1e308", "1e30", str(10**29)])
 def test_the_cli_exits_2_naming_the_fact_for_a_huge_amount(value, tmp_path: Path):
     facts = '{"project_standard": ' + value + ', "completed": true}'  # a JSON number, not a string
@@ -84,6 +85,7 @@ def test_it_refuses_a_date_that_is_not_yyyy_mm_dd(value):
     assert list(err.value.fields) == ["graduation_date"]
 
 
+@pytest.mark.sqlite_only  # run_cli: the console on its own SQLite file
 def test_the_cli_exits_2_for_a_basic_iso_date(tmp_path: Path):
     facts = '{"project_standard": 100, "completed": true}'
     done = run_cli("eval", "TRN-PROJECT", "--date", "20240501", "--facts", facts, tmp_path=tmp_path)
@@ -155,6 +157,7 @@ def test_a_bad_event_date_is_that_rows_error_in_the_batch():
     assert rows["error"][0].startswith("date: ") and rows["error"][1] is None
 
 
+@pytest.mark.sqlite_only  # run_cli: the console on its own SQLite file
 @pytest.mark.parametrize("count", [10**30, 1_000_001])
 def test_it_refuses_a_head_count_past_a_sane_maximum_naming_the_fact(count, tmp_path: Path):
     facts = {"school_is_private": True, "major_is_demonstration": True, "students_year1": count,

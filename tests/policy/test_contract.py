@@ -28,6 +28,7 @@ def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.sqlite_only  # run_cli: the console on its own SQLite file, whichever half
 def test_cli_exit_codes_0_2_3(tmp_path: Path) -> None:
     ok = run_cli("eval", "TRN-PROJECT", "--date", "2024-03-01", "--facts", '{"project_standard": 2800, "completed": true}', tmp_path=tmp_path)  # fmt: skip
     assert ok.returncode == 0, ok.stderr

@@ -237,9 +237,11 @@ def test_the_command_exits_2_on_bad_input(db, args, needle):
     assert needle in str(exc.value)
 
 
+@pytest.mark.sqlite_only  # the console on its own SQLite file, whichever half
 def test_the_console_command_exits_0_and_2(tmp_path):
     path = _write_cases(tmp_path)
-    env = {**os.environ, "SKILLCITY_DATA_DIR": str(tmp_path / "data")}
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SKILLCITY_DATA_DIR"] = str(tmp_path / "data")
     common = ["--from", "2024-01-01", "--to", "2024-12-31", "--cases", str(path)]
     ok = subprocess.run(
         [*skillcity_command(), "simulate", "--set", "TRN-PROJECT.cap=2500", *common, "--json"],
