@@ -28,6 +28,16 @@ def _audit_anchor_per_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Rate limits count in the cache (the process's memory in tests): each test starts with none, so
+    a test's lookups never count against the next test run by the same process."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _stored_enrolments_forgotten():
     """The statement log remembers (per process) the learners' lessons it has stored statements for;
     a test's rows are rolled back, so the next test checks its own enrolments afresh."""
