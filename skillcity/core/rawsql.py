@@ -153,8 +153,9 @@ def update_rows(
     prepared statement for the rows (`executemany`), which is already that."""
     if not rows:
         return
-    quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":
+    db = cursor.db  # the cursor's own connection (Django's CursorWrapper), whichever alias
+    quote = db.ops.quote_name
+    if db.vendor == "postgresql":
         names = [quote(name) for name, _ in columns]
         arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
         sets = ", ".join(f"{name} = v.{name}" for name in names)

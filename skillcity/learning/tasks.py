@@ -10,7 +10,8 @@ from skillcity.learning.services.progress import progress_aggregate
 # 100,000 a minute, so a minute's log fits in one run and a backlog drains over a few.
 AGGREGATE_LIMIT = 200_000
 # Between chunks the task pauses as long as the chunk took: beside the web server a minute's fold
-# (about 6 s of CPU at 10,000 learners) spreads over twice the time, so requests keep a core.
+# (2.3–2.8 s of CPU at 10,000 learners, bench/learning_fold.py) spreads over twice the time, so
+# requests keep a core.
 AGGREGATE_REST = 1.0
 
 
