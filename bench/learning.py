@@ -203,7 +203,7 @@ def setup(learners: int, courses: int, folder: str) -> None:
 # ---------------------------------------------------------------- afterwards (child processes)
 
 
-def verify_database(out: str, profile: bool, learners_file: str) -> None:
+def verify_database(out: str, profile: bool, learners_file: str, pages: str = DEFAULT_PAGES) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcity.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -255,8 +255,10 @@ def verify_database(out: str, profile: bool, learners_file: str) -> None:
         for phase, times in unanswered.items()
     }
     if profile:
-        first = parse_learner_line(Path(learners_file).read_text().split("\n", 1)[0])
-        result["profile"] = profile_heartbeats(first)
+        lines = Path(learners_file).read_text().split("\n", 200)[:100]
+        learners = [parse_learner_line(line) for line in lines if line.strip()]
+        result["profile"] = profile_heartbeats(learners[0])
+        result["pages_in_process"] = profile_pages(learners, pages)
     Path(out).write_text(json.dumps(result))
 
 
@@ -281,6 +283,60 @@ def heartbeat_body(lesson: str, sequence: int, phase: int = 9) -> bytes:
     ).encode()
 
 
+def wsgi_call(application: Any, learner: dict[str, str], method: str, path: str, body: bytes = b"") -> str:
+    """One request of a learner (their session and CSRF cookies) through the WSGI application in
+    process; its status line."""
+    import io
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_COOKIE": f"sessionid={learner['session']}; csrftoken={learner['csrf']}",
+        "HTTP_X_CSRFTOKEN": learner["csrf"],
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    status: list[str] = []
+    b"".join(application(environ, lambda s, h, *a: status.append(s)))
+    return status[0]
+
+
+def profile_pages(learners: list[dict[str, str]], pages: str, count: int = 100) -> dict[str, Any]:
+    """Each page of the mix (--pages), opened `count` times in process by learners in turn, timed
+    plainly: ms a page. The catalogue is opened at its first page, as the load opens it."""
+    from skillcity.wsgi import application
+
+    timed: dict[str, Any] = {}
+    for spec in pages.split(","):
+        template = spec.rsplit("|", 1)[0]
+
+        def path(learner: dict[str, str], template: str = template) -> str:
+            return template.format(course=learner["course"], lesson=learner["lesson"])
+
+        statuses = {
+            wsgi_call(application, learners[i % len(learners)], "GET", path(learners[i % len(learners)]))
+            for i in range(10)
+        }
+        started = time.perf_counter()
+        for i in range(count):
+            learner = learners[(i + 10) % len(learners)]
+            statuses.add(wsgi_call(application, learner, "GET", path(learner)))
+        timed[template] = {"ms": (time.perf_counter() - started) * 1000 / count, "statuses": sorted(statuses)}
+    return timed
+
+
 def profile_heartbeats(learner: dict[str, str], count: int = 300) -> dict[str, Any]:
     """`count` heartbeats of one learner through the WSGI application the server runs (hot routes
     included), timed plainly and then under cProfile; the profile grouped by where the code is."""
@@ -291,30 +347,9 @@ def profile_heartbeats(learner: dict[str, str], count: int = 300) -> dict[str, A
     from skillcity.wsgi import application
 
     def call(sequence: int) -> str:
-        body = heartbeat_body(learner["lesson"], sequence)
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": STATEMENTS,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": str(len(body)),
-            "HTTP_COOKIE": f"sessionid={learner['session']}; csrftoken={learner['csrf']}",
-            "HTTP_X_CSRFTOKEN": learner["csrf"],
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.url_scheme": "http",
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": True,
-            "wsgi.run_once": False,
-            "wsgi.version": (1, 0),
-        }
-        status: list[str] = []
-        b"".join(application(environ, lambda s, h, *a: status.append(s)))
-        return status[0]
+        return wsgi_call(
+            application, learner, "POST", STATEMENTS, heartbeat_body(learner["lesson"], sequence)
+        )
 
     statuses = {call(i) for i in range(1, 31)}  # warm: imports, connection, first queries
     started = time.perf_counter()
@@ -537,6 +572,14 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace, postmaster: i
         learners_file = os.path.join(tmp, "learners.txt")
         made = json.loads(Path(tmp, "setup.json").read_text())["seconds"]
         print(f"[{label} {n:,}] {args.courses:,} courses, {n:,} learners with sessions made in {made:.0f}s")
+        if args.profile_only:
+            verify_args = ["--verify-into", os.path.join(tmp, "v.json"), "--learners-file", learners_file]
+            subprocess.run(
+                [str(PY), __file__, *verify_args, "--profile", "--pages", args.pages], env=env, check=True
+            )
+            written = json.loads(Path(tmp, "v.json").read_text())
+            print_profile(f"[{label} {n:,}]", written)
+            return {"met": True}
         with open(LOCK, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             print(f"[{label} {n:,}] {time.strftime('%H:%M:%S', time.gmtime())} UTC, {machine_now()}")
@@ -556,7 +599,7 @@ def run(label: str, env: dict[str, str], args: argparse.Namespace, postmaster: i
                 sampler.join()
             machine = machine_now()
         verify_args = ["--verify-into", os.path.join(tmp, "v.json"), "--learners-file", learners_file]
-        verify_args += ["--profile"] if args.profile else []
+        verify_args += ["--profile", "--pages", args.pages] if args.profile else []
         subprocess.run([str(PY), __file__, *verify_args], env=env, check=True)
         written = json.loads(Path(tmp, "v.json").read_text())
     return report(label, args, ramp, measured, sampler.summary(), written, machine)
@@ -623,6 +666,11 @@ def report(
     print(
         f"{tag} targets (heartbeat p99 <= 200 ms, page p99 <= 500 ms, 0 errors, 0 lost): {'met' if met else 'NOT met'}"
     )
+    print_profile(tag, written)
+    return {"met": met, "rate": rate, "beats": beats, "pages": pages, "usage": usage, "written": written}
+
+
+def print_profile(tag: str, written: dict[str, Any]) -> None:
     if "profile" in written:
         p = written["profile"]
         print(
@@ -635,7 +683,8 @@ def report(
         for group, ms in p["groups_ms"].items():
             print(f"    {ms:6.3f}  {group}")
         print(p["top"])
-    return {"met": met, "rate": rate, "beats": beats, "pages": pages, "usage": usage, "written": written}
+    for page, timed in written.get("pages_in_process", {}).items():
+        print(f"{tag} page in-process: {page} {timed['ms']:.1f} ms, statuses {timed['statuses']}")
 
 
 def main() -> int:
@@ -652,6 +701,11 @@ def main() -> int:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
+        "--profile-only",
+        action="store_true",
+        help="no load: make the database, then profile one heartbeat and time each page in process",
+    )
+    parser.add_argument(
         "--no-worker", action="store_true", help="without the task worker (no aggregation during the run)"
     )
     parser.add_argument("--setup-into", help=argparse.SUPPRESS)
@@ -662,9 +716,9 @@ def main() -> int:
         setup(int(args.learners), args.courses, args.setup_into)
         return 0
     if args.verify_into:
-        verify_database(args.verify_into, args.profile, args.learners_file)
+        verify_database(args.verify_into, args.profile, args.learners_file, args.pages)
         return 0
-    if not Path(WRK).exists():
+    if not Path(WRK).exists() and not args.profile_only:
         print("bench/learning needs wrk, the HTTP load generator: apt-get install wrk")
         return 2
     sizes = [int(x) for x in args.learners.split(",")]

@@ -15,3 +15,6 @@ register_periodic_job(
         reason="学习进度由学习语句日志在后台汇总：每分钟将新到的语句计入课时进度、课程进度与结业记录（docs/learning.md）",
     )
 )
+
+# The public catalogue's cached results: a course, lesson or enrolment changed gives them a new version.
+from skillcity.learning.views import catalogue_cache as _catalogue_cache  # noqa: E402, F401

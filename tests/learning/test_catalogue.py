@@ -108,3 +108,54 @@ def test_the_api_catalogue(client, courses):
     assert client.get(f"/api/v1/learning/catalogue/{courses['draft'].code}").status_code == 404
     assert client.get("/api/v1/learning/catalogue?page_size=1000").status_code == 422
     assert client.get("/api/v1/learning/catalogue?level=9").status_code == 422
+
+
+def test_the_catalogues_results_are_rendered_once_a_query_and_language(
+    client, courses, django_assert_max_num_queries
+):
+    first = client.get("/learning/?category=skill").content.decode()
+    with django_assert_max_num_queries(0):  # an anonymous visitor: nothing read for the same query again
+        again = client.get("/learning/?category=skill").content.decode()
+
+    def results(html: str) -> str:  # the cached part (the page around it carries a fresh CSRF token)
+        return html.split('id="catalogue-filters"', 1)[1].split("</main>", 1)[0]
+
+    assert results(again) == results(first) and "数控车工（中级）" in results(again)
+    # Another query, or the same in English, is rendered for itself.
+    assert _titles(client, "?category=general") == ["职场沟通"]
+    client.cookies["django_language"] = "en"  # the language switch's cookie
+    english = client.get("/learning/?category=skill").content.decode()
+    assert "Search courses" in english and "数控车工（中级）" in english
+
+
+def test_a_publish_an_unpublish_and_an_enrolment_show_in_the_catalogue_at_once(
+    client, courses, bureau_officer, changan_worker, django_capture_on_commit_callbacks
+):
+    from skillcity.learning.services.courses.review import course_publish, course_unpublish
+    from skillcity.learning.services.enrolments import enrolment_create
+
+    draft = courses["draft"]
+    assert "未发布的草稿课程" not in client.get("/learning/").content.decode()  # cached now
+    draft.state = CourseState.SUBMITTED
+    draft.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        course_publish(actor=bureau_officer, course=draft)
+    assert "未发布的草稿课程" in client.get("/learning/").content.decode()
+
+    def enrolled(html: str) -> str:
+        card = html.split('data-code="' + courses["general"].code, 1)[1].split("</article>", 1)[0]
+        return card.split("已报名", 1)[1].split("</dd>", 1)[0].rsplit(">", 1)[1]
+
+    assert enrolled(client.get("/learning/").content.decode()) == "0"
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_create(actor=changan_worker_user(changan_worker), course=courses["general"])
+    assert enrolled(client.get("/learning/").content.decode()) == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        course_unpublish(actor=bureau_officer, course=courses["general"], reason="内容需要更新，暂时下架")
+    assert "职场沟通" not in client.get("/learning/").content.decode()
+
+
+def changan_worker_user(worker):
+    from tests.factories import UserFactory
+
+    return UserFactory(role="worker", worker=worker)

@@ -9,7 +9,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from skillcity.learning.models import Category, Course, CourseState
 from skillcity.learning.selectors import catalogue as selectors
 from skillcity.learning.services.courses import EDITABLE, course_hours
 from skillcity.learning.services.enrolments import enrolment_create
+from skillcity.learning.views import catalogue_cache
 from skillcity.learning.views.course_forms import ReasonForm
 from skillcity.registry.models import Industry, Occupation, SkillLevel
 
@@ -41,15 +44,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         industry=ids["industry"],
         level=_level(request.GET.get("level", "")),
     )
-    page = Paginator(selectors.catalogue(filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    course: Any
-    for course in page.object_list:
-        course.hours = course_hours(course.total_seconds)
-    published = Course.objects.filter(state=CourseState.PUBLISHED)
-    return render(
-        request,
-        "learning/catalogue.html",
-        {
+
+    def render_results() -> str:
+        page = Paginator(selectors.catalogue(filters), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        course: Any
+        for course in page.object_list:
+            course.hours = course_hours(course.total_seconds)
+        published = Course.objects.filter(state=CourseState.PUBLISHED)
+        context = {
             "page": page,
             "filters": filters,
             "filtered": any(
@@ -59,8 +61,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "occupations": Occupation.objects.filter(courses__in=published).distinct().order_by("code"),
             "industries": Industry.objects.order_by("sort_order", "code"),
             "levels": SkillLevel.choices,
-        },
-    )
+        }
+        return render_to_string("learning/_catalogue_results.html", context, request)
+
+    results = mark_safe(catalogue_cache.results(request, render_results))  # rendered by our own template
+    return render(request, "learning/catalogue.html", {"results": results})
 
 
 def course_detail(
