@@ -146,6 +146,7 @@ def _register_routers() -> None:
     from skillcity.alliances.api import router as alliances_router
     from skillcity.certification.api import router as certification_router
     from skillcity.competitions.api import router as competitions_router
+    from skillcity.employment.api import router as employment_router
     from skillcity.grants.api import router as grants_router
     from skillcity.learning.api import router as learning_router
     from skillcity.notifications.api import router as notifications_router
@@ -154,6 +155,7 @@ def _register_routers() -> None:
     from skillcity.policy.lifecycle.api import router as policy_lifecycle_router
     from skillcity.registry.api import router as registry_router
     from skillcity.schools.api import router as schools_router
+    from skillcity.schools.api.retention import router as schools_retention_router
     from skillcity.talents.api import router as talents_router
     from skillcity.training.api import router as training_router
 
@@ -167,6 +169,8 @@ def _register_routers() -> None:
     api.add_router("/talents/", talents_router)
     api.add_router("/platforms/", platforms_router)
     api.add_router("/schools/", schools_router)
+    api.add_router("/schools/", schools_retention_router)  # EDU-GRAD-RETENTION cohorts (issue 19)
+    api.add_router("/employment/", employment_router)
     api.add_router("/learning/", learning_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)

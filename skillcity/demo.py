@@ -234,4 +234,12 @@ def _learning_demo(seed: int, stdout: Any) -> None:
     learning_demo(seed, stdout)
 
 
+def _employment_demo(seed: int, stdout: Any) -> None:
+    """Issue 19: monthly contributions (the graduates' cohorts read them) (skillcity.employment.demo)."""
+    from skillcity.employment.demo import employment_demo
+
+    employment_demo(seed, stdout)
+
+
+DEMO_STEPS.append(("employment records", _employment_demo))  # after the schools: their graduates
 DEMO_STEPS.append(("online learning", _learning_demo))  # last: its providers and learners are the city's

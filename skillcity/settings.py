@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "skillcity.platforms",
     "skillcity.schools",
     "skillcity.learning",
+    "skillcity.employment",
     "skillcity.notifications",
     "skillcity.web",
 ]

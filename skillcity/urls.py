@@ -20,6 +20,7 @@ urlpatterns = [
     path("platforms/", include("skillcity.platforms.urls")),
     path("schools/", include("skillcity.schools.urls")),
     path("learning/", include("skillcity.learning.urls")),
+    path("employment/", include("skillcity.employment.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

@@ -224,6 +224,9 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "schools.grant.major_build": _("按记录申请专业建设经费"),
     "schools.grant.intl_cert": _("按记录申请国际职业技能证书考证补贴"),
     "schools.grant.social_training": _("按记录申请社会化培训收入提取绩效工资"),
+    "schools.grant.grad_retention": _("按记录申请毕业生留莞就业奖励"),
+    "employment.contributions.import": _("导入社保缴费记录"),
+    "employment.contributions.adapter": _("从社保系统接口拉取缴费记录"),
     "schools.demo": _("生成院校演示数据"),
     # Issue 17: master studios (platforms/studios)
     "platforms.studio.apply": _("申报技能大师工作室"),

@@ -76,6 +76,15 @@ FROM_RECORDS: dict[str, tuple[Any, str, Any]] = {
     "EDU-MAJOR-BUILD": _SCHOOL_RECORDS,
     "EDU-DEMO-MAJOR": _SCHOOL_RECORDS,
     "EDU-INTL-CERT": _SCHOOL_RECORDS,
+    # Issue 19: the graduate's employment comes from the social-insurance contributions, never typed.
+    "EDU-GRAD-RETENTION": (
+        gettext_lazy(
+            "该奖励按毕业记录和社保缴费记录计算：学校在本校页面“毕业生留莞就业奖励”按届查看每名毕业生的就业情况，"
+            "为符合条件的毕业生一次生成申请，每名毕业生只申请一次。"
+        ),
+        "schools:school_list",
+        gettext_lazy("查看技工院校"),
+    ),
 }
 
 

@@ -251,6 +251,7 @@ def _edu_grad_retention(v: V) -> Result:
     ok = (
         v.fact("school_is_private")
         & v.fact("major_fits_industry")
+        & (v.fact("employment_start") >= grad.dt.month_start())
         & (v.fact("employment_start") <= deadline)
         & v.fact("employer_in_dongguan")
         & (

@@ -398,10 +398,16 @@ class Case:
         return self._outcome(eligible, "none", **({"payee": payee} if payee else {}))
 
 
+_RULES_LOADED: list[bool] = []
+
+
 def load_rules() -> dict[str, Rule]:
-    if not RULES:
+    # Every module, once: a module imported on its own before (for a helper of its) has filled RULES
+    # with its own rules only, so "RULES is not empty" does not mean all are loaded.
+    if not _RULES_LOADED:
         for module in RULE_MODULES:
             importlib.import_module(f"skillcity.policy.rules.{module}")
+        _RULES_LOADED.append(True)
     return RULES
 
 

@@ -62,6 +62,9 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("learning:provider_courses", _("课程管理"), {"organisation_user"}),
     ("learning:review", _("课程审核"), {"bureau_officer"}),
     ("learning:stats", _("学习统计"), {"bureau_officer", "town_officer"}),
+    # The employment loop (issue 19), in the 职业培训 dropdown: the records the loop closes on.
+    ("employment:records", _("就业记录"), {"bureau_officer", "town_officer"}),
+    ("employment:my_spells", _("我的就业记录"), {"worker"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
@@ -113,6 +116,8 @@ NAV_GROUPS: dict[str, Any] = {
     "learning:provider_courses": pgettext_lazy("nav", "职业培训"),
     "learning:review": pgettext_lazy("nav", "职业培训"),
     "learning:stats": pgettext_lazy("nav", "职业培训"),
+    "employment:records": pgettext_lazy("nav", "职业培训"),
+    "employment:my_spells": pgettext_lazy("nav", "职业培训"),
 }
 
 

@@ -152,6 +152,12 @@ def test_grad_retention_counts_six_months_and_one_year() -> None:
     )
     late = out("EDU-GRAD-RETENTION", Y24, GRAD | {"employment_start": "2024-07-02"})
     assert late["eligible"] is False and "超过毕业后1年" in late["reasons"][0]
+    # Begun in the month of graduation: after it. Begun before that month: a job held already, not found.
+    assert out("EDU-GRAD-RETENTION", Y24, GRAD | {"employment_start": "2023-07-01"})["eligible"] is True
+    early = out("EDU-GRAD-RETENTION", Y24, GRAD | {"employment_start": "2023-06-30"})
+    assert early["eligible"] is False and "早于毕业当月" in early["reasons"][0]
+    years_before = out("EDU-GRAD-RETENTION", Y24, GRAD | {"employment_start": "2020-03-01"})
+    assert years_before["eligible"] is False
 
 
 def crt(**kw: Any) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def test_the_api_refuses_numbers_out_of_bounds(client, public_school, public_sch
     )
     assert ok.status_code == 200
     progress = client.get("/api/v1/schools/progress?year=2024", **auth(bureau_officer)).json()
-    assert progress["schools"] == 1 and len(progress["measures"]) == 4
+    assert progress["schools"] == 1 and len(progress["measures"]) == 5
 
 
 def test_the_page_applies_from_records_and_shows_the_grants(

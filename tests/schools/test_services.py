@@ -288,7 +288,16 @@ def test_progress_counts_technical_schools_against_t_tech_schools(school, school
         1,
         1,
     )
-    assert [m.met for m in p.measures] == [False, True, True, False]
+    assert [m.met for m in p.measures] == [False, True, True, False, False]
+    # The graduate insured within the year after graduating: employed, from the contribution records.
+    from tests.employment.helpers import contribute
+
+    assert p.measures[4].value.startswith("0.0%")
+    contribute(student, school.organisation, "2025-06", 1)  # the 13th month from June 2024: too late
+    assert selectors.progress(2024).measures[4].value.startswith("0.0%")
+    contribute(student, school.organisation, "2025-05", 1)  # the 12th
+    measure = selectors.progress(2024).measures[4]
+    assert measure.value.startswith("100.0%（1 / 1）") and measure.met
 
 
 def test_the_bureau_changes_a_school_ownership_audited(school, bureau_officer, school_user):

@@ -210,6 +210,22 @@ def edu_grad_retention(c: Case) -> Outcome:
         failures.append(message(N_("该奖励只面向民办职业院校")))
     if not c["major_fits_industry"]:
         failures.append(message(N_("专业不符合市战略性新兴产业或“五支四特”产业需求")))
+    # 毕业后1年内: the employment begins in the month of graduation or later, and no later than a year
+    # after it. A job held since before graduation is not employment found after it (issue 19 §3).
+    earliest = c["graduation_date"].replace(day=1)
+    c.step(
+        N_("就业开始日不早于毕业当月（%(earliest)s）"),
+        result=c["employment_start"] >= earliest,
+        earliest=earliest.isoformat(),
+    )
+    if c["employment_start"] < earliest:
+        failures.append(
+            message(
+                N_("就业开始日 %(start)s 早于毕业当月（%(earliest)s），不属于毕业后就业"),
+                start=c["employment_start"].isoformat(),
+                earliest=earliest.isoformat(),
+            )
+        )
     deadline = add_years(c["graduation_date"], years)
     c.step(
         N_("就业开始日不晚于 %(deadline)s"),

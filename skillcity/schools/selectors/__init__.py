@@ -258,6 +258,7 @@ STUDENTS_TARGET = 30_000
 ADVANCED_SHARE_TARGET = Decimal("0.40")
 ENTERPRISE_SHARE_TARGET = Decimal("0.90")
 GRADUATES_TARGET = 9_000
+EMPLOYED_SHARE_TARGET = Decimal("0.98")
 
 
 def _share(part: int, whole: int) -> Decimal:
@@ -279,7 +280,16 @@ def progress(year: int) -> Progress:
     majors = Major.objects.filter(school__in=schools).aggregate(
         n=Count("id"), e=Count("id", filter=Q(enterprise_training=True))
     )
-    graduates = Graduation.objects.filter(school__in=schools, graduated_on__year=year).count()
+    from skillcity.employment.selectors.retention import employed_graduations
+
+    graduated = list(
+        Graduation.objects.filter(school__in=schools, graduated_on__year=year).only(
+            "id", "worker_id", "graduated_on"
+        )
+    )
+    graduates = len(graduated)
+    employed = len(employed_graduations(graduated))
+    employed_share = _share(employed, graduates)
     adv_share, ent_share = _share(advanced, students), _share(majors["e"], majors["n"])
 
     def pct(d: Decimal) -> str:
@@ -313,6 +323,13 @@ def progress(year: int) -> Progress:
             f"≥ {GRADUATES_TARGET:,}",
             graduates >= GRADUATES_TARGET,
             _bar(graduates, GRADUATES_TARGET),
+        ),
+        Measure(
+            _("当年毕业生就业率（社保缴费记录，毕业后12个月内参保）"),
+            f"{pct(employed_share)}（{employed:,} / {graduates:,}）",
+            "≥ 98%",
+            graduates > 0 and employed_share >= EMPLOYED_SHARE_TARGET,
+            _bar(employed_share, EMPLOYED_SHARE_TARGET),
         ),
     ]
     return Progress(year, schools.count(), students, advanced, majors["n"], majors["e"], graduates, measures)

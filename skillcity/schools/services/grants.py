@@ -19,7 +19,7 @@ from skillcity.core.money import round_fen
 from skillcity.grants.models import Application
 from skillcity.grants.services.records import application_from_records
 from skillcity.schools import selectors
-from skillcity.schools.models import InternationalStudent, Major, School, SocialTrainingReport
+from skillcity.schools.models import Graduation, InternationalStudent, Major, School, SocialTrainingReport
 from skillcity.schools.services import _year, require_school_actor
 
 TYPED = "院校填报"
@@ -159,6 +159,7 @@ ITEM_LABELS = {  # gettext_noop: translated where shown
     "major_build": gettext_noop("专业建设经费"),
     "intl_cert": gettext_noop("国际职业技能证书考证补贴"),
     "social": gettext_noop("社会化培训收入提取绩效工资"),
+    "grad_retention": gettext_noop("毕业生留莞就业奖励"),
 }
 
 
@@ -182,6 +183,14 @@ def describe_source(key: str) -> str | None:
         if parts[2] == "major_build":
             major = Major.objects.get(pk=int(parts[3]), school=school)
             return _("%(s)s · %(m)s · %(i)s") % {"s": name, "m": major.name, "i": item}
+        if parts[2] == "grad_retention":
+            graduation = Graduation.objects.select_related("worker").get(pk=int(parts[3]), school=school)
+            return _("%(s)s · %(w)s（%(y)s届）· %(i)s") % {
+                "s": name,
+                "w": graduation.worker.name,
+                "y": graduation.graduated_on.year,
+                "i": item,
+            }
         if parts[2] == "intl_cert":
             student = InternationalStudent.objects.select_related("worker").get(pk=int(parts[3]))
             return _("%(s)s · %(w)s · %(i)s") % {"s": name, "w": student.worker.name, "i": item}
@@ -192,6 +201,7 @@ def describe_source(key: str) -> str | None:
         School.DoesNotExist,
         Major.DoesNotExist,
         InternationalStudent.DoesNotExist,
+        Graduation.DoesNotExist,
     ):
         return None
 

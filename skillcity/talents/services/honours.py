@@ -12,8 +12,8 @@ from skillcity.core.access import require_role
 from skillcity.core.audit import audit_record
 from skillcity.core.validators import parse_resident_id
 from skillcity.registry.imports import ImportResult, RowError
+from skillcity.registry.sheet_rows import parse, template, text
 from skillcity.talents.models import HonourList, HonourWinner
-from skillcity.talents.services.card_imports import parse, template, text
 
 COLUMNS = {"姓名": "name", "身份证号码": "id_number", "工作单位": "unit"}
 REQUIRED = ("姓名", "身份证号码")

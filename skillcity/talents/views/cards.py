@@ -25,6 +25,7 @@ from skillcity.core.exports import export_or_background, xlsx_response
 from skillcity.core.spreadsheets import table_workbook
 from skillcity.core.uploads import read_upload
 from skillcity.policy.display import reason_texts
+from skillcity.registry.sheet_rows import template as sheet_template
 from skillcity.talents.forms import CardServiceForm, HonoursImportForm, PoolFilterForm, RevokeForm
 from skillcity.talents.models import MAX_ACTIVE_SERVICES, CardService, HonourList, TalentCard
 from skillcity.talents.selectors import cards as card_selectors
@@ -224,7 +225,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in IMPORTS:
         raise NotFound(_("未知导入类型"))
     _fn, columns, title, example = IMPORTS[kind]
-    return xlsx_response(card_imports.template(columns, title, example), f"{kind}-template.xlsx")
+    return xlsx_response(sheet_template(columns, title, example), f"{kind}-template.xlsx")
 
 
 @login_required
