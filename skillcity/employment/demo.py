@@ -8,7 +8,7 @@
 - The simulated social-insurance system holds last month's records for part of them, which the
   adapter's pull (daily, or 立即拉取 on the page) brings into the ledger.
 
-The rows are written in bulk as one import batch (source 表格导入, file 演示数据), through the same model
+The rows are written in bulk as one import batch (source 表格导入, file 社保缴费演示数据.xlsx), through the same model
 the import writes; idempotent: nothing is done when the ledger has rows.
 """
 
@@ -98,7 +98,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
     names = dict(Worker.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
     by_uscc = dict(Organisation.objects.filter(uscc__in={r[1][0] for r in rows}).values_list("uscc", "pk"))
     with transaction.atomic():
-        batch = ContributionBatch.objects.create(source=Source.IMPORT, file_name="演示数据")
+        batch = ContributionBatch.objects.create(source=Source.IMPORT, file_name="社保缴费演示数据.xlsx")
         made = [
             Contribution(
                 worker_id=worker_id,

@@ -98,7 +98,7 @@ def test_the_cohort_page_and_api(client, school, school_user, major, changan_ent
     contribute(worker, changan_enterprise, "2024-07", 6)
     client.force_login(school_user)
     page = client.get(f"/schools/{school.pk}/grad-retention/?year=2024").content.decode()
-    assert "赵毕业" in page and "符合条件，可申请" in page and "1000.00" in page
+    assert "赵毕业" in page and "符合条件，可申请" in page and "1,000.00" in page
     assert 'id="grad-retention-link"' in client.get(f"/schools/{school.pk}/").content.decode()
     done = client.post(
         f"/schools/{school.pk}/grad-retention/apply/", {"year": 2024}, follow=True
