@@ -30,6 +30,9 @@ KINDS = {
     "/api/v1/registry/organisations/": "organisation",
     "/accounts/tokens/": "token",
     "/api/v1/accounts/tokens/": "token",
+    # A worker's employment spells (issue 19): a registry worker's key.
+    "/employment/workers/": "worker",
+    "/api/v1/employment/workers/": "worker",
 }
 # Key-taking routes of other programmes, whose objects are not registry records.
 OTHER_PROGRAMMES = (
