@@ -22,18 +22,11 @@ from typing import Any
 from django.db import transaction
 
 from skillcity.employment.models import Contribution, ContributionBatch, SimulatedInsuranceRecord, Source
+from skillcity.employment.selectors import month_index, month_of
 
 DONGGUAN, SHENZHEN = "441900", "440300"
 OTHER_WORKERS = 1500
 LAST_MONTH = datetime.date(2025, 12, 1)  # the ledger's last month; the simulated system holds the next
-
-
-def _month(index: int) -> datetime.date:
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _index(day: datetime.date) -> int:
-    return day.year * 12 + day.month - 1
 
 
 def employment_demo(seed: int, stdout: Any) -> None:
@@ -52,7 +45,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
         return
     outside = ("91440300MA5DEMO001", "深圳市南山演示电子有限公司")  # an employer outside Dongguan
     rows: list[tuple[int, tuple[str, str], int, int, str]] = []  # worker, employer, first, count, region
-    last = _index(LAST_MONTH)
+    last = month_index(LAST_MONTH)
 
     def employer() -> tuple[str, str]:
         e = rng.choice(employers)
@@ -64,7 +57,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
         .values_list("worker_id", "graduated_on")
     )
     for worker_id, graduated in graduates:
-        start = _index(graduated)
+        start = month_index(graduated)
         roll = rng.random()
         if roll < 0.08:
             continue  # no record
@@ -88,7 +81,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
         if w not in graduate_ids
     ][:OTHER_WORKERS]
     for worker_id in others:
-        first = _index(datetime.date(2024, 1, 1)) + rng.randint(0, 6)
+        first = month_index(datetime.date(2024, 1, 1)) + rng.randint(0, 6)
         if rng.random() < 0.2:  # a job change, sometimes with a month or two between
             change = first + rng.randint(4, 16)
             rows.append((worker_id, employer(), first, change - first, DONGGUAN))
@@ -105,7 +98,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
                 employer_uscc=uscc,
                 employer_name=name,
                 employer_id=by_uscc.get(uscc),
-                month=_month(index),
+                month=month_of(index),
                 region=region,
                 base=Decimal(4500 + 100 * (worker_id % 30)),
                 batch=batch,
@@ -123,7 +116,7 @@ def employment_demo(seed: int, stdout: Any) -> None:
                 name=names[worker_id],
                 uscc=uscc,
                 employer_name=name,
-                month=f"{_month(last + 1):%Y-%m}",
+                month=f"{month_of(last + 1):%Y-%m}",
                 region=region,
                 base=str(4500 + 100 * (worker_id % 30)),
             )

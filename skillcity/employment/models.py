@@ -100,10 +100,6 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.worker_id} {self.employer_uscc} {self.month:%Y-%m}"
 
-    @property
-    def in_dongguan(self) -> bool:
-        return self.region.startswith(DONGGUAN_PREFIX)
-
 
 class PullCursor(models.Model):
     """How far the social-insurance adapter has read (its own opaque cursor), by feed name."""

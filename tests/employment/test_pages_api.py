@@ -129,3 +129,23 @@ def test_the_cli_imports_all_or_nothing_and_pulls(tmp_path, changan_enterprise, 
     call_command("employment", "pull")
     assert "written 1" in capsys.readouterr().out
     assert Contribution.objects.count() == 2
+
+
+def test_the_bureau_pulls_now_and_sees_what_was_held_aside(
+    client, bureau_officer, changan_enterprise, changan
+):
+    worker = WorkerFactory()
+    SimulatedInsuranceRecord.objects.create(**cells(worker, changan_enterprise, "2025-01"))
+    SimulatedInsuranceRecord.objects.create(
+        **(cells(worker, changan_enterprise, "2025-02") | {"base": "abc"})
+    )
+    client.force_login(bureau_officer)
+    page = client.post("/employment/pull/", follow=True).content.decode()
+    assert "已从社保系统接口拉取：写入 1 条" in page and "另有 1 条记录有错误" in page
+    assert "第 2 条 缴费基数" in page  # the held record, on the bureau's list
+    town_officer = UserFactory(role="town_officer", town=changan)
+    client.force_login(town_officer)
+    assert client.post("/employment/pull/").status_code == 403
+    shown = client.get("/employment/").content.decode()
+    assert "1 条记录有错误" in shown and "第 2 条 缴费基数" not in shown  # no one's figures, just the count
+    assert Contribution.objects.count() == 1

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
@@ -125,5 +126,5 @@ def worker_spells(request: HttpRequest, pk: Id) -> Any:
 def my_spells(request: HttpRequest) -> Any:
     user = acting_user(request)
     if user.worker_id is None:
-        raise DomainError("not_a_worker", "请以已实名关联劳动者登记的账号查看本人就业记录", status=403)
+        raise DomainError("not_a_worker", _("请以已实名关联劳动者登记的账号查看本人就业记录"), status=403)
     return selectors.spells_of(user.worker_id)

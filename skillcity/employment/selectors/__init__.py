@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 
 from skillcity.employment.models import DONGGUAN_PREFIX, Contribution, Kind
 
+CHUNK = 2000  # workers a query (SQLite's bound parameters)
+
 
 def month_index(day: datetime.date) -> int:
     return day.year * 12 + day.month - 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from skillcity.employment.selectors import Spell, spells_for
+from skillcity.employment.selectors import CHUNK, Spell, spells_for
 from skillcity.policy.params import parameters
 from skillcity.policy.rules.education import add_years
 from skillcity.schools.models import Graduation, IndustryFit
@@ -33,10 +33,6 @@ class Reading:
     spell: Spell | None
     facts: dict[str, Any]
     sources: dict[str, str]
-
-    @property
-    def has_record(self) -> bool:
-        return self.spell is not None
 
 
 def _choose(spells: list[Spell], graduated_on: datetime.date, years: int) -> Spell | None:
@@ -105,7 +101,7 @@ EMPLOYED_WITHIN_MONTHS = 12
 def employed_graduations(graduations: list[Graduation]) -> set[int]:
     """The graduations whose graduate is insured (any employer, anywhere) in one of the 12 months from
     the month of graduation, by the current contribution records."""
-    from skillcity.employment.selectors import current, month_index
+    from skillcity.employment.selectors import current, month_index, month_of
 
     if not graduations:
         return set()
@@ -115,8 +111,17 @@ def employed_graduations(graduations: list[Graduation]) -> set[int]:
         window.setdefault(g.worker_id, []).append((g.pk, first))
     employed: set[int] = set()
     worker_ids = sorted(window)
-    for i in range(0, len(worker_ids), 2000):
-        months = current(worker_ids[i : i + 2000]).order_by().values_list("worker_id", "month").distinct()
+    # Only the months any window can hold: not the graduates' years before or after.
+    earliest = min(first for pairs in window.values() for _g, first in pairs)
+    latest = max(first for pairs in window.values() for _g, first in pairs) + EMPLOYED_WITHIN_MONTHS - 1
+    for i in range(0, len(worker_ids), CHUNK):
+        months = (
+            current(worker_ids[i : i + CHUNK])
+            .filter(month__gte=month_of(earliest), month__lte=month_of(latest))
+            .order_by()
+            .values_list("worker_id", "month")
+            .distinct()
+        )
         for worker_id, month in months:
             index = month_index(month)
             for graduation_id, first in window[worker_id]:

@@ -1,8 +1,8 @@
 """Writing employment records (issue 19 §2): social-insurance contributions, from an .xlsx/.csv
 import or from the social-insurance system's adapter (services.adapter), through one check.
 
-All rows of a file or of a pull are written, or none: every bad row is listed with its row number,
-its column and why. A row for a (worker, employer, month) that already has the same figures is left
+An import writes all its rows or none: every bad row is listed with its row number, its column and
+why. A page of the feed writes its good rows and holds the bad ones aside on its batch. A row for a (worker, employer, month) that already has the same figures is left
 alone, so sending a file twice writes it once. A different row for a month already recorded must say
 it is a correction (记录类型 更正), and then supersedes the row it corrects; 作废 withdraws a row.
 Nothing is ever edited or deleted.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from skillcity.core.access import require_role
 from skillcity.core.audit import audit_record
-from skillcity.core.bounds import column_money_max, parse_money
+from skillcity.core.bounds import column_money_max, parse_money, text_length_errors
 from skillcity.core.validators import validate_uscc
 from skillcity.employment.models import Contribution, ContributionBatch, Kind, Source
+from skillcity.employment.selectors import CHUNK
 from skillcity.registry.imports import ImportResult, RowError
 from skillcity.registry.models import Organisation, Worker
 from skillcity.registry.sheet_rows import ID, NAME, match_worker, parse, text, workers_for
@@ -50,7 +50,6 @@ REQUIRED = (ID, NAME, USCC, EMPLOYER, MONTH, REGION, BASE)
 KIND_LABELS = {"": Kind.NEW, "新增": Kind.NEW, "更正": Kind.CORRECTION, "作废": Kind.VOID}
 FIRST_MONTH = datetime.date(1990, 1, 1)
 MAX_ROWS = 100_000
-CHUNK = 2000  # workers a query (SQLite's bound parameters)
 _MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?(?:[-/.]\d{1,2}日?)?$")
 
 
@@ -106,8 +105,8 @@ def _check(
     employer_name = text(cells.get("employer_name"))
     if not employer_name:
         errors.append(RowError(number, EMPLOYER, _("请填写用人单位名称")))
-    elif len(employer_name) > 100:
-        errors.append(RowError(number, EMPLOYER, _("不超过100个字")))
+    for reason in text_length_errors(Contribution, {"employer_name": employer_name}).values():
+        errors.append(RowError(number, EMPLOYER, reason))
     month = None
     try:
         month = parse_month(cells.get("month"))
@@ -141,10 +140,11 @@ def _chain_ends(rows: list[Row]) -> dict[tuple[int, str, datetime.date], Contrib
     locked (PostgreSQL) until the import's transaction ends."""
     ends: dict[tuple[int, str, datetime.date], Contribution] = {}
     keys = {r.key for r in rows}
+    months = sorted({r.month for r in rows})  # a file covers a few months; a worker's history, years
     worker_ids = sorted({r.worker.pk for r in rows})
     for i in range(0, len(worker_ids), CHUNK):
         found = Contribution.objects.select_for_update(of=("self",)).filter(
-            worker_id__in=worker_ids[i : i + CHUNK], superseded_by__isnull=True
+            worker_id__in=worker_ids[i : i + CHUNK], month__in=months, superseded_by__isnull=True
         )
         for row in found:
             key = (row.worker_id, row.employer_uscc, row.month)
@@ -248,6 +248,7 @@ def ingest(
             if errors and not hold_bad:
                 return IngestResult(errors=errors)
             bad = {e.row for e in errors}
+            sent = dict(data)
             writes = [(row, end) for row, end in writes if row.number not in bad]
             unchanged = sum(1 for row in rows if row.number not in bad) - len(writes)
             batch = _write(
@@ -256,7 +257,7 @@ def ingest(
                 actor=actor,
                 file_name=file_name,
                 unchanged=unchanged,
-                held=[_held(e, data) for e in errors],
+                held=[_held(e, sent) for e in errors],
             )
     except IntegrityError:
         # Another import recorded one of these months meanwhile: nothing of this one was written.
@@ -264,9 +265,9 @@ def ingest(
     return IngestResult(created=batch.rows, errors=errors, unchanged=unchanged, batch=batch)
 
 
-def _held(error: RowError, data: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+def _held(error: RowError, sent: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """A row held aside from a feed's page: where, why, and the record as sent (to import it corrected)."""
-    record = next((cells for number, cells in data if number == error.row), {})
+    record = sent.get(error.row, {})
     return {
         "row": error.row,
         "column": error.column,
@@ -344,15 +345,14 @@ def contributions_import(*, actor: Any, filename: str, content: bytes) -> Ingest
     return ingest(data=data, source=Source.IMPORT, actor=actor, file_name=filename)
 
 
-def template_rows() -> Iterable[list[Any]]:
-    yield list(COLUMNS)
-    yield [
-        "441900199005170019",
-        "陈小明",
-        "91441900MA5XXXXXXX",
-        "东莞市示例精密制造有限公司",
-        "2025-06",
-        "441900",
-        "4500.00",
-        "",
-    ]
+# The template's example row (services.COLUMNS' order), under the header on /employment/template.xlsx.
+TEMPLATE_EXAMPLE = [
+    "441900199005170019",
+    "陈小明",
+    "91441900MA5XXXXXXX",
+    "东莞市示例精密制造有限公司",
+    "2025-06",
+    "441900",
+    "4500.00",
+    "",
+]

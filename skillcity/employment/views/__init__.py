@@ -22,7 +22,7 @@ from skillcity.core.exports import xlsx_response
 from skillcity.core.uploads import read_upload
 from skillcity.employment import selectors
 from skillcity.employment.models import ContributionBatch
-from skillcity.employment.services import COLUMNS, contributions_import, template_rows
+from skillcity.employment.services import COLUMNS, TEMPLATE_EXAMPLE, contributions_import
 from skillcity.employment.services.adapter import contributions_pull
 from skillcity.registry.models import Worker
 from skillcity.registry.sheet_rows import template
@@ -71,8 +71,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     require_role(acting_user(request), *OFFICERS)
-    rows = list(template_rows())
-    return xlsx_response(template(COLUMNS, _("缴费记录"), rows[1]), "contributions-template.xlsx")
+    return xlsx_response(template(COLUMNS, _("缴费记录"), TEMPLATE_EXAMPLE), "contributions-template.xlsx")
 
 
 @login_required

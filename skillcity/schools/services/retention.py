@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import DomainError
+from skillcity.employment.selectors import month_index, month_of
 from skillcity.employment.selectors.retention import Reading, readings
 from skillcity.grants import outcomes
 from skillcity.grants.models import Application
@@ -66,9 +67,8 @@ def event_date(reading: Reading) -> datetime.date:
     and not before graduation."""
     spell = reading.spell
     assert spell is not None
-    month_index = spell.start.year * 12 + spell.start.month - 1 + min(spell.months, MIN_MONTHS) - 1
-    year, month = divmod(month_index, 12)
-    reached = datetime.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    month = month_of(month_index(spell.start) + min(spell.months, MIN_MONTHS) - 1)
+    reached = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     return max(reached, reading.graduation.graduated_on)
 
 
