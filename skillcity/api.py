@@ -144,11 +144,13 @@ def _register_routers() -> None:
     # Each app exposes `router` in its api module; the order here is the order in the docs.
     from skillcity.accounts.api import router as accounts_router
     from skillcity.alliances.api import router as alliances_router
+    from skillcity.apprenticeship.api import router as apprenticeship_router
     from skillcity.certification.api import router as certification_router
     from skillcity.competitions.api import router as competitions_router
     from skillcity.employment.api import router as employment_router
     from skillcity.grants.api import router as grants_router
     from skillcity.learning.api import router as learning_router
+    from skillcity.matching.api import router as matching_router
     from skillcity.notifications.api import router as notifications_router
     from skillcity.platforms.api import router as platforms_router
     from skillcity.policy.api import router as policy_router
@@ -157,6 +159,7 @@ def _register_routers() -> None:
     from skillcity.schools.api import router as schools_router
     from skillcity.schools.api.retention import router as schools_retention_router
     from skillcity.talents.api import router as talents_router
+    from skillcity.timeline.api import router as timeline_router
     from skillcity.training.api import router as training_router
 
     api.add_router("/accounts/", accounts_router)
@@ -171,6 +174,9 @@ def _register_routers() -> None:
     api.add_router("/schools/", schools_router)
     api.add_router("/schools/", schools_retention_router)  # EDU-GRAD-RETENTION cohorts (issue 19)
     api.add_router("/employment/", employment_router)
+    api.add_router("/apprenticeship/", apprenticeship_router)
+    api.add_router("/matching/", matching_router)
+    api.add_router("/timeline/", timeline_router)
     api.add_router("/learning/", learning_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)

@@ -242,4 +242,22 @@ def _employment_demo(seed: int, stdout: Any) -> None:
 
 
 DEMO_STEPS.append(("employment records", _employment_demo))  # after the schools: their graduates
+
+
+def _apprenticeship_demo(seed: int, stdout: Any) -> None:
+    """Issue 19 §1: apprenticeships and 校企双制 classes (skillcity.apprenticeship.demo)."""
+    from skillcity.apprenticeship.demo import apprenticeship_demo
+
+    apprenticeship_demo(seed, stdout)
+
+
+def _matching_demo(seed: int, stdout: Any) -> None:
+    """Issue 19 §4: job needs, matches, service officers and job fairs (skillcity.matching.demo)."""
+    from skillcity.matching.demo import matching_demo
+
+    matching_demo(seed, stdout)
+
+
+DEMO_STEPS.append(("apprenticeships", _apprenticeship_demo))  # after certification and the schools
+DEMO_STEPS.append(("jobs and matching", _matching_demo))  # after the employment records: hires confirm
 DEMO_STEPS.append(("online learning", _learning_demo))  # last: its providers and learners are the city's

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "skillcity.schools",
     "skillcity.learning",
     "skillcity.employment",
+    "skillcity.apprenticeship",
+    "skillcity.matching",
+    "skillcity.timeline",
     "skillcity.notifications",
     "skillcity.web",
 ]

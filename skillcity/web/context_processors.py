@@ -62,9 +62,14 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("learning:provider_courses", _("课程管理"), {"organisation_user"}),
     ("learning:review", _("课程审核"), {"bureau_officer"}),
     ("learning:stats", _("学习统计"), {"bureau_officer", "town_officer"}),
-    # The employment loop (issue 19), in the 职业培训 dropdown: the records the loop closes on.
+    # The employment loop (issue 19): the records the loop closes on, then its programmes.
     ("employment:records", _("就业记录"), {"bureau_officer", "town_officer"}),
     ("employment:my_spells", _("我的就业记录"), {"worker"}),
+    ("apprenticeship:home", _("新型学徒制"), {"bureau_officer", "town_officer", "organisation_user"}),
+    ("matching:home", _("岗位匹配"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
+    ("matching:fair_list", _("招聘会"), {"*"}),
+    ("timeline:mine", _("我的职业档案"), {"worker"}),
+    ("timeline:outcomes", _("培训成效"), {"bureau_officer", "town_officer"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
@@ -116,8 +121,15 @@ NAV_GROUPS: dict[str, Any] = {
     "learning:provider_courses": pgettext_lazy("nav", "职业培训"),
     "learning:review": pgettext_lazy("nav", "职业培训"),
     "learning:stats": pgettext_lazy("nav", "职业培训"),
-    "employment:records": pgettext_lazy("nav", "职业培训"),
-    "employment:my_spells": pgettext_lazy("nav", "职业培训"),
+    # The employment loop (issue 19): its own 就业 dropdown — records, apprenticeship, matching, fairs,
+    # the worker's timeline and the training outcomes.
+    "employment:records": pgettext_lazy("nav", "就业"),
+    "employment:my_spells": pgettext_lazy("nav", "就业"),
+    "apprenticeship:home": pgettext_lazy("nav", "就业"),
+    "matching:home": pgettext_lazy("nav", "就业"),
+    "matching:fair_list": pgettext_lazy("nav", "就业"),
+    "timeline:mine": pgettext_lazy("nav", "就业"),
+    "timeline:outcomes": pgettext_lazy("nav", "就业"),
 }
 
 

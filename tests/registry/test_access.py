@@ -33,11 +33,16 @@ KINDS = {
     # A worker's employment spells (issue 19): a registry worker's key.
     "/employment/workers/": "worker",
     "/api/v1/employment/workers/": "worker",
+    # A worker's timeline (issue 19 §5): a registry worker's key.
+    "/timeline/workers/": "worker",
+    "/api/v1/timeline/workers/": "worker",
 }
 # Key-taking routes of other programmes, whose objects are not registry records.
 OTHER_PROGRAMMES = (
     "/admin/",
     "/alliances/",
+    "/apprenticeship/",
+    "/matching/",
     "/certification/",
     "/competitions/",
     "/grants/",
@@ -46,6 +51,8 @@ OTHER_PROGRAMMES = (
     "/talents/",
     "/training/",
     "/api/v1/alliances/",
+    "/api/v1/apprenticeship/",
+    "/api/v1/matching/",
     "/api/v1/certification/",
     "/api/v1/competitions/",
     "/api/v1/grants/",

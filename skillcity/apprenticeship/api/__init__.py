@@ -1,0 +1,7 @@
+"""/api/v1/apprenticeship/ (issue 19)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["apprenticeship"])

@@ -1,0 +1,3 @@
+"""What matching registers with other apps (issue 19)."""
+
+from __future__ import annotations

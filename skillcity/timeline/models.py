@@ -1,0 +1,3 @@
+"""Records of timeline (issue 19)."""
+
+from __future__ import annotations
