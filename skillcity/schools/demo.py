@@ -49,7 +49,8 @@ PLAN = [
     (4, "preparatory_technician", 0.05),
     (5, "preparatory_technician", 0.05),
 ]
-GRADUATES_PER_SCHOOL = {2024: 700, 2025: 1050}
+# About 9,000 graduates a year over the 8 schools (issue 19 §7), weighted by each school's size.
+GRADUATES_PER_SCHOOL = {2024: 1100, 2025: 1125}
 SCHOOL_USERNAME = "school"
 
 

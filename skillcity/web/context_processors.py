@@ -70,6 +70,7 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("matching:fair_list", _("招聘会"), {"*"}),
     ("timeline:mine", _("我的职业档案"), {"worker"}),
     ("timeline:outcomes", _("培训成效"), {"bureau_officer", "town_officer"}),
+    ("employment:stats", _("就业统计"), {"bureau_officer", "town_officer"}),
     ("grants:home", _("补贴申报"), {"bureau_officer", "town_officer", "organisation_user", "worker"}),
     ("grants:notices", _("补贴公示"), {"public"}),
     ("talents:leading", _("技能领军人才"), {"bureau_officer", "organisation_user", "worker"}),
@@ -130,6 +131,7 @@ NAV_GROUPS: dict[str, Any] = {
     "matching:fair_list": pgettext_lazy("nav", "就业"),
     "timeline:mine": pgettext_lazy("nav", "就业"),
     "timeline:outcomes": pgettext_lazy("nav", "就业"),
+    "employment:stats": pgettext_lazy("nav", "就业"),
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from skillcity.accounts.services import token_create
 from skillcity.core.errors import DomainError
+from skillcity.employment.selectors.stats import graduate_employment
 from skillcity.grants.models import Application
 from skillcity.schools.models import ClassKind
 from skillcity.schools.services import graduation_record
@@ -119,3 +120,15 @@ def test_the_cohort_page_and_api(client, school, school_user, major, changan_ent
 
 def auth(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, name='t', actor=user)[1]}"}
+
+
+def test_graduates_employed_within_twelve_months_per_school_for_the_bureau(
+    school, graduate, changan_enterprise
+):
+    contribute(graduate("毕业当月"), changan_enterprise, "2024-06", 1)
+    contribute(graduate("第十二个月"), changan_enterprise, "2025-05", 1)  # the 12th month from June
+    contribute(graduate("第十三个月"), changan_enterprise, "2025-06", 1)  # outside the 12 months
+    graduate("无记录")
+    (row,) = graduate_employment([2024])
+    assert (row.graduates, row.employed, str(row.share), row.meets_target) == (4, 2, "0.5000", False)
+    assert graduate_employment([2023]) == []

@@ -5,6 +5,7 @@ employment spells (an officer in scope; the worker their own). Every schema is n
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -128,3 +129,76 @@ def my_spells(request: HttpRequest) -> Any:
     if user.worker_id is None:
         raise DomainError("not_a_worker", _("请以已实名关联劳动者登记的账号查看本人就业记录"), status=403)
     return selectors.spells_of(user.worker_id)
+
+
+class EmploymentFlowOut(Schema):
+    month: datetime.date
+    insured: int
+    hires: int
+    separations: int | None
+
+
+class EmploymentTownOut(Schema):
+    town: str
+    insured: int
+
+
+class EmploymentSchoolYearOut(Schema):
+    school: str
+    private: bool
+    year: int
+    graduates: int
+    employed: int
+    share: Decimal | None
+    meets_target: bool
+
+
+class EmploymentStatsOut(Schema):
+    latest_month: datetime.date | None
+    insured: int
+    in_dongguan: int
+    by_town: list[EmploymentTownOut]
+    flows: list[EmploymentFlowOut]
+    graduate_employment: list[EmploymentSchoolYearOut]
+
+
+@router.get(
+    "/stats",
+    response=EmploymentStatsOut,
+    summary="The loop's figures: insured workers by town, hires and separations per month, technical "
+    "schools' graduates employed (officers; a town officer: the town's workers, no schools)",
+)
+def stats(request: HttpRequest, years: str = "") -> Any:
+    from skillcity.employment.selectors import stats as figures
+
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    town_id = user.town_id if user.role == "town_officer" else None
+    last = datetime.date.today().year - 1
+    try:
+        chosen = sorted({int(y) for y in years.split(",") if y.strip()}) or [last - 1, last]
+    except ValueError:
+        chosen = []
+    if not chosen or len(chosen) > 10 or not all(2000 <= y <= 2100 for y in chosen):
+        message = _("毕业年度须为 2000 至 2100 之间的年份，以逗号分隔，最多 10 个")
+        raise DomainError("invalid_years", message, {"years": message})
+    summary = figures.summary(town_id=town_id)
+    return {
+        "latest_month": summary.latest,
+        "insured": summary.insured,
+        "in_dongguan": summary.in_dongguan,
+        "by_town": [{"town": t, "insured": n} for t, n in summary.by_town],
+        "flows": summary.flows,
+        "graduate_employment": [
+            {
+                "school": r.school,
+                "private": r.private,
+                "year": r.year,
+                "graduates": r.graduates,
+                "employed": r.employed,
+                "share": r.share,
+                "meets_target": r.meets_target,
+            }
+            for r in (figures.graduate_employment(chosen) if town_id is None else [])
+        ],
+    }

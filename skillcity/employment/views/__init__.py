@@ -8,6 +8,8 @@ sees their own on the phone.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -116,10 +118,29 @@ def my_spells(request: HttpRequest) -> HttpResponse:
     return _spells_page(request, worker, own=True)
 
 
+@login_required
+def stats(request: HttpRequest) -> HttpResponse:
+    """The loop's figures from the records: graduates employed per school and year (bureau), insured
+    workers by town and hires/separations per month (a town officer: the town's workers)."""
+    from skillcity.employment.selectors import stats as figures
+
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    town_id = user.town_id if user.role == "town_officer" else None
+    latest_year = datetime.date.today().year - 1
+    summary, schools = figures.cached(town_id=town_id, years=[latest_year - 1, latest_year])
+    return render(
+        request,
+        "employment/stats.html",
+        {"summary": summary, "schools": schools, "target": figures.TARGET, "is_bureau": town_id is None},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("", records, name="records"),
     path("template.xlsx", import_template, name="import_template"),
     path("pull/", pull_now, name="pull_now"),
     path("workers/<int:pk>/", worker_spells, name="worker_spells"),
     path("mine/", my_spells, name="my_spells"),
+    path("stats/", stats, name="stats"),
 ]

@@ -90,6 +90,17 @@ def audit_target(event: Any) -> str:
 
 
 @register.filter
+def percent(share: Any) -> str:
+    """A share (0.9712) as 97.1%; a share not known (None) as —."""
+    if share is None or share == "":
+        return "—"
+    try:
+        return f"{Decimal(str(share)) * 100:.1f}%"
+    except (InvalidOperation, ValueError):
+        return str(share)
+
+
+@register.filter
 def yuan(amount: Any) -> str:
     """An amount as 1,234,567.89 (groups of three, as on the platform's notices and messages; the
     Chinese locale's own grouping is by four)."""
