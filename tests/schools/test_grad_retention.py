@@ -101,6 +101,8 @@ def test_the_cohort_page_and_api(client, school, school_user, major, changan_ent
     page = client.get(f"/schools/{school.pk}/grad-retention/?year=2024").content.decode()
     assert "赵毕业" in page and "符合条件，可申请" in page and "1,000.00" in page
     assert 'id="grad-retention-link"' in client.get(f"/schools/{school.pk}/").content.decode()
+    detail = client.get(f"/schools/{school.pk}/?year=2025").content.decode()
+    assert 'id="graduate-employment"' in detail and "2024届 1/1，100.0%" in detail
     done = client.post(
         f"/schools/{school.pk}/grad-retention/apply/", {"year": 2024}, follow=True
     ).content.decode()
@@ -132,3 +134,4 @@ def test_graduates_employed_within_twelve_months_per_school_for_the_bureau(
     (row,) = graduate_employment([2024])
     assert (row.graduates, row.employed, str(row.share), row.meets_target) == (4, 2, "0.5000", False)
     assert graduate_employment([2023]) == []
+    assert graduate_employment([2024], school_id=school.pk + 1000) == []

@@ -44,12 +44,16 @@ class SchoolYear:
         return self.share is not None and self.share >= TARGET
 
 
-def graduate_employment(years: list[int]) -> list[SchoolYear]:
+def graduate_employment(years: list[int], *, school_id: int | None = None) -> list[SchoolYear]:
+    """Per technical school (or only `school_id`) and year: graduates, and those employed."""
     from skillcity.employment.selectors.retention import employed_graduations
     from skillcity.schools.models import Graduation, School, SchoolKind
 
     out: list[SchoolYear] = []
-    for school in School.objects.filter(kind=SchoolKind.TECHNICAL).select_related("organisation"):
+    schools = School.objects.filter(kind=SchoolKind.TECHNICAL).select_related("organisation")
+    if school_id is not None:
+        schools = schools.filter(pk=school_id)
+    for school in schools:
         for year in years:
             graduated = list(
                 Graduation.objects.filter(school=school, graduated_on__year=year).only(

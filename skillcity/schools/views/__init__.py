@@ -21,6 +21,7 @@ from skillcity.core.bounds import YEAR_MAX, YEAR_MIN
 from skillcity.core.errors import DomainError
 from skillcity.core.exports import xlsx_response
 from skillcity.core.uploads import read_upload
+from skillcity.employment.selectors.stats import graduate_employment
 from skillcity.grants import flows
 from skillcity.schools import forms, selectors
 from skillcity.schools import services as svc
@@ -167,6 +168,7 @@ def _detail(request: HttpRequest, user: Any, school: School, status: int = 200, 
             Graduation.objects.filter(school=school).select_related("worker", "major")[:GRADUATES_SHOWN]
         ),
         "graduation_count": Graduation.objects.filter(school=school).count(),
+        "employment_rates": graduate_employment([year - 1, year], school_id=school.pk),
         "reports": SocialTrainingReport.objects.filter(school=school),
         "is_public": school.ownership == Ownership.PUBLIC,
         "grants": grants,
