@@ -207,7 +207,12 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeaveForm(request.POST)
     if form.is_valid():
         try:
-            apprenticeship_leave(apprenticeship=apprenticeship, actor=user, **form.cleaned_data)
+            apprenticeship_leave(
+                apprenticeship=apprenticeship,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["leave_reason"],
+                actor=user,
+            )
         except DomainError as exc:
             form.show_domain_error(exc)
             form.mark_invalid()
