@@ -374,3 +374,61 @@ def test_the_navbar_links_the_home_page(client, enterprise_user):
     client.force_login(enterprise_user)
     assert 'href="/apprenticeship/"' in client.get("/").content.decode()
     assert UserFactory  # personas come from tests.conftest
+
+
+def _own_ui_strings() -> set[str]:
+    import gettext
+    import re
+    from pathlib import Path
+
+    import skillcity.apprenticeship
+
+    mo = Path(skillcity.apprenticeship.__file__).parent / "locale/en/LC_MESSAGES/django.mo"
+    with mo.open("rb") as f:
+        catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    return {
+        k
+        for k, v in catalog.items()
+        if isinstance(k, str) and v and re.search(r"[\u4e00-\u9fff]", k) and "%(" not in k
+    }
+
+
+def test_every_page_speaks_english_when_asked(
+    client, apprenticeship, bureau_officer, school, changan_enterprise, mentor, lathe, school_user
+):
+    import re
+
+    from skillcity.apprenticeship.services import dual_class_create
+
+    start = timezone.localdate()
+    dual = dual_class_create(
+        school=school,
+        enterprise=changan_enterprise,
+        name="数控一班",
+        occupation=lathe,
+        level=4,
+        start=start,
+        end=one_year_after(start) + datetime.timedelta(days=10),
+        school_mentor="王老师",
+        enterprise_mentor=mentor,
+        actor=school_user,
+    )
+    ui = _own_ui_strings()
+    assert "学徒合同" in ui  # the catalogue is compiled and holds the pages' strings
+    client.force_login(bureau_officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    for url in (
+        "/apprenticeship/",
+        "/apprenticeship/new/",
+        f"/apprenticeship/{apprenticeship.pk}/",
+        "/apprenticeship/classes/",
+        f"/apprenticeship/classes/{dual.pk}/",
+        "/apprenticeship/statistics/",
+        "/apprenticeship/import/",
+    ):
+        html = client.get(url).content.decode()
+        text = re.sub(r"<[^>]+>", "\n", html)
+        pieces = {p.strip() for line in text.splitlines() for p in re.split(r"\s*[·：:|/，,（）()]\s*", line)}
+        left = sorted(p for p in pieces if p in ui)
+        assert not left, f"{url}: untranslated {left}"
+        assert "In training" in html or url != "/apprenticeship/"
