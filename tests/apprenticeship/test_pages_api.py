@@ -432,3 +432,13 @@ def test_every_page_speaks_english_when_asked(
         left = sorted(p for p in pieces if p in ui)
         assert not left, f"{url}: untranslated {left}"
         assert "In training" in html or url != "/apprenticeship/"
+
+
+def test_the_school_page_links_its_classes(client, school, school_user, bureau_officer):
+    from skillcity.schools.models import Ownership
+    from skillcity.schools.services import school_register
+
+    registered = school_register(actor=bureau_officer, organisation=school, ownership=Ownership.PUBLIC)
+    client.force_login(school_user)
+    html = client.get(f"/schools/{registered.pk}/").content.decode()
+    assert 'href="/apprenticeship/classes/" id="dual-classes-link"' in html
