@@ -398,7 +398,7 @@ def test_every_page_speaks_english_when_asked(
 ):
     import re
 
-    from skillcity.apprenticeship.services import dual_class_create
+    from skillcity.apprenticeship.services.classes import dual_class_create
 
     start = timezone.localdate()
     dual = dual_class_create(

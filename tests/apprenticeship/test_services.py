@@ -17,11 +17,13 @@ from skillcity.apprenticeship.services import (
     apprenticeship_assess,
     apprenticeship_enrol,
     apprenticeship_leave,
+    one_year_after,
+    progress_record,
+)
+from skillcity.apprenticeship.services.classes import (
     dual_class_create,
     dual_class_enrol,
     dual_class_resolve_drift,
-    one_year_after,
-    progress_record,
 )
 from skillcity.certification import services as cert
 from skillcity.certification.models import EvaluatorKind

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 from skillcity.apprenticeship import selectors
 from skillcity.apprenticeship.forms import ClassForm, StudentForm
 from skillcity.apprenticeship.models import DualClass
-from skillcity.apprenticeship.services import (
+from skillcity.apprenticeship.services import may_manage
+from skillcity.apprenticeship.services.classes import (
     dual_class_create,
     dual_class_enrol,
     dual_class_resolve_drift,
-    may_manage,
 )
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.errors import DomainError
