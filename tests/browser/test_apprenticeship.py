@@ -92,3 +92,12 @@ def test_an_enterprise_enrols_an_apprentice(live_server, page):
     page.goto(f"{live_server.url}/apprenticeship/{Apprenticeship.objects.get().pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "apprenticeship-detail-phone")
+
+    # The bureau's statistics toward the baseline, at desk width.
+    page.set_viewport_size(DESK)
+    login(page, live_server.url, "bureau_officer")
+    page.goto(f"{live_server.url}/apprenticeship/")
+    page.click("#stats-link")
+    assert "平台登记新型学徒 1 名" in page.inner_text("#baseline")
+    no_serious_violations(page, "/apprenticeship/statistics/")
+    screenshot(page, "apprenticeship-statistics-desk")
