@@ -227,6 +227,13 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "schools.grant.grad_retention": _("按记录申请毕业生留莞就业奖励"),
     "employment.contributions.import": _("导入社保缴费记录"),
     "employment.contributions.adapter": _("从社保系统接口拉取缴费记录"),
+    # Apprenticeship (issue 19 §1)
+    "apprenticeship.enrol": _("登记新型学徒"),
+    "apprenticeship.progress": _("记录学徒培训进度"),
+    "apprenticeship.assess": _("学徒报名考核"),
+    "apprenticeship.leave": _("学徒退出"),
+    "apprenticeship.import": _("导入新型学徒"),
+    "apprenticeship_class.create": _("开设校企双制班"),
     "schools.demo": _("生成院校演示数据"),
     # Issue 17: master studios (platforms/studios)
     "platforms.studio.apply": _("申报技能大师工作室"),
