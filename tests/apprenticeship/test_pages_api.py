@@ -381,9 +381,10 @@ def _own_ui_strings() -> set[str]:
     import re
     from pathlib import Path
 
-    import skillcity.apprenticeship
+    import skillcity
 
-    mo = Path(skillcity.apprenticeship.__file__).parent / "locale/en/LC_MESSAGES/django.mo"
+    # The platform's one catalogue (the apprenticeship's strings are in it).
+    mo = Path(skillcity.__file__).parent / "locale/en/LC_MESSAGES/django.mo"
     with mo.open("rb") as f:
         catalog = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
     return {
