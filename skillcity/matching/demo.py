@@ -73,7 +73,8 @@ def matching_demo(seed: int, stdout: Any) -> None:
     )
     first_record: dict[int, tuple[int, int]] = {}
     for worker_id, occupation_id, level in skilled:
-        first_record.setdefault(worker_id, (occupation_id, level))
+        if occupation_id is not None and level is not None:
+            first_record.setdefault(worker_id, (occupation_id, level))
     demo_worker = users.get("worker")
     seeker_ids = list(first_record)[:SEEKERS]
     if demo_worker and demo_worker.worker_id in first_record and demo_worker.worker_id not in seeker_ids:

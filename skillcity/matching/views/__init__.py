@@ -34,7 +34,7 @@ from skillcity.matching.services import (
 )
 from skillcity.matching.services.hires import hire_record_from_match, hire_why
 from skillcity.matching.views import officers
-from skillcity.matching.views.forms import HireForm, JobNeedForm, SeekerNeedForm
+from skillcity.matching.views.forms import HireForm, JobNeedForm, SeekerNeedForm, show_error
 
 OFFICERS = ("bureau_officer", "town_officer")
 
@@ -66,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     towns=list(form.cleaned_data["towns"]),
                 )
             except DomainError as exc:
-                form.show_domain_error(exc)
+                show_error(form, exc)
             else:
                 messages.success(request, _("求职意向已保存，系统已按您的证书等级匹配岗位"))
                 return redirect("matching:home")
@@ -117,7 +117,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
                 fair=data["fair"],
             )
         except DomainError as exc:
-            form.show_domain_error(exc)
+            show_error(form, exc)
         else:
             messages.success(
                 request, _("用工需求已发布，已匹配 %(n)s 名求职者") % {"n": need.matches.count()}
@@ -221,7 +221,7 @@ def match_hire(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 hire = hire_record_from_match(actor=user, match=match, start_month=month)
             except DomainError as exc:
-                form.show_domain_error(exc)
+                show_error(form, exc)
             else:
                 messages.success(
                     request,

@@ -10,10 +10,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.core.bounds import IsoDateField
+from skillcity.core.errors import DomainError
 from skillcity.matching.models import HEAD_COUNT_MAX, FollowUp, JobFair
 from skillcity.matching.services import WAGE_MAX
 from skillcity.registry.models import Occupation, SkillLevel, Town
 from skillcity.web.forms import LabelledErrorsMixin
+
+
+def show_error(form: Any, exc: DomainError, **kwargs: Any) -> None:
+    """A refusal about the input goes next to its field; one about who may do it (403, 404) is raised
+    to the error page."""
+    if exc.status in (403, 404):
+        raise exc
+    form.show_domain_error(exc, **kwargs)
 
 
 class _Form(LabelledErrorsMixin, forms.Form):

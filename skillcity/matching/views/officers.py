@@ -33,6 +33,7 @@ from skillcity.matching.views.forms import (
     FairForm,
     FairHireForm,
     FollowUpForm,
+    show_error,
 )
 from skillcity.registry.models import Organisation, Worker
 
@@ -70,7 +71,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
             try:
                 assignment_create(actor=user, officer=officer, enterprise=enterprise, worker=worker)
             except DomainError as exc:
-                form.show_domain_error(exc, aliases={"subject": "key"})
+                show_error(form, exc, aliases={"subject": "key"})
             else:
                 messages.success(request, _("已分配"))
                 return redirect("matching:assignments")
@@ -102,7 +103,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 next_date=data["next_date"],
             )
         except DomainError as exc:
-            form.show_domain_error(exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("跟进记录已保存"))
             return redirect("matching:assignment_detail", assignment.pk)
@@ -210,7 +211,7 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             booth=enterprise_form.cleaned_data["booth"],
                         )
                     except DomainError as exc:
-                        enterprise_form.show_domain_error(exc, aliases={"enterprise": "uscc"})
+                        show_error(enterprise_form, exc, aliases={"enterprise": "uscc"})
                     else:
                         messages.success(request, _("已添加参会企业"))
                         return redirect("matching:fair_detail", fair.pk)
@@ -233,7 +234,7 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             start_month=month,
                         )
                     except DomainError as exc:
-                        hire_form.show_domain_error(exc)
+                        show_error(hire_form, exc)
                     else:
                         messages.success(request, _("录用已登记，系统将按社保缴费记录确认"))
                         return redirect("matching:fair_detail", fair.pk)
@@ -269,7 +270,7 @@ def fair_new(request: HttpRequest) -> HttpResponse:
         try:
             fair = fair_create(actor=user, **form.cleaned_data)
         except DomainError as exc:
-            form.show_domain_error(exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("招聘会已创建"))
             return redirect("matching:fair_detail", fair.pk)
