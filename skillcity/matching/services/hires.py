@@ -263,5 +263,8 @@ def hire_why(hire: Hire) -> str:
             }
         return str(hire.get_why_display())
     if hire.state == Hire.State.PENDING:
-        return _("等待%(end)s前的社保缴费记录") % {"end": f"{window_end(hire.start_month):%Y-%m}"}
+        return _("等待%(start)s至%(end)s由该单位参保缴费的记录") % {
+            "start": f"{hire.start_month:%Y-%m}",
+            "end": f"{window_end(hire.start_month):%Y-%m}",
+        }
     return _("%(month)s起由该单位参保缴费") % {"month": f"{hire.confirmed_month:%Y-%m}"}

@@ -34,6 +34,12 @@ class _Form(LabelledErrorsMixin, forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                field.empty_label = str(_("请选择"))
+            elif isinstance(field, forms.ChoiceField) and field.required:
+                field.choices = [("", _("请选择")), *field.choices]
 
 
 def _occupations() -> Any:
