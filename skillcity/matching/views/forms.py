@@ -39,7 +39,7 @@ class _Form(LabelledErrorsMixin, forms.Form):
             ):
                 field.empty_label = str(_("请选择"))
             elif isinstance(field, forms.ChoiceField) and field.required:
-                field.choices = [("", _("请选择")), *field.choices]
+                field.choices = [("", _("请选择")), *list(field.choices)]  # type: ignore[arg-type]
 
 
 def _occupations() -> Any:
