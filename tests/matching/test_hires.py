@@ -167,3 +167,18 @@ def test_the_check_is_a_daily_job_and_runs_after_an_import(
     hires_confirm_task.call()
     h.refresh_from_db()
     assert h.state == Hire.State.CONFIRMED
+
+
+def test_the_workers_timeline_shows_the_need_the_match_the_hire_and_its_confirmation(
+    enterprise_user, accepted, changan_enterprise
+):
+    from skillcity.timeline.sources import SOURCES
+
+    contribute(accepted.worker, changan_enterprise, "2025-06", 2)
+    hire(enterprise_user, accepted, "2025-06")
+    events = SOURCES["matching"].events(accepted.worker_id)
+    titles = [e.title for e in events]
+    assert titles.count("记录求职意向") == 1 and "岗位匹配" in titles and "接受岗位匹配" in titles
+    assert "录用" in titles and "录用已由社保缴费记录确认" in titles
+    confirmed = next(e for e in events if e.title == "录用已由社保缴费记录确认")
+    assert confirmed.date == datetime.date(2025, 6, 1) and confirmed.detail == changan_enterprise.name

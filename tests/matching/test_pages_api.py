@@ -331,3 +331,61 @@ def test_the_api_posts_ranks_masks_answers_and_hires(
     assert client.get("/api/v1/matching/statistics", **auth(bureau_officer)).json()["total"]["hires"] == 1
     assert client.get("/api/v1/matching/fairs").status_code == 200
     assert client.get("/api/v1/matching/needs").status_code == 401
+
+
+def test_the_api_sets_up_a_fair_adds_an_enterprise_and_records_a_hire_there(
+    client, bureau_officer, humen_officer, enterprise_user, changan_enterprise, changan_worker, changan
+):
+    b = auth(bureau_officer)
+    bad = client.post(
+        "/api/v1/matching/fairs",
+        {
+            "name": "春风行动",
+            "kind": "spring_breeze",
+            "starts_on": "2026-02-26",
+            "ends_on": "2026-02-24",
+            "town_id": changan.pk,
+            "venue": "市场",
+        },
+        content_type="application/json",
+        **b,
+    )
+    assert bad.status_code == 400 and "结束日期" in bad.json()["fields"]["ends_on"][0]
+    fair = client.post(
+        "/api/v1/matching/fairs",
+        {
+            "name": "春风行动",
+            "kind": "spring_breeze",
+            "starts_on": "2026-02-24",
+            "ends_on": "2026-02-26",
+            "town_id": changan.pk,
+            "venue": "市场",
+        },
+        content_type="application/json",
+        **b,
+    ).json()
+    path = f"/api/v1/matching/fairs/{fair['id']}"
+    added = {"enterprise_id": changan_enterprise.pk, "booth": "A01"}
+    assert (
+        client.post(
+            path + "/enterprises", added, content_type="application/json", **auth(humen_officer)
+        ).status_code
+        == 403
+    )
+    assert client.post(path + "/enterprises", added, content_type="application/json", **b).status_code == 201
+    hired = client.post(
+        path + "/hires",
+        {
+            "enterprise_id": changan_enterprise.pk,
+            "id_number": changan_worker.id_number,
+            "start_month": "2026-11",
+        },
+        content_type="application/json",
+        **auth(enterprise_user),
+    )
+    assert hired.status_code == 201 and hired.json()["state"] == "pending"
+    public = client.get(path).json()
+    assert (
+        public["enterprises"][0]["enterprise_name"] == changan_enterprise.name
+        and public["kind_name"] == "春风行动招聘会"
+    )

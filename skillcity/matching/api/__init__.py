@@ -9,26 +9,40 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from pydantic import Field
+from ninja import Router
 
 from skillcity.accounts.models import User
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import Id, IsoDate, money_type
-from skillcity.core.errors import DomainError, NotFound
-from skillcity.core.schemas import InputSchema
+from skillcity.core.bounds import Id
+from skillcity.core.errors import DomainError
 from skillcity.matching import selectors
-from skillcity.matching.models import HEAD_COUNT_MAX, FollowUp, JobFair, JobNeed
+from skillcity.matching.api.schemas import (
+    MatchingAnswerIn,
+    MatchingAssignmentIn,
+    MatchingAssignmentOut,
+    MatchingCandidateOut,
+    MatchingContactOut,
+    MatchingFollowUpIn,
+    MatchingFollowUpOut,
+    MatchingHireIn,
+    MatchingHireOut,
+    MatchingMatchOut,
+    MatchingNeedIn,
+    MatchingNeedOut,
+    MatchingSeekerNeedIn,
+    MatchingSeekerNeedOut,
+    MatchingStateIn,
+    MatchingStatisticsOut,
+)
+from skillcity.matching.models import FollowUp, JobFair, JobNeed
 from skillcity.matching.selectors.officers import assignment_for, assignments_visible
 from skillcity.matching.selectors.stats import matching_statistics
 from skillcity.matching.services import (
-    WAGE_MAX,
     job_need_create,
     job_need_set_state,
     match_contact_view,
@@ -36,12 +50,14 @@ from skillcity.matching.services import (
     seeker_need_record,
 )
 from skillcity.matching.services.hires import hire_record_from_match, hire_why
-from skillcity.matching.services.officers import assignment_create, follow_up_record
+from skillcity.matching.services.officers import (
+    assignment_create,
+    follow_up_record,
+)
 from skillcity.registry.models import Occupation, Organisation, Town, Worker
 
 router = Router(tags=["matching"])
 OFFICERS = ("bureau_officer", "town_officer")
-Wage = money_type(WAGE_MAX)
 
 
 def _get(model: Any, pk: int, field: str, label: str) -> Any:
@@ -55,212 +71,11 @@ def _get(model: Any, pk: int, field: str, label: str) -> Any:
     return found
 
 
-class MatchingNeedIn(InputSchema):
-    occupation_id: Id
-    level: int = Field(ge=1, le=5)
-    town_id: Id
-    head_count: int = Field(ge=1, le=HEAD_COUNT_MAX)
-    wage_min: Wage  # type: ignore[valid-type]
-    wage_max: Wage  # type: ignore[valid-type]
-    start: IsoDate
-    description: str = Field("", max_length=500)
-    fair_id: Id | None = None
-
-
-class MatchingNeedOut(Schema):
-    id: int
-    enterprise_id: int
-    enterprise_name: str
-    occupation_id: int
-    occupation_name: str
-    level: int
-    level_name: str
-    town_id: int
-    town_name: str
-    head_count: int
-    wage_min: Decimal
-    wage_max: Decimal
-    start: datetime.date
-    description: str
-    fair_id: int | None
-    state: str
-    state_name: str
-
-    @staticmethod
-    def resolve_enterprise_name(obj: JobNeed) -> str:
-        return obj.enterprise.name
-
-    @staticmethod
-    def resolve_occupation_name(obj: JobNeed) -> str:
-        return obj.occupation.name
-
-    @staticmethod
-    def resolve_level_name(obj: JobNeed) -> str:
-        return str(obj.get_level_display())
-
-    @staticmethod
-    def resolve_town_name(obj: JobNeed) -> str:
-        return obj.town.name
-
-    @staticmethod
-    def resolve_state_name(obj: JobNeed) -> str:
-        return str(obj.get_state_display())
-
-
-class MatchingStateIn(InputSchema):
-    state: str = Field(max_length=10)
-
-
-class MatchingReasonOut(Schema):
-    code: str
-    text: str
-    fits: bool
-
-
-class MatchingCandidateOut(Schema):
-    match_id: int
-    state: str
-    state_name: str
-    name: str
-    phone: str
-    id_number: str
-    masked: bool
-    reasons: list[MatchingReasonOut]
-    reason_text: str
-    score: int
-
-
-class MatchingContactOut(Schema):
-    name: str
-    phone: str
-    id_number: str
-
-
-class MatchingMatchOut(Schema):
-    match_id: int
-    need: MatchingNeedOut
-    state: str
-    state_name: str
-    reasons: list[MatchingReasonOut]
-    reason_text: str
-
-
-class MatchingAnswerIn(InputSchema):
-    accept: bool
-
-
-class MatchingSeekerNeedIn(InputSchema):
-    occupation_id: Id
-    town_ids: list[Id] = Field(min_length=1, max_length=10)
-
-
-class MatchingSeekerNeedOut(Schema):
-    id: int
-    occupation_id: int
-    occupation_name: str
-    town_ids: list[int]
-    state: str
-
-
-class MatchingHireIn(InputSchema):
-    start_month: str = Field(pattern=r"^\d{4}-\d{2}$")
-
-
-class MatchingHireOut(Schema):
-    id: int
-    enterprise_id: int
-    enterprise_name: str
-    worker_id: int
-    source: str
-    start_month: datetime.date
-    state: str
-    state_name: str
-    confirmed_month: datetime.date | None
-    why: str
-
-
-class MatchingAssignmentIn(InputSchema):
-    officer_id: Id
-    enterprise_id: Id | None = None
-    worker_id: Id | None = None
-
-
-class MatchingAssignmentOut(Schema):
-    id: int
-    officer_id: int
-    enterprise_id: int | None
-    worker_id: int | None
-    town_id: int
-    due: bool
-    due_on: datetime.date | None
-    last_follow_up: datetime.date | None
-
-
-class MatchingFollowUpIn(InputSchema):
-    date: IsoDate
-    way: str = Field(max_length=10)
-    done: str = Field(max_length=500)
-    next_step: str = Field("", max_length=500)
-    next_date: IsoDate | None = None
-
-
-class MatchingFollowUpOut(Schema):
-    id: int
-    date: datetime.date
-    way: str
-    done: str
-    next_step: str
-    next_date: datetime.date | None
-
-
-class MatchingLineOut(Schema):
-    label: str
-    needs: int
-    head_count: int
-    matches: int
-    accepted: int
-    hires: int
-    confirmed: int
-
-
-class MatchingStatisticsOut(Schema):
-    total: MatchingLineOut
-    by_town: list[MatchingLineOut]
-    by_occupation: list[MatchingLineOut]
-    fairs: int
-    fair_enterprises: int
-    fair_vacancies: int
-    fair_hires: int
-
-
-class MatchingFairOut(Schema):
-    id: int
-    name: str
-    kind: str
-    kind_name: str
-    starts_on: datetime.date
-    ends_on: datetime.date
-    town_name: str
-    venue: str
-
-    @staticmethod
-    def resolve_kind_name(obj: JobFair) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_town_name(obj: JobFair) -> str:
-        return obj.town.name
-
-
-class MatchingFairEnterpriseOut(Schema):
-    enterprise_id: int
-    enterprise_name: str
-    booth: str
-    vacancies: list[MatchingNeedOut]
-
-
-class MatchingFairDetailOut(MatchingFairOut):
-    enterprises: list[MatchingFairEnterpriseOut]
+def _month(raw: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(raw + "-01")
+    except ValueError:
+        raise DomainError("invalid", _("入职月份无效"), {"start_month": _("入职月份无效")}) from None
 
 
 def _reasons(why: selectors.Explanation) -> list[dict[str, Any]]:
@@ -360,10 +175,7 @@ def match_contact(request: HttpRequest, pk: Id) -> Any:
 @router.post("/matches/{pk}/hire", response={201: MatchingHireOut}, summary="Record the hire of a match")
 def match_hire(request: HttpRequest, pk: Id, body: MatchingHireIn) -> Any:
     user = acting_user(request)
-    try:
-        month = datetime.date.fromisoformat(body.start_month + "-01")
-    except ValueError:
-        raise DomainError("invalid", _("入职月份无效"), {"start_month": _("入职月份无效")}) from None
+    month = _month(body.start_month)
     hire = hire_record_from_match(actor=user, match=selectors.match_for(user, pk), start_month=month)
     return 201, _hire(hire)
 
@@ -526,40 +338,5 @@ def statistics(request: HttpRequest) -> Any:
     return matching_statistics(user)
 
 
-@router.get(
-    "/fairs", response=list[MatchingFairOut], summary="Job fairs, upcoming then past (public)", auth=None
-)
-def fair_list(request: HttpRequest) -> Any:
-    upcoming, past = selectors.fairs_public(timezone.localdate())
-    return upcoming + past
-
-
-@router.get(
-    "/fairs/{pk}",
-    response=MatchingFairDetailOut,
-    summary="A job fair's enterprises and vacancies (public)",
-    auth=None,
-)
-def fair_get(request: HttpRequest, pk: Id) -> Any:
-    fair = JobFair.objects.select_related("town").filter(pk=pk).first()
-    if fair is None:
-        raise NotFound(_("记录不存在或您无权查看"))
-    return {
-        "id": fair.pk,
-        "name": fair.name,
-        "kind": fair.kind,
-        "kind_name": str(fair.get_kind_display()),
-        "starts_on": fair.starts_on,
-        "ends_on": fair.ends_on,
-        "town_name": fair.town.name,
-        "venue": fair.venue,
-        "enterprises": [
-            {
-                "enterprise_id": fe.enterprise_id,
-                "enterprise_name": fe.enterprise.name,
-                "booth": fe.booth,
-                "vacancies": vacancies,
-            }
-            for fe, vacancies in selectors.fair_enterprises(fair)
-        ],
-    }
+# The fairs' routes (api/fairs.py) join this router.
+from skillcity.matching.api import fairs  # noqa: E402, F401
