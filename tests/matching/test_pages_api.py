@@ -389,3 +389,20 @@ def test_the_api_sets_up_a_fair_adds_an_enterprise_and_records_a_hire_there(
         public["enterprises"][0]["enterprise_name"] == changan_enterprise.name
         and public["kind_name"] == "春风行动招聘会"
     )
+
+
+def test_an_assignment_is_ended_by_the_bureau_or_its_town_not_another_town(
+    client, bureau_officer, changan_officer, humen_officer, changan_enterprise
+):
+    assignment = assignment_create(
+        actor=bureau_officer, officer=changan_officer, enterprise=changan_enterprise
+    )
+    client.force_login(humen_officer)
+    assert client.post(f"/matching/assignments/{assignment.pk}/end/").status_code == 404
+    client.force_login(changan_officer)
+    assert 'id="assignment-end"' in client.get(f"/matching/assignments/{assignment.pk}/").content.decode()
+    assert client.post(f"/matching/assignments/{assignment.pk}/end/").status_code == 302
+    assignment.refresh_from_db()
+    assert not assignment.active
+    assert AuditEvent.objects.filter(action="matching.assignment.end", target_id=str(assignment.pk)).exists()
+    assert changan_enterprise.name not in client.get("/matching/").content.decode()

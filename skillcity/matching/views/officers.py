@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from skillcity.accounts.models import User
 from skillcity.core.access import acting_user, require_role
@@ -23,6 +24,7 @@ from skillcity.matching.selectors.stats import matching_statistics
 from skillcity.matching.services.hires import hire_record_at_fair, hire_why
 from skillcity.matching.services.officers import (
     assignment_create,
+    assignment_end,
     fair_create,
     fair_enterprise_add,
     follow_up_record,
@@ -114,10 +116,22 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "form": form,
             "mine": mine,
+            "can_end": assignment.active
+            and (user.role == "bureau_officer" or user.town_id == assignment.town_id),
             "follow_ups": list(assignment.follow_ups.all()),
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def assignment_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    assignment_end(actor=user, assignment=assignment_for(user, pk))
+    messages.success(request, _("已结束该服务"))
+    return redirect("matching:assignments")
 
 
 @login_required
@@ -280,6 +294,7 @@ def fair_new(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("assignments/", assignments, name="assignments"),
     path("assignments/<int:pk>/", assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/end/", assignment_finish, name="assignment_end"),
     path("statistics/", statistics, name="statistics"),
     path("hires/", hires, name="hires"),
     path("fairs/", fair_list, name="fair_list"),
