@@ -406,3 +406,5 @@ def test_an_assignment_is_ended_by_the_bureau_or_its_town_not_another_town(
     assert not assignment.active
     assert AuditEvent.objects.filter(action="matching.assignment.end", target_id=str(assignment.pk)).exists()
     assert changan_enterprise.name not in client.get("/matching/").content.decode()
+    again = client.post(f"/api/v1/matching/assignments/{assignment.pk}/end", **auth(bureau_officer))
+    assert again.status_code == 200 and again.json()["id"] == assignment.pk

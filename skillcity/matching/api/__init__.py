@@ -52,6 +52,7 @@ from skillcity.matching.services import (
 from skillcity.matching.services.hires import hire_record_from_match, hire_why
 from skillcity.matching.services.officers import (
     assignment_create,
+    assignment_end,
     follow_up_record,
 )
 from skillcity.registry.models import Occupation, Organisation, Town, Worker
@@ -307,6 +308,22 @@ def assignment_new(request: HttpRequest, body: MatchingAssignmentIn) -> Any:
         "due_on": None,
         "last_follow_up": None,
     }
+
+
+@router.post(
+    "/assignments/{pk}/end",
+    response=MatchingAssignmentOut,
+    summary="End an assignment (the bureau; a town officer in the town)",
+)
+def assignment_finish(request: HttpRequest, pk: Id) -> Any:
+    from skillcity.matching.selectors.officers import AssignmentRow
+
+    user = acting_user(request)
+    require_role(user, *OFFICERS)
+    a = assignment_end(actor=user, assignment=assignment_for(user, pk))
+    follow_ups = list(a.follow_ups.all())
+    last = follow_ups[0] if follow_ups else None
+    return _assignment(AssignmentRow(a, last, last.next_date if last else None, False))
 
 
 @router.post(
