@@ -34,9 +34,9 @@ class _Form(LabelledErrorsMixin, forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
-            if isinstance(field, forms.ModelChoiceField) and not isinstance(
-                field, forms.ModelMultipleChoiceField
-            ):
+            if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+                continue  # a list to pick from, no empty choice
+            if isinstance(field, forms.ModelChoiceField):
                 field.empty_label = str(_("请选择"))
             elif isinstance(field, forms.ChoiceField) and field.required:
                 field.choices = [("", _("请选择")), *list(field.choices)]  # type: ignore[arg-type]
