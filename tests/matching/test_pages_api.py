@@ -77,6 +77,7 @@ def test_the_worker_answers_on_the_phone_page_and_the_enterprise_sees_masked_the
     client.force_login(worker_user)
     mine = client.get("/matching/").content.decode()
     assert "持三级证书，工种相符，意向镇街相符" in mine and "接受" in mine
+    assert "证书记录：三级/高级工" in mine  # the level read from records, not typed
     client.post(f"/matching/matches/{matched.pk}/respond/", {"answer": "accept"})
     assert Match.objects.get(pk=matched.pk).state == Match.State.ACCEPTED
 
@@ -181,6 +182,11 @@ def test_fairs_are_public_and_a_fair_shows_its_enterprises_and_vacancies(
     )
     fair_enterprise_add(actor=bureau_officer, fair=fair, enterprise=changan_enterprise, booth="A01")
     post_need(enterprise_user, lathe, changan, fair=fair)
+    client.force_login(bureau_officer)
+    assert "2026年春风行动专场" in client.get("/matching/").content.decode()
+    client.force_login(humen_officer)
+    assert "2026年春风行动专场" not in client.get("/matching/").content.decode()  # another town's fair
+    client.logout()
     listing = client.get("/matching/fairs/").content.decode()
     assert "2026年春风行动专场" in listing and "春风行动招聘会" in listing
     page = client.get(f"/matching/fairs/{fair.pk}/").content.decode()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from skillcity.core.access import visible_to
 from skillcity.core.masking import mask_id_number, mask_name, mask_phone
 from skillcity.matching.models import Hire, JobFair, JobNeed, Match, SeekerNeed
-from skillcity.registry.models import SkillRecord
+from skillcity.registry.models import SkillLevel, SkillRecord
 
 CHUNK = 2000
 
@@ -240,9 +240,15 @@ def needs_visible(user: Any) -> QuerySet[JobNeed]:
 
 
 def seeker_needs_of(worker_id: int) -> list[SeekerNeed]:
-    return list(
+    """A worker's job needs, each with `held_level_name`: the level their records show in the occupation."""
+    needs = list(
         SeekerNeed.objects.filter(worker_id=worker_id).select_related("occupation").prefetch_related("towns")
     )
+    levels = held_levels([worker_id], (s.occupation_id for s in needs))
+    for s in needs:
+        level = levels.get((worker_id, s.occupation_id))
+        s.held_level_name = str(SkillLevel(level).label) if level else ""  # type: ignore[attr-defined]
+    return needs
 
 
 def hires_visible(user: Any) -> QuerySet[Hire]:

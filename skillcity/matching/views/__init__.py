@@ -88,6 +88,11 @@ def home(request: HttpRequest) -> HttpResponse:
     require_role(user, *OFFICERS)
     context |= {
         "rows": officer_assignments(user, today),
+        "fairs": [
+            f
+            for f in selectors.fairs_public(today)[0]
+            if user.role == "bureau_officer" or f.town_id == user.town_id
+        ][:10],
         "needs": list(selectors.needs_visible(user).filter(state=JobNeed.State.OPEN)[:30]),
         "hires": hires_shown(list(selectors.hires_visible(user)[:30])),
     }
