@@ -105,3 +105,57 @@ def test_a_need_posted_matched_accepted_and_hired(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "matching-need-phone")
     assert Hire.objects.get().worker == worker
+
+
+def test_an_officer_follows_up_and_the_bureau_reads_the_statistics(live_server, page):
+    from skillcity.matching.models import FollowUp, JobFair
+    from skillcity.matching.services.officers import assignment_create, fair_create, fair_enterprise_add
+
+    town = TownFactory(name="长安镇")
+    employer = OrganisationFactory(town=town, name="东莞市长安精密制造有限公司")
+    bureau = UserFactory(username="bureau_officer", role=Role.BUREAU_OFFICER)
+    officer = UserFactory(username="changan_officer", role=Role.TOWN_OFFICER, town=town)
+    assignment_create(actor=bureau, officer=officer, enterprise=employer)
+    today = datetime.date.today()
+    fair = fair_create(
+        actor=bureau,
+        name="长安镇“就日服务日”招聘会",
+        kind=JobFair.Kind.EMPLOYMENT_DAY,
+        starts_on=today + datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=10),
+        town=town,
+        venue="长安镇人力资源服务中心",
+    )
+    fair_enterprise_add(actor=bureau, fair=fair, enterprise=employer, booth="A01")
+
+    page.set_viewport_size(DESK)
+    login(page, live_server.url, "changan_officer")
+    page.goto(f"{live_server.url}/matching/")
+    assert "待跟进" in page.inner_text("#my-assignments")
+    assert "长安镇“就日服务日”招聘会" in page.inner_text("#officer-fairs")
+    page.click("#my-assignments a")
+    page.fill("#id_date", today.isoformat())
+    page.select_option("#id_way", "visit")
+    page.fill("#id_next_date", (today + datetime.timedelta(days=30)).isoformat())
+    page.click("#follow-up-form button[type=submit]")
+    assert "请填写“跟进内容”" in page.inner_text("#follow-up-form")  # the error next to the field
+    page.fill("#id_done", "走访企业，了解数控车工用工需求")
+    page.click("#follow-up-form button[type=submit]")
+    page.wait_for_selector("text=跟进记录已保存")
+    assert FollowUp.objects.get().way == "visit"
+    no_serious_violations(page, "assignment")
+    screenshot(page, "matching-follow-up-desk")
+
+    login(page, live_server.url, "bureau_officer")
+    page.goto(f"{live_server.url}/matching/statistics/")
+    assert "长安镇" in page.inner_text("#by-town") or "暂无数据" in page.inner_text("#by-town")
+    no_serious_violations(page, "statistics")
+    screenshot(page, "matching-statistics-desk")
+
+    page.set_viewport_size(PHONE)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/matching/fairs/{fair.pk}/")
+    assert "东莞市长安精密制造有限公司" in page.inner_text("#fair-enterprises")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    no_serious_violations(page, "fair (phone)")
+    screenshot(page, "matching-fair-phone")
