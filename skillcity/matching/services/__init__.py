@@ -135,7 +135,11 @@ def job_need_create(
 
 def _propose_to_seekers(need: JobNeed) -> int:
     found = selectors.seekers_qualifying(need)
-    Match.objects.bulk_create(Match(need=need, seeker_need=s, worker_id=s.worker_id) for s, _why in found)
+    # A job seeker recording their need at the same moment may have been matched to this need by
+    # their own write: the unique (need, worker) keeps one, and this write goes on.
+    Match.objects.bulk_create(
+        (Match(need=need, seeker_need=s, worker_id=s.worker_id) for s, _why in found), ignore_conflicts=True
+    )
     return len(found)
 
 
@@ -194,8 +198,10 @@ def seeker_need_record(*, actor: Any, occupation: Occupation, towns: list[Town])
         before=before,
         after={"occupation": occupation.pk, "towns": sorted(t.pk for t in towns)},
     )
-    for need in selectors.needs_qualifying(seeker):
-        Match.objects.create(need=need, seeker_need=seeker, worker=worker)
+    Match.objects.bulk_create(
+        (Match(need=need, seeker_need=seeker, worker=worker) for need in selectors.needs_qualifying(seeker)),
+        ignore_conflicts=True,
+    )
     return seeker
 
 
