@@ -158,6 +158,7 @@ def _register_routers() -> None:
     from skillcity.registry.api import router as registry_router
     from skillcity.schools.api import router as schools_router
     from skillcity.schools.api.retention import router as schools_retention_router
+    from skillcity.supervision.api import router as supervision_router
     from skillcity.talents.api import router as talents_router
     from skillcity.timeline.api import router as timeline_router
     from skillcity.training.api import router as training_router
@@ -177,6 +178,7 @@ def _register_routers() -> None:
     api.add_router("/apprenticeship/", apprenticeship_router)
     api.add_router("/matching/", matching_router)
     api.add_router("/timeline/", timeline_router)
+    api.add_router("/supervision/", supervision_router)
     api.add_router("/learning/", learning_router)
     api.add_router("/grants/", grants_router)
     api.add_router("/training/", training_router)

@@ -260,4 +260,12 @@ def _matching_demo(seed: int, stdout: Any) -> None:
 
 DEMO_STEPS.append(("apprenticeships", _apprenticeship_demo))  # after certification and the schools
 DEMO_STEPS.append(("jobs and matching", _matching_demo))  # after the employment records: hires confirm
-DEMO_STEPS.append(("online learning", _learning_demo))  # last: its providers and learners are the city's
+def _supervision_demo(seed: int, stdout: Any) -> None:
+    """Issue 20: a small planted set and a run of the checks (skillcity.supervision.demo)."""
+    from skillcity.supervision.demo import supervision_demo
+
+    supervision_demo(seed, stdout)
+
+
+DEMO_STEPS.append(("online learning", _learning_demo))  # its providers and learners are the city's
+DEMO_STEPS.append(("supervision", _supervision_demo))  # last: it checks every other programme's records

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "skillcity.apprenticeship",
     "skillcity.matching",
     "skillcity.timeline",
+    "skillcity.supervision",
     "skillcity.notifications",
     "skillcity.web",
 ]

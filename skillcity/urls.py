@@ -24,6 +24,7 @@ urlpatterns = [
     path("apprenticeship/", include("skillcity.apprenticeship.urls")),
     path("matching/", include("skillcity.matching.urls")),
     path("timeline/", include("skillcity.timeline.urls")),
+    path("supervision/", include("skillcity.supervision.urls")),
     path("grants/", include("skillcity.grants.urls")),
     path("training/", include("skillcity.training.urls")),
     path("notifications/", include("skillcity.notifications.urls")),

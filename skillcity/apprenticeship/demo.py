@@ -52,6 +52,20 @@ def apprenticeship_demo(seed: int, stdout: Any) -> None:
         )
 
 
+def _hire_existing(count: int, enterprise_ids: list[int], taken: set[int]) -> list[int]:
+    """`count` existing workers not yet apprentices, each now employed by the given enterprise (in order)."""
+    from skillcity.registry.models import Worker
+
+    free = [
+        pk
+        for pk in Worker.objects.order_by("-id").values_list("id", flat=True)[: count + len(taken)]
+        if pk not in taken
+    ][:count]
+    for worker_id, enterprise_id in zip(free, enterprise_ids, strict=False):
+        Worker.objects.filter(pk=worker_id).update(employer_id=enterprise_id)
+    return free
+
+
 def _new_workers(rng: random.Random, seed: int, count: int, enterprises: list[Any]) -> list[int]:
     """`count` young workers employed by the given enterprises (one each, in order), bulk-created."""
     from skillcity.registry.generate.city import _id_check_chars, _names
@@ -327,7 +341,10 @@ def _build(rng: random.Random, seed: int) -> tuple[int, int, int]:
     plain = max(0, needed - len(seats))
     seats += [(favoured[i] if i < len(favoured) else rng.choice(hosts), None) for i in range(plain)]
     seats = seats[:needed]
-    new_ids = _new_workers(rng, seed, len(seats), [enterprises[e] for e, _c in seats])
+    if total_workers >= DEMO_SCALE_WORKERS:
+        new_ids = _new_workers(rng, seed, len(seats), [enterprises[e] for e, _c in seats])
+    else:  # a small city keeps its size: its class students are existing workers the enterprise hires
+        new_ids = _hire_existing(len(seats), [e for e, _c in seats], {r.worker_id for r in rows})
     for worker_id, (enterprise_id, dual_class) in zip(new_ids, seats, strict=False):
         if dual_class is not None:
             add(

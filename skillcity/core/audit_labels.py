@@ -227,6 +227,7 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "schools.grant.grad_retention": _("按记录申请毕业生留莞就业奖励"),
     "employment.contributions.import": _("导入社保缴费记录"),
     "employment.contributions.adapter": _("从社保系统接口拉取缴费记录"),
+    "supervision.run": _("运行监管核查"),
     # Apprenticeship (issue 19 §1)
     "apprenticeship.enrol": _("登记新型学徒"),
     "apprenticeship.progress": _("记录学徒培训进度"),

@@ -1,6 +1,7 @@
 """Issue 19 §4 in the browser: an enterprise posts a skilled-job need; the worker, on the phone, sees
 the match with its reasons and accepts; the enterprise sees the candidate (masked before, full after
-the acceptance) and records the hire. Desk and phone widths, no serious WCAG 2.1 AA violation."""
+the acceptance) and records the hire; the contributions confirm it and the hire shows on the worker's
+timeline. Desk and phone widths, no serious WCAG 2.1 AA violation."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import datetime
 import pytest
 
 from skillcity.accounts.models import Role
+from skillcity.employment.services import COLUMNS
 from skillcity.matching.models import Hire, Match
+from skillcity.matching.tasks import hires_confirm_task
 from skillcity.registry.models import SkillRecord
 from tests.browser.axe import axe_violations, describe, serious
 from tests.browser.conftest import login, screenshot
 from tests.factories import OccupationFactory, OrganisationFactory, TownFactory, UserFactory, WorkerFactory
+from tests.schools.conftest import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,6 +109,37 @@ def test_a_need_posted_matched_accepted_and_hired(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "matching-need-phone")
     assert Hire.objects.get().worker == worker
+
+    # The bureau imports November's contributions: the task worker confirms the hire from the ledger,
+    # and the worker's timeline shows the need, the match, the hire and its confirmation.
+    UserFactory(username="bureau_officer", role=Role.BUREAU_OFFICER)
+    page.set_viewport_size(DESK)
+    login(page, live_server.url, "bureau_officer")
+    page.goto(f"{live_server.url}/employment/")
+    november = [worker.id_number, worker.name, employer.uscc, employer.name, "2026-11", "441900", "6000", ""]
+    page.set_input_files(
+        "#contributions-import input[type=file]",
+        files=[
+            {
+                "name": "缴费.xlsx",
+                "mimeType": "application/octet-stream",
+                "buffer": xlsx([list(COLUMNS), november]),
+            }
+        ],
+    )
+    page.click("#contributions-import button[type=submit]")
+    page.wait_for_selector("text=导入成功：写入 1 条")
+    hires_confirm_task.call()  # what the task worker runs once the import has committed
+    assert Hire.objects.get().state == Hire.State.CONFIRMED
+    page.set_viewport_size(PHONE)
+    login(page, live_server.url, "worker_user")
+    page.goto(f"{live_server.url}/timeline/mine/")
+    timeline = page.inner_text("main")
+    for title in ("录用已由社保缴费记录确认", "参保就业", "录用", "接受岗位匹配", "记录求职意向"):
+        assert title in timeline, title
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    no_serious_violations(page, "/timeline/mine/ after a hire")
+    screenshot(page, "matching-hire-on-timeline-phone")
 
 
 def test_an_officer_follows_up_and_the_bureau_reads_the_statistics(live_server, page):

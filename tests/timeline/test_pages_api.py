@@ -115,7 +115,7 @@ def test_outcomes_page_export_and_api(client, history, bureau_officer, humen_off
     assert (
         client.get("/api/v1/timeline/outcomes?year=2025&months=5", **auth(bureau_officer)).status_code == 400
     )
-    assert client.get("/api/v1/timeline/outcomes?year=1900", **auth(bureau_officer)).status_code == 400
+    assert client.get("/api/v1/timeline/outcomes?year=1900", **auth(bureau_officer)).status_code == 422
     assert client.get("/api/v1/timeline/outcomes?year=2025", **auth(humen_officer)).json() == []
     client.force_login(humen_officer)
     assert "该年度没有培训结业的学员" in client.get("/timeline/outcomes/", {"year": 2025}).content.decode()

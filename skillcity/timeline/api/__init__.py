@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import Id
+from skillcity.core.bounds import Id, Year
 from skillcity.core.errors import DomainError
 from skillcity.registry.models import Worker
 from skillcity.timeline.selectors import timeline_for
@@ -86,8 +86,8 @@ def worker_timeline(request: HttpRequest, pk: Id, source: str | None = None) -> 
 
 
 class TimelineOutcomeQuery(Schema):
-    year: int
-    months: int = WINDOW_MONTHS
+    year: Year
+    months: Annotated[int, Field(ge=min(WINDOWS), le=max(WINDOWS))] = WINDOW_MONTHS
     group: Literal["provider", "project"] = "provider"
 
 
@@ -114,10 +114,6 @@ class TimelineOutcomeOut(Schema):
 def outcomes(request: HttpRequest, query: Query[TimelineOutcomeQuery]) -> Any:
     user = acting_user(request)
     require_role(user, *OFFICERS)
-    if not 2000 <= query.year <= 2100:
-        raise DomainError(
-            "invalid_year", _("年度须在 2000 至 2100 之间"), {"year": _("年度须在 2000 至 2100 之间")}
-        )
     if query.months not in WINDOWS:
         message = _("观察期须为 3、6 或 12 个月")
         raise DomainError("invalid_window", message, {"months": message})

@@ -1,0 +1,15 @@
+"""What supervision registers: its checks (one module each) and the nightly incremental run."""
+
+from __future__ import annotations
+
+from skillcity.jobs.schedule import PeriodicJob, register_periodic_job
+from skillcity.supervision.checks import frames  # noqa: F401  (the shared tables)
+
+register_periodic_job(
+    PeriodicJob(
+        name="supervision.nightly",
+        period="daily",
+        task="skillcity.supervision.tasks.supervise_task",
+        reason="每晚对新增记录运行全部监管核查规则（增量），生成或更新预警（D004 二(九)，docs/supervision.md）",
+    )
+)
