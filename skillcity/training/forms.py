@@ -79,12 +79,43 @@ class ClassForm(LabelledErrorsMixin, forms.Form):
     )
     start_date = IsoDateField(label=_("开班日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
     end_date = IsoDateField(label=_("结业日期"), widget=IsoDateInput(attrs={"class": "form-control"}))
+    # Who teaches, where, and the daily session: what supervision's schedule check reads (issue 20).
+    teacher_id_number = forms.CharField(
+        label=_("授课教师身份证号码"),
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    site = forms.CharField(
+        label=_("上课地点"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    session_start = forms.TimeField(
+        label=_("每日上课开始时间"),
+        required=False,
+        widget=forms.TimeInput(attrs={"class": "form-control", "type": "time"}, format="%H:%M"),
+    )
+    session_end = forms.TimeField(
+        label=_("每日上课结束时间"),
+        required=False,
+        widget=forms.TimeInput(attrs={"class": "form-control", "type": "time"}, format="%H:%M"),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结业日期不能早于开班日期"))
+        begins, ends = data.get("session_start"), data.get("session_end")
+        if (begins is None) != (ends is None) and "session_start" not in self.errors:
+            if "session_end" not in self.errors:
+                self.add_error(
+                    "session_end" if ends is None else "session_start", _("请同时填写每日上课开始和结束时间")
+                )
+        elif begins and ends and ends <= begins:
+            self.add_error("session_end", _("每日上课结束时间应晚于开始时间"))
         return data
 
 

@@ -82,6 +82,19 @@ class TrainingClass(models.Model):
     name = models.CharField(_("班级名称"), max_length=100)
     start_date = models.DateField(_("开班日期"))
     end_date = models.DateField(_("结业日期"))
+    # Who teaches and where, and the daily session (issue 20 §1 impossible schedules): a teacher in two
+    # places at once, or a trainee in two classes at once, is read from these.
+    teacher = models.ForeignKey(
+        Worker,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="classes_taught",
+        verbose_name=_("授课教师"),
+    )
+    site = models.CharField(_("上课地点"), max_length=200, blank=True)
+    session_start = models.TimeField(_("每日上课开始时间"), null=True, blank=True)
+    session_end = models.TimeField(_("每日上课结束时间"), null=True, blank=True)
 
     TOWN_FIELD = "project__town"
     ORGANISATION_FIELD = "project__provider"
@@ -91,6 +104,13 @@ class TrainingClass(models.Model):
     class Meta:
         ordering = ["start_date", "id"]
         verbose_name = _("培训班")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_start__isnull=True, session_end__isnull=True)
+                | Q(session_start__isnull=False, session_end__gt=models.F("session_start")),
+                name="trn_class_session_times",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +169,10 @@ class Attendance(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
     day = models.DateField(_("签到日期"))
     signed_at = models.DateTimeField(auto_now_add=True)
+    # Where the sign-in came from (issue 20 §1 sign-in bursts): the device the sign-in page marked with
+    # its cookie (or the X-SkillCity-Device header an app sends) and the client's address.
+    device_id = models.CharField(_("签到设备"), max_length=64, blank=True)
+    client_address = models.CharField(_("签到地址"), max_length=64, blank=True)
 
     TOWN_FIELD = "enrolment__town"
     ORGANISATION_FIELD = "enrolment__provider"

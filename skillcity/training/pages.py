@@ -4,6 +4,7 @@ shortage catalog, voucher issuance and use, and settlements with their statement
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.access import acting_user, client_address, get_for, require_role
 from skillcity.core.bounds import (
     CAPACITY_MAX,
     LEVEL_MAX,
@@ -150,13 +151,29 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), pk)
-    return _project_page(request, user, project)
+    response = _project_page(request, user, project)
+    if DEVICE_COOKIE not in request.COOKIES:
+        # The sign-in page marks the device it runs on, so each sign-in records where it came from.
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_hex(16), max_age=5 * 365 * 86400, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+# The device a sign-in comes from (issue 20 §1 sign-in bursts): the cookie the project page sets, or
+# the header an app sends through the API.
+DEVICE_COOKIE = "skillcity_device"
+DEVICE_HEADER = "HTTP_X_SKILLCITY_DEVICE"
+
+
+def sign_in_device(request: HttpRequest) -> str:
+    return str(request.META.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE) or "")[:64]
 
 
 def _project_page(
     request: HttpRequest, user: Any, project: TrainingProject, class_form: ClassForm | None = None
 ) -> HttpResponse:
-    classes = list(project.classes.order_by("start_date", "id"))  # type: ignore[attr-defined]
+    classes = list(project.classes.select_related("teacher").order_by("start_date", "id"))  # type: ignore[attr-defined]
     enrolments = (
         Enrolment.objects.filter(training_class__project=project)
         .select_related("worker", "training_class")
@@ -194,17 +211,24 @@ def class_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
+            teacher = None
+            if data["teacher_id_number"].strip():
+                teacher = selectors.worker_by_id_number(data["teacher_id_number"])
             services.class_create(
                 project=project,
                 name=data["name"].strip(),
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 actor=user,
+                teacher=teacher,
+                site=data["site"],
+                session_start=data["session_start"],
+                session_end=data["session_end"],
             )
             messages.success(request, _("班级已创建"))
             return redirect("training:project_detail", pk=project.pk)
         except DomainError as exc:
-            form.show_domain_error(exc)
+            form.show_domain_error(exc, aliases={"id_number": "teacher_id_number"})
             form.mark_invalid()
     return _project_page(request, user, project, form)
 
@@ -232,7 +256,13 @@ def sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), pk, write=True)
     try:
-        services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
+        services.attendance_sign_in(
+            enrolment=enrolment,
+            day=timezone.localdate(),
+            actor=user,
+            device_id=sign_in_device(request),
+            client_address=client_address(request),
+        )
         messages.success(request, _("已签到"))
     except DomainError as exc:
         _fail(request, exc)

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 
-from skillcity.core.access import acting_user, get_for, require_role
+from skillcity.core.access import acting_user, client_address, get_for, require_role
 from skillcity.core.bounds import Capacity, Id, IsoDate, Level, Score, column_money_max, money_type
 from skillcity.core.errors import DomainError
 from skillcity.core.schemas import InputSchema
@@ -18,6 +18,7 @@ from skillcity.registry.models import Occupation
 from skillcity.training import selectors, services
 from skillcity.training.api import EnrolmentOut, router
 from skillcity.training.models import TrainingClass, TrainingProject
+from skillcity.training.pages import sign_in_device
 
 
 class ProjectIn(InputSchema):
@@ -50,6 +51,11 @@ class ClassIn(InputSchema):
     name: str
     start_date: IsoDate
     end_date: IsoDate
+    # Who teaches, where, and the daily session (issue 20 §1 impossible schedules); all optional.
+    teacher_id_number: str = ""
+    site: str = Field("", max_length=200)
+    session_start: datetime.time | None = None
+    session_end: datetime.time | None = None
 
 
 class ClassOut(Schema):
@@ -58,6 +64,10 @@ class ClassOut(Schema):
     name: str
     start_date: datetime.date
     end_date: datetime.date
+    teacher_id: int | None = None
+    site: str = ""
+    session_start: datetime.time | None = None
+    session_end: datetime.time | None = None
 
 
 class EnrolIn(InputSchema):
@@ -129,8 +139,19 @@ def project_create(request: HttpRequest, body: ProjectIn) -> tuple[int, dict[str
 def class_create(request: HttpRequest, project_id: Id, body: ClassIn) -> tuple[int, object]:
     user = acting_user(request)
     project = get_for(user, selectors.projects_for(user), project_id, write=True)
+    teacher = (
+        selectors.worker_by_id_number(body.teacher_id_number) if body.teacher_id_number.strip() else None
+    )
     klass = services.class_create(
-        project=project, name=body.name, start_date=body.start_date, end_date=body.end_date, actor=user
+        project=project,
+        name=body.name,
+        start_date=body.start_date,
+        end_date=body.end_date,
+        actor=user,
+        teacher=teacher,
+        site=body.site,
+        session_start=body.session_start,
+        session_end=body.session_end,
     )
     return 201, klass
 
@@ -150,7 +171,13 @@ def enrol(request: HttpRequest, class_id: Id, body: EnrolIn) -> tuple[int, dict[
 def sign_in(request: HttpRequest, enrolment_id: Id) -> tuple[int, dict[str, object]]:
     user = acting_user(request)
     enrolment = get_for(user, selectors.enrolments_for(user), enrolment_id, write=True)
-    attendance = services.attendance_sign_in(enrolment=enrolment, day=timezone.localdate(), actor=user)
+    attendance = services.attendance_sign_in(
+        enrolment=enrolment,
+        day=timezone.localdate(),
+        actor=user,
+        device_id=sign_in_device(request),
+        client_address=client_address(request),
+    )
     return 201, {"enrolment_id": enrolment.id, "day": attendance.day.isoformat()}
 
 

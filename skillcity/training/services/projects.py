@@ -82,14 +82,37 @@ def project_create(
 
 @transaction.atomic
 def class_create(
-    *, project: TrainingProject, name: str, start_date: datetime.date, end_date: datetime.date, actor: Any
+    *,
+    project: TrainingProject,
+    name: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    actor: Any,
+    teacher: Worker | None = None,
+    site: str = "",
+    session_start: datetime.time | None = None,
+    session_end: datetime.time | None = None,
 ) -> TrainingClass:
     if end_date < start_date:
         raise DomainError(
             "invalid_class", _("结业日期不能早于开班日期"), {"end_date": _("结业日期不能早于开班日期")}
         )
+    if (session_start is None) != (session_end is None):
+        message = _("请同时填写每日上课开始和结束时间")
+        field = "session_end" if session_end is None else "session_start"
+        raise DomainError("invalid_class", message, {field: message})
+    if session_start is not None and session_end is not None and session_end <= session_start:
+        message = _("每日上课结束时间应晚于开始时间")
+        raise DomainError("invalid_class", message, {"session_end": message})
     training_class = TrainingClass.objects.create(
-        project=project, name=name.strip() or project.name, start_date=start_date, end_date=end_date
+        project=project,
+        name=name.strip() or project.name,
+        start_date=start_date,
+        end_date=end_date,
+        teacher=teacher,
+        site=site.strip(),
+        session_start=session_start,
+        session_end=session_end,
     )
     audit_record(
         actor=actor, action="training_class.create", target=training_class, after=snapshot(training_class)
@@ -159,13 +182,23 @@ def _check_required_course(project: TrainingProject, worker: Worker) -> None:
 
 
 @transaction.atomic
-def attendance_sign_in(*, enrolment: Enrolment, day: datetime.date, actor: Any) -> Attendance:
+def attendance_sign_in(
+    *, enrolment: Enrolment, day: datetime.date, actor: Any, device_id: str = "", client_address: str = ""
+) -> Attendance:
+    """A day's sign-in, with the device and address it came from (issue 20 §1 sign-in bursts)."""
     if enrolment.status != Enrolment.Status.ENROLLED:
         raise DomainError("not_in_training", _("学员不在训，不能签到"))
     if Attendance.objects.filter(enrolment=enrolment, day=day).exists():
         raise Conflict("already_signed_in", _("该学员当天已签到"))
-    attendance = Attendance.objects.create(enrolment=enrolment, day=day)
-    audit_record(actor=actor, action="attendance.sign_in", target=enrolment, after={"day": day})
+    attendance = Attendance.objects.create(
+        enrolment=enrolment, day=day, device_id=device_id[:64], client_address=client_address[:64]
+    )
+    audit_record(
+        actor=actor,
+        action="attendance.sign_in",
+        target=enrolment,
+        after={"day": day, "device_id": attendance.device_id, "client_address": attendance.client_address},
+    )
     return attendance
 
 

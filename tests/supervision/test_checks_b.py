@@ -1,0 +1,117 @@
+"""Checks B (issue 20 §1): impossible schedules, sign-in bursts, voucher patterns, assessment anomalies.
+For each, a planted case it must find (its numbers and records) and a near miss it must not flag; and
+an incremental run that reports only what was written since the last run."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from skillcity.supervision.models import Alert
+from skillcity.supervision.services import supervise
+from skillcity.training import services as training
+from skillcity.training.models import Attendance, TrainingClass
+from tests.factories import WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 3, 3)
+
+
+def t(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+def klass(project, name, start, end, *, teacher=None, site="") -> TrainingClass:
+    return training.class_create(
+        project=project,
+        name=name,
+        start_date=datetime.date(2025, 2, 1),
+        end_date=datetime.date(2025, 5, 31),
+        actor="test",
+        teacher=teacher,
+        site=site,
+        session_start=t(start),
+        session_end=t(end),
+    )
+
+
+def enrol(in_class, worker):
+    return training.enrolment_create(
+        training_class=in_class, worker=worker, enrolled_on=datetime.date(2025, 2, 1), actor="test"
+    )
+
+
+def sign(enrolment, day=DAY, **where) -> Attendance:
+    return training.attendance_sign_in(enrolment=enrolment, day=day, actor="test", **where)
+
+
+def alerts(check_id: str) -> list[Alert]:
+    return list(Alert.objects.filter(check_id=check_id).order_by("id"))
+
+
+def kinds(alert: Alert) -> set[tuple[str, int]]:
+    return {(r["kind"], r["id"]) for r in alert.records}
+
+
+# --- SUP-SCHEDULE -------------------------------------------------------------------------------
+
+
+def test_schedule_finds_a_trainee_in_two_overlapping_classes_not_one_at_the_boundary(project, changan):
+    morning = klass(project, "上午班", "08:30", "12:00")
+    midday = klass(project, "午间班", "10:00", "14:00")
+    afternoon = klass(project, "下午班", "12:00", "17:00")
+    cheat = WorkerFactory(town=changan, name="李重叠")
+    a, b = enrol(morning, cheat), enrol(midday, cheat)
+    for day in (DAY, DAY + datetime.timedelta(days=1)):
+        sign(a, day)
+        sign(b, day)
+    honest = WorkerFactory(town=changan, name="王守时")
+    c, d = enrol(morning, honest), enrol(afternoon, honest)
+    sign(c)
+    sign(d)  # 08:30–12:00 then 12:00–17:00: an honest day
+
+    supervise(check_ids=["SUP-SCHEDULE"], full=True)
+    (alert,) = alerts("SUP-SCHEDULE")
+    assert alert.message == (
+        "学员李重叠有 2 天（首次 2025-03-03）同时签到两个上课时间重叠 120 分钟的培训班："
+        "上午班（08:30–12:00）和 午间班（10:00–14:00）。"
+    )
+    assert kinds(alert) == {
+        ("training.enrolment", a.pk),
+        ("training.enrolment", b.pk),
+        ("registry.worker", cheat.pk),
+    }
+    assert alert.money == Decimal("5000.00") and alert.severity == "high"
+    assert alert.worker_id == cheat.pk and alert.organisation_id == project.provider_id
+    assert alert.town_id == project.town_id
+
+
+def test_schedule_finds_a_teacher_in_two_places_at_once_not_back_to_back(project, changan):
+    teacher = WorkerFactory(town=changan, name="张老师")
+    here = klass(project, "长安一班", "09:00", "11:00", teacher=teacher, site="长安镇振安中路1号")
+    there = klass(project, "长安二班", "10:30", "12:00", teacher=teacher, site="长安镇锦厦路8号")
+    for in_class in (here, there):
+        for _ in range(2):
+            sign(enrol(in_class, WorkerFactory(town=changan)))
+    other = WorkerFactory(town=changan, name="赵老师")
+    first = klass(project, "上午实操班", "08:00", "12:00", teacher=other, site="长安镇振安中路1号")
+    second = klass(project, "下午实操班", "12:00", "16:00", teacher=other, site="长安镇锦厦路8号")
+    same = klass(project, "同址班", "09:00", "11:00", teacher=other, site="长安镇振安中路1号 ")
+    for in_class in (first, second, same):
+        sign(enrol(in_class, WorkerFactory(town=changan)))
+
+    supervise(check_ids=["SUP-SCHEDULE"], full=True)
+    (alert,) = alerts("SUP-SCHEDULE")
+    assert alert.message == (
+        "教师张老师有 1 天（首次 2025-03-03）在两地同时授课：长安一班（长安镇振安中路1号，09:00–11:00）"
+        "与 长安二班（长安镇锦厦路8号，10:30–12:00），两班共 4 名学员。"
+    )
+    assert kinds(alert) == {
+        ("training.class", here.pk),
+        ("training.class", there.pk),
+        ("registry.worker", teacher.pk),
+    }
+    assert alert.money == Decimal("10000.00")  # 4 trainees × ¥2,500
