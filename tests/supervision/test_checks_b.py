@@ -115,3 +115,86 @@ def test_schedule_finds_a_teacher_in_two_places_at_once_not_back_to_back(project
         ("registry.worker", teacher.pk),
     }
     assert alert.money == Decimal("10000.00")  # 4 trainees × ¥2,500
+
+
+# --- SUP-BURST ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def big_project(institution, lathe):
+    return training.project_create(
+        provider=institution,
+        name="数控车工大班",
+        occupation=lathe,
+        level=4,
+        per_person_standard=Decimal("2500"),
+        capacity=100,
+        start_date=datetime.date(2025, 2, 1),
+        end_date=datetime.date(2025, 5, 31),
+        actor="test",
+    )
+
+
+def roster(in_class, count, town):
+    return [enrol(in_class, WorkerFactory(town=town)) for _ in range(count)]
+
+
+def signed_at(attendance: Attendance, when: datetime.datetime) -> None:
+    Attendance.objects.filter(pk=attendance.pk).update(signed_at=when)
+
+
+def at(day: datetime.date, seconds: int) -> datetime.datetime:
+    start = datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=datetime.UTC)
+    return start + datetime.timedelta(seconds=seconds)
+
+
+def test_burst_finds_many_trainees_on_one_device_not_just_under_the_share(big_project, changan):
+    one = klass(big_project, "一班", "08:30", "12:00")
+    trainees = roster(one, 20, changan)
+    shared = []
+    for i, e in enumerate(trainees):  # 6 of 20 (30%) from one phone and address, 30 s apart
+        own = i >= 6
+        where = {
+            "device_id": f"d{i}" if own else "dev-A",
+            "client_address": f"10.0.1.{i}" if own else "10.0.0.9",
+        }
+        a = sign(e, **where)
+        signed_at(a, at(DAY, 30 * i))
+        if not own:
+            shared.append(a)
+    for i, e in enumerate(trainees):  # the next day 5 of 20 share one: under 30%
+        a = sign(
+            e,
+            DAY + datetime.timedelta(days=1),
+            device_id="dev-A" if i < 5 else f"d{i}",
+            client_address=f"10.0.1.{i}",
+        )
+        signed_at(a, at(DAY + datetime.timedelta(days=1), 30 * i))
+
+    supervise(check_ids=["SUP-BURST"], full=True)
+    (alert,) = alerts("SUP-BURST")
+    assert alert.message == (
+        "一班 2025-03-03 的签到异常（全班 20 人）：6 人从同一设备签到；6 人从同一地址 10.0.0.9 签到。"
+    )
+    assert kinds(alert) == {("training.class", one.pk)} | {("training.attendance", a.pk) for a in shared}
+    assert alert.money == Decimal("15000.00") and alert.severity == "high"
+    assert alert.organisation_id == big_project.provider_id and alert.town_id == big_project.town_id
+
+
+def test_burst_finds_ten_sign_ins_in_seconds_not_a_brisk_roll_call(big_project, changan):
+    two = klass(big_project, "二班", "08:30", "12:00")
+    trainees = roster(two, 12, changan)
+    burst = []
+    for i, e in enumerate(trainees[:10]):  # ten, two seconds apart: 18 s
+        a = sign(e, device_id=f"d{i}", client_address=f"10.0.2.{i}")
+        signed_at(a, at(DAY, 2 * i))
+        burst.append(a)
+    for i, e in enumerate(trainees):  # the next day a roll-call at the door, six seconds each
+        a = sign(e, DAY + datetime.timedelta(days=1), device_id=f"d{i}", client_address=f"10.0.2.{i}")
+        signed_at(a, at(DAY + datetime.timedelta(days=1), 6 * i))
+
+    supervise(check_ids=["SUP-BURST"], full=True)
+    (alert,) = alerts("SUP-BURST")
+    assert alert.message == "二班 2025-03-03 的签到异常（全班 12 人）：10 人次在 18 秒内签到。"
+    assert kinds(alert) == {("training.class", two.pk)} | {("training.attendance", a.pk) for a in burst}
+    assert alert.money == Decimal("25000.00") and alert.severity == "medium"
