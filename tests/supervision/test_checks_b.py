@@ -13,7 +13,7 @@ from skillcity.supervision.models import Alert
 from skillcity.supervision.services import supervise
 from skillcity.training import services as training
 from skillcity.training.models import Attendance, TrainingClass
-from tests.factories import WorkerFactory
+from tests.factories import OrganisationFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +198,77 @@ def test_burst_finds_ten_sign_ins_in_seconds_not_a_brisk_roll_call(big_project, 
     assert alert.message == "二班 2025-03-03 的签到异常（全班 12 人）：10 人次在 18 秒内签到。"
     assert kinds(alert) == {("training.class", two.pk)} | {("training.attendance", a.pk) for a in burst}
     assert alert.money == Decimal("25000.00") and alert.severity == "medium"
+
+
+# --- SUP-VOUCHER --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def humen_school(humen):
+    from skillcity.registry.models import OrganisationCategory
+
+    return OrganisationFactory(
+        town=humen, name="东莞市虎门技能培训中心", category=OrganisationCategory.TRAINING_INSTITUTION
+    )
+
+
+def redeem_all(provider, workers, first: datetime.datetime, every: datetime.timedelta):
+    """Each worker's voucher redeemed at `provider`, `every` apart from `first`."""
+    from skillcity.training.models import Redemption, Voucher
+    from tests.training.conftest import issue
+
+    issue(workers)
+    done = []
+    for i, worker in enumerate(workers):
+        voucher = Voucher.objects.get(worker=worker)
+        r = training.voucher_redeem(
+            code=voucher.code, provider=provider, idempotency_key=f"k{worker.pk}", actor="test", today=DAY
+        )
+        Redemption.objects.filter(pk=r.pk).update(redeemed_at=first + i * every)
+        done.append(r)
+    return done
+
+
+def test_voucher_finds_a_month_of_redemptions_from_far_away_not_a_mixed_one(
+    institution, humen_school, changan, humen
+):
+    ten_minutes = datetime.timedelta(minutes=10)
+    far = redeem_all(institution, [WorkerFactory(town=humen) for _ in range(20)], at(DAY, 0), ten_minutes)
+    # Humen's provider: 15 of 20 from Changan (75%, under 80%), and one Humen resident works in Humen
+    mixed = [WorkerFactory(town=changan) for _ in range(15)] + [WorkerFactory(town=humen) for _ in range(5)]
+    redeem_all(humen_school, mixed, at(DAY, 0), ten_minutes)
+
+    supervise(check_ids=["SUP-VOUCHER"], full=True)
+    (alert,) = alerts("SUP-VOUCHER")
+    assert alert.message == (
+        "东莞市长安职业培训学校 2025-03 核销培训券 20 张，其中 20 张（100%）的持券人居住和工作都不在该单位所在镇街。"
+    )
+    assert kinds(alert) == {("training.redemption", r.pk) for r in far}
+    assert alert.money == Decimal("16000.00") and alert.organisation_id == institution.pk
+    assert alert.town_id == changan.pk
+
+
+def test_voucher_finds_ten_redemptions_in_ninety_seconds_not_in_two_and_a_quarter_minutes(
+    institution, humen_school, changan, humen
+):
+    fast = redeem_all(
+        institution,
+        [WorkerFactory(town=changan) for _ in range(10)],
+        at(DAY, 0),
+        datetime.timedelta(seconds=10),
+    )
+    redeem_all(
+        humen_school,
+        [WorkerFactory(town=humen) for _ in range(10)],
+        at(DAY, 0),
+        datetime.timedelta(seconds=15),
+    )
+
+    supervise(check_ids=["SUP-VOUCHER"], full=True)
+    (alert,) = alerts("SUP-VOUCHER")
+    assert (
+        alert.message
+        == "东莞市长安职业培训学校 于 2025-03-03 16:00 起的 90 秒内为 10 名劳动者核销培训券 10 张。"
+    )
+    assert kinds(alert) == {("training.redemption", r.pk) for r in fast}
+    assert alert.money == Decimal("8000.00") and alert.severity == "high"
