@@ -6,7 +6,7 @@ from skillcity.jobs.schedule import PeriodicJob, register_periodic_job
 from skillcity.supervision.checks import frames  # noqa: F401  (the shared tables)
 
 # Checks B (issue 20 §1): schedules, sign-in bursts, vouchers, assessments, and their tables.
-from skillcity.supervision.checks import frames_b, sup_burst, sup_schedule, sup_voucher  # noqa: F401  # isort: skip
+from skillcity.supervision.checks import frames_b, sup_assessment, sup_burst, sup_schedule, sup_voucher  # noqa: F401  # isort: skip
 
 register_periodic_job(
     PeriodicJob(

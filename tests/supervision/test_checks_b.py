@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from skillcity.supervision.models import Alert
 from skillcity.supervision.services import supervise
@@ -272,3 +273,51 @@ def test_voucher_finds_ten_redemptions_in_ninety_seconds_not_in_two_and_a_quarte
     )
     assert kinds(alert) == {("training.redemption", r.pk) for r in fast}
     assert alert.money == Decimal("8000.00") and alert.severity == "high"
+
+
+# --- SUP-ASSESSMENT -----------------------------------------------------------------------------
+
+
+def assessed(occupation, name, *, passed: int, bunched: int, n: int = 20, day=DAY):
+    """A session of `n` candidates at level 4: `passed` pass, `bunched` of them only just (61)."""
+    from skillcity.certification.models import Candidate, Evaluator, EvaluatorKind, Session
+
+    evaluator = Evaluator.objects.create(
+        organisation=OrganisationFactory(name=name),
+        kind=EvaluatorKind.ENTERPRISE,
+        state=Evaluator.State.ACTIVE,
+        organisation_code=f"{Evaluator.objects.count() + 1:04d}",
+        site_serial="000001",
+        filed_at=timezone.now(),
+    )
+    session = Session.objects.create(
+        evaluator=evaluator, occupation=occupation, level=4, kind="grading", date=day, site="考核站"
+    )
+    for i in range(n):
+        ok = i < passed
+        theory = Decimal("61") if i < bunched else Decimal("78") if ok else Decimal("50")
+        Candidate.objects.create(
+            session=session,
+            worker=WorkerFactory(),
+            theory_score=theory,
+            practical_score=Decimal("80"),
+            result="passed" if ok else "failed",
+        )
+    return session
+
+
+def test_assessment_finds_a_session_far_above_its_peers_not_one_just_inside(lathe):
+    for i, (passed, bunched) in enumerate([(12, 1), (13, 2), (14, 1), (14, 2), (15, 1)]):
+        assessed(lathe, f"评价机构{i}", passed=passed, bunched=bunched)
+    inside = assessed(lathe, "东莞市宽松评价中心", passed=19, bunched=4)  # 95%: z 3.4; 20% bunched
+    planted = assessed(lathe, "东莞市刚好及格评价中心", passed=20, bunched=12)
+
+    supervise(check_ids=["SUP-ASSESSMENT"], full=True)
+    (alert,) = alerts("SUP-ASSESSMENT")
+    assert alert.message == (
+        "东莞市刚好及格评价中心 2025-03-03 的车工 4 级考核批次 20 人：合格率 100%（同职业同等级 7 个批次中位数 70%）；"
+        "12 人（60%）成绩刚过合格线，落在 60–62 分（同类中位数 10%）。"
+    )
+    assert kinds(alert) == {("certification.session", planted.pk)}
+    assert alert.severity == "high" and alert.organisation_id == planted.evaluator.organisation_id
+    assert ("certification.session", inside.pk) not in kinds(alert)
