@@ -321,3 +321,32 @@ def test_assessment_finds_a_session_far_above_its_peers_not_one_just_inside(lath
     assert kinds(alert) == {("certification.session", planted.pk)}
     assert alert.severity == "high" and alert.organisation_id == planted.evaluator.organisation_id
     assert ("certification.session", inside.pk) not in kinds(alert)
+
+
+# --- Incremental runs ---------------------------------------------------------------------------
+
+
+def test_an_incremental_run_reports_only_cases_touched_since_the_last_run(project, changan):
+    morning = klass(project, "上午班", "08:30", "12:00")
+    midday = klass(project, "午间班", "10:00", "14:00")
+    old, touched, new = (WorkerFactory(town=changan, name=n) for n in ("甲", "乙", "丙"))
+    pairs = {w: (enrol(morning, w), enrol(midday, w)) for w in (old, touched, new)}
+    for w in (old, touched):
+        for e in pairs[w]:
+            sign(e)
+    first = supervise(check_ids=["SUP-SCHEDULE"], full=True)
+    assert first.counts["SUP-SCHEDULE"]["findings"] == 2
+
+    later = DAY + datetime.timedelta(days=1)
+    for w in (touched, new):  # written after the first run
+        for e in pairs[w]:
+            sign(e, later)
+    second = supervise(check_ids=["SUP-SCHEDULE"])
+    assert not second.full and second.since == first.started_at
+    assert second.counts["SUP-SCHEDULE"]["findings"] == 2  # 乙 (again, now two days) and 丙, not 甲
+    assert second.counts["SUP-SCHEDULE"]["raised"] == 1
+    by_worker = {a.worker_id: a.message for a in alerts("SUP-SCHEDULE")}
+    assert by_worker[touched.pk].startswith("学员乙有 2 天（首次 2025-03-03）")
+    assert by_worker[new.pk].startswith("学员丙有 1 天（首次 2025-03-04）")
+    assert by_worker[old.pk].startswith("学员甲有 1 天")
+    assert supervise(check_ids=["SUP-SCHEDULE"]).counts["SUP-SCHEDULE"]["findings"] == 0
