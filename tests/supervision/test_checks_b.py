@@ -278,11 +278,10 @@ def test_voucher_finds_ten_redemptions_in_ninety_seconds_not_in_two_and_a_quarte
 # --- SUP-ASSESSMENT -----------------------------------------------------------------------------
 
 
-def assessed(occupation, name, *, passed: int, bunched: int, n: int = 20, day=DAY):
-    """A session of `n` candidates at level 4: `passed` pass, `bunched` of them only just (61)."""
-    from skillcity.certification.models import Candidate, Evaluator, EvaluatorKind, Session
+def make_evaluator(name):
+    from skillcity.certification.models import Evaluator, EvaluatorKind
 
-    evaluator = Evaluator.objects.create(
+    return Evaluator.objects.create(
         organisation=OrganisationFactory(name=name),
         kind=EvaluatorKind.ENTERPRISE,
         state=Evaluator.State.ACTIVE,
@@ -290,6 +289,13 @@ def assessed(occupation, name, *, passed: int, bunched: int, n: int = 20, day=DA
         site_serial="000001",
         filed_at=timezone.now(),
     )
+
+
+def assessed(occupation, name, *, passed: int, bunched: int, n: int = 20, day=DAY, evaluator=None):
+    """A session of `n` candidates at level 4: `passed` pass, `bunched` of them only just (61)."""
+    from skillcity.certification.models import Candidate, Session
+
+    evaluator = evaluator or make_evaluator(name)
     session = Session.objects.create(
         evaluator=evaluator, occupation=occupation, level=4, kind="grading", date=day, site="考核站"
     )
@@ -350,3 +356,29 @@ def test_an_incremental_run_reports_only_cases_touched_since_the_last_run(projec
     assert by_worker[new.pk].startswith("学员丙有 1 天（首次 2025-03-04）")
     assert by_worker[old.pk].startswith("学员甲有 1 天")
     assert supervise(check_ids=["SUP-SCHEDULE"]).counts["SUP-SCHEDULE"]["findings"] == 0
+
+
+def test_assessment_finds_an_evaluator_whose_sessions_together_stand_out(lathe):
+    rates = [(6, 7), (7, 7), (7, 8), (6, 8), (8, 8), (10, 10)]  # of 10 each; the last evaluator 100%
+    for i, pair in enumerate(rates):
+        evaluator = make_evaluator("东莞市全过评价中心" if i == 5 else f"评价机构{i}")
+        sessions = [
+            assessed(
+                lathe,
+                "",
+                passed=p,
+                bunched=0,
+                n=10,
+                day=DAY + datetime.timedelta(days=k),
+                evaluator=evaluator,
+            )
+            for k, p in enumerate(pair)
+        ]
+    supervise(check_ids=["SUP-ASSESSMENT"], full=True)
+    # Each of its sessions alone is within its peers (z 3.4 against twelve sessions); together they are not.
+    (alert,) = alerts("SUP-ASSESSMENT")
+    assert alert.message == (
+        "东莞市全过评价中心 的车工 4 级考核（2 个批次）共 20 人：合格率 100%（同职业同等级 6 个评价机构中位数 72%）。"
+    )
+    assert kinds(alert) == {("certification.session", s.pk) for s in sessions}
+    assert alert.severity == "medium" and alert.organisation_id == evaluator.organisation_id
