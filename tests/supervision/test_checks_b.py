@@ -382,3 +382,12 @@ def test_assessment_finds_an_evaluator_whose_sessions_together_stand_out(lathe):
     )
     assert kinds(alert) == {("certification.session", s.pk) for s in sessions}
     assert alert.severity == "medium" and alert.organisation_id == evaluator.organisation_id
+
+
+def test_burst_reads_no_timing_from_sign_ins_written_after_their_day(big_project, changan):
+    three = klass(big_project, "三班", "08:30", "12:00")
+    for i, e in enumerate(roster(three, 12, changan)):  # written in bulk a week later, a second apart
+        a = sign(e)
+        signed_at(a, at(DAY + datetime.timedelta(days=7), i))
+    supervise(check_ids=["SUP-BURST"], full=True)
+    assert alerts("SUP-BURST") == []
