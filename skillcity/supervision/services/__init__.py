@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from skillcity.core.audit import audit_record
@@ -50,7 +50,9 @@ def supervise(
     try:
         for index, check in enumerate(checks, start=1):
             started = time.perf_counter()
-            findings = list(check.run(ctx))
+            # An alert's sentence is stored in Chinese, whoever started the run in whatever language.
+            with translation.override("zh-hans"):
+                findings = list(check.run(ctx))
             raised, refired = _store(check, findings, run)
             counts[check.id] = {
                 "findings": len(findings),
