@@ -145,6 +145,30 @@ def test_an_incremental_ghost_run_reports_only_the_status_recorded_since(trainin
     assert {a.worker_id for a in alerts("SUP-GHOST")} == {old.pk, retired.pk}
 
 
+def test_a_worker_status_is_recorded_with_an_audit_row_and_dates_in_order_are_required(changan):
+    from skillcity.core.errors import DomainError
+    from skillcity.core.models import AuditEvent
+
+    worker = WorkerFactory(town=changan)
+    status = registry.worker_status_record(
+        worker=worker, kind="retired", valid_from=datetime.date(2024, 1, 1), source="社保系统", actor="test"
+    )
+    event = AuditEvent.objects.get(action="worker_status.record")
+    assert event.target_id == str(status.pk) and event.after["kind"] == "retired"
+    with pytest.raises(DomainError):
+        registry.worker_status_record(
+            worker=worker,
+            kind="full_time_student",
+            valid_from=datetime.date(2024, 9, 1),
+            valid_to=datetime.date(2024, 8, 31),
+            actor="test",
+        )
+    with pytest.raises(DomainError):
+        registry.worker_status_record(
+            worker=worker, kind="on_leave", valid_from=datetime.date(2024, 1, 1), actor="test"
+        )
+
+
 # SUP-TWICE ---------------------------------------------------------------------------------------
 
 
