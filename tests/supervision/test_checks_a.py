@@ -122,6 +122,12 @@ def test_ghost_finds_a_payee_recorded_deceased(changan):
         worker=worker, kind="deceased", valid_from=datetime.date(2024, 12, 1), source="民政", actor="test"
     )
     app = application(worker, on=datetime.date(2025, 3, 1), facts={"level": 4}, amount="1500")
+    # Near-miss: a retired master's talent card is no training subsidy; age and retirement do not matter.
+    master = WorkerFactory(town=changan, birth_date=datetime.date(1958, 1, 1))
+    registry.worker_status_record(
+        worker=master, kind="retired", valid_from=datetime.date(2018, 1, 1), actor="test"
+    )
+    application(master, rule="TAL-CARD", on=datetime.date(2025, 3, 1), facts={}, amount="1")
     supervise(check_ids=["SUP-GHOST"], full=True)
     (alert,) = alerts("SUP-GHOST")
     assert alert.message.startswith(

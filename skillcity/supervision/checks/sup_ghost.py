@@ -109,6 +109,11 @@ def find(ctx: Context) -> Iterable[Finding]:
         pl.col("id").alias("worker_id"), "gender", "birth_date", pl.col("town_id").alias("home_town_id")
     )
     events = _events(ctx).join(workers, on="worker_id", how="inner")
+    events = events.with_columns(
+        ((pl.col("kind") != "grants.application") | pl.col("number").str.starts_with("TRN-")).alias(
+            "training"
+        )
+    )
     events = events.with_columns(_age(pl.col("event_date"), pl.col("birth_date")).alias("age")).with_columns(
         pl.col("gender").replace_strict(MAX_WORKING_AGE, default=60, return_dtype=pl.Int32).alias("limit")
     )
@@ -127,12 +132,15 @@ def find(ctx: Context) -> Iterable[Finding]:
             (pl.col("valid_from") <= pl.col("event_date"))
             & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("event_date")))
         )
+        # Only training subsidies (TRN-*) are for the working population: a retired master may hold a
+        # talent card (TAL-CARD), but no one is paid anything after death.
+        .filter(pl.col("training") | (pl.col("status") == "deceased"))
         .sort("status_id")
         .unique(subset=["kind", "id"], keep="first", maintain_order=True)
     )
-    by_age = events.filter((pl.col("age") < MIN_WORKING_AGE) | (pl.col("age") >= pl.col("limit"))).join(
-        by_status.select("kind", "id"), on=["kind", "id"], how="anti"
-    )
+    by_age = events.filter(
+        pl.col("training") & ((pl.col("age") < MIN_WORKING_AGE) | (pl.col("age") >= pl.col("limit")))
+    ).join(by_status.select("kind", "id"), on=["kind", "id"], how="anti")
     new_event = is_new(ctx, pl.col("created_at")) | (
         pl.col("created_at").is_null() & dated_on_or_after(ctx, pl.col("event_date"))
     )
