@@ -25,10 +25,8 @@ DECEMBER_MIN_SHARE = 25  # … and at least a quarter of the year's certificates
 DECEMBER_MIN_CERTIFICATES = 40  # … of an evaluator issuing enough for a share to mean something
 
 
-def _parameter(name: str, year: int, default: int | Decimal) -> Decimal:
-    from skillcity.policy.params import parameters
-
-    parameter = parameters().get(name)
+def _parameter(params: dict, name: str, year: int, default: int | Decimal) -> Decimal:
+    parameter = params.get(name)
     version = parameter.version_on(datetime.date(year, 12, 31)) if parameter else None
     return Decimal(str(version.value)) if version is not None else Decimal(default)
 
@@ -47,22 +45,26 @@ def find(ctx: Context) -> Iterable[Finding]:
     )
     # Incremental: a year that has a certificate dated since the cut-off.
     touched = yearly.filter(dated_on_or_after(ctx, pl.col("last_issued")))
-    yield from _volume(touched.filter(pl.col("evaluator_kind") == "enterprise"), yearly)
+    from skillcity.policy.params import parameters
+
+    # Read once a run: the bureau's published versions are overlaid from the database on each call.
+    params = parameters()
+    yield from _volume(touched.filter(pl.col("evaluator_kind") == "enterprise"), yearly, params)
     yield from _december(touched, yearly)
 
 
-def _volume(candidates: pl.DataFrame, yearly: pl.DataFrame) -> Iterable[Finding]:
+def _volume(candidates: pl.DataFrame, yearly: pl.DataFrame, params: dict) -> Iterable[Finding]:
     totals = {(r["evaluator_id"], r["year"]): r["total"] for r in yearly.iter_rows(named=True)}
     for row in candidates.iter_rows(named=True):
         year = row["year"]
-        need = int(_parameter("CRT-ENT.volume_certificates", year, 1000))
-        need_high = int(_parameter("CRT-ENT.volume_level2_certificates", year, 100))
+        need = int(_parameter(params, "CRT-ENT.volume_certificates", year, 1000))
+        need_high = int(_parameter(params, "CRT-ENT.volume_level2_certificates", year, 100))
         if not (need <= row["total"] <= need * (100 + JUST_OVER_PERCENT) // 100 and row["high"] >= need_high):
             continue
         earlier = [totals.get((row["evaluator_id"], y), 0) for y in range(year - LOOK_BACK, year)]
         if not any(earlier) or max(earlier) * 100 >= need * FAR_BELOW_PERCENT:
             continue
-        reward = money(_parameter("CRT-ENT.volume", year, Decimal("100000")))
+        reward = money(_parameter(params, "CRT-ENT.volume", year, Decimal("100000")))
         history = "、".join(
             f"{y}年{n}人次" for y, n in zip(range(year - LOOK_BACK, year), earlier, strict=True)
         )
