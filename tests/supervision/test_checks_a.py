@@ -271,7 +271,10 @@ def test_twice_finds_one_enrolment_in_two_settlements(training_class, changan):
     settle(once, period="2025H1", rule="TRN-UPSKILL", amount="1500")
     supervise(check_ids=["SUP-TWICE"], full=True)
     (alert,) = alerts("SUP-TWICE")
-    assert alert.message == f"学员孙某的报名#{split.pk}进入了2个结算（2025H1、2025H2），重复结算1500.00元"
+    assert (
+        alert.message
+        == f"学员孙某的报名#{split.pk}进入了2个结算（2025年上半年、2025年下半年），重复结算1500.00元"
+    )
     assert ("training.enrolment", split.pk) in kinds(alert) and ("training.settlementline", line.pk) in kinds(
         alert
     )
@@ -364,7 +367,7 @@ def test_employment_claim_finds_six_months_claimed_with_four_insured_but_not_six
     supervise(check_ids=["SUP-EMPLOYMENT-CLAIM"], full=True)
     (alert,) = alerts("SUP-EMPLOYMENT-CLAIM")
     assert alert.message == (
-        f"申请#{app.pk}（EDU-GRAD-RETENTION）声称劳动者吴某自2025-01起在同一企业连续参保6个月，"
+        f"申请#{app.pk}（民办院校毕业生留莞就业奖励）声称劳动者吴某自2025-01起在同一企业连续参保6个月，"
         "社保缴费记录中2025-01至2025-06仅有4个月参保，涉及1000.00元"
     )
     assert alert.organisation_id == school.pk and kinds(alert) == {
@@ -442,7 +445,7 @@ def test_threshold_finds_a_jump_just_over_the_volume_thresholds_but_not_after_a_
     (alert,) = alerts("SUP-THRESHOLD")
     assert alert.organisation_id == jumper.organisation_id
     assert alert.message == (
-        "企业评价机构2024年新增持证1010人次（门槛1000），其中技师及以上100人次（门槛100），"
+        f"企业评价机构“{jumper.organisation.name}”2024年新增持证1010人次（门槛1000），其中技师及以上100人次（门槛100），"
         "刚超过年度持证达标奖励门槛；此前2021年0人次、2022年0人次、2023年300人次，均不足门槛的50%，"
         "涉及奖励100000.00元"
     )
@@ -461,7 +464,8 @@ def test_threshold_finds_certificates_bunched_in_december(changan):
     (alert,) = alerts("SUP-THRESHOLD")
     assert alert.organisation_id == bunched.organisation_id
     assert (
-        alert.message == "评价机构2024年发证60张，其中12月30张，占50%，而全市其他评价机构12月发证通常占8.3%"
+        alert.message
+        == f"评价机构“{bunched.organisation.name}”2024年发证60张，其中12月30张，占50%，而全市其他评价机构12月发证通常占8.3%"
     )
 
 

@@ -52,3 +52,12 @@ def as_naive(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
         if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
             out = out.with_columns(pl.col(name).dt.convert_time_zone("UTC").dt.replace_time_zone(None))
     return out
+
+
+def rule_name(rule_id: str) -> str:
+    """A rule's Chinese title for a stored sentence (never its ID: pages show no internal code, and
+    the sentence is kept in Chinese whatever the language of the run's requester)."""
+    from skillcity.policy.engine import load_rules
+
+    rule = load_rules().get(rule_id)
+    return str(rule.title) if rule is not None else "补贴"

@@ -19,7 +19,7 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.supervision.checks import Check, Context, Finding, RecordRef, register_check
-from skillcity.supervision.checks.common_a import as_naive, is_new, money, yuan
+from skillcity.supervision.checks.common_a import as_naive, is_new, money, rule_name, yuan
 from skillcity.supervision.checks.frames_a import CHUNK, worker_labels
 from skillcity.supervision.models import Severity
 
@@ -88,11 +88,11 @@ def find(ctx: Context) -> Iterable[Finding]:
         amount = money(row["paid"] or row["decided"] or row["requested"])
         yield Finding(
             records=(
-                RecordRef("grants.application", row["id"], f"{row['rule_id']} #{row['id']}"),
+                RecordRef("grants.application", row["id"], f"{rule_name(row['rule_id'])} #{row['id']}"),
                 RecordRef("registry.worker", worker_id, worker),
             ),
             message=(
-                f"申请#{row['id']}（{row['rule_id']}）声称劳动者{worker}{what}，"
+                f"申请#{row['id']}（{rule_name(row['rule_id'])}）声称劳动者{worker}{what}，"
                 f"社保缴费记录中{span}仅有{found}个月参保，涉及{yuan(amount)}元"
             ),
             severity=Severity.HIGH if found == 0 else Severity.MEDIUM,

@@ -15,7 +15,7 @@ import polars as pl
 from django.utils.translation import gettext_lazy as _
 
 from skillcity.supervision.checks import Check, Context, Finding, RecordRef, register_check
-from skillcity.supervision.checks.common_a import LEVEL_NAMES, as_naive, is_new, money, yuan
+from skillcity.supervision.checks.common_a import LEVEL_NAMES, as_naive, is_new, money, rule_name, yuan
 from skillcity.supervision.checks.frames_a import worker_labels
 from skillcity.supervision.models import Severity
 
@@ -180,6 +180,11 @@ def find(ctx: Context) -> Iterable[Finding]:
     yield from _two_settlements(ctx)
 
 
+def _period(code: str) -> str:
+    """2025H1 → 2025年上半年 (in Chinese whatever the requester's language: the sentence is stored)."""
+    return f"{code[:4]}年{'上' if code.endswith('1') else '下'}半年"
+
+
 def _two_settlements(ctx: Context) -> Iterable[Finding]:
     """4. One enrolment with lines in two settlements (each rule once per enrolment is a constraint;
     its lines split over two settlements means it was settled twice)."""
@@ -200,16 +205,19 @@ def _two_settlements(ctx: Context) -> Iterable[Finding]:
         first_settlement = items[0]["settlement_id"]
         later = [r for r in items if r["settlement_id"] != first_settlement]
         amount = sum((money(r["amount"]) for r in later), Decimal("0"))
-        periods = "、".join(sorted({r["period"] for r in items}))
+        periods = "、".join(_period(p) for p in sorted({r["period"] for r in items}))
         worker_id = items[0]["worker_id"]
         yield Finding(
             records=(
                 RecordRef("training.enrolment", enrolment_id, f"报名 #{enrolment_id}"),
                 *(
-                    RecordRef("training.settlement", s, f"结算 #{s}")
+                    RecordRef("training.settlement", s, f"培训补贴结算 #{s}")
                     for s in sorted({r["settlement_id"] for r in items})
                 ),
-                *(RecordRef("training.settlementline", r["id"], f"{r['rule']} {r['amount']}") for r in items),
+                *(
+                    RecordRef("training.settlementline", r["id"], f"{rule_name(r['rule'])} {r['amount']}元")
+                    for r in items
+                ),
             ),
             message=(
                 f"学员{names.get(worker_id, '')}的报名#{enrolment_id}进入了"
