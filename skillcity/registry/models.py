@@ -332,3 +332,44 @@ class SkillRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name or self.get_level_display() or ''}"
+
+
+class WorkerStatusKind(models.TextChoices):
+    """A status that takes a person out of the labour force (issue 20, SUP-GHOST)."""
+
+    RETIRED = "retired", _("已退休")
+    FULL_TIME_STUDENT = "full_time_student", _("全日制在校学生")
+    DECEASED = "deceased", _("已死亡")
+
+
+class WorkerStatus(models.Model):
+    """A dated status from another register (retirement, full-time study, death): supervision reads it
+    to find trainees, certificate holders and payees who could not have been what the records say."""
+
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="statuses", verbose_name=_("劳动者")
+    )
+    kind = models.CharField(_("状态"), max_length=24, choices=WorkerStatusKind.choices)
+    valid_from = models.DateField(_("起始日期"))
+    # Open-ended when blank: retirement and death have no end; a student's study ends on graduation.
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    source = models.CharField(_("信息来源"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TOWN_FIELD = "worker__town"
+    ORGANISATION_FIELD = "worker__employer"
+    WORKER_FIELD = "worker"
+
+    class Meta:
+        ordering = ["worker", "valid_from", "id"]
+        verbose_name = _("劳动者身份状态")
+        verbose_name_plural = _("劳动者身份状态")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="worker_status_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.get_kind_display()}"

@@ -10,7 +10,14 @@ from django.db import IntegrityError, transaction
 
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import DomainError
-from skillcity.registry.models import Occupation, Organisation, SkillRecord, Worker
+from skillcity.registry.models import (
+    Occupation,
+    Organisation,
+    SkillRecord,
+    Worker,
+    WorkerStatus,
+    WorkerStatusKind,
+)
 from skillcity.registry.validation import ReferenceCache, clean_organisation, clean_worker
 
 
@@ -170,3 +177,28 @@ def personal_data_export_record(*, actor: Any, what: str, filters: Mapping[str, 
         target_id="list",
         after={"filters": dict(filters)},
     )
+
+
+@transaction.atomic
+def worker_status_record(
+    *,
+    worker: Worker,
+    kind: str,
+    valid_from: datetime.date,
+    actor: Any,
+    valid_to: datetime.date | None = None,
+    source: str = "",
+) -> WorkerStatus:
+    """Record that a worker is retired, a full-time student or deceased from a date (SUP-GHOST reads it)."""
+    errors: dict[str, str] = {}
+    if kind not in WorkerStatusKind.values:
+        errors["kind"] = "未知状态"
+    if valid_to is not None and valid_to < valid_from:
+        errors["valid_to"] = "截止日期不能早于起始日期"
+    if errors:
+        raise _invalid(errors)
+    status = WorkerStatus.objects.create(
+        worker=worker, kind=kind, valid_from=valid_from, valid_to=valid_to, source=source.strip()
+    )
+    audit_record(actor=actor, action="worker_status.record", target=status, after=snapshot(status))
+    return status
