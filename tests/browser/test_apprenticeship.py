@@ -54,6 +54,7 @@ def test_an_enterprise_enrols_an_apprentice(live_server, page):
 
     page.set_viewport_size(DESK)
     login(page, live_server.url, "enterprise_user")
+    page.click("nav .dropdown-toggle:has-text('职业培训')")  # the employment loop is in this menu
     page.click("a[href='/apprenticeship/']")
     page.click("#enrol-link")
     page.fill("#id_id_number", apprentice.id_number)
