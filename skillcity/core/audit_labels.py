@@ -228,6 +228,17 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "employment.contributions.import": _("导入社保缴费记录"),
     "employment.contributions.adapter": _("从社保系统接口拉取缴费记录"),
     "supervision.run": _("运行监管核查"),
+    # Supervision: the alert workflow and its money actions (issue 20, part "workflow")
+    "supervision.alert.assigned": _("分派监管预警"),
+    "supervision.alert.investigating": _("开始核查监管预警"),
+    "supervision.alert.confirmed": _("确认监管预警违规"),
+    "supervision.alert.dismissed": _("排除监管预警"),
+    "supervision.alert.recovery": _("监管预警追回资金"),
+    "supervision.alert.referral": _("移送监管预警案件"),
+    "supervision.hold.place": _("暂停单位补贴拨付"),
+    "supervision.hold.release": _("解除暂停补贴拨付"),
+    "supervision.run.request": _("发起全量监管核查"),
+    "grants.recovery.record": _("记录追回补贴资金"),
     # Apprenticeship (issue 19 §1)
     "apprenticeship.enrol": _("登记新型学徒"),
     "apprenticeship.progress": _("记录学徒培训进度"),
