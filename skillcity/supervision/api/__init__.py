@@ -340,5 +340,3 @@ def run_start(request: HttpRequest) -> Any:
     if full_run_request(actor=acting_user(request)):
         return 202, {"queued": True, "message": _("已发起全量核查，正在排队")}
     return 409, {"queued": False, "message": _("已有一次全量核查在排队或运行中")}
-
-
