@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for, require_role
 from skillcity.core.bounds import Id, Money
@@ -103,10 +103,10 @@ class SupervisionRecoveryOut(Schema):
 
 class SupervisionAlertDetailOut(SupervisionAlertOut):
     records: list[SupervisionRecordOut]
-    events: list[SupervisionEventOut]
-    holds: list[SupervisionHoldOut]
-    referrals: list[SupervisionReferralOut]
-    recoveries: list[SupervisionRecoveryOut]
+    events: list[SupervisionEventOut] = Field(..., alias="events_list")
+    holds: list[SupervisionHoldOut] = Field(..., alias="holds_list")
+    referrals: list[SupervisionReferralOut] = Field(..., alias="referrals_list")
+    recoveries: list[SupervisionRecoveryOut] = Field(..., alias="recoveries_list")
 
 
 class SupervisionAlertFilterIn(Schema):
@@ -198,20 +198,19 @@ def _alert(request: HttpRequest, pk: int) -> tuple[Any, Alert]:
     return user, get_for(user, Alert.objects.select_related("organisation"), pk)
 
 
-def _detail(alert: Alert) -> dict[str, Any]:
+def _detail(alert: Alert) -> Alert:
+    """The alert with what its detail shows attached (the records with the address of their pages)."""
     from skillcity.grants.models import Recovery
 
-    alert.refresh_from_db()
-    return {
-        **{f: getattr(alert, f) for f in SupervisionAlertOut.model_fields if not f.endswith("_name")},
-        "state_name": str(alert.get_state_display()),
-        "organisation_name": alert.organisation.name if alert.organisation else None,
-        "records": selectors.alert_records(alert),
-        "events": list(alert.events.all()),
-        "holds": list(alert.holds.all()),
-        "referrals": list(alert.referrals.all()),
-        "recoveries": list(Recovery.objects.filter(reference=f"supervision.alert:{alert.pk}")),
-    }
+    alert = Alert.objects.select_related("organisation").get(pk=alert.pk)
+    alert.records = selectors.alert_records(alert)
+    alert.events_list = list(alert.events.all())  # type: ignore[attr-defined]
+    alert.holds_list = list(alert.holds.all())  # type: ignore[attr-defined]
+    alert.referrals_list = list(alert.referrals.all())  # type: ignore[attr-defined]
+    alert.recoveries_list = list(  # type: ignore[attr-defined]
+        Recovery.objects.filter(reference=f"supervision.alert:{alert.pk}")
+    )
+    return alert
 
 
 @router.get("/alerts", response=SupervisionAlertPageOut, summary="Alerts in the caller's scope, filtered")

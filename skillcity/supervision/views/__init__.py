@@ -195,7 +195,9 @@ def alert_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             raise
         messages.error(request, str(error.message))
         alert.refresh_from_db()
-        return _detail(request, user, alert, errors=dict(error.fields) or {"_": error.message}, form=action)
+        return _detail(
+            request, user, alert, errors=dict(error.fields) or {"general": error.message}, form=action
+        )
     messages.success(request, done)
     return redirect("supervision:alert_detail", pk=alert.pk)
 
@@ -212,7 +214,13 @@ def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
         if error.status in (403, 404):
             raise
         messages.error(request, str(error.message))
-        return _detail(request, user, hold.alert, errors=dict(error.fields), form=f"release-{hold.pk}")
+        return _detail(
+            request,
+            user,
+            hold.alert,
+            errors=dict(error.fields) or {"general": error.message},
+            form=f"release-{hold.pk}",
+        )
     messages.success(request, _("已解除暂停拨付"))
     return redirect("supervision:alert_detail", pk=hold.alert_id)
 
