@@ -29,6 +29,7 @@ PAGE_MAX = 200
 
 class SupervisionRecordOut(Schema):
     kind: str
+    kind_label: str = ""
     id: int
     label: str = ""
     url: str = ""

@@ -72,9 +72,25 @@ def record_link(kind: str, pk: Any) -> str:
         return ""
 
 
+def record_kind_label(kind: str) -> str:
+    """What a kind of record is called ("training.enrolment" → 培训报名): its model's verbose name, the
+    kind itself only for a kind that is not a model."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(kind)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return kind
+
+
 def alert_records(alert: Alert) -> list[dict[str, Any]]:
+    """The records behind an alert, each with what it is called and the address of its page ("" if none)."""
     return [
-        {**r, "url": record_link(str(r.get("kind", "")), r.get("id"))}
+        {
+            **r,
+            "kind_label": record_kind_label(str(r.get("kind", ""))),
+            "url": record_link(str(r.get("kind", "")), r.get("id")),
+        }
         for r in alert.records
         if isinstance(r, dict)
     ]
