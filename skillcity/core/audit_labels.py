@@ -230,6 +230,17 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "supervision.run": _("运行监管核查"),
     # Supervision checks A (issue 20 §1): the registry's dated statuses SUP-GHOST reads
     "worker_status.record": _("登记劳动者身份状态（退休、全日制在校、死亡）"),
+    # Supervision: the alert workflow and its money actions (issue 20, part "workflow")
+    "supervision.alert.assigned": _("分派监管预警"),
+    "supervision.alert.investigating": _("开始核查监管预警"),
+    "supervision.alert.confirmed": _("确认监管预警违规"),
+    "supervision.alert.dismissed": _("排除监管预警"),
+    "supervision.alert.recovery": _("监管预警追回资金"),
+    "supervision.alert.referral": _("移送监管预警案件"),
+    "supervision.hold.place": _("暂停单位补贴拨付"),
+    "supervision.hold.release": _("解除暂停补贴拨付"),
+    "supervision.run.request": _("发起全量监管核查"),
+    "grants.recovery.record": _("记录追回补贴资金"),
     # Apprenticeship (issue 19 §1)
     "apprenticeship.enrol": _("登记新型学徒"),
     "apprenticeship.progress": _("记录学徒培训进度"),

@@ -26,6 +26,7 @@ EVENT_ACTION_LABELS: dict[str, Any] = {
     "approve": _("核准"),
     "cancel_approval": _("撤销核准"),
     "pay": _("拨付"),
+    "recover": _("追回资金"),
 }
 
 STAGE_LABELS: dict[str, Any] = {

@@ -185,11 +185,15 @@ class Fund(models.Model):
         }
         committed = sums.get("commitment", Decimal("0")) - sums.get("release", Decimal("0"))
         spent = sums.get("spend", Decimal("0"))
+        # Money recovered (追回, issue 20) from payments booked against this fund comes back to it: the
+        # spend line stays as it was paid, the recovery is its own ledger line (`Recovery`).
+        recovered = self.recoveries.aggregate(s=Sum("amount"))["s"] or Decimal("0")  # type: ignore[attr-defined]
         return {
             "total": self.total,
             "committed": committed,
             "spent": spent,
-            "remaining": self.total - committed - spent,
+            "recovered": recovered,
+            "remaining": self.total - committed - spent + recovered,
         }
 
 
@@ -331,3 +335,41 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.amount}"
+
+
+class Recovery(models.Model):
+    """追回: money taken back from a paid application (issue 20: a confirmed supervision alert), a ledger
+    line of its own — the payment is never edited. The recoveries of an application never exceed what
+    was paid; the fund the payment was spent from counts them back (`Fund.balances`). Written only by
+    `grants.services.recoveries.recovery_record`, once per idempotency key."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="recoveries")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="recoveries")
+    amount = models.DecimalField(_("追回金额（元）"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("追回理由"))
+    # Where it came from, as text (e.g. "supervision.alert:12"), so grants does not depend on supervision.
+    reference = models.CharField(_("来源"), max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=128, unique=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("追回时间"), auto_now_add=True)
+
+    TOWN_FIELD = "application__town"
+    ORGANISATION_FIELD = "application__organisation"
+    WORKER_FIELD = "application__worker"
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("追回记录")
+        verbose_name_plural = _("追回记录")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grants_recovery_positive")]
+
+    def __str__(self) -> str:
+        return f"recovery {self.application_id} {self.amount}"
+
+    @property
+    def reference_label(self) -> str:
+        """ "监管预警 #12" for a recovery from a supervision alert; the text as written otherwise."""
+        kind, _sep, pk = self.reference.partition(":")
+        if kind == "supervision.alert" and pk.isdigit():
+            return str(_("监管预警 #%(n)s") % {"n": pk})
+        return self.reference

@@ -287,6 +287,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": app.events.all(),
             "notice": getattr(app, "notice", None),
             "payment": getattr(app, "payment", None),
+            "recoveries": app.recoveries.all(),  # type: ignore[attr-defined]
             "is_applicant": services._is_applicant(user, app),
             "panels": flows.detail_panels(request, user, app),
         },

@@ -159,3 +159,75 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk}"
+
+
+class PaymentHold(models.Model):
+    """暂停拨付: while active (not released), grants refuses to pay any application of the organisation
+    (grants/services/payments.py `_payment_make`, and the batch plan). Placed from a confirmed alert; at
+    most one active hold per alert, so placing it again returns the same hold."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="holds", verbose_name=_("预警"))
+    reason = models.TextField(_("暂停理由"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("暂停时间"), auto_now_add=True)
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_reason = models.TextField(_("解除理由"), blank=True)
+
+    TOWN_FIELD = "alert__town"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("暂停拨付")
+        verbose_name_plural = _("暂停拨付")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert"], condition=Q(released_at__isnull=True), name="supervision_hold_active_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | ~Q(release_reason=""),
+                name="supervision_hold_released_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"hold {self.organisation_id} ({self.alert_id})"
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class Referral(models.Model):
+    """移送: the case handed to another authority (劳动保障监察, 公安机关, …), with a note."""
+
+    class To(models.TextChoices):
+        LABOUR_INSPECTION = "labour_inspection", _("劳动保障监察")
+        POLICE = "police", _("公安机关")
+        DISCIPLINE = "discipline", _("纪检监察机关")
+        MARKET_REGULATION = "market_regulation", _("市场监督管理部门")
+        OTHER = "other", _("其他部门")
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="referrals")
+    to = models.CharField(_("移送对象"), max_length=24, choices=To.choices)
+    note = models.TextField(_("移送说明"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("移送时间"), auto_now_add=True)
+
+    TOWN_FIELD = "alert__town"
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("移送记录")
+        verbose_name_plural = _("移送记录")
+        # Referring the same case to the same authority twice is one referral (idempotent).
+        constraints = [models.UniqueConstraint(fields=["alert", "to"], name="supervision_referral_once")]
+
+    def __str__(self) -> str:
+        return f"referral {self.alert_id} → {self.to}"

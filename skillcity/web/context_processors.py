@@ -80,6 +80,9 @@ NAV_ITEMS: list[tuple[str, Any, set[str]]] = [
     ("policy:calculator", _("政策计算器"), {"*"}),
     ("policy:rules", _("政策规则"), {"bureau_officer"}),
     ("policy:simulate", _("政策模拟"), {"bureau_officer"}),
+    # Supervision (issue 20): the alerts, in the 政策 dropdown (a menu of its own would push the
+    # officers' navbar past 1366 px).
+    ("supervision:alert_list", _("监管预警"), {"bureau_officer", "town_officer"}),
     ("talents:my_card", _("我的优才卡"), {"worker"}),
     ("web:audit_log", _("审计日志"), {"bureau_officer"}),
 ]
@@ -100,6 +103,7 @@ NAV_GROUPS: dict[str, Any] = {
     "policy:calculator": _("政策"),
     "policy:rules": _("政策"),
     "policy:simulate": _("政策"),
+    "supervision:alert_list": _("政策"),
     # The talent card, the pool, leading talents, exceptional promotion: the same 技能人才 dropdown as
     # certification and competitions (one dropdown keeps every role's menu one line at 1366 px).
     "talents:card_list": pgettext_lazy("nav", "技能人才"),

@@ -247,6 +247,7 @@ def test_it_refuses_approval_past_the_remaining_budget(
         "total": Decimal("150000.00"),
         "committed": Decimal("150000.00"),
         "spent": Decimal("0"),
+        "recovered": Decimal("0"),  # money recovered (追回, issue 20) comes back to the fund
         "remaining": Decimal("0.00"),
     }
 

@@ -33,6 +33,7 @@ from skillcity.grants.services.payments import (
     FundMissing,
     _payment_make,
     fund_for,
+    hold_message,
     treasury_reference_clean,
 )
 
@@ -215,6 +216,9 @@ def _refusal(app: Application) -> Refusal | None:
             _("当前状态为“%(s)s”，尚未核准，不能拨付") % {"s": app.get_state_display()},
             "not_approved",
         )
+    held = hold_message(app)
+    if held is not None:
+        return Refusal(app.pk, app.applicant_name, held, "payment_on_hold")
     return None
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.core.audit import audit_record, snapshot
@@ -161,6 +162,29 @@ def application_cancel_approval(*, application: Application, actor: Any, reason:
     return app
 
 
+def hold_message(app: Application) -> str | None:
+    """Why `app` may not be paid now: its organisation's payments are on hold (暂停拨付, placed by
+    supervision on a confirmed alert, issue 20); None when there is no active hold."""
+    if app.organisation_id is None:
+        return None
+    from skillcity.supervision.holds import active_hold
+
+    hold = active_hold(app.organisation_id)
+    if hold is None:
+        return None
+    return _("“%(o)s”的补贴拨付已因监管预警 #%(a)s 暂停（%(d)s 起），解除暂停后方可拨付") % {
+        "o": app.organisation,
+        "a": hold.alert_id,
+        "d": timezone.localtime(hold.created_at).date(),
+    }
+
+
+def refuse_if_on_hold(app: Application) -> None:
+    message = hold_message(app)
+    if message is not None:
+        raise DomainError("payment_on_hold", message, {"application": message}, status=409)
+
+
 def _payment_replay(key: str, app: Application) -> Payment | None:
     existing = Payment.objects.filter(idempotency_key=key).first()
     if existing is None:
@@ -229,6 +253,7 @@ def _payment_make(*, application: Application, actor: Any, key: str, reference: 
         raise Conflict("already_paid", _("该申请已拨付，不能重复拨付"))
     if app.state != S.APPROVED or app.decided_amount is None:
         raise _refuse_state(app, _("拨付"))
+    refuse_if_on_hold(app)
     commitment = app.fund_entries.filter(kind=FundEntry.Kind.COMMITMENT).first()
     fund: Fund | None = None
     if commitment is None:
