@@ -228,6 +228,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "employment.contributions.import": _("导入社保缴费记录"),
     "employment.contributions.adapter": _("从社保系统接口拉取缴费记录"),
     "supervision.run": _("运行监管核查"),
+    # Supervision, planted fraud (issue 20 §4, part "planted")
+    "supervision.plant": _("植入监管演练案例"),
     # Apprenticeship (issue 19 §1)
     "apprenticeship.enrol": _("登记新型学徒"),
     "apprenticeship.progress": _("记录学徒培训进度"),

@@ -1,0 +1,13 @@
+"""Every planter, imported so it registers itself in PLANTERS (kind → planter)."""
+
+from skillcity.supervision.planting import (  # noqa: F401
+    assessment,
+    burst,
+    ghost,
+    no_attendance,
+    not_yet,
+    schedule,
+    threshold,
+    twice,
+    voucher,
+)
