@@ -3,12 +3,19 @@ near-miss in the truth file (kept out of the tables), and a round planted once o
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
 
+import polars as pl
 import pytest
 from django.db import transaction
 
 from skillcity.core.errors import DomainError
+from skillcity.supervision.checks import CHECKS, Check, Context, Finding, RecordRef, register_check
 from skillcity.supervision.planting import (
     PLANTERS,
     case_matches,
@@ -113,3 +120,115 @@ def test_a_finding_matches_a_case_by_its_keys_or_what_stands_for_them():
         case, [{"kind": "training.settlementline", "id": 9}, {"kind": "registry.worker", "id": 1}]
     )
     assert not case_matches(case, [{"kind": "training.enrolment", "id": 6}])
+
+
+# ---------------------------------------------------------------- bench/supervision.py
+
+BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
+
+
+def _load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_supervision", BENCH / "supervision.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+
+
+def _age_check(ctx: Context) -> list[Finding]:
+    """A real (if simple) check of working age, so the scoring is measured on real alerts."""
+    enrolments = ctx.frame("enrolments").join(
+        ctx.frame("workers").select(pl.col("id").alias("worker_id"), "gender", "birth_date"), on="worker_id"
+    )
+    years = (pl.col("enrolled_on") - pl.col("birth_date")).dt.total_days() / 365.25
+    limit = pl.when(pl.col("gender") == "M").then(60).otherwise(55)
+    outside = enrolments.filter((years > limit) | (years < 16))
+    return [
+        Finding(
+            records=(RecordRef("training.enrolment", row["id"]),),
+            message="超出劳动年龄",
+            worker_id=row["worker_id"],
+        )
+        for row in outside.iter_rows(named=True)
+    ]
+
+
+def test_bench_scores_a_check_against_the_planted_truth(tmp_path):
+    """The honest background, the planted set and a real age check: every ghost found, no near-miss."""
+    from skillcity.registry.generate.city import TODAY
+    from skillcity.supervision.models import Alert
+    from skillcity.supervision.planting.build import Plant
+    from skillcity.supervision.services import supervise
+    from skillcity.training.models import Attendance, Enrolment
+
+    Plant(seed=1, kind="city", round=0, today=TODAY).workers([30 + i % 25 for i in range(400)], on=TODAY)
+    made = bench.background(1, 280, 50, 40, fast=False)
+    assert made["enrolments"] > 200 and made["certificates"] == 50 and made["vouchers"] == 40
+    assert Attendance.objects.count() == made["attendance"] > 0
+    truth = plant_fraud(seed=1, size="demo", path=tmp_path / "truth.json")
+    assert Enrolment.objects.count() > made["enrolments"]  # the ORM's ids follow the bulk-written ones
+    register_check(
+        Check(id="TEST-AGE", title="年龄", enforces="劳动年龄", reads=("training.enrolment",), run=_age_check)
+    )
+    try:
+        supervise(check_ids=["TEST-AGE"], full=True)
+    finally:
+        CHECKS.pop("TEST-AGE")
+    alerts = {"SUP-GHOST": list(Alert.objects.filter(check_id="TEST-AGE").values_list("records", flat=True))}
+    rows = {r["kind"]: r for r in bench.score(truth, alerts)}
+    ghost = rows["ghost"]
+    assert (ghost["found"], ghost["recall"], ghost["precision"], ghost["near_miss_flagged"]) == (
+        3,
+        1.0,
+        1.0,
+        0,
+    )
+    assert rows["burst"]["note"] == "no check registered for kind burst (SUP-BURST)"
+
+
+def test_bench_counts_a_flagged_near_miss_as_a_false_positive():
+    key = {"kind": "training.enrolment", "same_as": []}
+    truth = {
+        "kinds": {
+            "ghost": {
+                "check": "SUP-GHOST",
+                "cases": [{"keys": [dict(key, id=1)]}, {"keys": [dict(key, id=2)]}],
+                "near_miss": [{"keys": [dict(key, id=3)]}],
+            }
+        }
+    }
+    alerts = {
+        "SUP-GHOST": [[{"kind": "training.enrolment", "id": 1}], [{"kind": "training.enrolment", "id": 3}]]
+    }
+    (row,) = bench.score(truth, alerts)
+    assert (row["found"], row["recall"], row["precision"], row["near_miss_flagged"]) == (1, 0.5, 0.5, 1)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_bench_script_runs_end_to_end_at_a_tiny_size(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "supervision.py"),
+            "--workers",
+            "400",
+            "--size",
+            "demo",
+            "--data",
+            str(tmp_path / "city"),
+            "--json",
+            str(tmp_path / "figures.json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    assert figures["build"]["workers"] == 400
+    assert figures["run"]["full_s"] >= 0 and figures["run"]["incremental_s"] >= 0
+    assert {r["kind"] for r in figures["run"]["score"]} == set(PLANTERS)
+    assert "full run:" in out.stdout and "incremental run" in out.stdout

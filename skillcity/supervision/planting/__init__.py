@@ -6,7 +6,8 @@ through the models, exactly what the fraud would leave behind, and near-misses j
 of the threshold. It returns the cases it planted as record keys; `plant_fraud` writes them to
 `planted-truth.json` in the data folder (`settings.DATA_DIR`), never to a table: the checks cannot read
 the truth. Every draw comes from a generator seeded with (seed, kind, round), so a seed always plants
-the same cases. Planting the same round twice is refused. docs/supervision-planted.md lists the kinds.
+the same cases. Planting a round twice into one database is refused (each round leaves an audit row,
+which is how a round is known to be planted). docs/supervision-planted.md lists the kinds.
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ def truth_path() -> Path:
     return Path(settings.DATA_DIR) / TRUTH_FILE
 
 
+def planted_rounds() -> set[int]:
+    """The rounds planted into this database (their audit rows; the truth itself is not in a table)."""
+    from skillcity.core.models import AuditEvent
+
+    ids = AuditEvent.objects.filter(action="supervision.plant").values_list("target_id", flat=True)
+    return {int(i) for i in ids}
+
+
 def read_truth(path: Path | None = None) -> dict[str, Any]:
     path = path or truth_path()
     if not path.exists():
@@ -104,8 +113,12 @@ def plant_fraud(
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}")
     path = path or truth_path()
-    truth = read_truth(path) or {"seed": seed, "rounds": [], "kinds": {}}
-    if round in truth["rounds"]:
+    planted = planted_rounds()
+    truth = read_truth(path)
+    if not truth or not set(truth["rounds"]) <= planted:
+        # No truth yet, or a file left from another database (its rounds are not planted in this one).
+        truth = {"seed": seed, "rounds": [], "kinds": {}}
+    if round in planted:
         raise DomainError(
             "already_planted",
             f"round {round} is already planted (see {path}): plant into a fresh city",
