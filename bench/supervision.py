@@ -610,7 +610,7 @@ def _percent(value: float | None) -> str:
 def report(built: dict[str, Any], ran: dict[str, Any]) -> None:
     print(f"city: {built['workers']:,} workers; background {built['background']}")
     print(
-        f"build: generate {built['generate_s']} s, background {built['background_s']} s, "
+        f"build: migrate {built.get('migrate_s', '?')} s, generate {built['generate_s']} s, background {built['background_s']} s, "
         f"plant {built['plant_s']} s"
     )
     print(f"checks registered: {', '.join(ran['checks']) or 'none'}")

@@ -232,3 +232,26 @@ def test_bench_script_runs_end_to_end_at_a_tiny_size(tmp_path):
     assert figures["run"]["full_s"] >= 0 and figures["run"]["incremental_s"] >= 0
     assert {r["kind"] for r in figures["run"]["score"]} == set(PLANTERS)
     assert "full run:" in out.stdout and "incremental run" in out.stdout
+
+
+def test_the_demo_plants_a_small_set_once_and_runs_the_checks(tmp_path, settings):
+    import io
+
+    from skillcity.supervision.demo import supervision_demo
+    from skillcity.supervision.models import Run
+    from skillcity.supervision.planting import planted_rounds
+    from skillcity.training.models import Enrolment
+
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    supervision_demo(5, out)
+    truth = read_truth(tmp_path / "planted-truth.json")
+    assert planted_rounds() == {0} and truth["rounds"] == [0]
+    assert {k: len(e["cases"]) for k, e in truth["kinds"].items()} == {
+        k: p.counts["demo"][0] for k, p in PLANTERS.items()
+    }
+    assert Run.objects.filter(full=True, status=Run.Status.DONE).count() == 1
+    assert "supervision workflow" in out.getvalue()
+    enrolments = Enrolment.objects.count()
+    supervision_demo(5, out)  # a second start of the demo: nothing more
+    assert Enrolment.objects.count() == enrolments and Run.objects.count() == 1
