@@ -4,6 +4,7 @@ from skillcity.supervision.planting import (  # noqa: F401
     assessment,
     burst,
     ghost,
+    learning,
     no_attendance,
     not_yet,
     schedule,
