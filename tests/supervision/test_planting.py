@@ -88,6 +88,15 @@ def test_planting_writes_the_documented_counts_and_the_truth_lists_every_case(tm
         years = (e.enrolled_on - e.worker.birth_date).days / 365.25
         limit = 60 if e.worker.gender == "M" else 55
         assert (years > limit or years < 16) == outside, case["note"]
+    # An employment claim: no contribution at all; its near-miss has the 6 months the rule asks.
+    from skillcity.employment.models import Contribution
+    from skillcity.grants.models import Application
+
+    claims = truth["kinds"]["employment_claim"]
+    for case, months in [(c, 0) for c in claims["cases"]] + [(c, 6) for c in claims["near_miss"]]:
+        application = Application.objects.get(pk=case["keys"][0]["id"])
+        assert application.state == "paid" and application.rule_id == "EDU-GRAD-RETENTION"
+        assert Contribution.objects.filter(worker_id=application.worker_id).count() == months
     # A burst: 12 sign-ins within 40 seconds in the planted class.
     from skillcity.training.models import Attendance
 

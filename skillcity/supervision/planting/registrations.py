@@ -3,10 +3,10 @@
 from skillcity.supervision.planting import (  # noqa: F401
     assessment,
     burst,
+    employment_claim,
     ghost,
     learning,
     no_attendance,
-    not_yet,
     schedule,
     threshold,
     twice,
