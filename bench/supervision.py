@@ -126,6 +126,7 @@ def background(
     ages = np.array([(TODAY - b).days / 365.25 for b in workers[:, 3]])
     limit = np.where(workers[:, 2] == "M", 59.0, 54.0)
     eligible = np.flatnonzero((ages < limit) & (ages > 17.5))
+    adults = ids[np.flatnonzero((ages < limit) & (ages > 20))]  # of working age all the past year and more
     start_of_year = TODAY - datetime.timedelta(days=365)
     made: dict[str, int] = {}
     with transaction.atomic():
@@ -317,10 +318,10 @@ def background(
                 for s in range(sessions)
             ],
         )
-        if len(ids) >= sessions * 30:  # everyone assessed once
-            people = rng.choice(ids, size=sessions * 30, replace=False)
+        if len(adults) >= sessions * 30:  # everyone assessed once
+            people = rng.choice(adults, size=sessions * 30, replace=False)
         else:  # a small city: distinct within each session
-            people = np.concatenate([rng.choice(ids, size=30, replace=False) for _ in range(sessions)])
+            people = np.concatenate([rng.choice(adults, size=30, replace=False) for _ in range(sessions)])
         theory = np.round(rng.normal(75, 11, sessions * 30).clip(30, 99), 1)
         practical = np.round(rng.normal(76, 10, sessions * 30).clip(30, 99), 1)
         candidates, certs = [], []
@@ -394,7 +395,7 @@ def background(
         )
         made["certificates"] = len(certs)
         # Vouchers: redeemed over the year at a provider of the holder's own town, at drawn times.
-        holders = rng.choice(ids, size=min(vouchers, len(ids)), replace=False)
+        holders = rng.choice(adults, size=min(vouchers, len(adults)), replace=False)
         voucher_id = _next_id(Voucher)
         holder_town = dict(zip(ids.tolist(), homes.tolist(), strict=True))
         _insert(

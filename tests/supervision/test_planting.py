@@ -88,6 +88,13 @@ def test_planting_writes_the_documented_counts_and_the_truth_lists_every_case(tm
         years = (e.enrolled_on - e.worker.birth_date).days / 365.25
         limit = 60 if e.worker.gender == "M" else 55
         assert (years > limit or years < 16) == outside, case["note"]
+    # Planted trainees signed in on every day of their class unless missing days is the fraud.
+    from skillcity.training.models import Attendance as Signed
+
+    for case in ghost["cases"]:
+        e = Enrolment.objects.select_related("training_class").get(pk=case["keys"][0]["id"])
+        days = (e.training_class.end_date - e.training_class.start_date).days + 1
+        assert Signed.objects.filter(enrolment=e).count() == days
     # An employment claim: no contribution at all; its near-miss has the 6 months the rule asks.
     from skillcity.employment.models import Contribution
     from skillcity.grants.models import Application

@@ -148,8 +148,11 @@ class Plant:
         completed: bool = True,
         certified_level: int | None = None,
         score: Decimal | None = None,
+        attend: bool = True,
     ) -> list[Any]:
-        from skillcity.training.models import Enrolment
+        """Enrolments in the class; a completed one signed in on every day of the class (`attend`), as
+        an honest trainee is, so that only what a planter means to plant looks wrong."""
+        from skillcity.training.models import Attendance, Enrolment
 
         project = training_class.project
         rows = [
@@ -166,7 +169,15 @@ class Plant:
             )
             for w in workers
         ]
-        return Enrolment.objects.bulk_create(rows)
+        made = Enrolment.objects.bulk_create(rows)
+        if attend and completed:
+            days = self.class_days(training_class)
+            signs = [Attendance(enrolment=e, day=d) for e in made for d in days]
+            Attendance.objects.bulk_create(signs)
+            for row in signs:
+                row.signed_at = self.at(row.day, 8, self.rng.randrange(0, 3600))
+            Attendance.objects.bulk_update(signs, ["signed_at"], batch_size=2000)
+        return made
 
     def attend(self, enrolment: Any, days: Sequence[datetime.date], *, hour: int = 8) -> list[Any]:
         """Sign-ins on those days, each at a drawn minute of the hour."""

@@ -24,7 +24,7 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
         for _ in range(count):
             klass = p.course(provider, start=p.day(20, 60), days=10)
             workers = p.workers([p.rng.uniform(20, 50) for _ in range(20)], on=p.today)
-            enrolments = p.enrol(klass, workers)
+            enrolments = p.enrol(klass, workers, attend=False)
             burst_day = klass.start_date + datetime.timedelta(days=p.rng.randint(0, 9))
             rows = []
             for e in enrolments:

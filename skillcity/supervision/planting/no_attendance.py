@@ -14,7 +14,7 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
     days = p.class_days(klass)
     for count, into, honest in ((cases, done.cases, False), (near, done.near_miss, True)):
         workers = p.workers([p.rng.uniform(20, 50) for _ in range(count)], on=p.today)
-        enrolments = p.enrol(klass, workers, certified_level=4)
+        enrolments = p.enrol(klass, workers, certified_level=4, attend=False)
         lines = p.settle(
             provider, period_of(klass.end_date), [(e, "TRN-UPSKILL", UPSKILL) for e in enrolments]
         )

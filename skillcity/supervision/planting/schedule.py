@@ -27,8 +27,8 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
             a = p.course(first, start=start, days=10)
             b_start = a.end_date + datetime.timedelta(days=1) if honest else start
             b = p.course(second, start=b_start, days=10)
-            (ea,) = p.enrol(a, [worker])
-            (eb,) = p.enrol(b, [worker])
+            (ea,) = p.enrol(a, [worker], attend=False)
+            (eb,) = p.enrol(b, [worker], attend=False)
             sa = p.attend(ea, p.class_days(a))
             sb = p.attend(eb, p.class_days(b))
             into.append(

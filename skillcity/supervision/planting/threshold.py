@@ -71,7 +71,15 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
     done = Planted()
     year = p.today.year
     need = JUMP
-    pool = list(Worker.objects.order_by("id").values_list("id", flat=True)[:20000])
+    # Certificate holders of working age in every year of the history (25–50 today), so no other
+    # check (working age) has reason to flag them.
+    born = (
+        p.today - datetime.timedelta(days=round(50 * 365.25)),
+        p.today - datetime.timedelta(days=round(25 * 365.25)),
+    )
+    pool = list(
+        Worker.objects.filter(birth_date__range=born).order_by("id").values_list("id", flat=True)[:20000]
+    )
     if len(pool) < need:
         pool += [
             w.pk for w in p.workers([p.rng.uniform(20, 50) for _ in range(need - len(pool))], on=p.today)
