@@ -241,6 +241,8 @@ AUDIT_ACTION_LABELS: dict[str, Any] = {
     "supervision.hold.release": _("解除暂停补贴拨付"),
     "supervision.run.request": _("发起全量监管核查"),
     "grants.recovery.record": _("记录追回补贴资金"),
+    # Supervision, planted fraud (issue 20 §4, part "planted")
+    "supervision.plant": _("植入监管演练案例"),
     # Apprenticeship (issue 19 §1)
     "apprenticeship.enrol": _("登记新型学徒"),
     "apprenticeship.progress": _("记录学徒培训进度"),

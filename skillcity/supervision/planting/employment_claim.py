@@ -1,0 +1,107 @@
+"""Employment claimed without records (SUP-EMPLOYMENT-CLAIM): a school paid EDU-GRAD-RETENTION
+(¥1,000) for a graduate "employed in Dongguan since August, 8 months insured with one employer" who has
+no social-insurance contribution at all. Near-miss: the same claim, with exactly the 6 consecutive
+months of contributions from the claimed employer that the rule asks."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+
+from skillcity.registry.models import OrganisationCategory
+from skillcity.supervision.planting import Case, Key, Planted, Planter, register_planter
+from skillcity.supervision.planting.build import Plant
+
+AWARD = Decimal("1000.00")
+MONTHS = 6  # EDU-GRAD-RETENTION.min_insured_months
+
+
+def plant(p: Plant, cases: int, near: int) -> Planted:
+    from skillcity.accounts.models import Role, User
+    from skillcity.employment.models import Contribution, ContributionBatch, Source
+    from skillcity.grants.models import Application, ApplicationState
+
+    done = Planted()
+    school = p.organisation(OrganisationCategory.TECHNICAL_SCHOOL)
+    employer = p.organisation(OrganisationCategory.ENTERPRISE)
+    account = User.objects.create(
+        username=f"school{p.tag:06x}{p.round:02d}",
+        password=make_password(None),
+        role=Role.ORGANISATION_USER,
+        organisation=school,
+    )
+    batch = ContributionBatch.objects.create(source=Source.ADAPTER, file_name="")
+    graduation = datetime.date(p.today.year - 1, 7, 1)
+    start = datetime.date(p.today.year - 1, 8, 1)
+    for count, into, honest in ((cases, done.cases, False), (near, done.near_miss, True)):
+        graduates = p.workers([p.rng.uniform(20, 23) for _ in range(count)], on=p.today, town=school.town)
+        applications = Application.objects.bulk_create(
+            Application(
+                rule_id="EDU-GRAD-RETENTION",
+                organisation=school,
+                worker=g,
+                town=school.town,
+                event_date=p.today - datetime.timedelta(days=p.rng.randint(20, 60)),
+                facts={
+                    "school_is_private": True,
+                    "major_fits_industry": True,
+                    "graduation_date": graduation.isoformat(),
+                    "employment_start": start.isoformat(),
+                    "employer_in_dongguan": True,
+                    "same_employer_continuous_insured_months": 8 if not honest else MONTHS,
+                },
+                state=ApplicationState.PAID,
+                requested_amount=AWARD,
+                decided_amount=AWARD,
+                created_by=account,
+            )
+            for g in graduates
+        )
+        if honest:
+            Contribution.objects.bulk_create(
+                Contribution(
+                    worker=g,
+                    employer_uscc=employer.uscc,
+                    employer_name=employer.name,
+                    employer=employer,
+                    month=datetime.date(
+                        start.year + (start.month - 1 + m) // 12, (start.month - 1 + m) % 12 + 1, 1
+                    ),
+                    region="441900",
+                    base=Decimal("4500.00"),
+                    batch=batch,
+                )
+                for g in graduates
+                for m in range(MONTHS)
+            )
+        for application, graduate in zip(applications, graduates, strict=True):
+            into.append(
+                Case(
+                    keys=(
+                        Key(
+                            "grants.application",
+                            application.pk,
+                            (("registry.worker", graduate.pk),),
+                        ),
+                    ),
+                    note=(
+                        f"申报留莞就业，有同一单位连续 {MONTHS} 个月缴费记录"
+                        if honest
+                        else "申报留莞就业且连续参保 8 个月，却无任何社保缴费记录"
+                    ),
+                )
+            )
+    return done
+
+
+register_planter(
+    Planter(
+        kind="employment_claim",
+        check_id="SUP-EMPLOYMENT-CLAIM",
+        describes="院校领取毕业生留莞就业奖励，毕业生却无任何社保缴费记录",
+        counts={"city": (30, 15), "demo": (2, 2), "day": (1, 1)},
+        plant=plant,
+    )
+)
