@@ -260,6 +260,8 @@ def _matching_demo(seed: int, stdout: Any) -> None:
 
 DEMO_STEPS.append(("apprenticeships", _apprenticeship_demo))  # after certification and the schools
 DEMO_STEPS.append(("jobs and matching", _matching_demo))  # after the employment records: hires confirm
+
+
 def _supervision_demo(seed: int, stdout: Any) -> None:
     """Issue 20: a small planted set and a run of the checks (skillcity.supervision.demo)."""
     from skillcity.supervision.demo import supervision_demo

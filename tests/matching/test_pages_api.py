@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from skillcity.accounts.services import token_create
 from skillcity.core.models import AuditEvent
@@ -88,7 +89,8 @@ def test_the_worker_answers_on_the_phone_page_and_the_enterprise_sees_masked_the
     assert AuditEvent.objects.filter(action="personal_data.view", actor_id=enterprise_user.pk).count() == 1
     hired = client.post(f"/matching/matches/{matched.pk}/hire/", {"start_month": "2025-13"})
     assert hired.status_code == 400 and "入职月份" in hired.content.decode()
-    client.post(f"/matching/matches/{matched.pk}/hire/", {"start_month": "2026-11"})
+    # From the month the worker accepted (this month) on; its window still open.
+    client.post(f"/matching/matches/{matched.pk}/hire/", {"start_month": f"{timezone.localdate():%Y-%m}"})
     assert Hire.objects.get().state == Hire.State.PENDING
 
 
@@ -365,7 +367,7 @@ def test_the_api_posts_ranks_masks_answers_and_hires(
     assert contact["name"] == "陈长安"
     hired = client.post(
         f"/api/v1/matching/matches/{match_id}/hire",
-        {"start_month": "2026-11"},
+        {"start_month": f"{timezone.localdate():%Y-%m}"},
         content_type="application/json",
         **e,
     )
@@ -398,8 +400,8 @@ def test_the_api_sets_up_a_fair_adds_an_enterprise_and_records_a_hire_there(
         {
             "name": "春风行动",
             "kind": "spring_breeze",
-            "starts_on": "2026-02-24",
-            "ends_on": "2026-02-26",
+            "starts_on": f"{timezone.localdate():%Y-%m-%d}",
+            "ends_on": f"{timezone.localdate() + datetime.timedelta(days=2):%Y-%m-%d}",
             "town_id": changan.pk,
             "venue": "市场",
         },
@@ -420,7 +422,7 @@ def test_the_api_sets_up_a_fair_adds_an_enterprise_and_records_a_hire_there(
         {
             "enterprise_id": changan_enterprise.pk,
             "id_number": changan_worker.id_number,
-            "start_month": "2026-11",
+            "start_month": f"{timezone.localdate():%Y-%m}",
         },
         content_type="application/json",
         **auth(enterprise_user),

@@ -208,6 +208,16 @@ def match_for(user: Any, pk: Any) -> Match:
     return get_for(user, _matches(), pk)
 
 
+def officer_sees_worker(user: Any, worker_id: int) -> bool:
+    """Whether an officer's scope holds the worker (a town officer: their town's workers); only then
+    may they open a candidate's full details."""
+    from skillcity.registry.models import Worker
+
+    if not getattr(user, "sees_personal_data", False):
+        return False
+    return visible_to(user, Worker.objects.filter(pk=worker_id)).exists()
+
+
 @dataclass(frozen=True)
 class Contact:
     name: str

@@ -205,7 +205,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "match": match,
             "why": why,
             "contact": contact,
-            "can_reveal": (own and match.contact_open) or user.sees_personal_data,
+            "can_reveal": (own and match.contact_open)
+            or selectors.officer_sees_worker(user, match.worker_id),
             "own": own,
             "hire_form": HireForm(),
         },
