@@ -22,7 +22,7 @@ from skillcity.matching.services.hires import (
 )
 from skillcity.matching.services.officers import fair_create, fair_enterprise_add
 from tests.employment.helpers import contribute
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_resident_id
 from tests.matching.conftest import holds, post_need, seek
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +248,7 @@ def test_a_fair_hire_by_an_unknown_id_number_says_nothing_of_registration(
     enterprise_user, spring_fair, changan_enterprise
 ):
     with pytest.raises(DomainError) as unknown:
-        at_fair(enterprise_user, spring_fair, changan_enterprise, "44190019900101000X", "2026-03")
+        at_fair(enterprise_user, spring_fair, changan_enterprise, make_resident_id(), "2026-03")
     assert unknown.value.fields["id_number"] == "未找到或不在您的范围内"
 
 

@@ -239,3 +239,30 @@ def test_a_match_cannot_be_accepted_once_its_need_is_no_longer_open(
         match_respond(actor=worker_user, match=match, accept=True)
     assert refused.value.code == "need_not_open"
     assert match_respond(actor=worker_user, match=match, accept=False).state == Match.State.DECLINED
+
+
+def test_a_town_officer_is_not_assigned_a_subject_of_another_town(
+    bureau_officer, changan_officer, humen_worker
+):
+    from skillcity.matching.services.officers import assignment_create
+
+    with pytest.raises(DomainError) as refused:
+        assignment_create(actor=bureau_officer, officer=changan_officer, worker=humen_worker)
+    assert "officer" in refused.value.fields
+
+
+def test_assigning_outside_ones_town_says_the_same_as_not_registered(
+    client, humen_officer, changan_worker, django_user_model
+):
+    from skillcity.matching.services.officers import assignment_create
+    from tests.factories import make_resident_id
+
+    with pytest.raises(DomainError) as outside:
+        assignment_create(actor=humen_officer, officer=humen_officer, worker=changan_worker)
+    assert outside.value.fields["subject"] == "未找到或不在您的范围内"
+    client.force_login(humen_officer)
+    for key in (changan_worker.id_number, make_resident_id()):
+        page = client.post(
+            "/matching/assignments/", {"subject": "worker", "key": key, "officer": humen_officer.pk}
+        ).content.decode()
+        assert "未找到或不在您的范围内" in page

@@ -30,6 +30,18 @@ LEDGER_LAG = 1  # months the ledger's records arrive after the month they are fo
 START_MIN = datetime.date(2000, 1, 1)
 
 
+def start_month_of(raw: Any) -> datetime.date:
+    """The start month as typed (2026-03, 2026/3, 2026年3月), through the platform's one month parser;
+    an error on `start_month` naming its label. Its bounds are the hire's (_check_start)."""
+    from skillcity.employment.services import parse_month
+
+    try:
+        return parse_month(raw, future=True)
+    except ValueError as exc:
+        message = _("“入职月份”：%(why)s") % {"why": exc}
+        raise DomainError("invalid", message, {"start_month": message}) from None
+
+
 def window_end(start_month: datetime.date) -> datetime.date:
     return month_of(month_index(start_month) + CONFIRM_WINDOW)
 
