@@ -131,7 +131,9 @@ def test_officers_assign_follow_up_and_see_what_is_due(
         "/matching/assignments/",
         {"officer": humen_officer.pk, "subject": "enterprise", "key": changan_enterprise.uscc},
     )
-    assert refused.status_code == 403
+    # Outside the town: the same answer as an unregistered code (item 17), nothing assigned.
+    assert refused.status_code == 400 and "未找到或不在您的范围内" in refused.content.decode()
+    assert Assignment.objects.count() == 1
     client.force_login(changan_officer)
     home = client.get("/matching/").content.decode()
     assert changan_enterprise.name in home and "待跟进" in home
