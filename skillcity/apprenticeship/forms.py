@@ -142,12 +142,13 @@ class ClassForm(LabelledErrorsMixin, forms.Form):
     school_mentor = forms.CharField(label=_("学校导师"), max_length=50, widget=forms.TextInput(attrs=TEXT))
     enterprise_mentor = _id_field(_("企业导师"), _("填写合作企业职工的身份证号码"))
 
-    def __init__(self, *args: Any, school: Organisation | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, enterprise: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if school is not None:
-            field = self.fields["school"]
-            field.queryset = Organisation.objects.filter(pk=school.pk)  # type: ignore[attr-defined]
-            field.initial = school.pk
+        if enterprise is not None:
+            # An enterprise's user opens its own classes: the enterprise is not typed.
+            field = self.fields["enterprise"]
+            field.initial = enterprise.uscc
+            field.disabled = True
 
 
 class StudentForm(LabelledErrorsMixin, forms.Form):

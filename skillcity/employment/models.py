@@ -80,6 +80,7 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["worker", "employer_uscc", "month"]),
             models.Index(fields=["employer_uscc", "month"]),
+            models.Index(fields=["month"], name="employment_contrib_month"),  # the latest month
         ]
         constraints = [
             # One first row a worker, employer and month; corrections chain from it (each row is

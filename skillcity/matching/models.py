@@ -217,6 +217,7 @@ class Hire(models.Model):
         NO_RECORD = "no_record", _("确认期内没有任何社保缴费记录")
         OTHER_EMPLOYER = "other_employer", _("确认期内仅由其他单位参保缴费")
         LATE = "late", _("该单位的社保缴费晚于确认期才开始")
+        ALREADY_EMPLOYED = "already_employed", _("入职前已由该单位参保")
 
     enterprise = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("用人单位")

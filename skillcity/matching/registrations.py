@@ -107,6 +107,10 @@ def _events(worker_id: int) -> list[TimelineEvent]:
                 )
             )
     for h in Hire.objects.filter(worker_id=worker_id).select_related("enterprise"):
+        if h.source == Hire.Source.FAIR and h.state != Hire.State.CONFIRMED:
+            # A fair hire is typed by an ID number: it joins the worker's life only once the ledger
+            # confirms it, not on one enterprise's word.
+            continue
         events.append(
             TimelineEvent(
                 date=h.start_month,

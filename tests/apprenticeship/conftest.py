@@ -93,3 +93,9 @@ def apprenticeship(changan_worker, changan_enterprise, terms, enterprise_user):
     return apprenticeship_enrol(
         worker=changan_worker, enterprise=changan_enterprise, terms=terms, actor=enterprise_user
     )
+
+
+def auth(user):
+    from skillcity.accounts.services import token_create
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, name='t', actor=user)[1]}"}

@@ -10,9 +10,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from skillcity.apprenticeship.models import Apprenticeship, DualClass, Status
+from skillcity.apprenticeship.models import Apprenticeship, Status
 from skillcity.apprenticeship.registrations import apprenticeship_events
-from skillcity.apprenticeship.selectors import apprenticeships_for, class_drift, statistics
+from skillcity.apprenticeship.selectors import statistics
 from skillcity.apprenticeship.services import (
     apprenticeship_assess,
     apprenticeship_enrol,
@@ -20,20 +20,14 @@ from skillcity.apprenticeship.services import (
     one_year_after,
     progress_record,
 )
-from skillcity.apprenticeship.services.classes import (
-    dual_class_create,
-    dual_class_enrol,
-    dual_class_resolve_drift,
-)
 from skillcity.certification import services as cert
 from skillcity.certification.models import EvaluatorKind
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
 from skillcity.core.models import AuditEvent
 from skillcity.registry.models import Worker
-from skillcity.registry.services import worker_update
 from skillcity.timeline.sources import SOURCES
 from tests.apprenticeship.conftest import change
-from tests.factories import OrganisationFactory, WorkerFactory
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +106,8 @@ def test_the_mentor_must_work_at_the_enterprise_and_not_be_the_apprentice(
     errors = refused(
         change(terms, enterprise_mentor=humen_worker), changan_worker, changan_enterprise, enterprise_user
     )
-    assert "企业导师" in errors["enterprise_mentor"] and "工作单位" in errors["enterprise_mentor"]
+    # Neither the mentor's name nor their employer: the typed ID number must not reveal them.
+    assert errors["enterprise_mentor"] == "该身份证号码不是本企业登记职工"
     errors = refused(
         change(terms, enterprise_mentor=changan_worker), changan_worker, changan_enterprise, enterprise_user
     )
@@ -291,107 +286,47 @@ def test_a_failed_assessment_shows_as_failed(apprenticeship, evaluator, lathe, e
     assert apprenticeship_for_status(apprenticeship) == Status.FAILED
 
 
-# --- 校企双制 classes --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def dual_class(school, changan_enterprise, lathe, mentor, school_user):
-    start = timezone.localdate()
-    return dual_class_create(
-        school=school,
-        enterprise=changan_enterprise,
-        name="2026级数控车工校企双制班",
-        occupation=lathe,
-        level=4,
-        start=start,
-        end=one_year_after(start) + datetime.timedelta(days=365),
-        school_mentor="王老师",
-        enterprise_mentor=mentor,
-        actor=school_user,
-    )
-
-
-def test_enrolling_a_student_hires_them_in_the_same_transaction(
-    dual_class, changan, changan_enterprise, school_user
-):
-    student = WorkerFactory(town=changan, name="新生甲")
-    assert student.employer is None
-    done = dual_class_enrol(
-        dual_class=dual_class, worker=student, registration_number="XJ-1", actor=school_user
-    )
-    student.refresh_from_db()
-    assert student.employer == changan_enterprise and done.dual_class == dual_class
-    assert apprenticeships_for(school_user).filter(worker=student).exists()
-    assert AuditEvent.objects.filter(action="worker.update", target_id=str(student.pk)).exists()
-
-
-def test_a_failed_enrolment_hires_nobody(dual_class, changan, school_user):
-    student = WorkerFactory(town=changan, name="新生乙")
-    with pytest.raises(DomainError):
-        dual_class_enrol(dual_class=dual_class, worker=student, registration_number="", actor=school_user)
-    student.refresh_from_db()
-    assert student.employer is None and not Apprenticeship.objects.filter(worker=student).exists()
-
-
-def test_a_student_employed_elsewhere_is_refused(dual_class, humen_enterprise, changan, school_user):
-    student = WorkerFactory(town=changan, employer=humen_enterprise)
-    with pytest.raises(DomainError) as exc:
-        dual_class_enrol(dual_class=dual_class, worker=student, registration_number="XJ-2", actor=school_user)
-    assert "worker" in exc.value.fields
-
-
-def test_a_leaver_from_the_class_leaves_the_enterprise(dual_class, changan, school_user):
-    student = WorkerFactory(town=changan)
-    done = dual_class_enrol(
-        dual_class=dual_class, worker=student, registration_number="XJ-3", actor=school_user
-    )
-    apprenticeship_leave(apprenticeship=done, left_on=timezone.localdate(), reason="退学", actor=school_user)
-    student.refresh_from_db()
-    assert student.employer is None
-
-
-def test_a_leaver_from_the_enterprise_shows_as_drift_and_sync_takes_them_out_of_the_class(
-    dual_class, changan, school_user, bureau_officer
-):
-    student = WorkerFactory(town=changan)
-    done = dual_class_enrol(
-        dual_class=dual_class, worker=student, registration_number="XJ-4", actor=school_user
-    )
-    assert class_drift(dual_class) == []
-    worker_update(
-        worker=student, data={"employer": ""}, actor=bureau_officer
-    )  # left the enterprise elsewhere
-    assert [line.apprenticeship.pk for line in class_drift(dual_class)] == [done.pk]
-    assert dual_class_resolve_drift(dual_class=dual_class, actor=school_user) == 1
-    done.refresh_from_db()
-    assert done.left_on == timezone.localdate() and class_drift(dual_class) == []
-
-
-def test_a_class_under_one_year_or_with_an_outside_mentor_is_refused(
-    school, changan_enterprise, lathe, humen_worker, school_user
-):
-    start = timezone.localdate()
-    with pytest.raises(DomainError) as exc:
-        dual_class_create(
-            school=school,
-            enterprise=changan_enterprise,
-            name="短班",
-            occupation=lathe,
-            level=4,
-            start=start,
-            end=start + datetime.timedelta(days=100),
-            school_mentor="王老师",
-            enterprise_mentor=humen_worker,
-            actor=school_user,
-        )
-    assert "结业日期" in str(exc.value.fields["end"]) and "企业导师" in str(
-        exc.value.fields["enterprise_mentor"]
-    )
-    assert not DualClass.objects.exists()
-
-
 def test_statistics_count_toward_the_baseline(apprenticeship):
     s = statistics()
     assert s.total == 1 and s.baseline == 19_936 and s.by_town == [("长安镇", 1)]
     assert dict(s.by_status)[str(Status.TRAINING.label)] == 1
     assert Worker.objects.filter(apprenticeships__isnull=False).count() == 1
+
+
+def test_the_registration_starts_within_three_months_of_the_contract(
+    terms, changan_worker, changan_enterprise, enterprise_user
+):
+    late = terms.contract_start + datetime.timedelta(days=100)
+    errors = refused(
+        change(terms, registration_start=late, registration_end=one_year_after(late)),
+        changan_worker,
+        changan_enterprise,
+        enterprise_user,
+    )
+    assert list(errors) == ["registration_start"] and "3个月" in errors["registration_start"]
+    early = terms.contract_start - datetime.timedelta(days=60)  # two months before: accepted
+    apprenticeship_enrol(
+        worker=changan_worker,
+        enterprise=changan_enterprise,
+        terms=change(terms, registration_start=early, registration_end=one_year_after(early)),
+        actor=enterprise_user,
+    )
+
+
+def test_progress_locks_the_apprenticeship_before_it_checks_it(apprenticeship, school_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        progress_record(
+            apprenticeship=apprenticeship,
+            date=timezone.localdate(),
+            place="school",
+            hours=2,
+            content="x",
+            actor=school_user,
+        )
+    first = next(q["sql"] for q in queries.captured_queries if "SELECT" in q["sql"])
+    assert 'FROM "apprenticeship_apprenticeship"' in first
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in first

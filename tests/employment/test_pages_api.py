@@ -149,3 +149,49 @@ def test_the_bureau_pulls_now_and_sees_what_was_held_aside(
     shown = client.get("/employment/").content.decode()
     assert "1 条记录有错误" in shown and "第 2 条 缴费基数" not in shown  # no one's figures, just the count
     assert Contribution.objects.count() == 1
+
+
+def test_the_batches_api_masks_the_held_records_id_numbers(client, bureau_officer, changan_enterprise):
+    worker = WorkerFactory()
+    SimulatedInsuranceRecord.objects.create(
+        **(cells(worker, changan_enterprise, "2025-02") | {"base": "abc"})
+    )
+
+    assert client.post("/api/v1/employment/contributions/pull", **auth(bureau_officer)).json()["held"] == 1
+    batches = client.get("/api/v1/employment/batches", **auth(bureau_officer)).json()
+    held = batches[0]["errors"][0]["record"]
+    assert held["id_number"] != worker.id_number and "*" in held["id_number"]
+    assert worker.id_number not in str(batches)
+
+
+def test_pull_now_reads_five_pages_in_the_request_and_names_who_pressed_it(
+    client, bureau_officer, changan_enterprise, monkeypatch
+):
+    from skillcity.core.models import AuditEvent
+    from skillcity.employment.models import PullCursor
+    from skillcity.employment.services import adapter
+
+    monkeypatch.setattr(adapter, "PAGE", 1)
+    worker = WorkerFactory()
+    for month in ("2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07"):
+        SimulatedInsuranceRecord.objects.create(**cells(worker, changan_enterprise, month))
+    client.force_login(bureau_officer)
+    client.post("/employment/pull/")
+    assert Contribution.objects.count() == 5  # the daily job reads the other two
+    assert PullCursor.objects.get().value == str(SimulatedInsuranceRecord.objects.order_by("pk")[4].pk)
+    pulls = AuditEvent.objects.filter(action="employment.contributions.adapter")
+    assert pulls.count() == 5 and set(pulls.values_list("actor_id", flat=True)) == {bureau_officer.pk}
+
+
+def test_spells_are_read_chunk_by_chunk(changan_enterprise, monkeypatch, django_assert_num_queries):
+    from skillcity.employment import selectors
+
+    workers = [WorkerFactory() for _i in range(3)]
+    for w in workers:
+        contribute(w, changan_enterprise, "2025-01", 3)
+    monkeypatch.setattr(selectors, "CHUNK", 1)
+    with django_assert_num_queries(3):  # one query a chunk of one worker, never one `IN` of all
+        spells = selectors.spells_for(w.pk for w in workers)
+    assert {w.pk: [(s.start.month, s.months) for s in spells[w.pk]] for w in workers} == {
+        w.pk: [(1, 3)] for w in workers
+    }

@@ -61,3 +61,27 @@ def test_the_page_and_the_api(client, ledger, bureau_officer, humen_officer, wor
     bad = client.get("/api/v1/employment/stats?years=abc", **auth(bureau_officer))
     assert bad.status_code == 400 and "years" in bad.json()["fields"]
     assert client.get("/api/v1/employment/stats", **auth(worker_user)).status_code == 403
+
+
+def test_the_api_reads_the_same_cached_figures_as_the_page(client, ledger, bureau_officer, monkeypatch):
+    from django.core.cache import cache
+
+    from skillcity.employment.selectors import stats
+
+    cache.clear()
+    calls = []
+    real = stats.summary
+    monkeypatch.setattr(stats, "summary", lambda **kw: calls.append(kw) or real(**kw))
+    h = auth(bureau_officer)
+    first = client.get("/api/v1/employment/stats", **h).json()
+    again = client.get("/api/v1/employment/stats", **h).json()
+    assert first == again and len(calls) == 1  # the second from the cache
+
+
+def test_one_latest_month_helper_on_an_index_of_months(ledger, humen):
+    from skillcity.employment.models import Contribution
+    from skillcity.employment.selectors import latest_month
+
+    assert ["month"] in [list(i.fields) for i in Contribution._meta.indexes]
+    assert latest_month() == datetime.date(2025, 12, 1)
+    assert latest_month(town_id=humen.pk) == datetime.date(2025, 12, 1)

@@ -62,3 +62,19 @@ def other_enterprise_user(humen):
 @pytest.fixture
 def other_worker_user(humen_worker):
     return UserFactory(username="other_worker", role=Role.WORKER, worker=humen_worker)
+
+
+def auth(user):
+    from skillcity.accounts.services import token_create
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user, name='t', actor=user)[1]}"}
+
+
+@pytest.fixture
+def matched(enterprise_user, worker_user, lathe, changan):
+    holds(worker_user.worker, lathe, 3)
+    seek(worker_user, lathe, changan)
+    need = post_need(enterprise_user, lathe, changan)
+    from skillcity.matching.models import Match
+
+    return Match.objects.get(need=need)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from skillcity.core.errors import DomainError
 from skillcity.core.models import AuditEvent
@@ -21,7 +22,7 @@ from skillcity.matching.services.hires import (
 )
 from skillcity.matching.services.officers import fair_create, fair_enterprise_add
 from tests.employment.helpers import contribute
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_resident_id
 from tests.matching.conftest import holds, post_need, seek
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,15 @@ def accepted(enterprise_user, worker_user, lathe, changan):
     holds(worker_user.worker, lathe, 3)
     seek(worker_user, lathe, changan)
     match = Match.objects.get(need=post_need(enterprise_user, lathe, changan, head_count=1))
-    return match_respond(actor=worker_user, match=match, accept=True)
+    return accepted_on(match_respond(actor=worker_user, match=match, accept=True), datetime.date(2025, 1, 10))
+
+
+def accepted_on(match: Match, day: datetime.date) -> Match:
+    """The worker's answer dated back: a hire starts no earlier than the month they accepted."""
+    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    Match.objects.filter(pk=match.pk).update(responded_at=when)
+    match.refresh_from_db()
+    return match
 
 
 def hire(enterprise_user, match, month: str) -> Hire:
@@ -110,7 +119,7 @@ def test_a_hire_needs_the_workers_acceptance_and_is_recorded_once(
     with pytest.raises(DomainError) as refused:
         hire(enterprise_user, match, "2025-06")
     assert refused.value.code == "not_accepted"
-    match_respond(actor=worker_user, match=match, accept=True)
+    accepted_on(match_respond(actor=worker_user, match=match, accept=True), datetime.date(2025, 1, 10))
     hire(enterprise_user, match, "2025-06")
     with pytest.raises(DomainError):
         hire(enterprise_user, match, "2025-07")  # now hired, not accepted
@@ -139,13 +148,13 @@ def test_a_hire_at_a_fair_by_id_number_and_confirmed_by_the_ledger(
         )
     assert "enterprise" in not_there.value.fields
     fair_enterprise_add(actor=bureau_officer, fair=fair, enterprise=changan_enterprise, booth="A01")
-    contribute(changan_worker, changan_enterprise, "2025-04", 2)
+    contribute(changan_worker, changan_enterprise, "2026-04", 2)
     h = hire_record_at_fair(
         actor=enterprise_user,
         fair=fair,
         enterprise=changan_enterprise,
         id_number=changan_worker.id_number,
-        start_month=datetime.date(2025, 3, 1),
+        start_month=datetime.date(2026, 3, 1),
     )
     assert h.source == Hire.Source.FAIR and h.state == Hire.State.CONFIRMED
 
@@ -182,3 +191,94 @@ def test_the_workers_timeline_shows_the_need_the_match_the_hire_and_its_confirma
     assert "录用" in titles and "录用已由社保缴费记录确认" in titles
     confirmed = next(e for e in events if e.title == "录用已由社保缴费记录确认")
     assert confirmed.date == datetime.date(2025, 6, 1) and confirmed.detail == changan_enterprise.name
+
+
+def test_a_hire_of_someone_the_enterprise_already_insured_is_not_confirmed(
+    enterprise_user, accepted, changan_enterprise
+):
+    contribute(accepted.worker, changan_enterprise, "2025-05", 4)  # insured there before the start
+    h = hire(enterprise_user, accepted, "2025-06")
+    assert h.state == Hire.State.UNCONFIRMED and h.why == Hire.Why.ALREADY_EMPLOYED
+    assert hire_why(h) == "入职前已由该单位参保"
+
+
+def test_a_match_hire_starts_no_earlier_than_the_month_the_worker_accepted(enterprise_user, accepted):
+    with pytest.raises(DomainError) as early:
+        hire(enterprise_user, accepted, "2024-12")  # accepted 2025-01-10
+    assert "2025-01" in early.value.fields["start_month"]
+    assert hire(enterprise_user, accepted, "2025-01").start_month == datetime.date(2025, 1, 1)
+
+
+@pytest.fixture
+def spring_fair(bureau_officer, changan_enterprise, changan):
+    fair = fair_create(
+        actor=bureau_officer,
+        name="2026年春风行动",
+        kind=JobFair.Kind.SPRING_BREEZE,
+        starts_on=datetime.date(2026, 2, 24),
+        ends_on=datetime.date(2026, 2, 26),
+        town=changan,
+        venue="人力资源市场",
+    )
+    fair_enterprise_add(actor=bureau_officer, fair=fair, enterprise=changan_enterprise, booth="A01")
+    return fair
+
+
+def at_fair(actor, fair, enterprise, id_number: str, month: str) -> Hire:
+    return hire_record_at_fair(
+        actor=actor,
+        fair=fair,
+        enterprise=enterprise,
+        id_number=id_number,
+        start_month=datetime.date.fromisoformat(month + "-01"),
+    )
+
+
+def test_a_fair_hire_starts_from_the_month_before_the_fair_to_six_months_after(
+    enterprise_user, spring_fair, changan_enterprise, changan_worker
+):
+    for month in ("2025-12", "2026-09"):
+        with pytest.raises(DomainError) as outside:
+            at_fair(enterprise_user, spring_fair, changan_enterprise, changan_worker.id_number, month)
+        assert "2026-01至2026-08" in outside.value.fields["start_month"]
+    assert at_fair(enterprise_user, spring_fair, changan_enterprise, changan_worker.id_number, "2026-08")
+
+
+def test_a_fair_hire_by_an_unknown_id_number_says_nothing_of_registration(
+    enterprise_user, spring_fair, changan_enterprise
+):
+    with pytest.raises(DomainError) as unknown:
+        at_fair(enterprise_user, spring_fair, changan_enterprise, make_resident_id(), "2026-03")
+    assert unknown.value.fields["id_number"] == "未找到或不在您的范围内"
+
+
+def test_a_fair_hire_joins_the_workers_timeline_only_once_confirmed(
+    enterprise_user, spring_fair, changan_enterprise, changan_worker
+):
+    from skillcity.timeline.sources import SOURCES
+
+    h = at_fair(enterprise_user, spring_fair, changan_enterprise, changan_worker.id_number, "2026-03")
+    assert h.state != Hire.State.CONFIRMED
+    assert "录用" not in [e.title for e in SOURCES["matching"].events(changan_worker.pk)]
+    contribute(changan_worker, changan_enterprise, "2026-03", 2)
+    hires_confirm()
+    assert "录用" in [e.title for e in SOURCES["matching"].events(changan_worker.pk)]
+
+
+def test_the_need_is_locked_before_its_hires_are_counted(enterprise_user, accepted):
+    # Two hires at once on one need must not both pass its head count: the need's row is locked
+    # before the count (select_for_update), so the second waits for the first.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        hire(enterprise_user, accepted, "2025-06")
+    sql = [q["sql"] for q in queries.captured_queries]
+    locks = connection.features.has_select_for_update  # SQLite locks the whole database instead
+    lock = next(
+        i
+        for i, q in enumerate(sql)
+        if 'FROM "matching_jobneed"' in q and ("FOR UPDATE" in q or not locks) and "JOIN" not in q
+    )
+    count = next(i for i, q in enumerate(sql) if "COUNT(" in q and 'FROM "matching_hire"' in q)
+    assert lock < count

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from skillcity.core.errors import DomainError, PermissionDenied
+from skillcity.core.errors import DomainError, NotFound, PermissionDenied
 from skillcity.core.models import AuditEvent
 from skillcity.matching import selectors
 from skillcity.matching.models import JobNeed, Match
@@ -193,3 +193,76 @@ def test_the_database_refuses_a_wage_range_upside_down(enterprise_user, lathe, c
         JobNeed.objects.filter(pk=need.pk).update(wage_min=Decimal("99999"))
     with pytest.raises(IntegrityError), transaction.atomic():
         JobNeed.objects.filter(pk=need.pk).update(head_count=0)
+
+
+def test_a_town_officer_cannot_open_a_worker_of_another_town_through_a_match(
+    other_enterprise_user, worker_user, humen_officer, changan_officer, lathe, humen
+):
+    # The need is in Humen, the worker lives in Changan and has not accepted: the Humen officer sees
+    # the match, masked, but not the worker's full details.
+    holds(worker_user.worker, lathe, 3)
+    seek(worker_user, lathe, humen)
+    match = Match.objects.get(need=post_need(other_enterprise_user, lathe, humen))
+    seen = selectors.match_for(humen_officer, match.pk)
+    with pytest.raises(NotFound):
+        match_contact_view(actor=humen_officer, match=seen)
+    assert not AuditEvent.objects.filter(action="personal_data.view").exists()
+    assert not selectors.officer_sees_worker(humen_officer, match.worker_id)
+    assert selectors.officer_sees_worker(changan_officer, match.worker_id)
+
+
+def test_withdrawing_a_seekers_need_declines_its_waiting_matches(
+    enterprise_user, worker_user, lathe, changan
+):
+    holds(worker_user.worker, lathe, 3)
+    seeker = seek(worker_user, lathe, changan)
+    match = Match.objects.get(need=post_need(enterprise_user, lathe, changan))
+    seeker_need_withdraw(actor=worker_user, seeker=seeker)
+    match.refresh_from_db()
+    assert match.state == Match.State.DECLINED
+    with pytest.raises(DomainError):
+        match_respond(actor=worker_user, match=match, accept=True)
+    seek(worker_user, lathe, changan)  # recorded again: the match waits for an answer again
+    match.refresh_from_db()
+    assert match.state == Match.State.PROPOSED
+
+
+@pytest.mark.parametrize("state", [JobNeed.State.CLOSED, JobNeed.State.FILLED])
+def test_a_match_cannot_be_accepted_once_its_need_is_no_longer_open(
+    enterprise_user, worker_user, lathe, changan, state
+):
+    holds(worker_user.worker, lathe, 3)
+    seek(worker_user, lathe, changan)
+    match = Match.objects.get(need=post_need(enterprise_user, lathe, changan))
+    JobNeed.objects.filter(pk=match.need_id).update(state=state)
+    with pytest.raises(DomainError) as refused:
+        match_respond(actor=worker_user, match=match, accept=True)
+    assert refused.value.code == "need_not_open"
+    assert match_respond(actor=worker_user, match=match, accept=False).state == Match.State.DECLINED
+
+
+def test_a_town_officer_is_not_assigned_a_subject_of_another_town(
+    bureau_officer, changan_officer, humen_worker
+):
+    from skillcity.matching.services.officers import assignment_create
+
+    with pytest.raises(DomainError) as refused:
+        assignment_create(actor=bureau_officer, officer=changan_officer, worker=humen_worker)
+    assert "officer" in refused.value.fields
+
+
+def test_assigning_outside_ones_town_says_the_same_as_not_registered(
+    client, humen_officer, changan_worker, django_user_model
+):
+    from skillcity.matching.services.officers import assignment_create
+    from tests.factories import make_resident_id
+
+    with pytest.raises(DomainError) as outside:
+        assignment_create(actor=humen_officer, officer=humen_officer, worker=changan_worker)
+    assert outside.value.fields["subject"] == "未找到或不在您的范围内"
+    client.force_login(humen_officer)
+    for key in (changan_worker.id_number, make_resident_id()):
+        page = client.post(
+            "/matching/assignments/", {"subject": "worker", "key": key, "officer": humen_officer.pk}
+        ).content.decode()
+        assert "未找到或不在您的范围内" in page

@@ -102,7 +102,9 @@ def test_the_cohort_page_and_api(client, school, school_user, major, changan_ent
     assert "赵毕业" in page and "符合条件，可申请" in page and "1,000.00" in page
     assert 'id="grad-retention-link"' in client.get(f"/schools/{school.pk}/").content.decode()
     detail = client.get(f"/schools/{school.pk}/?year=2025").content.decode()
-    assert 'id="graduate-employment"' in detail and "2024届 1/1，100.0%" in detail
+    # The ledger ends 2024-12: the graduate's 12 months (to 2025-05) are still open, so not judged.
+    assert 'id="graduate-employment"' in detail and "观察期未满 1 人" in detail
+    assert "未达标" not in detail.split('id="graduate-employment"')[1].split("</p>")[0]
     done = client.post(
         f"/schools/{school.pk}/grad-retention/apply/", {"year": 2024}, follow=True
     ).content.decode()
@@ -135,3 +137,23 @@ def test_graduates_employed_within_twelve_months_per_school_for_the_bureau(
     assert (row.graduates, row.employed, str(row.share), row.meets_target) == (4, 2, "0.5000", False)
     assert graduate_employment([2023]) == []
     assert graduate_employment([2024], school_id=school.pk + 1000) == []
+
+
+def test_graduates_still_inside_their_twelve_months_are_pending_not_failed(
+    school, graduate, changan_enterprise, bureau_officer, client
+):
+    contribute(graduate("已就业"), changan_enterprise, "2024-06", 1)
+    graduate("未就业")
+    (row,) = graduate_employment([2024])  # the ledger ends 2024-06: both windows open
+    assert (row.graduates, row.pending, row.employed, row.share, row.verdict) == (2, 2, 0, None, "pending")
+    assert not row.meets_target
+    client.force_login(bureau_officer)
+    page = client.get("/employment/stats/?years=2024").content.decode()
+    table = page.split('id="graduate-employment"')[1].split("</table>")[0]
+    assert "未达标" not in table
+    body = client.get("/api/v1/employment/stats?years=2024", **auth(bureau_officer)).json()
+    assert body["graduate_employment"][0]["verdict"] == "pending"
+    assert body["graduate_employment"][0]["pending"] == 2
+    contribute(WorkerFactory(), changan_enterprise, "2025-05", 1)  # the ledger reaches the windows' end
+    (row,) = graduate_employment([2024])
+    assert (row.pending, row.employed, str(row.share), row.verdict) == (0, 1, "0.5000", "not_met")

@@ -71,3 +71,20 @@ def test_a_town_sees_its_own_trainees_only(training_class, changan, humen):
     enrol_and_complete(training_class, WorkerFactory(town=changan))
     assert training_outcomes(year=2025, town_id=changan.pk, today=TODAY)[0].trainees == 1
     assert training_outcomes(year=2025, town_id=humen.pk, today=TODAY) == []
+
+
+def test_a_job_held_through_the_training_is_employed_but_not_newly_employed(
+    training_class, changan, changan_enterprise, humen
+):
+    from tests.factories import OrganisationFactory
+
+    kept, moved, found = (WorkerFactory(town=changan) for _ in range(3))
+    for w in (kept, moved, found):
+        enrol_and_complete(training_class, w)  # enrolled 2025-02-01, completed 2025-05-31
+    contribute(kept, changan_enterprise, "2025-01", 11)  # insured since before enrolment, still there
+    contribute(moved, changan_enterprise, "2025-01", 3)  # left, then a new employer after the training
+    contribute(moved, OrganisationFactory(town=humen), "2025-07", 3)
+    contribute(found, changan_enterprise, "2025-02", 10)  # began in the enrolment month: a new job
+    (row,) = training_outcomes(year=2025, months=6, today=TODAY)
+    assert (row.employed, row.newly_employed, row.employed_known) == (3, 2, 3)
+    assert str(row.newly_employed_share) == "0.6667"

@@ -109,9 +109,12 @@ def test_outcomes_page_export_and_api(client, history, bureau_officer, humen_off
     export = client.get("/timeline/outcomes/", {"year": 2025, "months": 6, "format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "培训单位" and rows[1][:4] == (training_class.project.provider.name, 1, 1, "100.0%")
+    assert rows[0][6:8] == ("新就业人数", "新就业率") and rows[1][6:8] == (1, "100.0%")
+    assert "新就业人数" in html and 'id="total-newly-employed"' in html
     assert client.get("/timeline/outcomes/", {"year": "x", "months": 99}).status_code == 200  # bounded
     api = client.get("/api/v1/timeline/outcomes?year=2025&months=6", **auth(bureau_officer)).json()
     assert api[0]["trainees"] == 1 and api[0]["certified"] == 1 and api[0]["employed"] == 1
+    assert api[0]["newly_employed"] == 1 and float(api[0]["newly_employed_share"]) == 1.0
     assert (
         client.get("/api/v1/timeline/outcomes?year=2025&months=5", **auth(bureau_officer)).status_code == 400
     )

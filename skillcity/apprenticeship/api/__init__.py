@@ -198,12 +198,12 @@ def _org(uscc: str, field: str) -> Organisation:
     return org
 
 
-def _worker(id_number: str, field: str, name: str | None = None) -> Worker:
-    worker = Worker.objects.filter(id_number=id_number.strip().upper()).first()
-    if worker is None or (name is not None and worker.name != name.strip()):
-        raise DomainError(
-            "invalid", _("平台登记中没有该身份证号码和姓名的劳动者"), {field: _("未找到该劳动者")}
-        )
+def _worker(id_number: str, field: str, name: str | None = None, *, mentor: bool = False) -> Worker:
+    worker, why = selectors.worker_by_id(id_number, name)
+    if mentor:
+        why = selectors.mentor_not_employee()
+    if worker is None:
+        raise DomainError("invalid", why, {field: why})
     return worker
 
 
@@ -254,7 +254,9 @@ def apprenticeship_enrol_api(request: HttpRequest, payload: ApprenticeshipEnrolI
         study_mode=payload.study_mode,
         registration_start=payload.registration_start,
         registration_end=payload.registration_end,
-        enterprise_mentor=_worker(payload.enterprise_mentor_id_number, "enterprise_mentor_id_number"),
+        enterprise_mentor=_worker(
+            payload.enterprise_mentor_id_number, "enterprise_mentor_id_number", mentor=True
+        ),
         school_mentor=payload.school_mentor,
     )
     done = apprenticeship_enrol(
@@ -329,7 +331,7 @@ def apprenticeship_import_api(request: HttpRequest, file: File[UploadedFile]) ->
     user = acting_user(request)
     require_role(user, *ROLES)
     result = apprenticeships_import(
-        actor=user, filename=file.name or "", content=read_upload(file, label="导入文件")
+        actor=user, filename=file.name or "", content=read_upload(file, label=_("导入文件"))
     )
     return (200 if result.ok else 400), {
         "imported": result.created,

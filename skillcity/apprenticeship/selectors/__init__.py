@@ -19,6 +19,31 @@ from skillcity.core.access import _role
 from skillcity.core.errors import NotFound
 from skillcity.registry.models import OrganisationCategory, Worker
 
+
+def not_found_message() -> str:
+    """The one answer for an ID number not registered, a name that does not match it, or a worker who
+    is not the enterprise's: none of them may tell who is registered (or where they work)."""
+    from django.utils.translation import gettext
+
+    return gettext("未找到或不在您的范围内")
+
+
+def mentor_not_employee() -> str:
+    """The one answer for an enterprise mentor's ID number not registered or not the enterprise's
+    employee: it must not reveal the person's name or where they work."""
+    from django.utils.translation import gettext
+
+    return gettext("该身份证号码不是本企业登记职工")
+
+
+def worker_by_id(id_number: str, name: str | None = None) -> tuple[Worker | None, str]:
+    """The registered worker by resident ID number (and the name as a guard), or the neutral why not."""
+    worker = Worker.objects.filter(id_number=(id_number or "").strip().upper()).first()
+    if worker is None or (name is not None and worker.name != name.strip()):
+        return None, not_found_message()
+    return worker, ""
+
+
 SCHOOL_CATEGORIES = (
     OrganisationCategory.TECHNICAL_SCHOOL,
     OrganisationCategory.VOCATIONAL_COLLEGE,

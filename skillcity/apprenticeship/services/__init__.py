@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.apprenticeship.models import Apprenticeship, DualClass, Progress, StudyMode
-from skillcity.apprenticeship.selectors import SCHOOL_CATEGORIES
+from skillcity.apprenticeship.selectors import SCHOOL_CATEGORIES, mentor_not_employee
 from skillcity.core.access import _role
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
+from skillcity.policy.rules.education import add_years
 from skillcity.registry.models import Occupation, Organisation, OrganisationCategory, Worker
 
 FIRST_DAY = datetime.date(2015, 1, 1)  # the new-style apprenticeship's national pilots began in 2015
@@ -35,17 +36,7 @@ TEXT_MAX = {"registration_number": 40, "school_mentor": 50, "leave_reason": 200,
 
 def one_year_after(day: datetime.date) -> datetime.date:
     """The same day a year later (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _years_after(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return add_years(day, 1)
 
 
 def may_manage(actor: Any, enterprise: Organisation, school: Organisation | None = None) -> bool:
@@ -86,13 +77,45 @@ def _check_period(
         errors[end_field] = _("请填写“%(l)s”") % {"l": end_label}
     if start is None or end is None:
         return
-    latest = _years_after(timezone.localdate(), 1)
+    latest = add_years(timezone.localdate(), 1)
     if start < FIRST_DAY or start > latest:
         errors[start_field] = _("%(l)s应在%(a)s至%(b)s之间") % {"l": start_label, "a": FIRST_DAY, "b": latest}
     elif end < one_year_after(start):
         errors[end_field] = minimum_message
-    elif end > _years_after(start, LONGEST_YEARS):
+    elif end > add_years(start, LONGEST_YEARS):
         errors[end_field] = _("%(l)s不能晚于开始日期后%(n)s年") % {"l": end_label, "n": LONGEST_YEARS}
+
+
+REGISTRATION_LEAD_MONTHS = 3  # the school registration begins within 3 months of the contract's start
+
+
+def _months_after(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last))
+
+
+def _check_registration_follows_contract(errors: dict[str, str], terms: Terms) -> None:
+    """The registration serves the contract (D001 三(三)3 企校双师联合培养): the two periods overlap and
+    the registration starts within 3 months of the contract's start, before or after."""
+    if errors.keys() & {"contract_start", "contract_end", "registration_start", "registration_end"}:
+        return
+    c_start, c_end = terms.contract_start, terms.contract_end
+    r_start, r_end = terms.registration_start, terms.registration_end
+    if c_start is None or c_end is None or r_start is None or r_end is None:
+        return
+    lead = REGISTRATION_LEAD_MONTHS
+    if r_start > c_end or r_end < c_start:
+        errors["registration_start"] = _("学籍注册期间应与学徒合同期限重叠")
+    elif not _months_after(c_start, -lead) <= r_start <= _months_after(c_start, lead):
+        errors["registration_start"] = _(
+            "学籍注册开始日期应在学徒合同开始日期前后%(n)s个月内（%(a)s至%(b)s）"
+        ) % {
+            "n": lead,
+            "a": _months_after(c_start, -lead),
+            "b": _months_after(c_start, lead),
+        }
 
 
 @dataclass(frozen=True)
@@ -150,6 +173,7 @@ def check_terms(*, worker: Worker, enterprise: Organisation, terms: Terms, hirin
         end_label=_("学籍注册结束日期"),
         minimum_message=_("学籍注册期限应不少于1年：学籍注册结束日期不能早于开始日期后1年（D001 三(三)3）"),
     )
+    _check_registration_follows_contract(errors, terms)
     number = terms.registration_number.strip()
     if not number:
         errors["registration_number"] = _("请填写“学籍号”")
@@ -161,10 +185,8 @@ def check_terms(*, worker: Worker, enterprise: Organisation, terms: Terms, hirin
     elif mentor.pk == worker.pk:
         errors["enterprise_mentor"] = _("企业导师不能是学徒本人")
     elif mentor.employer_id != enterprise.pk:
-        errors["enterprise_mentor"] = _("企业导师应为该企业职工：平台登记中%(m)s的工作单位不是“%(e)s”") % {
-            "m": mentor.name,
-            "e": enterprise.name,
-        }
+        # Not the mentor's name nor their employer: the ID number was typed, it must not reveal them.
+        errors["enterprise_mentor"] = mentor_not_employee()
     teacher = terms.school_mentor.strip()
     if not teacher:
         errors["school_mentor"] = _("请填写“学校导师”")
@@ -240,6 +262,13 @@ def progress_record(
     content: str,
     actor: Any,
 ) -> Progress:
+    # Lock the apprenticeship first: a leaving recorded at the same moment must not let an entry in
+    # after the leaving date.
+    apprenticeship = (
+        Apprenticeship.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "school")
+        .get(pk=apprenticeship.pk)
+    )
     _require_manage(actor, apprenticeship.enterprise, apprenticeship.school)
     errors: dict[str, str] = {}
     if date is None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.apprenticeship.models import Apprenticeship, DualClass, StudyMode
-from skillcity.apprenticeship.selectors import SCHOOL_CATEGORIES
+from skillcity.apprenticeship.selectors import SCHOOL_CATEGORIES, mentor_not_employee
 from skillcity.apprenticeship.services import (
     TEXT_MAX,
     Terms,
@@ -22,9 +22,10 @@ from skillcity.apprenticeship.services import (
     _require_manage,
     apprenticeship_leave,
     check_terms,
+    may_manage,
 )
 from skillcity.core.audit import audit_record, snapshot
-from skillcity.core.errors import DomainError
+from skillcity.core.errors import DomainError, PermissionDenied
 from skillcity.registry.models import Occupation, Organisation, OrganisationCategory, Worker
 
 
@@ -42,8 +43,10 @@ def dual_class_create(
     enterprise_mentor: Worker | None,
     actor: Any,
 ) -> DualClass:
-    """A school and an enterprise open a 校企双制 class (招生即招工)."""
-    _require_manage(actor, enterprise, school)
+    """An enterprise (or the bureau, or the enterprise's town) opens a 校企双制 class with a school
+    (招生即招工). Not the school alone: every student the class enrols becomes the enterprise's employee."""
+    if not may_manage(actor, enterprise):
+        raise PermissionDenied(_("校企双制班由合作企业或人社部门开设"))
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
@@ -76,23 +79,26 @@ def dual_class_create(
     if enterprise_mentor is None:
         errors["enterprise_mentor"] = _("请填写“企业导师”（该企业职工的身份证号码）")
     elif enterprise_mentor.employer_id != enterprise.pk:
-        errors["enterprise_mentor"] = _("企业导师应为该企业职工：平台登记中%(m)s的工作单位不是“%(e)s”") % {
-            "m": enterprise_mentor.name,
-            "e": enterprise.name,
-        }
+        errors["enterprise_mentor"] = mentor_not_employee()
     if errors or start is None or end is None or enterprise_mentor is None:
         raise DomainError("invalid", _("校企双制班信息有误"), errors)
-    dual_class = DualClass.objects.create(
-        school=school,
-        enterprise=enterprise,
-        name=name,
-        occupation=occupation,
-        level=level,
-        start=start,
-        end=end,
-        school_mentor=teacher,
-        enterprise_mentor=enterprise_mentor,
-    )
+    try:
+        # The name check above races another opening of the same name: the unique constraint decides.
+        with transaction.atomic():
+            dual_class = DualClass.objects.create(
+                school=school,
+                enterprise=enterprise,
+                name=name,
+                occupation=occupation,
+                level=level,
+                start=start,
+                end=end,
+                school_mentor=teacher,
+                enterprise_mentor=enterprise_mentor,
+            )
+    except IntegrityError:
+        message = _("班级名称与该院校已有的班级重复")
+        raise DomainError("invalid", message, {"name": message}) from None
     audit_record(
         actor=actor, action="apprenticeship_class.create", target=dual_class, after=snapshot(dual_class)
     )
@@ -126,10 +132,14 @@ def dual_class_enrol(
         enterprise_mentor=dual_class.enterprise_mentor,
         school_mentor=dual_class.school_mentor,
     )
+    if worker.employer_id != dual_class.enterprise_id and not may_manage(actor, dual_class.enterprise):
+        # Enrolling hires: only the enterprise itself (or an officer) may make someone its employee.
+        raise PermissionDenied(_("只有合作企业或人社部门可以招收尚不是该企业职工的学生"))
     if worker.employer_id not in (None, dual_class.enterprise_id):
+        # Not the employer's name: the student's ID number was typed, it must not reveal where they work.
         raise DomainError(
             "employed_elsewhere",
-            _("%(w)s的工作单位登记为“%(e)s”，请先办理离职再入班") % {"w": worker.name, "e": worker.employer},
+            _("该学生已是其他单位职工，请先办理离职再入班"),
             {"worker": _("学生已是其他单位职工")},
         )
     try:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from skillcity.apprenticeship.models import Apprenticeship, StudyMode
+from skillcity.apprenticeship.selectors import mentor_not_employee
 from skillcity.apprenticeship.services import Terms, _create, check_terms, may_manage
 from skillcity.core.audit import audit_record
 from skillcity.core.errors import DomainError
@@ -166,7 +167,7 @@ def apprenticeships_import(*, actor: Any, filename: str, content: bytes) -> Impo
         mentor_id = text(cells.get("enterprise_mentor")).upper()
         mentor = mentors.get(mentor_id)
         if mentor is None:
-            errors.append(RowError(number, MENTOR, _("平台登记中没有该身份证号码的劳动者")))
+            errors.append(RowError(number, MENTOR, mentor_not_employee()))
         if (
             worker is not None
             and enterprise is not None

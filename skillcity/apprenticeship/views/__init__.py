@@ -36,20 +36,10 @@ from skillcity.core.access import acting_user, require_role
 from skillcity.core.errors import DomainError
 from skillcity.core.exports import xlsx_response
 from skillcity.core.uploads import read_upload
-from skillcity.registry.models import Organisation, Worker
+from skillcity.registry.models import Organisation
 from skillcity.registry.sheet_rows import template
 
 ROLES = ("bureau_officer", "town_officer", "organisation_user")
-
-
-def worker_by_id(id_number: str, name: str | None = None) -> tuple[Worker | None, str]:
-    """The registered worker by ID number (and the name as a guard), or why not."""
-    worker = Worker.objects.filter(id_number=(id_number or "").strip().upper()).first()
-    if worker is None:
-        return None, _("平台登记中没有该身份证号码的劳动者")
-    if name is not None and worker.name != name.strip():
-        return None, _("姓名与登记姓名不一致")
-    return worker, ""
 
 
 def _own_organisation(user: Any) -> Organisation | None:
@@ -99,12 +89,12 @@ def enrol(request: HttpRequest) -> HttpResponse:
     enterprise = own or Organisation.objects.filter(uscc=d["enterprise"].strip().upper()).first()
     if enterprise is None:
         form.add_error("enterprise", _("平台登记中没有该统一社会信用代码的单位"))
-    worker, why = worker_by_id(d["id_number"], d["name"])
+    worker, why = selectors.worker_by_id(d["id_number"], d["name"])
     if worker is None:
         form.add_error("id_number", _("学徒身份证号码：%(why)s") % {"why": why})
-    mentor, why_mentor = worker_by_id(d["enterprise_mentor"])
+    mentor, _why = selectors.worker_by_id(d["enterprise_mentor"])
     if mentor is None:
-        form.add_error("enterprise_mentor", _("企业导师：%(why)s") % {"why": why_mentor})
+        form.add_error("enterprise_mentor", selectors.mentor_not_employee())
     if form.errors or worker is None or enterprise is None:
         form.mark_invalid()
         return _enrol_page(request, form, 400)

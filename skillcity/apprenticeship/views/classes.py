@@ -25,21 +25,21 @@ from skillcity.apprenticeship.services.classes import (
 )
 from skillcity.core.access import acting_user, require_role
 from skillcity.core.errors import DomainError
-from skillcity.registry.models import Organisation
+from skillcity.registry.models import Organisation, OrganisationCategory
 
 ROLES = ("bureau_officer", "town_officer", "organisation_user")
 
 
-def _school_of(user: Any) -> Organisation | None:
-    """An organisation user of a school opens classes of that school only."""
+def _enterprise_of(user: Any) -> Organisation | None:
+    """An enterprise's user opens classes of that enterprise only (its students become its employees)."""
     organisation = user.organisation if user.role == "organisation_user" else None
-    if organisation is not None and organisation.category in selectors.SCHOOL_CATEGORIES:
+    if organisation is not None and organisation.category == OrganisationCategory.ENTERPRISE:
         return organisation  # type: ignore[no-any-return]
     return None
 
 
 def _may_open(user: Any) -> bool:
-    return user.role in ("bureau_officer", "town_officer") or _school_of(user) is not None
+    return user.role in ("bureau_officer", "town_officer") or _enterprise_of(user) is not None
 
 
 def _list(request: HttpRequest, form: ClassForm | None = None, status: int = 200) -> HttpResponse:
@@ -50,7 +50,7 @@ def _list(request: HttpRequest, form: ClassForm | None = None, status: int = 200
         "apprenticeship/classes.html",
         {
             "classes": classes,
-            "form": form or (ClassForm(school=_school_of(user)) if _may_open(user) else None),
+            "form": form or (ClassForm(enterprise=_enterprise_of(user)) if _may_open(user) else None),
         },
         status=status,
     )
@@ -63,19 +63,21 @@ def class_list(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _list(request)
     if not _may_open(user):
-        raise DomainError("not_a_school", _("校企双制班由院校或人社部门开设"), status=403)
-    from skillcity.apprenticeship.views import worker_by_id
+        raise DomainError("not_an_enterprise", _("校企双制班由合作企业或人社部门开设"), status=403)
+    from skillcity.apprenticeship.selectors import mentor_not_employee, worker_by_id
 
-    form = ClassForm(request.POST, school=_school_of(user))
+    form = ClassForm(request.POST, enterprise=_enterprise_of(user))
     if not form.is_valid():
         return _list(request, form, 400)
     d = form.cleaned_data
-    enterprise = Organisation.objects.filter(uscc=d["enterprise"].strip().upper()).first()
+    enterprise = (
+        _enterprise_of(user) or Organisation.objects.filter(uscc=d["enterprise"].strip().upper()).first()
+    )
     if enterprise is None:
         form.add_error("enterprise", _("平台登记中没有该统一社会信用代码的单位"))
-    mentor, why = worker_by_id(d["enterprise_mentor"])
+    mentor, _why = worker_by_id(d["enterprise_mentor"])
     if mentor is None:
-        form.add_error("enterprise_mentor", _("企业导师：%(why)s") % {"why": why})
+        form.add_error("enterprise_mentor", mentor_not_employee())
     if form.errors or enterprise is None:
         form.mark_invalid()
         return _list(request, form, 400)
@@ -130,7 +132,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def class_student_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from skillcity.apprenticeship.views import worker_by_id
+    from skillcity.apprenticeship.selectors import worker_by_id
 
     user = acting_user(request)
     require_role(user, *ROLES)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -19,8 +20,9 @@ from skillcity.core.errors import DomainError
 from skillcity.core.uploads import read_upload
 from skillcity.employment import selectors
 from skillcity.employment.models import ContributionBatch
+from skillcity.employment.selectors import masked_held
 from skillcity.employment.services import contributions_import
-from skillcity.employment.services.adapter import contributions_pull
+from skillcity.employment.services.adapter import REQUEST_PAGES, contributions_pull
 from skillcity.registry.models import Worker
 
 router = Router(tags=["employment"])
@@ -64,6 +66,12 @@ class EmploymentBatchOut(Schema):
     def resolve_source_name(obj: ContributionBatch) -> str:
         return str(obj.get_source_display())
 
+    @staticmethod
+    def resolve_errors(obj: ContributionBatch) -> list[dict[str, Any]]:
+        """The held records as sent, their ID numbers masked (personal data: the bureau corrects them
+        from the social-insurance system, not from this list)."""
+        return masked_held(obj.errors or [])
+
 
 class EmploymentSpellOut(Schema):
     employer_uscc: str
@@ -83,7 +91,7 @@ class EmploymentSpellOut(Schema):
 def contributions_import_api(request: HttpRequest, file: File[UploadedFile]) -> Any:
     user = acting_user(request)
     result = contributions_import(
-        actor=user, filename=file.name or "", content=read_upload(file, label="导入文件")
+        actor=user, filename=file.name or "", content=read_upload(file, label=_("导入文件"))
     )
     return (200 if result.ok else 400), {
         "imported": result.created,
@@ -98,8 +106,9 @@ def contributions_import_api(request: HttpRequest, file: File[UploadedFile]) -> 
     summary="Pull new records from the social-insurance system now (it also runs daily) (bureau)",
 )
 def contributions_pull_api(request: HttpRequest) -> Any:
-    require_role(acting_user(request), "bureau_officer")
-    return contributions_pull()
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    return contributions_pull(max_pages=REQUEST_PAGES, actor=user)
 
 
 @router.get(
@@ -148,9 +157,11 @@ class EmploymentSchoolYearOut(Schema):
     private: bool
     year: int
     graduates: int
-    employed: int
-    share: Decimal | None
+    employed: int  # of the graduates whose 12 months have closed
+    pending: int  # 观察期未满: their 12 months not yet closed in the ledger
+    share: Decimal | None  # employed over the closed ones
     meets_target: bool
+    verdict: str  # met, not_met, pending
 
 
 class EmploymentStatsOut(Schema):
@@ -174,7 +185,7 @@ def stats(request: HttpRequest, years: str = "") -> Any:
     user = acting_user(request)
     require_role(user, *OFFICERS)
     town_id = user.town_id if user.role == "town_officer" else None
-    last = datetime.date.today().year - 1
+    last = timezone.localdate().year - 1
     try:
         chosen = sorted({int(y) for y in years.split(",") if y.strip()}) or [last - 1, last]
     except ValueError:
@@ -182,7 +193,7 @@ def stats(request: HttpRequest, years: str = "") -> Any:
     if not chosen or len(chosen) > 10 or not all(2000 <= y <= 2100 for y in chosen):
         message = _("毕业年度须为 2000 至 2100 之间的年份，以逗号分隔，最多 10 个")
         raise DomainError("invalid_years", message, {"years": message})
-    summary = figures.summary(town_id=town_id)
+    summary, schools = figures.cached(town_id=town_id, years=chosen)
     return {
         "latest_month": summary.latest,
         "insured": summary.insured,
@@ -196,9 +207,11 @@ def stats(request: HttpRequest, years: str = "") -> Any:
                 "year": r.year,
                 "graduates": r.graduates,
                 "employed": r.employed,
+                "pending": r.pending,
                 "share": r.share,
                 "meets_target": r.meets_target,
+                "verdict": r.verdict,
             }
-            for r in (figures.graduate_employment(chosen) if town_id is None else [])
+            for r in schools
         ],
     }

@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -30,6 +31,30 @@ def current(worker_ids: Iterable[int] | None = None) -> QuerySet[Contribution]:
     return rows
 
 
+def latest_month(*, town_id: int | None = None) -> datetime.date | None:
+    """The ledger's latest month (of a town's workers): the month index answers it without a scan."""
+    from django.db.models import Max
+
+    rows = current()
+    if town_id is not None:
+        rows = rows.filter(worker__town_id=town_id)
+    found: datetime.date | None = rows.aggregate(m=Max("month"))["m"]
+    return found
+
+
+def masked_held(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A batch's held records as shown (page and API): the record's ID number masked."""
+    from skillcity.core.masking import mask_id_number
+
+    shown = []
+    for error in errors:
+        record = dict(error.get("record") or {})
+        if record.get("id_number"):
+            record["id_number"] = mask_id_number(str(record["id_number"]))
+        shown.append({**error, "record": record})
+    return shown
+
+
 @dataclass(frozen=True)
 class Spell:
     """Continuous months of contributions by one employer for one worker."""
@@ -50,12 +75,23 @@ class Spell:
 def spells_for(worker_ids: Iterable[int]) -> dict[int, list[Spell]]:
     """Each worker's employment spells, by start. A month missing, or another employer, ends a spell;
     a worker insured by two employers in the same months has two spells at once."""
+    ids = sorted(set(worker_ids))
+    spells: dict[int, list[Spell]] = defaultdict(list)
+    # CHUNK workers a query: SQLite bounds the parameters of one `IN`. A worker's rows are all in one
+    # chunk, so a run never crosses two.
+    for i in range(0, len(ids), CHUNK):
+        _spells_into(spells, ids[i : i + CHUNK])
+    for worker_spells in spells.values():
+        worker_spells.sort(key=lambda s: (s.start, s.employer_uscc))
+    return dict(spells)
+
+
+def _spells_into(spells: dict[int, list[Spell]], worker_ids: list[int]) -> None:
     rows = (
         current(worker_ids)
         .order_by("worker_id", "employer_uscc", "month", "id")
         .values_list("worker_id", "employer_uscc", "employer_name", "employer_id", "month", "region")
     )
-    spells: dict[int, list[Spell]] = defaultdict(list)
     run: list[tuple[int, str, str, int | None, datetime.date, str]] = []
 
     def close() -> None:
@@ -86,9 +122,6 @@ def spells_for(worker_ids: Iterable[int]) -> dict[int, list[Spell]]:
         close()
         run.append(row)
     close()
-    for worker_spells in spells.values():
-        worker_spells.sort(key=lambda s: (s.start, s.employer_uscc))
-    return dict(spells)
 
 
 def spells_of(worker_id: int) -> list[Spell]:

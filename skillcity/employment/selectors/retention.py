@@ -101,23 +101,39 @@ EMPLOYED_WITHIN_MONTHS = 12
 def employed_graduations(graduations: list[Graduation]) -> set[int]:
     """The graduations whose graduate is insured (any employer, anywhere) in one of the 12 months from
     the month of graduation, by the current contribution records."""
-    from skillcity.employment.selectors import current, month_index, month_of
+    return _graduations_employed(graduations)[0]
+
+
+def graduation_windows(graduations: list[Graduation]) -> tuple[set[int], set[int]]:
+    """(employed, closed): the graduations employed within their 12 months, and those whose 12 months
+    the ledger has closed (its latest month is the window's last or later). A graduation still open is
+    neither a success nor a failure yet (观察期未满)."""
+    return _graduations_employed(graduations)
+
+
+def _graduations_employed(graduations: list[Graduation]) -> tuple[set[int], set[int]]:
+    from skillcity.employment.selectors import current, latest_month, month_index, month_of
 
     if not graduations:
-        return set()
+        return set(), set()
+    latest = latest_month()
+    last_closed = month_index(latest) if latest is not None else -1
     window: dict[int, list[tuple[int, int]]] = {}
+    closed: set[int] = set()
     for g in graduations:
         first = month_index(g.graduated_on)
         window.setdefault(g.worker_id, []).append((g.pk, first))
+        if first + EMPLOYED_WITHIN_MONTHS - 1 <= last_closed:
+            closed.add(g.pk)
     employed: set[int] = set()
     worker_ids = sorted(window)
     # Only the months any window can hold: not the graduates' years before or after.
     earliest = min(first for pairs in window.values() for _g, first in pairs)
-    latest = max(first for pairs in window.values() for _g, first in pairs) + EMPLOYED_WITHIN_MONTHS - 1
+    latest_index = max(first for pairs in window.values() for _g, first in pairs) + EMPLOYED_WITHIN_MONTHS - 1
     for i in range(0, len(worker_ids), CHUNK):
         months = (
             current(worker_ids[i : i + CHUNK])
-            .filter(month__gte=month_of(earliest), month__lte=month_of(latest))
+            .filter(month__gte=month_of(earliest), month__lte=month_of(latest_index))
             .order_by()
             .values_list("worker_id", "month")
             .distinct()
@@ -127,4 +143,4 @@ def employed_graduations(graduations: list[Graduation]) -> set[int]:
             for graduation_id, first in window[worker_id]:
                 if first <= index < first + EMPLOYED_WITHIN_MONTHS:
                     employed.add(graduation_id)
-    return employed
+    return employed, closed

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db.models import Max
 
 from skillcity.employment.models import DONGGUAN_PREFIX
-from skillcity.employment.selectors import current, month_index, month_of
+from skillcity.employment.selectors import current, latest_month, month_index, month_of
 
 FLOW_MONTHS = 12
 TARGET = Decimal("0.98")  # T-TECH-SCHOOLS: graduates employed
@@ -27,26 +27,40 @@ TARGET = Decimal("0.98")  # T-TECH-SCHOOLS: graduates employed
 
 @dataclass(frozen=True)
 class SchoolYear:
+    """A school's graduates of a year. `employed` counts the graduates whose 12 months the ledger has
+    closed; `pending` those still inside them (观察期未满): neither employed nor not yet. The share is
+    over the closed ones, and a year with graduates pending is not judged."""
+
     school: str
     private: bool
     year: int
     graduates: int
     employed: int
+    pending: int = 0
+
+    @property
+    def closed(self) -> int:
+        return self.graduates - self.pending
 
     @property
     def share(self) -> Decimal | None:
-        return (
-            (Decimal(self.employed) / self.graduates).quantize(Decimal("0.0001")) if self.graduates else None
-        )
+        return (Decimal(self.employed) / self.closed).quantize(Decimal("0.0001")) if self.closed else None
 
     @property
     def meets_target(self) -> bool:
-        return self.share is not None and self.share >= TARGET
+        return not self.pending and self.share is not None and self.share >= TARGET
+
+    @property
+    def verdict(self) -> str:
+        """met, not_met, or pending (some graduates' 12 months still open: not 未达标)."""
+        if self.pending:
+            return "pending"
+        return "met" if self.meets_target else "not_met"
 
 
 def graduate_employment(years: list[int], *, school_id: int | None = None) -> list[SchoolYear]:
     """Per technical school (or only `school_id`) and year: graduates, and those employed."""
-    from skillcity.employment.selectors.retention import employed_graduations
+    from skillcity.employment.selectors.retention import graduation_windows
     from skillcity.schools.models import Graduation, School, SchoolKind
 
     out: list[SchoolYear] = []
@@ -61,9 +75,16 @@ def graduate_employment(years: list[int], *, school_id: int | None = None) -> li
                 )
             )
             if graduated:
-                employed = len(employed_graduations(graduated))
+                employed, closed = graduation_windows(graduated)
                 out.append(
-                    SchoolYear(school.organisation.name, school.is_private, year, len(graduated), employed)
+                    SchoolYear(
+                        school.organisation.name,
+                        school.is_private,
+                        year,
+                        len(graduated),
+                        len(employed & closed),
+                        len(graduated) - len(closed),
+                    )
                 )
     return out
 
@@ -89,7 +110,7 @@ def summary(*, town_id: int | None = None) -> Summary:
     rows = current()
     if town_id is not None:
         rows = rows.filter(worker__town_id=town_id)
-    latest = rows.aggregate(m=Max("month"))["m"]
+    latest = latest_month(town_id=town_id)
     if latest is None:
         return Summary(None, 0, 0, [], [])
     last = month_index(latest)

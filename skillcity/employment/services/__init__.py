@@ -69,8 +69,10 @@ class Row:
         return (self.worker.pk, self.uscc, self.month)
 
 
-def parse_month(value: Any) -> datetime.date:
-    """A month as a spreadsheet holds it: a date cell, 2024-06, 2024/6, 2024年6月, 202406."""
+def parse_month(value: Any, *, future: bool = False) -> datetime.date:
+    """A month as a spreadsheet holds it: a date cell, 2024-06, 2024/6, 2024年6月, 202406. The one month
+    parser of the platform; `future` lets a month after this one through (a hire's start month: its
+    service bounds it)."""
     if isinstance(value, datetime.datetime):
         return value.date().replace(day=1)
     if isinstance(value, datetime.date):
@@ -87,7 +89,7 @@ def parse_month(value: Any) -> datetime.date:
     day = datetime.date(year, month, 1)
     if day < FIRST_MONTH:
         raise ValueError(_("不能早于1990年1月"))
-    if day > timezone.localdate().replace(day=1):
+    if not future and day > timezone.localdate().replace(day=1):
         raise ValueError(_("不能晚于本月"))
     return day
 

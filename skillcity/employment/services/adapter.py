@@ -25,6 +25,9 @@ from skillcity.registry.sheet_rows import text
 
 FEED = "contributions"
 PAGE = 5000
+REQUEST_PAGES = (
+    5  # pages a pull pressed on the page (or the API) reads in the request; the daily job reads the rest
+)
 
 
 class InsuranceSystem(Protocol):
@@ -105,12 +108,13 @@ class PageNotWritten(Exception):
     the cursor stays, so the next pull reads it again."""
 
 
-def contributions_pull(*, max_pages: int = 1000) -> dict[str, int]:
+def contributions_pull(*, max_pages: int = 1000, actor: Any = None) -> dict[str, int]:
     """Pull every page the system has after the cursor: pages, rows written, unchanged and held aside.
 
     A record that fails its check (a worker not in the registry, a bad field) does not stop the feed:
     it is held aside on its batch, with the reason and the record as sent, for the bureau to correct
-    and import; the rest of the page is written and the cursor moves on."""
+    and import; the rest of the page is written and the cursor moves on. `actor`: the officer who
+    pressed 立即拉取 (named on the batches' audit rows); None for the daily job."""
     system = insurance_system()
     done = {"pages": 0, "written": 0, "unchanged": 0, "held": 0}
     for _page in range(max_pages):
@@ -122,7 +126,7 @@ def contributions_pull(*, max_pages: int = 1000) -> dict[str, int]:
                     break
                 counts = {"written": 0, "unchanged": 0, "held": 0}
                 for part in _rounds(list(enumerate(records, start=1))):
-                    result = ingest(data=part, source=Source.ADAPTER, actor=None, hold_bad=True)
+                    result = ingest(data=part, source=Source.ADAPTER, actor=actor, hold_bad=True)
                     if result.batch is None:
                         raise PageNotWritten
                     counts["written"] += result.created

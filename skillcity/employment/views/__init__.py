@@ -8,13 +8,12 @@ sees their own on the phone.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,7 @@ from skillcity.core.uploads import read_upload
 from skillcity.employment import selectors
 from skillcity.employment.models import ContributionBatch
 from skillcity.employment.services import COLUMNS, TEMPLATE_EXAMPLE, contributions_import
-from skillcity.employment.services.adapter import contributions_pull
+from skillcity.employment.services.adapter import REQUEST_PAGES, contributions_pull
 from skillcity.registry.models import Worker
 from skillcity.registry.sheet_rows import template
 
@@ -79,8 +78,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pull_now(request: HttpRequest) -> HttpResponse:
-    require_role(acting_user(request), "bureau_officer")
-    done = contributions_pull()
+    user = acting_user(request)
+    require_role(user, "bureau_officer")
+    # A few pages in the request (the daily job reads the rest); the batches' audit rows name who pressed.
+    done = contributions_pull(max_pages=REQUEST_PAGES, actor=user)
     messages.success(
         request,
         _("已从社保系统接口拉取：写入 %(n)s 条，已有相同记录 %(u)s 条")
@@ -127,7 +128,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     require_role(user, *OFFICERS)
     town_id = user.town_id if user.role == "town_officer" else None
-    latest_year = datetime.date.today().year - 1
+    latest_year = timezone.localdate().year - 1
     summary, schools = figures.cached(town_id=town_id, years=[latest_year - 1, latest_year])
     return render(
         request,

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,7 +17,7 @@ from ninja import Router
 
 from skillcity.accounts.models import User
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import Id
+from skillcity.core.bounds import Id, Limit, PageNumber
 from skillcity.core.errors import DomainError
 from skillcity.matching import selectors
 from skillcity.matching.api.schemas import (
@@ -49,7 +48,7 @@ from skillcity.matching.services import (
     match_respond,
     seeker_need_record,
 )
-from skillcity.matching.services.hires import hire_record_from_match, hire_why
+from skillcity.matching.services.hires import hire_record_from_match, hire_why, start_month_of
 from skillcity.matching.services.officers import (
     assignment_create,
     assignment_end,
@@ -70,13 +69,6 @@ def _get(model: Any, pk: int, field: str, label: str) -> Any:
             {field: _("%(label)s不存在") % {"label": label}},
         )
     return found
-
-
-def _month(raw: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(raw + "-01")
-    except ValueError:
-        raise DomainError("invalid", _("入职月份无效"), {"start_month": _("入职月份无效")}) from None
 
 
 def _reasons(why: selectors.Explanation) -> list[dict[str, Any]]:
@@ -139,11 +131,11 @@ def need_state(request: HttpRequest, pk: Id, body: MatchingStateIn) -> Any:
     response=list[MatchingCandidateOut],
     summary="A need's candidates, ranked, with the reasons; masked until the worker accepts",
 )
-def need_candidates(request: HttpRequest, pk: Id) -> Any:
+def need_candidates(request: HttpRequest, pk: Id, limit: Limit = 100, page: PageNumber = 1) -> Any:
     user = acting_user(request)
     need = get_for(user, selectors.needs_visible(user), pk)
     out = []
-    for m, why in selectors.need_candidates(need):
+    for m, why in selectors.need_candidates(need, limit=limit, offset=(page - 1) * limit):
         contact = selectors.contact_masked(m)
         out.append(
             {
@@ -176,7 +168,7 @@ def match_contact(request: HttpRequest, pk: Id) -> Any:
 @router.post("/matches/{pk}/hire", response={201: MatchingHireOut}, summary="Record the hire of a match")
 def match_hire(request: HttpRequest, pk: Id, body: MatchingHireIn) -> Any:
     user = acting_user(request)
-    month = _month(body.start_month)
+    month = start_month_of(body.start_month)
     hire = hire_record_from_match(actor=user, match=selectors.match_for(user, pk), start_month=month)
     return 201, _hire(hire)
 

@@ -13,7 +13,7 @@ from skillcity.core.access import acting_user, require_role
 from skillcity.core.bounds import Id
 from skillcity.core.errors import NotFound
 from skillcity.matching import selectors
-from skillcity.matching.api import OFFICERS, _get, _hire, _month, router
+from skillcity.matching.api import OFFICERS, _get, _hire, router
 from skillcity.matching.api.schemas import (
     MatchingFairDetailOut,
     MatchingFairEnterpriseIn,
@@ -24,7 +24,7 @@ from skillcity.matching.api.schemas import (
     MatchingHireOut,
 )
 from skillcity.matching.models import JobFair, JobNeed
-from skillcity.matching.services.hires import hire_record_at_fair
+from skillcity.matching.services.hires import hire_record_at_fair, start_month_of
 from skillcity.matching.services.officers import fair_create, fair_enterprise_add
 from skillcity.registry.models import Organisation, Town
 
@@ -105,7 +105,7 @@ def fair_hire_new(request: HttpRequest, pk: Id, body: MatchingFairHireIn) -> Any
         fair=fair,
         enterprise=_get(Organisation, body.enterprise_id, "enterprise_id", _("参会企业")),
         id_number=body.id_number,
-        start_month=_month(body.start_month),
+        start_month=start_month_of(body.start_month),
         need=need,
     )
     return 201, _hire(hire)

@@ -192,10 +192,22 @@ def _matches() -> QuerySet[Match]:
     ).prefetch_related("seeker_need__towns")
 
 
-def need_candidates(need: JobNeed) -> list[tuple[Match, Explanation]]:
-    """A need's matched candidates, ranked: best fit first, then the higher level, then the earliest."""
+CANDIDATES_SHOWN = 200  # the need's page shows the best 200; the API pages through all
+
+
+def need_candidates(
+    need: JobNeed, *, limit: int | None = None, offset: int = 0
+) -> list[tuple[Match, Explanation]]:
+    """A need's matched candidates, ranked: best fit first, then the higher level, then the earliest;
+    `limit` of them from `offset`. The rank is the reasons' score, so every match is read to rank them
+    (one query each for the matches and the levels); only the slice is shown."""
     found = explain_matches(list(_matches().filter(need=need).order_by("id")))
-    return sorted(found, key=lambda pair: -pair[1].score)
+    ranked = sorted(found, key=lambda pair: -pair[1].score)
+    return ranked[offset : offset + limit] if limit is not None else ranked[offset:]
+
+
+def need_candidate_count(need: JobNeed) -> int:
+    return Match.objects.filter(need=need).count()
 
 
 def worker_matches(worker_id: int) -> list[tuple[Match, Explanation]]:
@@ -206,6 +218,16 @@ def match_for(user: Any, pk: Any) -> Match:
     from skillcity.core.access import get_for
 
     return get_for(user, _matches(), pk)
+
+
+def officer_sees_worker(user: Any, worker_id: int) -> bool:
+    """Whether an officer's scope holds the worker (a town officer: their town's workers); only then
+    may they open a candidate's full details."""
+    from skillcity.registry.models import Worker
+
+    if not getattr(user, "sees_personal_data", False):
+        return False
+    return visible_to(user, Worker.objects.filter(pk=worker_id)).exists()
 
 
 @dataclass(frozen=True)

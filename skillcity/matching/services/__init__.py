@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skillcity.core.access import require_role
+from skillcity.core.access import get_for, require_role
 from skillcity.core.audit import audit_personal_data_view, audit_record, snapshot
 from skillcity.core.bounds import column_money_max
 from skillcity.core.errors import DomainError, PermissionDenied
@@ -191,6 +191,13 @@ def seeker_need_record(*, actor: Any, occupation: Occupation, towns: list[Town])
     if seeker.state != SeekerNeed.State.ACTIVE:
         seeker.state = SeekerNeed.State.ACTIVE
         seeker.save(update_fields=["state", "updated_at"])
+        # The matches its withdrawal declined (never answered) are proposed again.
+        Match.objects.filter(
+            seeker_need=seeker,
+            state=Match.State.DECLINED,
+            responded_at__isnull=True,
+            need__state=JobNeed.State.OPEN,
+        ).update(state=Match.State.PROPOSED)
     audit_record(
         actor=actor,
         action="matching.seeker_need.record",
@@ -214,7 +221,17 @@ def seeker_need_withdraw(*, actor: Any, seeker: SeekerNeed) -> SeekerNeed:
         return seeker
     seeker.state = SeekerNeed.State.WITHDRAWN
     seeker.save(update_fields=["state", "updated_at"])
-    audit_record(actor=actor, action="matching.seeker_need.withdraw", target=seeker)
+    # The matches still waiting for an answer go with the need: none can be accepted after it.
+    # (Declined without an answer: responded_at stays empty, so recording the need again re-proposes them.)
+    withdrawn = Match.objects.filter(seeker_need=seeker, state=Match.State.PROPOSED).update(
+        state=Match.State.DECLINED
+    )
+    audit_record(
+        actor=actor,
+        action="matching.seeker_need.withdraw",
+        target=seeker,
+        after={"matches_declined": withdrawn},
+    )
     return seeker
 
 
@@ -227,6 +244,12 @@ def match_respond(*, actor: Any, match: Match, accept: bool) -> Match:
     if match.state != Match.State.PROPOSED:
         raise DomainError(
             "not_proposed", _("该匹配已是“%(s)s”，不能再回复") % {"s": match.get_state_display()}, status=409
+        )
+    if accept and match.need.state != JobNeed.State.OPEN:
+        raise DomainError(
+            "need_not_open",
+            _("该岗位需求已是“%(s)s”，不能接受") % {"s": match.need.get_state_display()},
+            status=409,
         )
     match.state = Match.State.ACCEPTED if accept else Match.State.DECLINED
     match.responded_at = timezone.now()
@@ -249,5 +272,9 @@ def match_contact_view(*, actor: Any, match: Match) -> selectors.Contact:
         raise PermissionDenied(_("您无权查看该求职者的联系方式"))
     if enterprise_side and not match.contact_open:
         raise DomainError("not_accepted", _("求职者接受匹配后才能查看其完整联系方式"), status=403)
+    if not enterprise_side:
+        # An officer sees a worker's full details only within their scope (a town officer: their
+        # town's workers), as the registry does; seeing the match is not enough.
+        get_for(actor, Worker.objects.all(), match.worker_id)
     audit_personal_data_view(actor=actor, target=match.worker, field="name,phone,id_number")
     return selectors.contact_full(match)

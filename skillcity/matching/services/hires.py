@@ -30,20 +30,39 @@ LEDGER_LAG = 1  # months the ledger's records arrive after the month they are fo
 START_MIN = datetime.date(2000, 1, 1)
 
 
+def start_month_of(raw: Any) -> datetime.date:
+    """The start month as typed (2026-03, 2026/3, 2026年3月), through the platform's one month parser;
+    an error on `start_month` naming its label. Its bounds are the hire's (_check_start)."""
+    from skillcity.employment.services import parse_month
+
+    try:
+        return parse_month(raw, future=True)
+    except ValueError as exc:
+        message = _("“入职月份”：%(why)s") % {"why": exc}
+        raise DomainError("invalid", message, {"start_month": message}) from None
+
+
 def window_end(start_month: datetime.date) -> datetime.date:
     return month_of(month_index(start_month) + CONFIRM_WINDOW)
 
 
-def _check_start(start_month: datetime.date) -> datetime.date:
+def _check_start(
+    start_month: datetime.date, *, earliest: datetime.date | None = None, latest: datetime.date | None = None
+) -> datetime.date:
+    """The start month, within the platform's bounds and, when given, the hire's own: a match's from the
+    month the worker accepted, a fair's from the month before it to six months after it."""
     month = start_month.replace(day=1)
     today = timezone.localdate()
-    latest = month_of(month_index(today) + 12)
-    if not START_MIN <= month <= latest:
-        raise DomainError(
-            "invalid",
-            _("入职月份应在2000年1月至%(latest)s之间") % {"latest": f"{latest:%Y-%m}"},
-            {"start_month": _("入职月份应在2000年1月至%(latest)s之间") % {"latest": f"{latest:%Y-%m}"}},
-        )
+    low = max(START_MIN, earliest.replace(day=1)) if earliest else START_MIN
+    high = month_of(month_index(today) + 12)
+    if latest is not None:
+        high = min(high, latest.replace(day=1))
+    if not low <= month <= high:
+        message = _("入职月份应在%(earliest)s至%(latest)s之间") % {
+            "earliest": f"{low:%Y-%m}",
+            "latest": f"{high:%Y-%m}",
+        }
+        raise DomainError("invalid", message, {"start_month": message})
     return month
 
 
@@ -91,6 +110,8 @@ def _create(
 def hire_record_from_match(*, actor: Any, match: Match, start_month: datetime.date) -> Hire:
     """The enterprise records that it took on a worker who accepted its match."""
     match = Match.objects.select_for_update().select_related("need__enterprise", "worker").get(pk=match.pk)
+    # Lock the need before counting its hires: two hires at once must not both pass its head count.
+    need = JobNeed.objects.select_for_update().get(pk=match.need_id)
     if actor.role != "organisation_user" or actor.organisation_id != match.need.enterprise_id:
         raise PermissionDenied(_("只有发布该需求的企业可以登记录用"))
     if match.state != Match.State.ACCEPTED:
@@ -99,7 +120,8 @@ def hire_record_from_match(*, actor: Any, match: Match, start_month: datetime.da
             _("求职者接受匹配后才能登记录用（当前：%(s)s）") % {"s": match.get_state_display()},
             status=409,
         )
-    month = _check_start(start_month)
+    accepted = timezone.localdate(match.responded_at) if match.responded_at else None
+    month = _check_start(start_month, earliest=accepted)
     hire = _create(
         actor=actor,
         enterprise=match.need.enterprise,
@@ -119,8 +141,7 @@ def hire_record_from_match(*, actor: Any, match: Match, start_month: datetime.da
         before={"state": Match.State.ACCEPTED},
         after={"state": Match.State.HIRED},
     )
-    hired = Hire.objects.filter(need=match.need).count()
-    need = JobNeed.objects.select_for_update().get(pk=match.need_id)
+    hired = Hire.objects.filter(need=need).count()
     if need.state == JobNeed.State.OPEN and hired >= need.head_count:
         need.state = JobNeed.State.FILLED
         need.save(update_fields=["state", "updated_at"])
@@ -156,11 +177,8 @@ def hire_record_at_fair(
         raise DomainError("invalid", _("该企业未参加本招聘会"), {"enterprise": _("该企业未参加本招聘会")})
     worker = Worker.objects.filter(id_number=id_number.strip().upper()).first()
     if worker is None:
-        raise DomainError(
-            "invalid",
-            _("身份证号码未在劳动者登记中找到"),
-            {"id_number": _("身份证号码未在劳动者登记中找到")},
-        )
+        # One neutral message: an ID number typed at a fair must not tell who is registered.
+        raise DomainError("invalid", _("未找到或不在您的范围内"), {"id_number": _("未找到或不在您的范围内")})
     if need is not None and (need.enterprise_id != enterprise.pk or need.fair_id != fair.pk):
         raise DomainError(
             "invalid", _("该岗位不是本企业在本招聘会的岗位"), {"need": _("该岗位不是本企业在本招聘会的岗位")}
@@ -169,7 +187,11 @@ def hire_record_at_fair(
         actor=actor,
         enterprise=enterprise,
         worker=worker,
-        start_month=_check_start(start_month),
+        start_month=_check_start(
+            start_month,
+            earliest=month_of(month_index(fair.starts_on) - 1),
+            latest=month_of(month_index(fair.ends_on) + 6),
+        ),
         source=Hire.Source.FAIR,
         need=need,
         fair=fair,
@@ -200,7 +222,9 @@ def _confirm(hires: list[Hire], *, today: datetime.date, actor: Any) -> dict[str
     done = {"confirmed": 0, "unconfirmed": 0, "pending": 0}
     if not hires:
         return done
-    first = min(h.start_month for h in hires)
+    # From the month before the earliest start: a contribution then from the same enterprise means the
+    # worker was already its employee, and the hire is not a new job.
+    first = month_of(month_index(min(h.start_month for h in hires)) - 1)
     rows: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
     for worker_id, uscc, month in (
         current([h.worker_id for h in hires])
@@ -216,7 +240,15 @@ def _confirm(hires: list[Hire], *, today: datetime.date, actor: Any) -> dict[str
         )
         in_window = [m for m in mine if m <= end]
         before = {"state": hire.state, "why": hire.why}
-        if in_window:
+        previous = month_of(month_index(hire.start_month) - 1)
+        if any(u == hire.enterprise.uscc and m == previous for u, m in rows[hire.worker_id]):
+            hire.state, hire.confirmed_month, hire.why, hire.late_month = (
+                Hire.State.UNCONFIRMED,
+                None,
+                Hire.Why.ALREADY_EMPLOYED,
+                None,
+            )
+        elif in_window:
             hire.state, hire.confirmed_month, hire.why, hire.late_month = (
                 Hire.State.CONFIRMED,
                 in_window[0],
@@ -258,7 +290,7 @@ def hire_why(hire: Hire) -> str:
     """Why a hire is unconfirmed, in words (the late month named), or why it still waits."""
     if hire.state == Hire.State.UNCONFIRMED:
         if hire.why == Hire.Why.LATE and hire.late_month:
-            return _("该单位的社保缴费从%(month)s才开始，晚于确认期（入职月份起3个月内）") % {
+            return _("该单位的社保缴费从%(month)s才开始，晚于确认期（入职月份或其后3个月内）") % {
                 "month": f"{hire.late_month:%Y-%m}"
             }
         return str(hire.get_why_display())

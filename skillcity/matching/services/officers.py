@@ -46,13 +46,18 @@ def assignment_create(
     town_id = enterprise.town_id if enterprise is not None else worker.town_id  # type: ignore[union-attr]
     if enterprise is not None and enterprise.category != OrganisationCategory.ENTERPRISE:
         raise DomainError("invalid", _("只能分配企业"), {"subject": _("只能分配企业")})
-    if actor.role == "town_officer":
-        if town_id != actor.town_id:
-            raise PermissionDenied(_("只能分配本镇街的企业和求职者"))
-        if officer.role != "town_officer" or officer.town_id != actor.town_id:
-            raise DomainError(
-                "invalid", _("只能分配给本镇街的专员"), {"officer": _("只能分配给本镇街的专员")}
-            )
+    if actor.role == "town_officer" and town_id != actor.town_id:
+        # The same words as "not registered": a town officer must not learn who is registered elsewhere.
+        raise DomainError("not_found", _("未找到或不在您的范围内"), {"subject": _("未找到或不在您的范围内")})
+    if officer.role == "town_officer" and officer.town_id != town_id:
+        # A town officer sees only their town's records: assigned elsewhere, they could not open it.
+        raise DomainError(
+            "invalid",
+            _("该专员不属于该对象所在镇街，无法查看其记录"),
+            {"officer": _("该专员不属于该对象所在镇街，无法查看其记录")},
+        )
+    if actor.role == "town_officer" and (officer.role != "town_officer" or officer.town_id != actor.town_id):
+        raise DomainError("invalid", _("只能分配给本镇街的专员"), {"officer": _("只能分配给本镇街的专员")})
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(

@@ -8,8 +8,6 @@ Officers' pages (assignments, follow-ups, statistics) and the fairs are in views
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -32,15 +30,11 @@ from skillcity.matching.services import (
     seeker_need_record,
     seeker_need_withdraw,
 )
-from skillcity.matching.services.hires import hire_record_from_match, hire_why
+from skillcity.matching.services.hires import hire_record_from_match, hire_why, start_month_of
 from skillcity.matching.views import officers
 from skillcity.matching.views.forms import HireForm, JobNeedForm, SeekerNeedForm, show_error
 
 OFFICERS = ("bureau_officer", "town_officer")
-
-
-def parse_month(raw: str) -> datetime.date | None:
-    return officers.parse_month(raw)
 
 
 def hires_shown(hires: list) -> list:  # type: ignore[type-arg]
@@ -143,8 +137,11 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "need": need,
             "own": own,
             "candidates": [
-                (m, why, selectors.contact_masked(m)) for m, why in selectors.need_candidates(need)
+                (m, why, selectors.contact_masked(m))
+                for m, why in selectors.need_candidates(need, limit=selectors.CANDIDATES_SHOWN)
             ],
+            "candidates_total": selectors.need_candidate_count(need),
+            "candidates_shown": selectors.CANDIDATES_SHOWN,
             "hire_form": HireForm(),
             "states": JobNeed.State,
         },
@@ -205,7 +202,8 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "match": match,
             "why": why,
             "contact": contact,
-            "can_reveal": (own and match.contact_open) or user.sees_personal_data,
+            "can_reveal": (own and match.contact_open)
+            or selectors.officer_sees_worker(user, match.worker_id),
             "own": own,
             "hire_form": HireForm(),
         },
@@ -219,21 +217,18 @@ def match_hire(request: HttpRequest, pk: int) -> HttpResponse:
     match = selectors.match_for(user, pk)
     form = HireForm(request.POST)
     if form.is_valid():
-        month = parse_month(form.cleaned_data["start_month"])
-        if month is None:
-            form.add_error("start_month", _("“入职月份”：请按 YYYY-MM 填写"))
+        try:
+            hire = hire_record_from_match(
+                actor=user, match=match, start_month=start_month_of(form.cleaned_data["start_month"])
+            )
+        except DomainError as exc:
+            show_error(form, exc)
         else:
-            try:
-                hire = hire_record_from_match(actor=user, match=match, start_month=month)
-            except DomainError as exc:
-                show_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("录用已登记（%(state)s）：系统将按社保缴费记录确认")
-                    % {"state": hire.get_state_display()},
-                )
-                return redirect("matching:need_detail", match.need_id)
+            messages.success(
+                request,
+                _("录用已登记（%(state)s）：系统将按社保缴费记录确认") % {"state": hire.get_state_display()},
+            )
+            return redirect("matching:need_detail", match.need_id)
     return render(
         request,
         "matching/match_detail.html",

@@ -3,8 +3,6 @@ job fairs (public list and page; officers set them up, add enterprises and recor
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +19,7 @@ from skillcity.matching import selectors
 from skillcity.matching.models import JobFair
 from skillcity.matching.selectors.officers import assignment_for, assignments_visible
 from skillcity.matching.selectors.stats import matching_statistics
-from skillcity.matching.services.hires import hire_record_at_fair, hire_why
+from skillcity.matching.services.hires import hire_record_at_fair, hire_why, start_month_of
 from skillcity.matching.services.officers import (
     assignment_create,
     assignment_end,
@@ -68,7 +66,7 @@ def assignments(request: HttpRequest) -> HttpResponse:
         else:
             worker = Worker.objects.filter(id_number=key).first()
         if enterprise is None and worker is None:
-            form.add_error("key", _("“统一社会信用代码或身份证号码”：未在登记中找到"))
+            form.add_error("key", _("未找到或不在您的范围内"))
         else:
             try:
                 assignment_create(actor=user, officer=officer, enterprise=enterprise, worker=worker)
@@ -232,10 +230,14 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             hire_form = FairHireForm(request.POST, prefix="h")
             if hire_form.is_valid():
-                month = parse_month(hire_form.cleaned_data["start_month"])
                 enterprise = actor.organisation if actor.role == "organisation_user" else None
+                try:
+                    month = start_month_of(hire_form.cleaned_data["start_month"])
+                except DomainError as exc:
+                    show_error(hire_form, exc)
+                    month = None
                 if month is None:
-                    hire_form.add_error("start_month", _("“入职月份”：请按 YYYY-MM 填写"))
+                    pass
                 elif enterprise is None:
                     hire_form.add_error(None, _("请以参会企业的账号登记录用"))
                 else:
@@ -266,13 +268,6 @@ def fair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-def parse_month(raw: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(raw.strip() + "-01") if len(raw.strip()) == 7 else None
-    except ValueError:
-        return None
 
 
 @login_required

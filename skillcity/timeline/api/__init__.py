@@ -102,6 +102,8 @@ class TimelineOutcomeOut(Schema):
     employed: int
     employed_known: int
     employed_share: Decimal | None
+    newly_employed: int
+    newly_employed_share: Decimal | None
     pending: int
 
 
@@ -131,6 +133,8 @@ def outcomes(request: HttpRequest, query: Query[TimelineOutcomeQuery]) -> Any:
             "employed": r.employed,
             "employed_known": r.employed_known,
             "employed_share": r.employed_share,
+            "newly_employed": r.newly_employed,
+            "newly_employed_share": r.newly_employed_share,
             "pending": r.pending,
         }
         for r in rows

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.utils import timezone
 
 from skillcity.employment.selectors import CHUNK, current, month_index, month_of
 
@@ -52,10 +52,16 @@ class Outcome:
     employer_name: str
     certified_known: bool  # the window for a certificate has closed (or one was found)
     employed_known: bool  # the window for employment has closed in the ledger (or a month was found)
+    # Newly employed: insured in the window by an employer who did not insure them in the month before
+    # enrolment — a job begun on or after the training, not one held through it.
+    newly_employed_month: datetime.date | None = None
+    new_employer_name: str = ""
 
 
 def _ledger_end() -> datetime.date | None:
-    return current().aggregate(m=Max("month"))["m"]
+    from skillcity.employment.selectors import latest_month
+
+    return latest_month()
 
 
 def _certificates(worker_ids: list[int]) -> dict[int, list[tuple[int, datetime.date, str]]]:
@@ -79,17 +85,18 @@ def _certificates(worker_ids: list[int]) -> dict[int, list[tuple[int, datetime.d
 
 def _insured(
     worker_ids: list[int], first: datetime.date, last: datetime.date
-) -> dict[int, list[tuple[datetime.date, str]]]:
-    found: dict[int, list[tuple[datetime.date, str]]] = defaultdict(list)
+) -> dict[int, list[tuple[datetime.date, str, str]]]:
+    """Each worker's insured months from `first` to `last`: (month, employer name, employer USCC)."""
+    found: dict[int, list[tuple[datetime.date, str, str]]] = defaultdict(list)
     for i in range(0, len(worker_ids), CHUNK):
         rows = (
             current(worker_ids[i : i + CHUNK])
             .filter(month__gte=first.replace(day=1), month__lte=last)
             .order_by("month", "id")
-            .values_list("worker_id", "month", "employer_name")
+            .values_list("worker_id", "month", "employer_name", "employer_uscc")
         )
-        for worker_id, month, name in rows:
-            found[worker_id].append((month, name))
+        for worker_id, month, name, uscc in rows:
+            found[worker_id].append((month, name, uscc))
     return found
 
 
@@ -100,11 +107,12 @@ def outcomes_of(
     completed = list(completed)
     if not completed:
         return {}
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     ledger_end = _ledger_end()
     worker_ids = sorted({c.worker_id for c in completed})
     certificates = _certificates(worker_ids)
-    first = min(c.completed_on for c in completed)
+    # From the month before the earliest enrolment: who insured the trainee as the training began.
+    first = month_of(month_index(min(c.enrolled_on for c in completed)) - 1)
     last = add_months(max(c.completed_on for c in completed), months)
     insured = _insured(worker_ids, first, last)
     out: dict[int, Outcome] = {}
@@ -119,8 +127,16 @@ def outcomes_of(
             None,
         )
         start, end = month_index(c.completed_on), month_index(c.completed_on) + months
-        job = next(
-            ((m, name) for m, name in insured.get(c.worker_id, ()) if start <= month_index(m) <= end),
+        months_insured = insured.get(c.worker_id, ())
+        job = next(((m, name) for m, name, _u in months_insured if start <= month_index(m) <= end), None)
+        before = month_index(c.enrolled_on) - 1
+        held = {uscc for m, _n, uscc in months_insured if month_index(m) == before}
+        new_job = next(
+            (
+                (m, name)
+                for m, name, uscc in months_insured
+                if start <= month_index(m) <= end and uscc not in held
+            ),
             None,
         )
         out[c.enrolment_id] = Outcome(
@@ -130,6 +146,8 @@ def outcomes_of(
             employer_name=job[1] if job else "",
             certified_known=cert is not None or deadline < today,
             employed_known=job is not None or (ledger_end is not None and month_index(ledger_end) >= end),
+            newly_employed_month=new_job[0] if new_job else None,
+            new_employer_name=new_job[1] if new_job else "",
         )
     return out
 
@@ -172,6 +190,7 @@ class OutcomeRow:
     certified_known: int = 0
     employed: int = 0
     employed_known: int = 0
+    newly_employed: int = 0  # employed by an employer who did not insure them the month before enrolment
     enrolment_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -181,6 +200,10 @@ class OutcomeRow:
     @property
     def employed_share(self) -> Decimal | None:
         return _share(self.employed, self.employed_known)
+
+    @property
+    def newly_employed_share(self) -> Decimal | None:
+        return _share(self.newly_employed, self.employed_known)
 
     @property
     def pending(self) -> int:
@@ -246,4 +269,5 @@ def training_outcomes(
             row.certified += o.certified_on is not None
             row.employed_known += o.employed_known
             row.employed += o.employed_month is not None
+            row.newly_employed += o.newly_employed_month is not None
     return sorted(rows.values(), key=lambda r: (-r.trainees, r.name, r.key))

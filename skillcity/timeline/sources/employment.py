@@ -9,13 +9,12 @@ from skillcity.timeline.sources import TimelineEvent
 
 
 def events(worker_id: int) -> list[TimelineEvent]:
-    from skillcity.employment.models import Contribution
-    from skillcity.employment.selectors import spells_of
+    from skillcity.employment.selectors import latest_month, spells_of
 
     spells = spells_of(worker_id)
     if not spells:
         return []
-    latest = Contribution.objects.order_by("-month").values_list("month", flat=True).first()
+    latest = latest_month()
     out: list[TimelineEvent] = []
     for s in spells:
         place = _("东莞") if s.in_dongguan else _("东莞以外")

@@ -3,13 +3,13 @@ their scope (masked), and the training outcomes per provider and per project."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skillcity.core.access import acting_user, get_for, require_role
@@ -85,7 +85,7 @@ def _int_choice(value: str | None, choices: tuple[int, ...], default: int) -> in
 
 def outcome_query(request: HttpRequest) -> dict[str, Any]:
     """The outcomes' filters from the query string, each bounded to what is offered."""
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     years = tuple(range(this_year, this_year - 6, -1))
     group = request.GET.get("group") or "provider"
     return {
@@ -113,6 +113,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         "certified_known": sum(r.certified_known for r in rows),
         "employed": sum(r.employed for r in rows),
         "employed_known": sum(r.employed_known for r in rows),
+        "newly_employed": sum(r.newly_employed for r in rows),
     }
     return render(
         request,

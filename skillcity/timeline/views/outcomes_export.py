@@ -26,6 +26,8 @@ def outcomes_xlsx(rows: list[OutcomeRow], query: dict[str, Any]) -> HttpResponse
         str(_("取证率")),
         str(_("就业人数")),
         str(_("就业率")),
+        str(_("新就业人数")),
+        str(_("新就业率")),
         str(_("观察期未满人数")),
     ]
     body = (
@@ -37,6 +39,8 @@ def outcomes_xlsx(rows: list[OutcomeRow], query: dict[str, Any]) -> HttpResponse
             _pct(r.certified_share),
             r.employed,
             _pct(r.employed_share),
+            r.newly_employed,
+            _pct(r.newly_employed_share),
             r.pending,
         ]
         for r in rows
