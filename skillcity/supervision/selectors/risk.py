@@ -74,6 +74,9 @@ class OrganisationRisk:
     dismissed: int = 0
     checks: set[str] = field(default_factory=set)
     contributions: list[Contribution] = field(default_factory=list)
+    # A training provider's outcomes (issue 19 §5): its trainees of last year, certified and employed
+    # within 6 months — read beside the alerts, not scored.
+    outcomes: Any = None
 
 
 def risk_ranking(
@@ -112,7 +115,28 @@ def risk_ranking(
     for org in names:
         risks[org.pk].name = org.name
         risks[org.pk].category = org.get_category_display()
-    ranked = sorted(risks.values(), key=lambda r: (-r.score, -r.money, r.name))
+    ranked = sorted(risks.values(), key=lambda r: (-r.score, -r.money, r.name))[:limit]
     for risk in ranked:
         risk.contributions.sort(key=lambda c: (-c.points, c.check_id))
-    return ranked[:limit]
+    _with_outcomes(ranked)
+    return ranked
+
+
+OUTCOME_MONTHS = 6
+
+
+def outcome_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year - 1
+
+
+def _with_outcomes(ranked: list[OrganisationRisk]) -> None:
+    """Each ranked training provider's outcomes of last year (timeline.selectors.outcomes)."""
+    from skillcity.timeline.selectors.outcomes import training_outcomes
+
+    if not ranked:
+        return
+    by_provider = {r.key: r for r in training_outcomes(year=outcome_year(), months=OUTCOME_MONTHS)}
+    for risk in ranked:
+        risk.outcomes = by_provider.get(risk.organisation_id)

@@ -29,7 +29,7 @@ from skillcity.registry.models import Organisation, Town
 from skillcity.supervision import selectors
 from skillcity.supervision.checks import CHECKS
 from skillcity.supervision.models import Alert, AlertState, PaymentHold, Referral, Severity
-from skillcity.supervision.selectors.risk import risk_ranking
+from skillcity.supervision.selectors.risk import outcome_year, risk_ranking
 from skillcity.supervision.services import workflow
 from skillcity.supervision.services.requests import full_run_request
 
@@ -236,7 +236,9 @@ def risk(request: HttpRequest) -> HttpResponse:
         for c in r.contributions:
             c.title = check_title(c.check_id)  # type: ignore[attr-defined]
     return render(
-        request, "supervision/risk.html", {"ranking": ranking, "one": ids["organisation"] is not None}
+        request,
+        "supervision/risk.html",
+        {"ranking": ranking, "one": ids["organisation"] is not None, "outcome_year": outcome_year()},
     )
 
 
