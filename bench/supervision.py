@@ -196,7 +196,7 @@ def background(
         )
         _insert(
             TrainingClass,
-            ["id", "project_id", "name", "start_date", "end_date"],
+            ["id", "project_id", "name", "start_date", "end_date", "site"],
             [
                 (
                     class_id + c,
@@ -204,6 +204,7 @@ def background(
                     f"{starts[c]:%Y%m}期",
                     starts[c],
                     starts[c] + datetime.timedelta(days=DAYS - 1),
+                    "",
                 )
                 for c in range(classes)
             ],
@@ -248,8 +249,10 @@ def background(
             rows,
         )
         made["enrolments"] = n
-        # One sign-in a day, at 08:00 plus a drawn second of the first half hour.
+        # One sign-in a day, at 08:00 plus a drawn second of the first half hour, from the trainee's own
+        # phone (its device id, and a mobile network address of its own).
         seconds = rng.integers(0, 1800, n * DAYS)
+        octets = rng.integers(1, 255, (n, 3))
         attendance = []
         for i in range(n):
             c = i // PER_CLASS
@@ -260,8 +263,9 @@ def background(
                 at = datetime.datetime.combine(
                     day, datetime.time(8), tzinfo=datetime.UTC
                 ) + datetime.timedelta(seconds=int(seconds[i * DAYS + d]))
-                attendance.append((enrolment_id + i, day, at))
-        _insert(Attendance, ["enrolment_id", "day", "signed_at"], attendance)
+                address = "117.{}.{}.{}".format(*octets[i])
+                attendance.append((enrolment_id + i, day, at, f"android-{ids[trainees[i]]:x}", address))
+        _insert(Attendance, ["enrolment_id", "day", "signed_at", "device_id", "client_address"], attendance)
         made["attendance"] = len(attendance)
         # The certified are paid TRN-UPSKILL once, in their provider's half-year settlement.
         settlements: dict[tuple[int, str], int] = {}
