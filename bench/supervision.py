@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = ROOT / ".venv" / "bin" / "python"
+PY = Path(sys.executable)  # the interpreter running the bench (the project's .venv, run as documented)
 CITY_WORKERS = 1_400_000
 BUILT = "bench-supervision-built.json"  # written in DIR once the city is complete
 DAYS = 5  # days of each background class (one sign-in a day per trainee)
