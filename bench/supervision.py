@@ -289,7 +289,11 @@ def background(
         # Assessment: sessions of 30, about 85% passing with spread scores; a certificate for each pass.
         sessions = -(-certificates // 25)
         session_id, candidate_id = _next_id(Session), _next_id(Candidate)
-        days = [start_of_year + datetime.timedelta(days=int(d)) for d in rng.integers(0, 360, sessions)]
+        # Sessions of this calendar year up to the city's day: a year cut short at its start (sessions
+        # only from late November on) would be bunched in December for SUP-THRESHOLD, rightly.
+        new_year = datetime.date(TODAY.year, 1, 1)
+        span = (TODAY - new_year).days
+        days = [new_year + datetime.timedelta(days=int(d)) for d in rng.integers(0, span, sessions)]
         session_eval = rng.integers(0, len(evaluators), sessions)
         session_occ = [occupations[int(i)] for i in rng.integers(0, len(occupations), sessions)]
         _insert(
