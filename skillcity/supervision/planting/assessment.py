@@ -70,8 +70,8 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
     return done
 
 
-PER_GROUP = 3  # cases in one occupation
-PEERS = 6  # honest sessions beside them (the check wants 5 peers at least)
+PER_GROUP = 2  # cases in one occupation: a fifth of its sessions at most
+PEERS = 8  # honest sessions beside them (the check wants 5 peers at least; its robust z needs most of them honest)
 
 
 def _session(p: Plant, ev: Any, occupation: Any, *, honest: bool) -> Any:
