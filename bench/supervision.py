@@ -571,10 +571,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     plant_fraud(seed=args.seed, size="day", round=next_round)
     figures["plant_day_s"] = round(time.perf_counter() - started, 2)
+    before = Alert.objects.order_by("-id").values_list("id", flat=True).first() or 0
     started = time.perf_counter()
     incremental = supervise()
     figures["incremental_s"] = round(time.perf_counter() - started, 2)
     figures["incremental_counts"] = incremental.counts
+    # The day's cases against the alerts the incremental run raised.
+    day = read_truth(Path(args.data) / "planted-truth.json")
+    for entry in day["kinds"].values():
+        entry["cases"] = [c for c in entry["cases"] if c.get("round") == next_round]
+        entry["near_miss"] = [c for c in entry["near_miss"] if c.get("round") == next_round]
+    raised: dict[str, list[list[dict[str, Any]]]] = {c: [] for c in CHECKS}
+    for check_id, records in (
+        Alert.objects.filter(id__gt=before).values_list("check_id", "records").iterator()
+    ):
+        raised.setdefault(check_id, []).append(records)
+    figures["incremental_score"] = score(day, raised)
     return figures
 
 
@@ -641,6 +653,14 @@ def report(built: dict[str, Any], ran: dict[str, Any]) -> None:
             f"{_percent(row['recall']):>9}{_percent(row['precision']):>11}{row['near_miss_flagged']:>15}"
             f"  {'ok' if ok else 'BELOW TARGET'}"
         )
+    if "incremental_score" in ran:
+        day = [
+            f"{r['kind']} {r['found']}/{r['cases']}"
+            + (f" (+{r['alerts'] - r['found']} alerts)" if r["alerts"] > r["found"] else "")
+            for r in ran["incremental_score"]
+            if "note" not in r and r["cases"]
+        ]
+        print(f"incremental run, the day's cases found: {', '.join(day)}")
     for row in ran["score"]:
         for note in row["skipped"]:
             print(f"  not planted ({row['kind']}): {note}")
