@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = ROOT / ".venv" / "bin" / "python"
+PY = Path(sys.executable)  # the interpreter running the bench (the project's .venv, run as documented)
 CITY_WORKERS = 1_400_000
 BUILT = "bench-supervision-built.json"  # written in DIR once the city is complete
 DAYS = 5  # days of each background class (one sign-in a day per trainee)
@@ -196,7 +196,7 @@ def background(
         )
         _insert(
             TrainingClass,
-            ["id", "project_id", "name", "start_date", "end_date"],
+            ["id", "project_id", "name", "start_date", "end_date", "site"],
             [
                 (
                     class_id + c,
@@ -204,6 +204,7 @@ def background(
                     f"{starts[c]:%Y%m}期",
                     starts[c],
                     starts[c] + datetime.timedelta(days=DAYS - 1),
+                    "",
                 )
                 for c in range(classes)
             ],
@@ -248,8 +249,10 @@ def background(
             rows,
         )
         made["enrolments"] = n
-        # One sign-in a day, at 08:00 plus a drawn second of the first half hour.
+        # One sign-in a day, at 08:00 plus a drawn second of the first half hour, from the trainee's own
+        # phone (its device id, and a mobile network address of its own).
         seconds = rng.integers(0, 1800, n * DAYS)
+        octets = rng.integers(1, 255, (n, 3))
         attendance = []
         for i in range(n):
             c = i // PER_CLASS
@@ -260,8 +263,9 @@ def background(
                 at = datetime.datetime.combine(
                     day, datetime.time(8), tzinfo=datetime.UTC
                 ) + datetime.timedelta(seconds=int(seconds[i * DAYS + d]))
-                attendance.append((enrolment_id + i, day, at))
-        _insert(Attendance, ["enrolment_id", "day", "signed_at"], attendance)
+                address = "117.{}.{}.{}".format(*octets[i])
+                attendance.append((enrolment_id + i, day, at, f"android-{ids[trainees[i]]:x}", address))
+        _insert(Attendance, ["enrolment_id", "day", "signed_at", "device_id", "client_address"], attendance)
         made["attendance"] = len(attendance)
         # The certified are paid TRN-UPSKILL once, in their provider's half-year settlement.
         settlements: dict[tuple[int, str], int] = {}
@@ -285,7 +289,11 @@ def background(
         # Assessment: sessions of 30, about 85% passing with spread scores; a certificate for each pass.
         sessions = -(-certificates // 25)
         session_id, candidate_id = _next_id(Session), _next_id(Candidate)
-        days = [start_of_year + datetime.timedelta(days=int(d)) for d in rng.integers(0, 360, sessions)]
+        # Sessions of this calendar year up to the city's day: a year cut short at its start (sessions
+        # only from late November on) would be bunched in December for SUP-THRESHOLD, rightly.
+        new_year = datetime.date(TODAY.year, 1, 1)
+        span = (TODAY - new_year).days
+        days = [new_year + datetime.timedelta(days=int(d)) for d in rng.integers(0, span, sessions)]
         session_eval = rng.integers(0, len(evaluators), sessions)
         session_occ = [occupations[int(i)] for i in rng.integers(0, len(occupations), sessions)]
         _insert(
@@ -563,10 +571,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     plant_fraud(seed=args.seed, size="day", round=next_round)
     figures["plant_day_s"] = round(time.perf_counter() - started, 2)
+    before = Alert.objects.order_by("-id").values_list("id", flat=True).first() or 0
     started = time.perf_counter()
     incremental = supervise()
     figures["incremental_s"] = round(time.perf_counter() - started, 2)
     figures["incremental_counts"] = incremental.counts
+    # The day's cases against the alerts the incremental run raised.
+    day = read_truth(Path(args.data) / "planted-truth.json")
+    for entry in day["kinds"].values():
+        entry["cases"] = [c for c in entry["cases"] if c.get("round") == next_round]
+        entry["near_miss"] = [c for c in entry["near_miss"] if c.get("round") == next_round]
+    raised: dict[str, list[list[dict[str, Any]]]] = {c: [] for c in CHECKS}
+    for check_id, records in (
+        Alert.objects.filter(id__gt=before).values_list("check_id", "records").iterator()
+    ):
+        raised.setdefault(check_id, []).append(records)
+    figures["incremental_score"] = score(day, raised)
     return figures
 
 
@@ -633,6 +653,14 @@ def report(built: dict[str, Any], ran: dict[str, Any]) -> None:
             f"{_percent(row['recall']):>9}{_percent(row['precision']):>11}{row['near_miss_flagged']:>15}"
             f"  {'ok' if ok else 'BELOW TARGET'}"
         )
+    if "incremental_score" in ran:
+        day = [
+            f"{r['kind']} {r['found']}/{r['cases']}"
+            + (f" (+{r['alerts'] - r['found']} alerts)" if r["alerts"] > r["found"] else "")
+            for r in ran["incremental_score"]
+            if "note" not in r and r["cases"]
+        ]
+        print(f"incremental run, the day's cases found: {', '.join(day)}")
     for row in ran["score"]:
         for note in row["skipped"]:
             print(f"  not planted ({row['kind']}): {note}")

@@ -151,6 +151,18 @@ def test_an_incremental_ghost_run_reports_only_the_status_recorded_since(trainin
     assert {a.worker_id for a in alerts("SUP-GHOST")} == {old.pk, retired.pk}
 
 
+def test_an_incremental_ghost_run_reports_an_old_enrolment_settled_since(training_class, changan):
+    supervise(check_ids=["SUP-GHOST"], full=True)
+    old = WorkerFactory(town=changan, birth_date=datetime.date(1950, 1, 1))
+    enrolment = enrol(training_class, old)  # dated long before the cut-off: not new by its date
+    assert supervise(check_ids=["SUP-GHOST"]).counts["SUP-GHOST"]["findings"] == 0
+    settle(enrolment, rule="TRN-UPSKILL", amount="1500")  # paid since the last run: new again
+    third = supervise(check_ids=["SUP-GHOST"])
+    assert third.counts["SUP-GHOST"]["findings"] == 1
+    (alert,) = alerts("SUP-GHOST")
+    assert ("training.enrolment", enrolment.pk) in kinds(alert) and alert.money == Decimal("1500")
+
+
 def test_a_worker_status_is_recorded_with_an_audit_row_and_dates_in_order_are_required(changan):
     from skillcity.core.errors import DomainError
     from skillcity.core.models import AuditEvent

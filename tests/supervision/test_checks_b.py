@@ -111,8 +111,8 @@ def test_schedule_finds_a_teacher_in_two_places_at_once_not_back_to_back(project
         "与 长安二班（长安镇锦厦路8号，10:30–12:00），两班共 4 名学员。"
     )
     assert kinds(alert) == {
-        ("training.class", here.pk),
-        ("training.class", there.pk),
+        ("training.trainingclass", here.pk),
+        ("training.trainingclass", there.pk),
         ("registry.worker", teacher.pk),
     }
     assert alert.money == Decimal("10000.00")  # 4 trainees × ¥2,500
@@ -177,7 +177,9 @@ def test_burst_finds_many_trainees_on_one_device_not_just_under_the_share(big_pr
     assert alert.message == (
         "一班 2025-03-03 的签到异常（全班 20 人）：6 人从同一设备签到；6 人从同一地址 10.0.0.9 签到。"
     )
-    assert kinds(alert) == {("training.class", one.pk)} | {("training.attendance", a.pk) for a in shared}
+    assert kinds(alert) == {("training.trainingclass", one.pk)} | {
+        ("training.attendance", a.pk) for a in shared
+    }
     assert alert.money == Decimal("15000.00") and alert.severity == "high"
     assert alert.organisation_id == big_project.provider_id and alert.town_id == big_project.town_id
 
@@ -197,7 +199,9 @@ def test_burst_finds_ten_sign_ins_in_seconds_not_a_brisk_roll_call(big_project, 
     supervise(check_ids=["SUP-BURST"], full=True)
     (alert,) = alerts("SUP-BURST")
     assert alert.message == "二班 2025-03-03 的签到异常（全班 12 人）：10 人次在 18 秒内签到。"
-    assert kinds(alert) == {("training.class", two.pk)} | {("training.attendance", a.pk) for a in burst}
+    assert kinds(alert) == {("training.trainingclass", two.pk)} | {
+        ("training.attendance", a.pk) for a in burst
+    }
     assert alert.money == Decimal("25000.00") and alert.severity == "medium"
 
 

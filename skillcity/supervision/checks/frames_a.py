@@ -181,24 +181,6 @@ def _settlement_lines() -> pl.DataFrame:
     )
 
 
-def _classes() -> pl.DataFrame:
-    from skillcity.training.models import TrainingClass
-
-    return query_frame(
-        TrainingClass.objects.order_by().values_list(
-            "id", "name", "start_date", "end_date", "project__occupation_id", "project__level"
-        ),
-        {
-            "id": pl.Int64,
-            "name": pl.Utf8,
-            "start_date": pl.Date,
-            "end_date": pl.Date,
-            "occupation_id": pl.Int64,
-            "level": pl.Int64,
-        },
-    )
-
-
 def _attendance_days() -> pl.DataFrame:
     """Days signed in per enrolment, and when the last sign-in was written (for incremental runs)."""
     from django.db.models import Max
@@ -248,6 +230,5 @@ register_frame("worker_statuses", _worker_statuses)
 register_frame("certificates", _certificates)
 register_frame("applications", _applications)
 register_frame("settlement_lines", _settlement_lines)
-register_frame("classes", _classes)
 register_frame("attendance_days", _attendance_days)
 register_frame("signals", _signals)

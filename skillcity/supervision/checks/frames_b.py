@@ -39,6 +39,7 @@ def _organisations() -> pl.DataFrame:
 
 
 def _classes() -> pl.DataFrame:
+    """Classes, shared by every check that reads them (SUP-NO-ATTENDANCE too: one "classes" frame)."""
     from skillcity.training.models import TrainingClass
 
     return query_frame(

@@ -168,7 +168,7 @@ def _finding(row: dict[str, Any], by_id: dict[int, tuple[Any, ...]], who: dict[i
         "parts": "；".join(parts),
     }
     enrolments = {by_id[i][0] for i in involved}
-    records = [RecordRef("training.class", row["class_id"], row["name"])]
+    records = [RecordRef("training.trainingclass", row["class_id"], row["name"])]
     for i in sorted(involved):
         _enrolment, worker_id, signed_at = by_id[i]
         local = timezone.localtime(signed_at.replace(tzinfo=datetime.UTC))  # frames hold UTC, naive
@@ -194,7 +194,7 @@ register_check(
             "培训过程真实性监管（D004 二(九)；审计署 2022 年度审计发现的虚构培训记录）：同一班同一天多人"
             "从同一设备或同一地址签到，或数秒内大量签到，提示代签或批量补录。"
         ),
-        reads=("training.attendance", "training.enrolment", "training.class", "registry.worker"),
+        reads=("training.attendance", "training.enrolment", "training.trainingclass", "registry.worker"),
         run=run,
         clause="D004 二(九)",
     )

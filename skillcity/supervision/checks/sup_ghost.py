@@ -48,8 +48,12 @@ ROLE_WORDS = {
 
 def _events(ctx: Context) -> pl.DataFrame:
     """Every event a worker takes part in, with its date, the organisation behind it and the money."""
-    lines = ctx.frame("settlement_lines")
-    paid_per_enrolment = lines.group_by("enrolment_id").agg(pl.col("amount").sum().alias("money"))
+    lines = as_naive(ctx.frame("settlement_lines"), "created_at")
+    # An enrolment's newest settlement is when it was last claimed for: a payment settled since the
+    # last run makes an old enrolment new to this run.
+    paid_per_enrolment = lines.group_by("enrolment_id").agg(
+        pl.col("amount").sum().alias("money"), pl.col("created_at").max().cast(pl.Datetime).alias("settled")
+    )
     enrolments = (
         ctx.frame("enrolments")
         .join(paid_per_enrolment, left_on="id", right_on="enrolment_id", how="left")
@@ -61,7 +65,7 @@ def _events(ctx: Context) -> pl.DataFrame:
             pl.col("provider_id").alias("organisation_id"),
             "town_id",
             pl.col("money").cast(pl.Decimal(14, 2)),
-            pl.lit(None, dtype=pl.Datetime).alias("created_at"),
+            pl.col("settled").alias("created_at"),
             pl.lit("").alias("number"),
         )
     )

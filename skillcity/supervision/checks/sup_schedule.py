@@ -223,8 +223,8 @@ def _teachers(ctx: Context) -> list[Finding]:
         findings.append(
             Finding(
                 records=(
-                    RecordRef("training.class", row["id"], row["name"]),
-                    RecordRef("training.class", row["id_b"], row["name_b"]),
+                    RecordRef("training.trainingclass", row["id"], row["name"]),
+                    RecordRef("training.trainingclass", row["id_b"], row["name_b"]),
                     RecordRef("registry.worker", row["teacher_id"], name),
                 ),
                 message=str(message),
@@ -252,7 +252,7 @@ register_check(
             "培训评价真实性监管（D004 二(九)）：同一学员同一天在上课时间重叠的两个班签到，"
             "或同一教师同一时间在不同地点授课，至少一处记录不实。"
         ),
-        reads=("training.attendance", "training.class", "training.enrolment", "registry.worker"),
+        reads=("training.attendance", "training.trainingclass", "training.enrolment", "registry.worker"),
         run=run,
         clause="D004 二(九)",
     )

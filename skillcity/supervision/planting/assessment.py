@@ -48,44 +48,63 @@ def session(p: Plant, ev: Any, *, day: datetime.date, level: int, occupation: An
 
 
 def plant(p: Plant, cases: int, near: int) -> Planted:
+    """The check compares a session with its peers (sessions of the same occupation and level), so the
+    cases go in groups of `PER_GROUP` to an occupation of their own, each beside `PEERS` honest sessions
+    of other evaluators (the near-misses among them): a city's peers, as there would be."""
+    done = Planted()
+    fraud = evaluator(p)
+    honest_evaluators = [evaluator(p) for _ in range(3)]
+    groups = max(1, -(-cases // PER_GROUP), -(-near // PEERS))
+    occupations = p.rng.sample(p.occupations, groups)
+    for g, occupation in enumerate(occupations):
+        for _ in range(g * PER_GROUP, min(cases, (g + 1) * PER_GROUP)):
+            s = _session(p, fraud, occupation, honest=False)
+            done.cases.append(Case(keys=(Key("certification.session", s.pk),), note=_note(s, honest=False)))
+        mine = range(g, near, groups)  # the near-misses of this group, the rest honest peers
+        for k in range(PEERS):
+            s = _session(p, honest_evaluators[k % len(honest_evaluators)], occupation, honest=True)
+            if k < len(mine):
+                done.near_miss.append(
+                    Case(keys=(Key("certification.session", s.pk),), note=_note(s, honest=True))
+                )
+    return done
+
+
+PER_GROUP = 2  # cases in one occupation: a fifth of its sessions at most
+PEERS = 8  # honest sessions beside them (the check wants 5 peers at least; its robust z needs most of them honest)
+
+
+def _session(p: Plant, ev: Any, occupation: Any, *, honest: bool) -> Any:
     from skillcity.certification.models import Candidate
 
-    done = Planted()
-    ev = evaluator(p)
-    for count, into, honest in ((cases, done.cases, False), (near, done.near_miss, True)):
-        for _ in range(count):
-            s = session(p, ev, day=p.day(20, 120), level=4)
-            workers = p.workers([p.rng.uniform(20, 50) for _ in range(CANDIDATES)], on=p.today)
-            rows = []
-            for w in workers:
-                low, high = (50.0, 95.0) if honest else (60.0, 61.0)
-                theory = Decimal(f"{p.rng.uniform(low, high):.1f}")
-                practical = Decimal(f"{p.rng.uniform(max(low, 60.0) if honest else low, high):.1f}")
-                overall = ((theory + practical) / 2).quantize(Decimal("0.1"))
-                passed = theory >= 60 and practical >= 60
-                rows.append(
-                    Candidate(
-                        session=s,
-                        worker=w,
-                        theory_score=theory,
-                        practical_score=practical,
-                        overall_score=overall,
-                        result=Candidate.Result.PASSED if passed else Candidate.Result.FAILED,
-                    )
-                )
-            Candidate.objects.bulk_create(rows)
-            passing = sum(r.result == Candidate.Result.PASSED for r in rows)
-            into.append(
-                Case(
-                    keys=(Key("certification.session", s.pk),),
-                    note=(
-                        f"{CANDIDATES} 人中 {passing} 人合格，成绩 50–95 分分散"
-                        if honest
-                        else f"{CANDIDATES} 人全部合格，成绩集中在 60–61 分"
-                    ),
-                )
+    s = session(p, ev, day=p.day(20, 120), level=4, occupation=occupation)
+    workers = p.workers([p.rng.uniform(20, 50) for _ in range(CANDIDATES)], on=p.today)
+    rows = []
+    for w in workers:
+        low, high = (50.0, 95.0) if honest else (60.0, 61.0)
+        theory = Decimal(f"{p.rng.uniform(low, high):.1f}")
+        practical = Decimal(f"{p.rng.uniform(max(low, 60.0) if honest else low, high):.1f}")
+        overall = ((theory + practical) / 2).quantize(Decimal("0.1"))
+        passed = theory >= 60 and practical >= 60
+        rows.append(
+            Candidate(
+                session=s,
+                worker=w,
+                theory_score=theory,
+                practical_score=practical,
+                overall_score=overall,
+                result=Candidate.Result.PASSED if passed else Candidate.Result.FAILED,
             )
-    return done
+        )
+    Candidate.objects.bulk_create(rows)
+    s.passing = sum(r.result == Candidate.Result.PASSED for r in rows)
+    return s
+
+
+def _note(s: Any, *, honest: bool) -> str:
+    if honest:
+        return f"{CANDIDATES} 人中 {s.passing} 人合格，成绩 50–95 分分散"
+    return f"{CANDIDATES} 人全部合格，成绩集中在 60–61 分"
 
 
 register_planter(

@@ -119,8 +119,12 @@ class Plant:
         occupation: Occupation | None = None,
         level: int | None = 4,
         town: Town | None = None,
+        session: tuple[datetime.time, datetime.time] | None = None,
+        teacher: Worker | None = None,
+        site: str = "",
     ) -> Any:
-        """A project with one class, `days` days long from `start`."""
+        """A project with one class, `days` days long from `start`; its daily session, teacher and site
+        when given."""
         from skillcity.training.models import TrainingClass, TrainingProject
 
         occupation = occupation or self.occupation()
@@ -137,7 +141,14 @@ class Plant:
             town=town or provider.town,
         )
         return TrainingClass.objects.create(
-            project=project, name=f"{start:%Y%m}期", start_date=start, end_date=end
+            project=project,
+            name=f"{start:%Y%m}期",
+            start_date=start,
+            end_date=end,
+            session_start=session[0] if session else None,
+            session_end=session[1] if session else None,
+            teacher=teacher,
+            site=site,
         )
 
     def enrol(
@@ -188,6 +199,14 @@ class Plant:
             row.signed_at = self.at(row.day, hour, self.rng.randrange(0, 3600))
         Attendance.objects.bulk_update(made, ["signed_at"])
         return made
+
+    def phone(self) -> tuple[str, str]:
+        """A trainee's own phone: its device id and its mobile network address."""
+        device = f"android-{self.rng.getrandbits(48):012x}"
+        address = (
+            f"117.{self.rng.randrange(1, 255)}.{self.rng.randrange(1, 255)}.{self.rng.randrange(1, 255)}"
+        )
+        return device, address
 
     def class_days(self, training_class: Any) -> list[datetime.date]:
         start, end = training_class.start_date, training_class.end_date

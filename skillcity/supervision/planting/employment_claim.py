@@ -1,12 +1,14 @@
 """Employment claimed without records (SUP-EMPLOYMENT-CLAIM): a school paid EDU-GRAD-RETENTION
 (¥1,000) for a graduate "employed in Dongguan since August, 8 months insured with one employer" who has
-no social-insurance contribution at all. Near-miss: the same claim, with exactly the 6 consecutive
+no social-insurance contribution at all; paid as grants pays (a payment, and its spend booked against
+the programme's fund for the year). Near-miss: the same claim, with exactly the 6 consecutive
 months of contributions from the claimed employer that the rule asks."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
@@ -15,6 +17,7 @@ from skillcity.supervision.planting import Case, Key, Planted, Planter, register
 from skillcity.supervision.planting.build import Plant
 
 AWARD = Decimal("1000.00")
+RULE = "EDU-GRAD-RETENTION"
 MONTHS = 6  # EDU-GRAD-RETENTION.min_insured_months
 
 
@@ -31,6 +34,11 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
         password=make_password(None),
         role=Role.ORGANISATION_USER,
         organisation=school,
+    )
+    payer = User.objects.create(
+        username=f"finance{p.tag:06x}{p.round:02d}",
+        password=make_password(None),
+        role=Role.BUREAU_OFFICER,
     )
     batch = ContributionBatch.objects.create(source=Source.ADAPTER, file_name="")
     graduation = datetime.date(p.today.year - 1, 7, 1)
@@ -59,6 +67,7 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
             )
             for g in graduates
         )
+        _pay(p, applications, payer)
         if honest:
             Contribution.objects.bulk_create(
                 Contribution(
@@ -94,6 +103,34 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
                 )
             )
     return done
+
+
+def _pay(p: Plant, applications: list[Any], payer: Any) -> None:
+    """The payment of each application and its spend, booked against the year's fund (made when the
+    city has none)."""
+    from skillcity.grants.models import Fund, FundEntry, Payment
+    from skillcity.grants.services.payments import funds_covering
+
+    funds: dict[int, Fund] = {}
+    for year in {a.event_date.year for a in applications}:
+        fund = funds_covering(RULE, year, year).order_by("year").first()
+        funds[year] = fund or Fund.objects.create(
+            programme=RULE, year=year, name=f"{year}年毕业生留莞就业奖励", total=Decimal("10000000.00")
+        )
+    Payment.objects.bulk_create(
+        Payment(
+            application=a,
+            amount=AWARD,
+            idempotency_key=f"plant-{p.tag:06x}-{p.round}-{a.pk}",
+            treasury_reference=f"GK{p.today:%Y%m%d}{a.pk:08d}",
+            paid_by=payer,
+        )
+        for a in applications
+    )
+    FundEntry.objects.bulk_create(
+        FundEntry(fund=funds[a.event_date.year], application=a, kind=FundEntry.Kind.SPEND, amount=AWARD)
+        for a in applications
+    )
 
 
 register_planter(

@@ -38,9 +38,21 @@ def _course(p: Plant, provider: Any, n: int) -> Any:
 
 
 def _play(p: Plant, worker: Any, lesson: Any, start: datetime.datetime, speed: int) -> list[Any]:
+    return _store(_beats(p, worker, lesson, start, speed))
+
+
+def _store(rows: list[Any]) -> list[Any]:
+    """Statements written in the order the server received them (the learning app sends them as they
+    happen; the aggregator folds them in that order)."""
+    from skillcity.learning.models import Statement
+
+    return Statement.objects.bulk_create(sorted(rows, key=lambda s: (s.stored, s.lesson_id)))
+
+
+def _beats(p: Plant, worker: Any, lesson: Any, start: datetime.datetime, speed: int) -> list[Any]:
     from skillcity.learning.models import Statement, Verb
 
-    rows = [
+    return [
         Statement(
             uuid=uuid.UUID(int=p.rng.getrandbits(128)),
             worker=worker,
@@ -54,7 +66,6 @@ def _play(p: Plant, worker: Any, lesson: Any, start: datetime.datetime, speed: i
         )
         for beat in range(1, BEATS + 1)
     ]
-    return Statement.objects.bulk_create(rows)
 
 
 def plant(p: Plant, cases: int, near: int) -> Planted:
@@ -77,12 +88,19 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
                     [Enrolment(worker=worker, course=c) for c in courses]
                 )
                 second = start + datetime.timedelta(seconds=(BEATS + 2) * BEAT) if honest else start
-                played = _play(p, worker, lessons[0], start, 1) + _play(p, worker, lessons[1], second, 1)
+                played = _store(
+                    _beats(p, worker, lessons[0], start, 1) + _beats(p, worker, lessons[1], second, 1)
+                )
                 note = "两节课先后播放" if honest else f"两门课的课时同时播放 {BEATS * BEAT // 60} 分钟"
             aliases = tuple(("learning.enrolment", e.pk) for e in enrolments) + tuple(
                 ("learning.statement", s.pk) for s in played
             )
             into.append(Case(keys=(Key("registry.worker", worker.pk, aliases),), note=note))
+    # The learning worker folds the log every minute and records its supervision signals (what
+    # SUP-LEARNING reads): fold the planted statements as it would.
+    from skillcity.learning.services.progress import progress_aggregate
+
+    progress_aggregate(limit=10**7)
     return done
 
 

@@ -78,7 +78,10 @@ def plant(p: Plant, cases: int, near: int) -> Planted:
         p.today - datetime.timedelta(days=round(25 * 365.25)),
     )
     pool = list(
-        Worker.objects.filter(birth_date__range=born).order_by("id").values_list("id", flat=True)[:20000]
+        # Of working age and in the labour force: no one retired, studying or dead (registry statuses).
+        Worker.objects.filter(birth_date__range=born, statuses__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)[:20000]
     )
     if len(pool) < need:
         pool += [
