@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from skillcity.accounts.models import Role
 from skillcity.employment.services import COLUMNS
@@ -20,6 +21,7 @@ from tests.factories import OccupationFactory, OrganisationFactory, TownFactory,
 from tests.schools.conftest import xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+THIS_MONTH = timezone.localdate()
 
 PHONE = {"width": 375, "height": 800}
 DESK = {"width": 1366, "height": 900}
@@ -97,7 +99,7 @@ def test_a_need_posted_matched_accepted_and_hired(live_server, page):
     page.click("#reveal")
     page.wait_for_selector("text=13912345678")
     assert page.inner_text("#contact-name") == "陈匹配"
-    page.fill("#id_start_month", "2026-11")
+    page.fill("#id_start_month", f"{THIS_MONTH:%Y-%m}")  # not before the worker accepted
     page.click("#hire-form button[type=submit]")
     page.wait_for_selector("text=录用已登记")
     no_serious_violations(page, "hire recorded")
@@ -110,13 +112,22 @@ def test_a_need_posted_matched_accepted_and_hired(live_server, page):
     screenshot(page, "matching-need-phone")
     assert Hire.objects.get().worker == worker
 
-    # The bureau imports November's contributions: the task worker confirms the hire from the ledger,
+    # The bureau imports this month's contributions: the task worker confirms the hire from the ledger,
     # and the worker's timeline shows the need, the match, the hire and its confirmation.
     UserFactory(username="bureau_officer", role=Role.BUREAU_OFFICER)
     page.set_viewport_size(DESK)
     login(page, live_server.url, "bureau_officer")
     page.goto(f"{live_server.url}/employment/")
-    november = [worker.id_number, worker.name, employer.uscc, employer.name, "2026-11", "441900", "6000", ""]
+    november = [
+        worker.id_number,
+        worker.name,
+        employer.uscc,
+        employer.name,
+        f"{THIS_MONTH:%Y-%m}",
+        "441900",
+        "6000",
+        "",
+    ]
     page.set_input_files(
         "#contributions-import input[type=file]",
         files=[

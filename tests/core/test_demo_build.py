@@ -62,7 +62,8 @@ def test_a_start_killed_half_way_leaves_no_database_and_the_next_start_builds_it
     assert [line.split()[0] for line in banner.splitlines()[1 : len(accounts) + 1]] == accounts
     assert not list(data.glob("skillcity.sqlite3.building*"))
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM registry_worker").fetchone() == (300,)
+        # The city of 300, and the workers demo steps add to it (the planted supervision cases' own).
+        assert db.execute("SELECT count(*) FROM registry_worker").fetchone()[0] >= 300
         assert db.execute("SELECT count(*) FROM accounts_user WHERE username = 'bureau'").fetchone() == (1,)
 
 

@@ -324,7 +324,7 @@ def test_no_attendance_finds_95_of_96_required_days_but_not_96(training_class, c
     alert = found[short.worker_id]
     assert alert.message == (
         "学员周某在“一班”（2025-02-01至2025-05-31，共120天）仅签到95天，低于按80%出勤要求的96天，"
-        "已结业并已结算补贴2500.00元"
+        "却已标记结业并已结算补贴2500.00元"
     )
     assert alert.money == Decimal("2500.00") and ("training.enrolment", short.pk) in kinds(alert)
     assert found[absent.worker_id].severity == "high" and "仅签到0天" in found[absent.worker_id].message

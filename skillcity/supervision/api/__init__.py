@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from skillcity.core.access import acting_user, get_for, require_role
-from skillcity.core.bounds import Id, Money
+from skillcity.core.bounds import Id, Money, PageNumber
 from skillcity.supervision import selectors
 from skillcity.supervision.models import Alert, PaymentHold
 from skillcity.supervision.selectors.risk import risk_ranking
@@ -118,7 +118,7 @@ class SupervisionAlertFilterIn(Schema):
     severity: str = ""
     money_min: Money | None = None
     money_max: Money | None = None
-    page: int = 1
+    page: PageNumber = 1
 
 
 class SupervisionAssignIn(Schema):
@@ -231,7 +231,7 @@ def alert_list(request: HttpRequest, filters: Query[SupervisionAlertFilterIn]) -
         ),
     )
     size = min(settings.PAGE_SIZE, PAGE_MAX)
-    page = max(1, min(filters.page, 100_000))
+    page = filters.page
     return {"count": qs.count(), "page": page, "items": list(qs[(page - 1) * size : page * size])}
 
 

@@ -55,7 +55,7 @@ def find(ctx: Context) -> Iterable[Finding]:
     for row in frame.iter_rows(named=True):
         amount = money(row["money"])
         worker = names.get(row["worker_id"], "")
-        how = "已结业" if row["status"] == "completed" else "未结业"
+        how = "却已标记结业" if row["status"] == "completed" else "未结业"
         if row["money"] is not None:
             how += f"并已结算补贴{yuan(amount)}元"
         yield Finding(
