@@ -169,7 +169,7 @@ def _learning_demo_checks() -> None:
     from skillcity.learning.models import Enrolment as CourseEnrolment
 
     published = Course.objects.filter(state=CourseState.PUBLISHED)
-    assert published.count() == 1000
+    assert published.count() >= 1000  # T-COURSES; the supervision demo plants a course or two more
     assert set(published.values_list("category", flat=True)) == {"diploma", "skill", "general"}
     assert published.filter(industries__isnull=False).distinct().count() == 125
     for state in ("submitted", "returned", "unpublished"):

@@ -28,6 +28,14 @@ from skillcity.supervision.planting import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _towns(request):
+    """The planters choose among the towns the migrations load; a transactional test run before these in
+    the same process flushes them (tests.conftest.reference_data)."""
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("reference_data")
+
+
 def _signature() -> list[tuple[str, str, str]]:
     """What was planted, independent of database ids: workers' ID numbers and birth dates, projects."""
     from skillcity.registry.models import Worker
