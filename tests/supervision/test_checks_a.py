@@ -308,7 +308,10 @@ def complete(enrolment):
 
 
 def test_no_attendance_finds_95_of_96_required_days_but_not_96(training_class, changan):
-    # The class runs 2025-02-01 to 2025-05-31: 120 days, 80% is 96.
+    # The class runs 2025-02-01 to 2025-05-31 and met on all its 120 days (a regular came each day):
+    # 80% is 96.
+    regular = enrol(training_class, WorkerFactory(town=changan))
+    sign_in(regular, 120)
     short = enrol(training_class, WorkerFactory(town=changan, name="周九"))
     enough = enrol(training_class, WorkerFactory(town=changan))
     absent = enrol(training_class, WorkerFactory(town=changan))  # settled, never came, not completed
@@ -323,11 +326,29 @@ def test_no_attendance_finds_95_of_96_required_days_but_not_96(training_class, c
     assert set(found) == {short.worker_id, absent.worker_id}
     alert = found[short.worker_id]
     assert alert.message == (
-        "学员周某在“一班”（2025-02-01至2025-05-31，共120天）仅签到95天，低于按80%出勤要求的96天，"
+        "学员周某在“一班”（2025-02-01至2025-05-31，开班120天）仅签到95天，低于按80%出勤要求的96天，"
         "却已标记结业并已结算补贴2500.00元"
     )
     assert alert.money == Decimal("2500.00") and ("training.enrolment", short.pk) in kinds(alert)
     assert found[absent.worker_id].severity == "high" and "仅签到0天" in found[absent.worker_id].message
+
+
+def test_no_attendance_reads_the_days_the_class_met_not_its_calendar(training_class, changan):
+    # A class of 120 calendar days that met on 15 of them (weekly): every trainee there each time.
+    trainees = [enrol(training_class, WorkerFactory(town=changan)) for _ in range(3)]
+    for e in trainees:
+        Attendance.objects.bulk_create(
+            Attendance(enrolment=e, day=FEB_1 + datetime.timedelta(days=7 * n)) for n in range(15)
+        )
+        complete(e)
+    missing = enrol(training_class, WorkerFactory(town=changan))
+    Attendance.objects.bulk_create(
+        Attendance(enrolment=missing, day=FEB_1 + datetime.timedelta(days=7 * n)) for n in range(11)
+    )
+    complete(missing)  # 11 of the 15 days the class met: under 80% (12)
+    supervise(check_ids=["SUP-NO-ATTENDANCE"], full=True)
+    assert [a.worker_id for a in alerts("SUP-NO-ATTENDANCE")] == [missing.worker_id]
+    assert "开班15天）仅签到11天，低于按80%出勤要求的12天" in alerts("SUP-NO-ATTENDANCE")[0].message
 
 
 # SUP-EMPLOYMENT-CLAIM ----------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 settled, with attendance below what the class requires.
 
 The training app records attendance as one sign-in a day (training.Attendance) and sets no required
-hours: a class has only its first and last day. So the requirement here is a share of the class's
-calendar days (REQUIRED_SHARE, rounded up) — the platform's reading, said so in the message and docs.
+hours, and a class does not meet every calendar day (weekends, evening classes). So the requirement
+here is a share (REQUIRED_PERCENT, rounded up) of the days the class met — the distinct days on which
+any of its trainees signed in; a class in which nobody ever signed in is held to its calendar days.
+The platform's reading, said so in the message and docs.
 """
 
 from __future__ import annotations
@@ -32,14 +34,20 @@ def find(ctx: Context) -> Iterable[Finding]:
     classes = ctx.frame("classes").select(
         pl.col("id").alias("class_id"), pl.col("name").alias("class_name"), "start_date", "end_date"
     )
+    # The days each class met: the distinct days any of its trainees signed in.
+    met = ctx.frame("attendance").group_by("class_id").agg(pl.col("day").n_unique().alias("met_days"))
     frame = (
         ctx.frame("enrolments")
         .join(settled, left_on="id", right_on="enrolment_id", how="left")
         .filter((pl.col("status") == "completed") | pl.col("money").is_not_null())
         .join(classes, on="class_id", how="inner")
         .join(attendance, left_on="id", right_on="enrolment_id", how="left")
+        .join(met, on="class_id", how="left")
         .with_columns(
-            ((pl.col("end_date") - pl.col("start_date")).dt.total_days() + 1).alias("class_days"),
+            pl.when(pl.col("met_days").fill_null(0) > 0)
+            .then(pl.col("met_days"))
+            .otherwise((pl.col("end_date") - pl.col("start_date")).dt.total_days() + 1)
+            .alias("class_days"),
             pl.col("days").fill_null(0).alias("attended"),
         )
         # Rounded up in whole days: ceil(days × percent / 100) in integers.
@@ -66,7 +74,7 @@ def find(ctx: Context) -> Iterable[Finding]:
             ),
             message=(
                 f"学员{worker}在“{row['class_name']}”（{row['start_date']}至{row['end_date']}，"
-                f"共{row['class_days']}天）仅签到{row['attended']}天，低于按{REQUIRED_PERCENT}%出勤"
+                f"开班{row['class_days']}天）仅签到{row['attended']}天，低于按{REQUIRED_PERCENT}%出勤"
                 f"要求的{row['required']}天，{how}"
             ),
             severity=Severity.HIGH if row["attended"] * 2 < row["required"] else Severity.MEDIUM,
