@@ -26,6 +26,7 @@ from skillcity.apprenticeship.selectors import SCHOOL_CATEGORIES, mentor_not_emp
 from skillcity.core.access import _role
 from skillcity.core.audit import audit_record, snapshot
 from skillcity.core.errors import Conflict, DomainError, PermissionDenied
+from skillcity.employment.selectors import add_months
 from skillcity.policy.rules.education import add_years
 from skillcity.registry.models import Occupation, Organisation, OrganisationCategory, Worker
 
@@ -89,13 +90,6 @@ def _check_period(
 REGISTRATION_LEAD_MONTHS = 3  # the school registration begins within 3 months of the contract's start
 
 
-def _months_after(day: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month += 1
-    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
-    return datetime.date(year, month, min(day.day, last))
-
-
 def _check_registration_follows_contract(errors: dict[str, str], terms: Terms) -> None:
     """The registration serves the contract (D001 三(三)3 企校双师联合培养): the two periods overlap and
     the registration starts within 3 months of the contract's start, before or after."""
@@ -108,13 +102,13 @@ def _check_registration_follows_contract(errors: dict[str, str], terms: Terms) -
     lead = REGISTRATION_LEAD_MONTHS
     if r_start > c_end or r_end < c_start:
         errors["registration_start"] = _("学籍注册期间应与学徒合同期限重叠")
-    elif not _months_after(c_start, -lead) <= r_start <= _months_after(c_start, lead):
+    elif not add_months(c_start, -lead) <= r_start <= add_months(c_start, lead):
         errors["registration_start"] = _(
             "学籍注册开始日期应在学徒合同开始日期前后%(n)s个月内（%(a)s至%(b)s）"
         ) % {
             "n": lead,
-            "a": _months_after(c_start, -lead),
-            "b": _months_after(c_start, lead),
+            "a": add_months(c_start, -lead),
+            "b": add_months(c_start, lead),
         }
 
 

@@ -23,6 +23,13 @@ def month_of(index: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier), or that month's last day when it is shorter."""
+    index = month_index(day) + months
+    last = (month_of(index + 1) - datetime.timedelta(days=1)).day
+    return month_of(index).replace(day=min(day.day, last))
+
+
 def current(worker_ids: Iterable[int] | None = None) -> QuerySet[Contribution]:
     """The rows that count: each (worker, employer, month)'s row no other row supersedes, unless void."""
     rows = Contribution.objects.filter(superseded_by__isnull=True).exclude(kind=Kind.VOID)

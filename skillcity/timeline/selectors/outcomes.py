@@ -20,17 +20,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from skillcity.employment.selectors import CHUNK, current, month_index, month_of
+from skillcity.employment.selectors import CHUNK, add_months, current, month_index, month_of
 
 WINDOWS = (3, 6, 12)  # the windows offered, in months
 WINDOW_MONTHS = 6  # the default
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = month_index(day) + months
-    first = month_of(index)
-    following = month_of(index + 1)
-    return first.replace(day=min(day.day, (following - datetime.timedelta(days=1)).day))
 
 
 @dataclass(frozen=True)
